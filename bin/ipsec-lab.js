@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The CLI runs the TypeScript sources directly through tsx, so `npx ipsec-lab` works right after
+// `npm install` with no build step.
+import { register } from 'tsx/esm/api';
+register();
+const { main } = await import('../lab/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,31 @@
+import { readFile, writeFile, rename } from 'node:fs/promises';
+import { SettingsError, validateSettings } from './validate.js';
+import type { LabSettings } from './types.js';
+
+/** Reads and validates a settings JSON file; errors name the file, and the line for bad JSON. */
+export async function loadSettingsFile(file: string): Promise<LabSettings> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new SettingsError([{ field: '(file)', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], file);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
+    throw new SettingsError([{ field: line ? `line ${line}` : '(file)', message: `not valid JSON: ${msg}` }], file);
+  }
+  return validateSettings(doc, file);
+}
+
+/** Writes settings as JSON, owner-only (the file holds pre-shared keys), atomically. */
+export async function saveSettingsFile(file: string, settings: LabSettings): Promise<void> {
+  validateSettings(settings);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(settings, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, file);
+}
