@@ -34,7 +34,16 @@ export function charonSettingsTree(options: CharonOptions): ConfTree {
         ...LOG_LEVELS,
       },
     },
-    plugins: { 'kernel-libipsec': { load: options.datapath === 'libipsec' ? 'yes' : 'no' } },
+    plugins: {
+      'kernel-libipsec': { load: options.datapath === 'libipsec' ? 'yes' : 'no' },
+      // bypass-lan installs pass policies for every local subnet; libipsec turns those into routes
+      // into its TUN device, which would swallow the WAN and LAN traffic of the box.
+      'bypass-lan': { load: 'no' },
+      // resolve rewrites /etc/resolv.conf, which holds Docker's DNS (lab links find peers by name).
+      resolve: { load: 'no' },
+      // No TPM in a lab box; loading it only logs failures.
+      tpm: { load: 'no' },
+    },
   };
   if (!options.realisticTimers) {
     charon.retransmit_timeout = LAB_RETRANSMIT.timeout;

@@ -1,0 +1,83 @@
+import type Docker from 'dockerode';
+import tar from 'tar-stream';
+import { renderStrongswanConf, type Datapath } from '../config/strongswan-conf.js';
+import { renderSwanctlConf } from '../config/swanctl-conf.js';
+import type { LabSettings, Release, Side } from '../settings/types.js';
+import { boxEnv, planTopology, type BoxPlan } from '../topology/plan.js';
+import { containerName, LABEL, labLabels, networkName, type LabMode } from './labels.js';
+import { findLabs, removeLab } from './registry.js';
+
+export interface CreateOptions {
+  name: string;
+  mode: LabMode;
+  datapath: Datapath;
+  images: Record<Release, string>;
+}
+
+function gatewayFiles(settings: LabSettings, side: Side, datapath: Datapath): NodeJS.ReadableStream {
+  const pack = tar.pack();
+  pack.entry({ name: 'etc/strongswan.conf', mode: 0o644 }, renderStrongswanConf({ datapath, realisticTimers: settings.realisticTimers }));
+  // The real key goes into the box, so `swanctl --load-all` inside it works as on a real gateway.
+  pack.entry({ name: 'etc/swanctl/swanctl.conf', mode: 0o600 }, renderSwanctlConf(settings, side, { revealSecrets: true }));
+  pack.finalize();
+  return pack as unknown as NodeJS.ReadableStream;
+}
+
+function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Docker.ContainerCreateOptions {
+  const isGateway = box.role.startsWith('gw-');
+  const sysctls: Record<string, string> = { 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.default.rp_filter': '0' };
+  if (box.forwarding) sysctls['net.ipv4.ip_forward'] = '1';
+  return {
+    name: containerName(opts.name, box.role),
+    Hostname: box.role,
+    Image: opts.images[box.release],
+    Cmd: box.command,
+    Env: boxEnv(box),
+    Labels: labLabels(opts.name, opts.mode, { [LABEL.role]: box.role, [LABEL.datapath]: opts.datapath }),
+    StopSignal: 'SIGTERM',
+    HostConfig: {
+      NetworkMode: network,
+      // Only what the boxes need: their own interfaces, routes, firewall and (libipsec) a TUN device.
+      CapAdd: ['NET_ADMIN', 'NET_RAW'],
+      Devices: isGateway && opts.datapath === 'libipsec' ? [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }] : [],
+      Sysctls: sysctls,
+      Memory: 256 * 1024 * 1024,
+      PidsLimit: 256,
+      RestartPolicy: { Name: 'no' },
+      Init: false,
+    },
+    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [box.role] } } },
+  };
+}
+
+/**
+ * Creates and starts the lab's network and boxes. On any failure everything made so far is removed,
+ * so a failed start leaves nothing behind.
+ */
+export async function createLab(docker: Docker, settings: LabSettings, opts: CreateOptions): Promise<void> {
+  const network = networkName(opts.name);
+  try {
+    await docker.createNetwork({
+      Name: network,
+      Driver: 'bridge',
+      // Internal: nothing of the lab reaches beyond the engine's machine.
+      Internal: true,
+      CheckDuplicate: true,
+      Labels: labLabels(opts.name, opts.mode),
+    });
+    const boxes = planTopology(settings);
+    const containers = await Promise.all(boxes.map((box) => docker.createContainer(containerSpec(box, opts, network))));
+    await Promise.all(
+      boxes.map((box, i) => {
+        if (!box.role.startsWith('gw-')) return undefined;
+        const side: Side = box.role === 'gw-left' ? 'left' : 'right';
+        return containers[i].putArchive(gatewayFiles(settings, side, opts.datapath), { path: '/' });
+      }),
+    );
+    await Promise.all(containers.map((c) => c.start()));
+  } catch (e) {
+    const mine = (await findLabs(docker)).find((l) => l.name === opts.name);
+    if (mine) await removeLab(docker, mine).catch(() => {});
+    throw e;
+  }
+}

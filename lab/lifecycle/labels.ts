@@ -1,0 +1,32 @@
+import os from 'node:os';
+import type { Role } from '../topology/plan.js';
+
+/** Every container and network of a lab carries these labels; they are how a lab is found again. */
+export const LABEL = {
+  lab: 'ipsec-lab.lab',
+  role: 'ipsec-lab.role',
+  ownerPid: 'ipsec-lab.owner-pid',
+  ownerHost: 'ipsec-lab.owner-host',
+  /** detached: the lab outlives the process that made it (the CLI's `up`); attached: it does not. */
+  mode: 'ipsec-lab.mode',
+  created: 'ipsec-lab.created',
+  datapath: 'ipsec-lab.datapath',
+} as const;
+
+export type LabMode = 'detached' | 'attached';
+
+export function labLabels(lab: string, mode: LabMode, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    [LABEL.lab]: lab,
+    [LABEL.ownerPid]: String(process.pid),
+    [LABEL.ownerHost]: os.hostname(),
+    [LABEL.mode]: mode,
+    [LABEL.created]: new Date().toISOString(),
+    ...extra,
+  };
+}
+
+export const LAB_NAME_RE = /^[a-z0-9][a-z0-9-]{0,23}$/;
+
+export const networkName = (lab: string) => `ipsec-lab-${lab}`;
+export const containerName = (lab: string, role: Role) => `ipsec-lab-${lab}-${role}`;

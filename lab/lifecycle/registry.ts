@@ -1,0 +1,90 @@
+import type Docker from 'dockerode';
+import os from 'node:os';
+import { ROLES, type Role } from '../topology/plan.js';
+import { LABEL, type LabMode } from './labels.js';
+
+/** A lab as found on the engine, from its labels alone. */
+export interface FoundLab {
+  name: string;
+  mode: LabMode;
+  ownerPid: number;
+  ownerHost: string;
+  created: string;
+  datapath: string;
+  containers: { id: string; role: Role; state: string; name: string }[];
+  networks: { id: string; name: string }[];
+  /** All five boxes exist and run. */
+  complete: boolean;
+  /** The process that made it is gone and the lab cannot be whole: a crashed run's leftovers. */
+  orphaned: boolean;
+}
+
+function ownerAlive(pid: number, host: string): boolean {
+  if (host !== os.hostname()) return true; // another machine's process: not ours to judge
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Every lab on the engine, grouped by name. */
+export async function findLabs(docker: Docker): Promise<FoundLab[]> {
+  const [containers, networks] = await Promise.all([
+    docker.listContainers({ all: true, filters: { label: [LABEL.lab] } }),
+    docker.listNetworks({ filters: { label: [LABEL.lab] } }),
+  ]);
+  const labs = new Map<string, FoundLab>();
+  const get = (labels: Record<string, string>): FoundLab => {
+    const name = labels[LABEL.lab];
+    let lab = labs.get(name);
+    if (!lab) {
+      lab = {
+        name,
+        mode: (labels[LABEL.mode] as LabMode) ?? 'attached',
+        ownerPid: Number(labels[LABEL.ownerPid] ?? 0),
+        ownerHost: labels[LABEL.ownerHost] ?? '',
+        created: labels[LABEL.created] ?? '',
+        datapath: labels[LABEL.datapath] ?? '',
+        containers: [],
+        networks: [],
+        complete: false,
+        orphaned: false,
+      };
+      labs.set(name, lab);
+    }
+    return lab;
+  };
+  for (const c of containers) {
+    get(c.Labels).containers.push({ id: c.Id, role: c.Labels[LABEL.role] as Role, state: c.State, name: (c.Names[0] ?? '').replace(/^\//, '') });
+    const lab = get(c.Labels);
+    if (c.Labels[LABEL.datapath]) lab.datapath = c.Labels[LABEL.datapath];
+  }
+  for (const n of networks) get(n.Labels ?? {}).networks.push({ id: n.Id, name: n.Name });
+  for (const lab of labs.values()) {
+    lab.complete = ROLES.every((r) => lab.containers.some((c) => c.role === r && c.state === 'running')) && lab.networks.length > 0;
+    const alive = lab.ownerPid > 0 && ownerAlive(lab.ownerPid, lab.ownerHost);
+    // An attached lab dies with its owner; a detached one only counts as debris if its `up` never finished.
+    lab.orphaned = !alive && (lab.mode === 'attached' || !lab.complete);
+  }
+  return [...labs.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Removes every container and network of a lab; returns what was removed. */
+export async function removeLab(docker: Docker, lab: FoundLab): Promise<{ containers: number; networks: number }> {
+  await Promise.all(lab.containers.map((c) => docker.getContainer(c.id).remove({ force: true, v: true }).catch((e: { statusCode?: number }) => {
+    if (e.statusCode !== 404) throw e;
+  })));
+  await Promise.all(lab.networks.map((n) => docker.getNetwork(n.id).remove().catch((e: { statusCode?: number }) => {
+    if (e.statusCode !== 404) throw e;
+  })));
+  return { containers: lab.containers.length, networks: lab.networks.length };
+}
+
+/** Removes the labs of crashed runs; returns their names. */
+export async function removeOrphans(docker: Docker): Promise<string[]> {
+  const orphans = (await findLabs(docker)).filter((l) => l.orphaned);
+  for (const lab of orphans) await removeLab(docker, lab);
+  return orphans.map((l) => l.name);
+}

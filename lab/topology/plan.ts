@@ -1,0 +1,84 @@
+import { siteAddresses } from '../settings/addresses.js';
+import type { LabSettings, Release, Side } from '../settings/types.js';
+
+/** The five boxes of a lab, left to right. */
+export type Role = 'host-left' | 'gw-left' | 'router' | 'gw-right' | 'host-right';
+export const ROLES: readonly Role[] = ['host-left', 'gw-left', 'router', 'gw-right', 'host-right'];
+
+export const gatewayRole = (side: Side): Role => (side === 'left' ? 'gw-left' : 'gw-right');
+export const hostRole = (side: Side): Role => (side === 'left' ? 'host-left' : 'host-right');
+
+/** One point-to-point link end inside a box: interface name, VXLAN id, the box at the other end. */
+export interface LinkEnd {
+  iface: string;
+  vni: number;
+  peer: Role;
+  address: string;
+}
+
+export interface BoxPlan {
+  role: Role;
+  release: Release;
+  links: LinkEnd[];
+  routes: { dest: string; via: string }[];
+  forwarding: boolean;
+  command: string[];
+}
+
+/** VXLAN ids of the four lab links; unique per box, which is all VXLAN needs here. */
+const VNI = { lanLeft: 11, wanLeft: 12, wanRight: 13, lanRight: 14 } as const;
+
+/**
+ * host-left - gw-left - [wan-left] - router - [wan-right] - gw-right - host-right, as data: the
+ * interfaces, addresses and routes of every box. Pure, so it is unit tested without Docker.
+ */
+export function planTopology(settings: LabSettings): BoxPlan[] {
+  const L = siteAddresses(settings, 'left');
+  const R = siteAddresses(settings, 'right');
+  const charon = ['/usr/sbin/charon-systemd'];
+  const idle = ['sleep', 'infinity'];
+  return [
+    {
+      role: 'host-left', release: 'trixie', forwarding: false, command: idle,
+      links: [{ iface: 'lan', vni: VNI.lanLeft, peer: 'gw-left', address: `${L.host}/${L.prefixLan}` }],
+      routes: [{ dest: 'default', via: L.gatewayLan }],
+    },
+    {
+      role: 'gw-left', release: settings.left.gateway.release, forwarding: true, command: charon,
+      links: [
+        { iface: 'lan', vni: VNI.lanLeft, peer: 'host-left', address: `${L.gatewayLan}/${L.prefixLan}` },
+        { iface: 'wan', vni: VNI.wanLeft, peer: 'router', address: `${L.gatewayWan}/${L.prefixWan}` },
+      ],
+      routes: [{ dest: 'default', via: L.router }],
+    },
+    {
+      role: 'router', release: 'trixie', forwarding: true, command: idle,
+      links: [
+        { iface: 'left', vni: VNI.wanLeft, peer: 'gw-left', address: `${L.router}/${L.prefixWan}` },
+        { iface: 'right', vni: VNI.wanRight, peer: 'gw-right', address: `${R.router}/${R.prefixWan}` },
+      ],
+      routes: [],
+    },
+    {
+      role: 'gw-right', release: settings.right.gateway.release, forwarding: true, command: charon,
+      links: [
+        { iface: 'lan', vni: VNI.lanRight, peer: 'host-right', address: `${R.gatewayLan}/${R.prefixLan}` },
+        { iface: 'wan', vni: VNI.wanRight, peer: 'router', address: `${R.gatewayWan}/${R.prefixWan}` },
+      ],
+      routes: [{ dest: 'default', via: R.router }],
+    },
+    {
+      role: 'host-right', release: 'trixie', forwarding: false, command: idle,
+      links: [{ iface: 'lan', vni: VNI.lanRight, peer: 'gw-right', address: `${R.host}/${R.prefixLan}` }],
+      routes: [{ dest: 'default', via: R.gatewayLan }],
+    },
+  ];
+}
+
+/** The environment lab-init reads (see lab/image/lab-init.sh). */
+export function boxEnv(box: BoxPlan): string[] {
+  return [
+    `LAB_LINKS=${box.links.map((l) => `${l.iface}:${l.vni}:${l.peer}:${l.address}`).join(' ')}`,
+    `LAB_ROUTES=${box.routes.map((r) => `${r.dest}:${r.via}`).join(' ')}`,
+  ];
+}
