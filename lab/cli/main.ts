@@ -1,0 +1,35 @@
+import { Command, CommanderError, Option } from 'commander';
+import { LabError } from '../docker/errors.js';
+import { SettingsError } from '../settings/validate.js';
+import { registerLabCommands } from './lab-commands.js';
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failed, 2 bad usage). */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('ipsec-lab')
+    .description('A lab pair of real strongSwan gateways in Docker: break the tunnel, watch real IKE logs and SA counters, get the cause diagnosed.')
+    .addOption(new Option('--lab <name>', 'lab name (several labs can run side by side)').env('IPSEC_LAB_NAME').default('lab'))
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerLabCommands(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    return reportError(e);
+  }
+}
+
+export function reportError(e: unknown): number {
+  if (e instanceof SettingsError) {
+    console.error(`ipsec-lab: ${e.message}`);
+  } else if (e instanceof LabError) {
+    console.error(`ipsec-lab: ${e.message}`);
+    if (e.hint) console.error(`  fix: ${e.hint}`);
+  } else {
+    const err = e as Error;
+    console.error(`ipsec-lab: ${err?.message ?? String(e)}`);
+    if (process.env.IPSEC_LAB_DEBUG) console.error(err?.stack);
+  }
+  return 1;
+}

@@ -1,0 +1,268 @@
+import type Docker from 'dockerode';
+import tar from 'tar-stream';
+import type { Datapath } from '../config/strongswan-conf.js';
+import { connectDocker, isLocalEngine, type EngineEndpoint } from '../docker/connection.js';
+import { dockerUnavailable, LabError } from '../docker/errors.js';
+import { execIn } from '../docker/exec.js';
+import { loadGatewayConfig } from '../gateway/load-config.js';
+import { connectVici } from '../gateway/vici-link.js';
+import { ensureImage } from '../image/image.js';
+import { createLab } from '../lifecycle/create.js';
+import { containerName, LAB_NAME_RE, type LabMode } from '../lifecycle/labels.js';
+import { findLabs, removeLab, removeOrphans, type FoundLab } from '../lifecycle/registry.js';
+import { probeKernel, type KernelFeatures } from '../probe/kernel-features.js';
+import { siteAddresses } from '../settings/addresses.js';
+import { SIDES, type LabSettings, type Release, type Side } from '../settings/types.js';
+import { validateSettings } from '../settings/validate.js';
+import { streamGatewayLog } from '../streams/log-stream.js';
+import type { LogRecord } from '../streams/log-record.js';
+import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
+import { ping, type PingResult } from '../traffic/ping.js';
+import { parseListSas, type ViciClient } from '../vici/index.js';
+import { Emitter } from './emitter.js';
+import { isUp, tunnelState } from './tunnel-state.js';
+import type { LabEvent, LabStatus, SaSnapshot, UpResult } from './types.js';
+
+const SETTINGS_PATH = '/run/ipsec-lab/settings.json';
+
+export interface UpOptions {
+  mode?: LabMode;
+  /** How long to wait for the tunnel after the boxes run (ms). */
+  timeoutMs?: number;
+}
+
+/**
+ * One lab on one Docker engine: the services the CLI, the app and the tests all use. Settings
+ * become boxes and charon configs; charon's logs and SA state come back as events.
+ */
+export class LabEngine {
+  readonly events = new Emitter<LabEvent>();
+  readonly logs = new Emitter<LogRecord>();
+  readonly sas = new Emitter<SaSnapshot>();
+  private vici = new Map<Side, Promise<ViciClient>>();
+  private watchers: Array<() => void> = [];
+  private lastSnapshot = new Map<Side, SaSnapshot>();
+
+  constructor(readonly name: string, readonly docker: Docker, readonly endpoint: EngineEndpoint) {
+    if (!LAB_NAME_RE.test(name)) throw new LabError('invalid-settings', `lab name "${name}": expected lowercase letters, digits and "-", at most 24 characters`);
+  }
+
+  static connect(name = process.env.IPSEC_LAB_NAME || 'lab'): LabEngine {
+    const { docker, endpoint } = connectDocker();
+    return new LabEngine(name, docker, endpoint);
+  }
+
+  container(role: Parameters<typeof containerName>[1]): string {
+    return containerName(this.name, role);
+  }
+
+  /** Fails fast with docker-unavailable when no engine answers. */
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (e) {
+      throw dockerUnavailable(e, this.endpoint.host);
+    }
+  }
+
+  async find(): Promise<FoundLab | undefined> {
+    return (await findLabs(this.docker)).find((l) => l.name === this.name);
+  }
+
+  private step(step: Extract<LabEvent, { type: 'step' }>['step'], message: string) {
+    this.events.emit({ type: 'step', step, message });
+  }
+
+  /** Builds or reuses the images this settings document needs. */
+  async ensureImages(settings: LabSettings): Promise<Record<Release, string>> {
+    const releases = new Set<Release>(['trixie', settings.left.gateway.release, settings.right.gateway.release]);
+    const images = {} as Record<Release, string>;
+    for (const release of releases) {
+      images[release] = await ensureImage(this.docker, release, (progress) => this.events.emit({ type: 'image', progress }), { local: isLocalEngine(this.endpoint) });
+    }
+    images.bookworm ??= images.trixie;
+    return images;
+  }
+
+  async features(): Promise<KernelFeatures> {
+    const images = await this.ensureImages(validateSettings((await import('../settings/defaults.js')).defaultSettings()));
+    return probeKernel(this.docker, images.trixie);
+  }
+
+  /**
+   * Starts the lab and returns once the tunnel is up on both gateways, or says why it is not.
+   * Settings are validated before anything is touched.
+   */
+  async up(input: LabSettings, opts: UpOptions = {}): Promise<UpResult> {
+    const settings = validateSettings(input);
+    const t0 = Date.now();
+    await this.ping();
+    this.step('leftovers', 'looking for leftovers of crashed runs');
+    const removedLeftovers = await removeOrphans(this.docker);
+    if (removedLeftovers.length) this.step('leftovers', `removed leftovers of crashed runs: ${removedLeftovers.join(', ')}`);
+    const existing = await this.find();
+    if (existing) throw new LabError('lab-exists', `lab "${this.name}" is already running (created ${existing.created})`, 'stop it with `ipsec-lab down`, or pick another name with --lab');
+    const images = await this.ensureImages(settings);
+    const tImages = Date.now();
+    this.step('probe', 'probing the kernel for ESP, netem and TUN');
+    const features = await probeKernel(this.docker, images.trixie);
+    const datapath = chooseDatapath(features);
+    this.step('probe', datapath === 'kernel' ? 'datapath: kernel ESP (kernel-netlink)' : 'datapath: strongSwan userspace ESP (kernel-libipsec over TUN): this kernel has no ESP');
+    this.step('create', 'creating the lab network and five boxes');
+    await createLab(this.docker, settings, { name: this.name, mode: opts.mode ?? 'attached', datapath, images });
+    await this.storeSettings(settings);
+    const tCreate = Date.now();
+    this.step('configure', 'loading configs and keys into both charons over VICI');
+    // The responder first, so the initiator's first IKE_SA_INIT finds its peer ready.
+    const order: Side[] = settings.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
+    for (const side of order) await loadGatewayConfig(await this.viciOf(side), settings, side);
+    this.step('negotiate', 'waiting for IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways');
+    const status = await this.waitForTunnel(opts.timeoutMs ?? 20_000);
+    const tEnd = Date.now();
+    let reason: string | undefined;
+    if (!status.up) {
+      reason = noTunnelReason(settings, status);
+      this.events.emit({ type: 'tunnel', up: false, message: reason });
+    } else this.events.emit({ type: 'tunnel', up: true, message: 'tunnel up on both gateways' });
+    this.step('up', `lab "${this.name}" running`);
+    return { status, features, datapath, removedLeftovers, reason, ms: { images: tImages - t0, create: tCreate - tImages, negotiate: tEnd - tCreate, total: tEnd - t0 } };
+  }
+
+  /** Polls both gateways' SAs until the tunnel is up or the time is over. */
+  async waitForTunnel(timeoutMs: number): Promise<LabStatus> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const status = await this.status();
+      if (status.up || Date.now() > deadline) return status;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async storeSettings(settings: LabSettings): Promise<void> {
+    const pack = tar.pack();
+    pack.entry({ name: SETTINGS_PATH.slice(1), mode: 0o600 }, JSON.stringify(settings, null, 2));
+    pack.finalize();
+    await this.docker.getContainer(this.container('router')).putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });
+  }
+
+  /** The settings the running lab was started (or last changed) with; they live in the lab itself. */
+  async settings(): Promise<LabSettings> {
+    const r = await execIn(this.docker, this.container('router'), ['cat', SETTINGS_PATH]);
+    if (r.exitCode !== 0) throw new LabError('lab-not-found', `lab "${this.name}" is not running (no settings in its router)`);
+    return validateSettings(JSON.parse(r.stdout));
+  }
+
+  /** A VICI session per gateway, opened on first use and reopened after it ends. */
+  viciOf(side: Side): Promise<ViciClient> {
+    let client = this.vici.get(side);
+    if (!client) {
+      client = connectVici(this.docker, this.container(gatewayRole(side)));
+      this.vici.set(side, client);
+      client.then(
+        (c) => c.closed.finally(() => this.vici.get(side) === client && this.vici.delete(side)),
+        () => this.vici.delete(side),
+      );
+    }
+    return client;
+  }
+
+  async snapshot(side: Side): Promise<SaSnapshot> {
+    try {
+      const client = await this.viciOf(side);
+      const snap: SaSnapshot = { side, time: Date.now(), ikeSas: parseListSas(await client.listSas()) };
+      this.lastSnapshot.set(side, snap);
+      return snap;
+    } catch (e) {
+      this.vici.delete(side);
+      return { side, time: Date.now(), ikeSas: [], error: (e as Error).message };
+    }
+  }
+
+  async status(): Promise<LabStatus> {
+    const lab = await this.find();
+    const boxes = ROLES.map((role) => {
+      const c = lab?.containers.find((x) => x.role === role);
+      return { role, container: this.container(role), state: c?.state ?? 'missing' };
+    });
+    const running = (side: Side) => boxes.find((b) => b.role === gatewayRole(side))?.state === 'running';
+    const sas: LabStatus['sas'] = {};
+    await Promise.all(SIDES.map(async (side) => {
+      if (running(side)) sas[side] = await this.snapshot(side);
+    }));
+    const tunnel = { left: tunnelState(sas.left?.ikeSas), right: tunnelState(sas.right?.ikeSas) };
+    return { name: this.name, exists: !!lab, mode: lab?.mode, datapath: lab?.datapath, boxes, sas, tunnel, up: isUp(tunnel.left) && isUp(tunnel.right) };
+  }
+
+  /**
+   * Streams both charons' logs as records and their SAs as snapshots (every second and on every
+   * IKE/CHILD up, down or rekey event). Returns a stop function; `close` stops everything.
+   */
+  async watch(opts: { intervalMs?: number; logs?: boolean } = {}): Promise<() => void> {
+    const stops: Array<() => void> = [];
+    if (opts.logs !== false) {
+      for (const side of SIDES) {
+        stops.push(await streamGatewayLog(this.docker, this.container(gatewayRole(side)), side, { follow: true, onRecord: (r) => this.logs.emit(r) }));
+      }
+    }
+    const poll = async (side: Side) => this.sas.emit(await this.snapshot(side));
+    const timer = setInterval(() => SIDES.forEach((s) => void poll(s)), opts.intervalMs ?? 1000);
+    stops.push(() => clearInterval(timer));
+    for (const side of SIDES) {
+      try {
+        const client = await this.viciOf(side);
+        for (const event of ['ike-updown', 'child-updown', 'ike-rekey', 'child-rekey']) {
+          const unsubscribe = await client.subscribe(event, () => void poll(side));
+          stops.push(() => void unsubscribe().catch(() => {}));
+        }
+      } catch {
+        /* the poll reports the gateway as unreachable */
+      }
+    }
+    SIDES.forEach((s) => void poll(s));
+    const stop = () => stops.splice(0).forEach((f) => f());
+    this.watchers.push(stop);
+    return stop;
+  }
+
+  /** Pings from one LAN host to the other: real site-to-site traffic through both gateways. */
+  async traffic(opts: { from?: Side; count?: number; intervalMs?: number; size?: number } = {}): Promise<PingResult> {
+    const from = opts.from ?? 'left';
+    const to: Side = from === 'left' ? 'right' : 'left';
+    const settings = await this.settings();
+    return ping(this.docker, this.container(hostRole(from)), `host-${from}`, siteAddresses(settings, to).host, {
+      count: opts.count ?? 5,
+      intervalMs: opts.intervalMs ?? 200,
+      size: opts.size,
+    });
+  }
+
+  /** Removes every container and network of this lab. */
+  async down(): Promise<{ containers: number; networks: number }> {
+    await this.close();
+    const lab = await this.find();
+    if (!lab) return { containers: 0, networks: 0 };
+    this.step('down', `removing lab "${this.name}"`);
+    return removeLab(this.docker, lab);
+  }
+
+  /** Ends this process's streams and VICI sessions; the lab itself keeps running. */
+  async close(): Promise<void> {
+    this.watchers.splice(0).forEach((stop) => stop());
+    const clients = [...this.vici.values()];
+    this.vici.clear();
+    await Promise.all(clients.map((p) => p.then((c) => c.close()).catch(() => {})));
+  }
+}
+
+export function chooseDatapath(f: KernelFeatures): Datapath {
+  if (f.kernelEsp) return 'kernel';
+  if (f.tun) return 'libipsec';
+  throw new LabError('unsupported', 'this engine\'s kernel has neither ESP (xfrm) nor /dev/net/tun: charon cannot carry ESP', 'use a Docker engine whose kernel has xfrm ESP or TUN (any mainstream Linux or Docker Desktop)');
+}
+
+function noTunnelReason(settings: LabSettings, status: LabStatus): string {
+  const starts = SIDES.filter((s) => settings[s].gateway.startAction === 'initiate');
+  if (!starts.length) return 'neither gateway initiates (both startAction "wait"/"trap"): nothing starts until traffic or a peer does';
+  const t = status.tunnel;
+  return `tunnel not up: left IKE ${t.left.ike}/CHILD ${t.left.child}, right IKE ${t.right.ike}/CHILD ${t.right.child}; see \`ipsec-lab logs\` or \`ipsec-lab diagnose\``;
+}
