@@ -53,8 +53,16 @@ export async function ensureImage(docker: Docker, release: Release, onProgress: 
     onProgress({ kind: 'ready', release, tag, built: false });
     return tag;
   }
+  await buildImage(docker, release, tag, onProgress, { ...opts, noCache: false });
+  if (!(await imageExists(docker, tag))) throw new LabError('image-build-failed', `building ${tag} reported success but the image is missing`);
+  onProgress({ kind: 'ready', release, tag, built: true });
+  return tag;
+}
+
+/** Builds the lab image of a release under `tag` (noCache: every step again, for the benchmark). */
+export async function buildImage(docker: Docker, release: Release, tag: string, onProgress: (p: ImageProgress) => void, opts: { local: boolean; noCache: boolean }): Promise<void> {
   const base = await ensureBaseImage(docker, release, onProgress, opts);
-  const stream = await docker.buildImage(buildContext(), { t: tag, buildargs: { BASE: base }, labels: { 'ipsec-lab.image': release }, rm: true, forcerm: true });
+  const stream = await docker.buildImage(buildContext(), { t: tag, buildargs: { BASE: base }, labels: { 'ipsec-lab.image': release }, rm: true, forcerm: true, nocache: opts.noCache });
   const tail: string[] = [];
   await new Promise<void>((resolve, reject) => {
     let step = 0;
@@ -80,7 +88,4 @@ export async function ensureImage(docker: Docker, release: Release, onProgress: 
       },
     );
   });
-  if (!(await imageExists(docker, tag))) throw new LabError('image-build-failed', `building ${tag} reported success but the image is missing`);
-  onProgress({ kind: 'ready', release, tag, built: true });
-  return tag;
 }
