@@ -5,8 +5,6 @@ const only = process.argv.slice(2);
 const suites: Record<string, () => Promise<Figure[]>> = {
   lab: () => benchLab(),
 };
-const extra = await import('./suites.js').then((m) => m.suites as Record<string, () => Promise<Figure[]>>).catch(() => ({}));
-Object.assign(suites, extra);
 
 const rows: Figure[] = [];
 for (const [name, run] of Object.entries(suites)) {

@@ -21,6 +21,7 @@ export const LOG_LEVELS: Record<string, string> = { default: '1', ike: '2', cfg:
 export function charonSettingsTree(options: CharonOptions): ConfTree {
   const charon: ConfTree = {
     install_routes: 'yes',
+    'start-scripts': { autoload: '/usr/local/sbin/lab-autoload' },
     journal: { default: '-1' },
     filelog: {
       stdout: {

@@ -4,6 +4,7 @@ import type { Datapath } from '../config/strongswan-conf.js';
 import { connectDocker, isLocalEngine, type EngineEndpoint } from '../docker/connection.js';
 import { dockerUnavailable, LabError } from '../docker/errors.js';
 import { execIn } from '../docker/exec.js';
+import { writeGatewayFiles } from '../gateway/files.js';
 import { loadGatewayConfig } from '../gateway/load-config.js';
 import { connectVici } from '../gateway/vici-link.js';
 import { ensureImage } from '../image/image.js';
@@ -116,6 +117,8 @@ export class LabEngine {
     // The responder first, so the initiator's first IKE_SA_INIT finds its peer ready.
     const order: Side[] = settings.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
     for (const side of order) await loadGatewayConfig(await this.viciOf(side), settings, side);
+    // From now on a restarted charon reloads its config by itself, like a rebooted gateway.
+    await Promise.all(SIDES.map((side) => writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), settings, side, { datapath, autoload: true })));
     this.step('negotiate', 'waiting for IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways');
     const status = await this.waitForTunnel(opts.timeoutMs ?? 20_000);
     const tEnd = Date.now();

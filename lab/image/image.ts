@@ -8,7 +8,7 @@ import type { Release } from '../settings/types.js';
 import { ensureBaseImage, type BaseImageProgress } from './base-image.js';
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
-const CONTEXT_FILES = ['Dockerfile', 'lab-init.sh'] as const;
+const CONTEXT_FILES = ['Dockerfile', 'lab-init.sh', 'lab-autoload.sh'] as const;
 
 export const IMAGE_REPO = 'ipsec-lab';
 

@@ -1,7 +1,6 @@
 import type Docker from 'dockerode';
-import tar from 'tar-stream';
-import { renderStrongswanConf, type Datapath } from '../config/strongswan-conf.js';
-import { renderSwanctlConf } from '../config/swanctl-conf.js';
+import type { Datapath } from '../config/strongswan-conf.js';
+import { writeGatewayFiles } from '../gateway/files.js';
 import type { LabSettings, Release, Side } from '../settings/types.js';
 import { boxEnv, planTopology, type BoxPlan } from '../topology/plan.js';
 import { containerName, LABEL, labLabels, networkName, type LabMode } from './labels.js';
@@ -12,15 +11,6 @@ export interface CreateOptions {
   mode: LabMode;
   datapath: Datapath;
   images: Record<Release, string>;
-}
-
-function gatewayFiles(settings: LabSettings, side: Side, datapath: Datapath): NodeJS.ReadableStream {
-  const pack = tar.pack();
-  pack.entry({ name: 'etc/strongswan.conf', mode: 0o644 }, renderStrongswanConf({ datapath, realisticTimers: settings.realisticTimers }));
-  // The real key goes into the box, so `swanctl --load-all` inside it works as on a real gateway.
-  pack.entry({ name: 'etc/swanctl/swanctl.conf', mode: 0o600 }, renderSwanctlConf(settings, side, { revealSecrets: true }));
-  pack.finalize();
-  return pack as unknown as NodeJS.ReadableStream;
 }
 
 function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Docker.ContainerCreateOptions {
@@ -71,7 +61,7 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
       boxes.map((box, i) => {
         if (!box.role.startsWith('gw-')) return undefined;
         const side: Side = box.role === 'gw-left' ? 'left' : 'right';
-        return containers[i].putArchive(gatewayFiles(settings, side, opts.datapath), { path: '/' });
+        return writeGatewayFiles(containers[i], settings, side, { datapath: opts.datapath, autoload: false });
       }),
     );
     await Promise.all(containers.map((c) => c.start()));
