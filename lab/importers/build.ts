@@ -1,0 +1,201 @@
+import { cidrsOverlap, formatIPv4, hostAddress, isIPv4, normalizeCidr, otherSide, parseCidr } from '../settings/addresses.js';
+import { defaultSettings } from '../settings/defaults.js';
+import { parseProposal, type ProposalKind } from '../settings/proposals.js';
+import type { GatewaySettings, LabSettings, Side, StartAction } from '../settings/types.js';
+import { SettingsError, validateSettings } from '../settings/validate.js';
+import { ImportError, type ImportWarning } from './types.js';
+
+/** The smallest subnet the lab accepts for a LAN or WAN (hosts sit at .1 and .10). */
+const MAX_LAB_PREFIX = 28;
+/** The validator's upper bound for any time setting. */
+const MAX_SECONDS = 31_536_000;
+
+/** "255.255.255.0" -> 24; null for a non-contiguous or malformed mask. */
+export function maskToPrefix(mask: string): number | null {
+  if (!isIPv4(mask)) return null;
+  const n = mask.split('.').reduce((acc, o) => ((acc << 8) | Number(o)) >>> 0, 0);
+  const inverted = ~n >>> 0;
+  // A contiguous mask inverted is 2^k - 1.
+  if ((inverted & (inverted + 1)) !== 0) return null;
+  return 32 - Math.log2(inverted + 1);
+}
+
+export function prefixToMask(prefix: number): string {
+  return formatIPv4(prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+}
+
+/** A selector in canonical form: "a.b.c.d/n" with host bits cleared, addresses as /32. */
+export function canonicalTs(text: string): string | null {
+  const t = text.trim();
+  if (isIPv4(t)) return `${t}/32`;
+  return parseCidr(t) ? normalizeCidr(t) : null;
+}
+
+/**
+ * strongSwan time values: plain seconds or a number with s/m/h/d. Returns null when malformed.
+ * Both swanctl.conf and ipsec.conf use this syntax.
+ */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  if (!m) return null;
+  const factor = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * factor;
+}
+
+/** Clamps to what the settings validator accepts, warning about the change. */
+export function clampSeconds(value: number, line: number, what: string, warnings: ImportWarning[]): number {
+  if (value <= MAX_SECONDS) return value;
+  warnings.push({ line, message: `${what} of ${value}s is longer than the lab allows; using ${MAX_SECONDS}s (one year)` });
+  return MAX_SECONDS;
+}
+
+/** Checks one strongSwan proposal at import time so the error names the input line. */
+export function checkProposal(proposal: string, kind: ProposalKind, line: number): string {
+  try {
+    parseProposal(proposal, kind);
+  } catch (e) {
+    throw new ImportError(line, `${kind === 'ike' ? 'IKE' : 'ESP'} proposal ${proposal}: ${(e as Error).message}`);
+  }
+  return proposal;
+}
+
+/** IKE identities the settings model accepts (no spaces, quotes, braces or #). */
+export function isLabIdentity(id: string): boolean {
+  return id.length > 0 && id.length <= 255 && !/[\s"{}#]/.test(id);
+}
+
+/**
+ * A lab subnet for an address: the lab puts its gateway at .10, so prefer a subnet in which .10
+ * is exactly this address (prefix from the configured mask, else /24, else /28); otherwise the
+ * /24 (or configured network, if large enough) around it.
+ */
+export function labWanFor(address: string, prefix?: number): { wan: string; exact: boolean } {
+  const addr = parseCidr(`${address}/32`)!.network;
+  const candidates = [...new Set([prefix !== undefined && prefix <= MAX_LAB_PREFIX ? prefix : 24, 24, MAX_LAB_PREFIX])];
+  for (const p of candidates) {
+    const base = (addr - 10) >>> 0;
+    const mask = p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0;
+    if (((base & mask) >>> 0) === base && addr >= 10) return { wan: `${formatIPv4(base)}/${p}`, exact: true };
+  }
+  const p = prefix !== undefined && prefix <= MAX_LAB_PREFIX ? prefix : 24;
+  return { wan: normalizeCidr(`${address}/${p}`), exact: false };
+}
+
+/**
+ * The lab LAN for an encryption domain: the domain itself when it is a usable subnet, else the
+ * /24 around its first address (a host selector still needs a LAN to live in).
+ */
+function labLanFor(ts: string | undefined, line: number, what: string, warnings: ImportWarning[]): string | undefined {
+  if (!ts) return undefined;
+  const c = parseCidr(ts);
+  if (!c) return undefined;
+  if (c.prefix < 8) {
+    warnings.push({ line, message: `${what} ${ts} is too wide to be a lab LAN; the lab keeps its default LAN` });
+    return undefined;
+  }
+  if (c.prefix <= MAX_LAB_PREFIX) return normalizeCidr(ts);
+  const lan = normalizeCidr(`${formatIPv4(c.network)}/24`);
+  warnings.push({
+    line,
+    message: `${what} ${ts} is smaller than a lab LAN (/28 at most); the lab LAN is ${lan}, whose host ${hostAddress(lan, 10)} may lie outside the selector`,
+  });
+  return lan;
+}
+
+/** What an importer found, in the lab's terms, before the lab topology is laid around it. */
+export interface Found {
+  side: Side;
+  /** Complete gateway settings for the imported side (format defaults already applied). */
+  gateway: GatewaySettings;
+  /** The LAN the input itself names (e.g. an ASA inside interface), if any. */
+  lan?: string;
+  localAddress?: string;
+  localPrefix?: number;
+  peerAddress?: string;
+  /** Line to attach topology warnings to. */
+  line: number;
+  warnings: ImportWarning[];
+}
+
+const MIRROR_START: Record<StartAction, StartAction> = { initiate: 'wait', wait: 'initiate', trap: 'wait' };
+
+/** The customer's peer as it has to be: identities and selectors swapped, everything else equal. */
+export function mirrorGateway(gw: GatewaySettings): GatewaySettings {
+  return {
+    ...structuredClone(gw),
+    localId: gw.remoteId,
+    remoteId: gw.localId,
+    localTs: [...gw.remoteTs],
+    remoteTs: [...gw.localTs],
+    peerAddress: '',
+    startAction: MIRROR_START[gw.startAction],
+  };
+}
+
+/**
+ * Lays the lab around an imported gateway: WAN subnets so that the lab gateways sit at the
+ * customer's addresses where the .10 rule allows it, LANs from the encryption domains, and the
+ * mirror image on the other side. Always returns settings that pass validateSettings.
+ */
+export function buildLabSettings(found: Found): LabSettings {
+  const { side, warnings, line } = found;
+  const other = otherSide(side);
+  const base = defaultSettings();
+  const gw = structuredClone(found.gateway);
+  gw.localTs = gw.localTs.map((t) => canonicalTs(t) ?? t);
+  gw.remoteTs = gw.remoteTs.map((t) => canonicalTs(t) ?? t);
+
+  const lan = found.lan ?? labLanFor(gw.localTs[0], line, 'local encryption domain', warnings) ?? base[side].lan;
+  let peerLan = labLanFor(gw.remoteTs[0], line, 'remote encryption domain', warnings) ?? base[other].lan;
+  if (cidrsOverlap(lan, peerLan)) {
+    warnings.push({ line, message: `the local LAN ${lan} and the remote LAN ${peerLan} overlap; the lab routes them as separate sites anyway` });
+  }
+
+  let wan = base[side].wan;
+  if (found.localAddress) {
+    const w = labWanFor(found.localAddress, found.localPrefix);
+    wan = w.wan;
+    if (!w.exact) {
+      warnings.push({ line, message: `the lab gateway sits at ${hostAddress(wan, 10)} in ${wan}, not at ${found.localAddress}; the IKE identities keep the configured values` });
+    }
+  }
+  let peerWan = base[other].wan;
+  // The peer's WAN must differ from ours: the lab routes between two separate WAN links.
+  if (found.peerAddress) {
+    const w = labWanFor(found.peerAddress);
+    if (cidrsOverlap(w.wan, wan)) {
+      warnings.push({ line, message: `the peer ${found.peerAddress} is in the local WAN ${wan}; the lab puts the peer in its own WAN ${peerWan}` });
+    } else {
+      peerWan = w.wan;
+      if (!w.exact) {
+        warnings.push({ line, message: `the lab peer gateway sits at ${hostAddress(peerWan, 10)} in ${peerWan}, not at ${found.peerAddress}` });
+      }
+    }
+  }
+  if (cidrsOverlap(peerWan, wan)) peerWan = cidrsOverlap(base[side].wan, wan) ? base[other].wan : base[side].wan;
+  if (cidrsOverlap(peerLan, wan) || cidrsOverlap(peerLan, peerWan)) {
+    warnings.push({ line, message: `the remote LAN ${peerLan} overlaps a WAN subnet; the lab uses ${base[other].lan} instead` });
+    peerLan = base[other].lan;
+  }
+
+  // The lab treats empty selectors as "the LAN", which then follows LAN edits; keep explicit ones otherwise.
+  if (gw.localTs.length === 1 && gw.localTs[0] === lan) gw.localTs = [];
+  if (gw.remoteTs.length === 1 && gw.remoteTs[0] === peerLan) gw.remoteTs = [];
+  // The lab always sends IKE to its peer gateway; the customer's peer address is reported separately.
+  gw.peerAddress = '';
+
+  const settings: LabSettings = {
+    schema: 1,
+    realisticTimers: false,
+    [side]: { lan, wan, gateway: gw },
+    [other]: { lan: peerLan, wan: peerWan, gateway: mirrorGateway(gw) },
+  } as unknown as LabSettings;
+  try {
+    return validateSettings(settings);
+  } catch (e) {
+    if (e instanceof SettingsError) {
+      throw new ImportError(0, `the imported configuration does not make valid lab settings: ${e.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+    }
+    throw e;
+  }
+}
