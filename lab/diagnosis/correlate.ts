@@ -1,0 +1,162 @@
+/**
+ * Per-negotiation progress: which IKE_SA sent what, which requests went unanswered, how far it got.
+ * Events are annotated with their context here (the exchange a notify answered, whether proposals
+ * were IKE or ESP), because the message text alone does not say which phase failed.
+ */
+import type { DiagEvent, EventKind, Side } from './events.js';
+
+export interface SaTrack {
+  key: string;
+  side: Side;
+  source: string;
+  ikeId: number;
+  version?: 1 | 2;
+  role?: 'initiator' | 'responder';
+  established: boolean;
+  childUp: boolean;
+  /** Any response (or, as responder, any request) seen from the peer. */
+  answered: boolean;
+  /** Outgoing requests by message ID: exchange and destination port of the last one sent. */
+  requests: Map<number, { exchange: string; toPort?: number; answered: boolean; retransmits: DiagEvent[] }>;
+  lastOut?: DiagEvent;
+  lastPacketOut?: DiagEvent;
+  lastInExchange?: string;
+  lastProto?: string;
+  /** Retransmits whose request was answered later: loss, not a dead path. */
+  recovered: DiagEvent[];
+  first: DiagEvent;
+}
+
+/** Stored events per kind are capped: evidence needs the first few, counters keep the rest. */
+const MAX_PER_KIND = 200;
+
+export class Correlator {
+  readonly byKind = new Map<EventKind, DiagEvent[]>();
+  readonly counts = new Map<EventKind, number>();
+  readonly sas = new Map<string, SaTrack>();
+  readonly sides = new Set<Side>();
+  readonly sources = new Map<string, Side>();
+
+  add(e: DiagEvent): void {
+    this.sides.add(e.side);
+    this.sources.set(e.rec.source, e.side);
+    const sa = this.track(e);
+    this.annotate(sa, e);
+    let list = this.byKind.get(e.kind);
+    if (!list) this.byKind.set(e.kind, (list = []));
+    if (list.length < MAX_PER_KIND) list.push(e);
+    this.counts.set(e.kind, (this.counts.get(e.kind) ?? 0) + 1);
+  }
+
+  events(kind: EventKind): DiagEvent[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  count(kind: EventKind): number {
+    return this.counts.get(kind) ?? 0;
+  }
+
+  /** Events of one IKE_SA, in input order (from the capped per-kind lists). */
+  saEvents(sa: SaTrack, kinds: EventKind[]): DiagEvent[] {
+    const out: DiagEvent[] = [];
+    for (const k of kinds) for (const e of this.events(k)) if (keyOf(e) === sa.key) out.push(e);
+    return out.sort((a, b) => a.rec.line - b.rec.line);
+  }
+
+  private track(e: DiagEvent): SaTrack {
+    const key = keyOf(e);
+    let sa = this.sas.get(key);
+    if (!sa) {
+      sa = {
+        key, side: e.side, source: e.rec.source, ikeId: e.rec.ikeId ?? 0,
+        established: false, childUp: false, answered: false, requests: new Map(), recovered: [], first: e,
+      };
+      this.sas.set(key, sa);
+    }
+    return sa;
+  }
+
+  private annotate(sa: SaTrack, e: DiagEvent): void {
+    switch (e.kind) {
+      case 'initiate':
+        sa.role = 'initiator';
+        break;
+      case 'msg-out':
+      case 'msg-in': {
+        sa.version ??= versionOf(e.exchange!);
+        if (e.kind === 'msg-out' && e.role === 'request') {
+          const prev = sa.requests.get(e.mid!);
+          // IKEv1 main mode reuses message ID 0 for every exchange: a new request restarts it.
+          sa.requests.set(e.mid!, { exchange: e.exchange!, answered: false, retransmits: prev && !prev.answered && prev.exchange === e.exchange && sa.version === 2 ? prev.retransmits : [] });
+          sa.lastOut = e;
+          if (!sa.role && e.mid === 0 && (e.exchange === 'IKE_SA_INIT' || e.exchange === 'ID_PROT' || e.exchange === 'AGGRESSIVE')) sa.role = 'initiator';
+        }
+        if (e.kind === 'msg-in') {
+          sa.lastInExchange = e.exchange;
+          if (e.role === 'request' && !sa.role && e.mid === 0) sa.role = 'responder';
+          sa.answered = true;
+          if (e.role === 'response') {
+            const req = sa.requests.get(e.mid!);
+            if (req && !req.answered) {
+              req.answered = true;
+              sa.recovered.push(...req.retransmits);
+            }
+          }
+        }
+        break;
+      }
+      case 'packet-out': {
+        sa.lastPacketOut = e;
+        const req = sa.lastOut && sa.requests.get(sa.lastOut.mid!);
+        if (req && sa.lastOut && sa.lastOut.rec.line <= e.rec.line) req.toPort = e.toPort;
+        break;
+      }
+      case 'retransmit': {
+        const req = sa.requests.get(e.mid!);
+        e.exchange = req?.exchange;
+        e.toPort = sa.lastPacketOut?.toPort;
+        e.state = sa.established ? 'established' : 'connecting';
+        req?.retransmits.push(e);
+        break;
+      }
+      case 'proposals':
+        if (e.proto) sa.lastProto = e.proto;
+        break;
+      case 'proposals-unacceptable':
+      case 'no-acceptable-transform':
+        e.proto = sa.lastProto;
+        e.state = sa.established ? 'established' : 'connecting';
+        e.exchange = sa.lastInExchange;
+        break;
+      case 'notify-error':
+      case 'child-not-built':
+        e.exchange = sa.lastInExchange;
+        e.state = sa.established ? 'established' : 'connecting';
+        break;
+      case 'ike-established':
+        sa.established = true;
+        break;
+      case 'child-established':
+        sa.childUp = true;
+        break;
+      case 'child-rekey-failed':
+      case 'dpd-out':
+      case 'giveup':
+      case 'peer-not-responding':
+        e.state = sa.established ? 'established' : 'connecting';
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+export function keyOf(e: DiagEvent): string {
+  return `${e.rec.source}#${e.rec.ikeId ?? 0}`;
+}
+
+function versionOf(exchange: string): 1 | 2 | undefined {
+  if (exchange === 'IKE_SA_INIT' || exchange === 'IKE_AUTH' || exchange === 'CREATE_CHILD_SA' || exchange === 'INFORMATIONAL') return 2;
+  if (exchange === 'ID_PROT' || exchange === 'QUICK_MODE' || exchange === 'AGGRESSIVE' || exchange === 'INFORMATIONAL_V1' || exchange === 'TRANSACTION') return 1;
+  return undefined;
+}

@@ -1,0 +1,56 @@
+/**
+ * Entry point: logs of one or both sides (any size, line by line), SA listings and settings in,
+ * ranked findings out. No I/O here: callers pass streams or iterables (the CLI opens the files).
+ */
+import type { LabSettings } from '../settings/types.js';
+import type { Side } from './events.js';
+import type { DiagnosisResult } from './findings.js';
+import { LiveDiagnosis } from './live.js';
+import { preflight } from './preflight.js';
+import { parseSasText, type SaSnapshot } from './sas-text.js';
+import { toLines, type LineInput } from './stream.js';
+
+export interface LogInput {
+  /** File name or 'left'/'right': cited as the evidence source. */
+  source: string;
+  side: Side;
+  lines: LineInput;
+}
+
+export interface SasTextInput {
+  source: string;
+  side: SaSnapshot['side'];
+  /** `swanctl --list-sas` output. */
+  lines: LineInput;
+}
+
+export interface DiagnoseInput {
+  logs?: LogInput[];
+  sasText?: SasTextInput[];
+  /** Typed snapshots (e.g. from VICI), optionally a series over time per side. */
+  snapshots?: SaSnapshot[];
+  /** Both gateways' settings for the pre-flight comparison. */
+  settings?: LabSettings;
+}
+
+export async function diagnose(input: DiagnoseInput): Promise<DiagnosisResult> {
+  const live = new LiveDiagnosis();
+  for (const log of input.logs ?? []) await feedLog(live, log);
+  for (const s of input.sasText ?? []) live.pushSnapshot(await parseSasText(toLines(s.lines), s.side, s.source));
+  for (const s of input.snapshots ?? []) live.pushSnapshot(s);
+  if (input.settings) live.addFindings(preflight(input.settings));
+  return live.result();
+}
+
+/** Streams one log into a LiveDiagnosis; never holds more than one line. */
+export async function feedLog(live: LiveDiagnosis, log: LogInput): Promise<void> {
+  let n = 0;
+  for await (const line of toLines(log.lines)) live.pushLine(log.side, log.source, line, ++n);
+}
+
+export { LiveDiagnosis } from './live.js';
+export type { Finding, DiagnosisResult, CauseId, Evidence } from './findings.js';
+export type { SaSnapshot, IkeSaSnapshot, ChildSaSnapshot } from './sas-text.js';
+export type { LogRecord } from './log-line.js';
+export { parseLogLine } from './log-line.js';
+export { preflight } from './preflight.js';

@@ -1,0 +1,83 @@
+/** What the diagnosis reports. Every claim in a finding is backed by evidence lines. */
+
+export type CauseId =
+  | 'healthy'
+  | 'psk-mismatch'
+  | 'ike-proposal-mismatch'
+  | 'dh-group-mismatch'
+  | 'esp-proposal-mismatch'
+  | 'pfs-mismatch'
+  | 'ts-mismatch'
+  | 'id-mismatch'
+  | 'ike-version-mismatch'
+  | 'peer-address-mismatch'
+  | 'peer-unreachable'
+  | 'ike-port-blocked'
+  | 'natt-port-blocked'
+  | 'esp-blocked'
+  | 'dpd-peer-dead'
+  | 'dpd-mismatch'
+  | 'rekey-failure'
+  | 'lifetime-mismatch'
+  | 'no-return-traffic'
+  | 'no-outbound-traffic'
+  | 'nat-t-disabled-behind-nat'
+  | 'packet-loss'
+  | 'overlapping-subnets'
+  | 'kernel-install-failure'
+  | 'local-socket-error';
+
+export type Phase = 'ike' | 'child' | 'datapath' | 'path' | 'config';
+export type FindingSide = 'left' | 'right' | 'both' | 'unknown';
+
+export interface Evidence {
+  /** File name, 'left'/'right' for streams, or e.g. 'left-settings' for settings. */
+  source: string;
+  /** 1-based line number in that source (0 when the source has no lines, e.g. typed settings). */
+  line: number;
+  text: string;
+}
+
+export interface Finding {
+  cause: CauseId;
+  phase: Phase;
+  /** 0..1: how sure the evidence makes this cause. */
+  confidence: number;
+  /** The side whose configuration or network is at fault (or where the symptom is, for paths). */
+  side: FindingSide;
+  summary: string;
+  evidence: Evidence[];
+  /** What to change, in strongSwan terms. */
+  fix: string[];
+  vendor: { asa?: string; paloAlto?: string };
+  /** Causes the evidence cannot rule out. */
+  alternatives?: CauseId[];
+  /** The one check that tells this cause from the alternatives. */
+  decidingCheck?: string;
+}
+
+/** Causes that are not faults: their findings never count as an alarm. */
+export const NOT_A_FAULT: ReadonlySet<CauseId> = new Set<CauseId>(['healthy']);
+/** Harmless observations (e.g. a DH group retry that succeeded): listed, never the verdict. */
+export const ADVISORY: ReadonlySet<CauseId> = new Set<CauseId>(['dh-group-mismatch', 'lifetime-mismatch']);
+
+export interface DiagnosisStats {
+  lines: number;
+  unparsed: number;
+}
+
+export interface DiagnosisResult {
+  verdict: CauseId | 'unknown';
+  findings: Finding[];
+  stats: DiagnosisStats;
+  /** Notes about the input (skipped inputs, missing sides) for the human output. */
+  notes: string[];
+}
+
+/** Ranks findings: confidence first, then the more specific phase, then the cause name for stability. */
+export function rankFindings(findings: Finding[]): Finding[] {
+  const phaseOrder: Record<Phase, number> = { config: 0, ike: 1, child: 2, path: 3, datapath: 4 };
+  return [...findings].sort(
+    (a, b) => b.confidence - a.confidence || phaseOrder[a.phase] - phaseOrder[b.phase] || a.cause.localeCompare(b.cause),
+  );
+}

@@ -1,0 +1,227 @@
+/**
+ * What each cause means for the engineer: its phase, the fix in strongSwan terms, and how the same
+ * fault looks on a Cisco ASA or a Palo Alto firewall (the peer is often one of those).
+ */
+import type { CauseId, Phase } from './findings.js';
+
+export interface CauseKnowledge {
+  phase: Phase;
+  title: string;
+  fix: string[];
+  asa?: string;
+  paloAlto?: string;
+}
+
+export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
+  healthy: { phase: 'ike', title: 'tunnel established', fix: [] },
+  'psk-mismatch': {
+    phase: 'ike',
+    title: 'pre-shared key differs',
+    fix: [
+      "Set the same secret in both gateways' swanctl.conf `secrets { ike-... { secret = ... } }` and reload with `swanctl --load-creds`.",
+      'Check that the secret\'s `id-*` owners match the identities both sides use (a secret for the wrong ID is the same as a wrong secret).',
+    ],
+    asa: 'An ASA initiator would sit in MM_WAIT_MSG5/MM_WAIT_MSG6 (IKEv1); for IKEv2 `debug crypto ikev2` shows an AUTH verification failure. Compare `tunnel-group <peer> ipsec-attributes` pre-shared-key.',
+    paloAlto: 'System log shows IKE phase-1 authentication failure; re-enter the pre-shared key on the IKE Gateway (Authentication tab) on both ends.',
+  },
+  'ike-proposal-mismatch': {
+    phase: 'ike',
+    title: 'no IKE proposal in common',
+    fix: [
+      'Make the connection `proposals` of both sides share at least one encryption-integrity/prf-DH combination (compare the `received proposals` and `configured proposals` lines of the responder).',
+      'Reload with `swanctl --load-conns`.',
+    ],
+    asa: 'An ASA initiator would stay in MM_WAIT_MSG2 (IKEv1) or log "no proposal chosen"; check `crypto ikev1/ikev2 policy` encryption, hash/integrity, group, prf.',
+    paloAlto: 'IKE Crypto profile mismatch: system log "IKE phase-1 negotiation is failed ... no proposal chosen"; align the IKE Crypto profile.',
+  },
+  'dh-group-mismatch': {
+    phase: 'ike',
+    title: 'different first DH group (recovered with INVALID_KE_PAYLOAD)',
+    fix: ['Harmless: put the group both sides prefer first in `proposals` to save one round trip.'],
+    asa: 'ASA: align `group` in the IKE policy order.',
+    paloAlto: 'Align DH group order in the IKE Crypto profile.',
+  },
+  'esp-proposal-mismatch': {
+    phase: 'child',
+    title: 'no ESP proposal in common',
+    fix: [
+      'Make the children\'s `esp_proposals` of both sides share a proposal (the responder logs `received proposals` / `configured proposals` for ESP).',
+      'Reload with `swanctl --load-conns`; the IKE_SA stays up and the CHILD_SA is retried with `swanctl --initiate --child <name>`.',
+    ],
+    asa: 'ASA: phase 1 MM_ACTIVE but no IPsec SA; compare `crypto ipsec ikev1 transform-set` / `ikev2 ipsec-proposal` with the peer.',
+    paloAlto: 'IPSec Crypto profile mismatch: "IKE phase-2 negotiation failed ... no proposal chosen"; align the IPSec Crypto profile.',
+  },
+  'pfs-mismatch': {
+    phase: 'child',
+    title: 'PFS on one side only',
+    fix: [
+      'Either add the same DH group to `esp_proposals` of both children (e.g. aes256-sha256-modp2048) or remove it from both.',
+      'IKEv2 builds the first CHILD_SA without a key exchange, so a PFS mismatch only breaks the first rekey: test with a short child `rekey_time`.',
+    ],
+    asa: 'ASA: `crypto map <map> <seq> set pfs groupN` on one side only; phase 2 fails (IKEv1 quick mode) or the tunnel drops at rekey (IKEv2).',
+    paloAlto: 'IPSec Crypto profile "DH Group" must match the peer (no-pfs vs groupN).',
+  },
+  'ts-mismatch': {
+    phase: 'child',
+    title: 'traffic selectors (encryption domain) not mirrored',
+    fix: [
+      "Make each side's child `local_ts` equal the other side's `remote_ts` (exact subnets; IKEv1 uses only the first selector).",
+      'Reload with `swanctl --load-conns`.',
+    ],
+    asa: 'ASA: "no matching crypto map entry for remote proxy"; the crypto ACL must mirror the peer\'s exactly.',
+    paloAlto: 'Proxy-ID mismatch: set Proxy IDs on the IPSec Tunnel to mirror the peer\'s local/remote subnets.',
+  },
+  'id-mismatch': {
+    phase: 'ike',
+    title: 'IKE identities do not match',
+    fix: [
+      "Set each side's `remote.id` to exactly what the peer sends as `local.id` (IP address vs FQDN vs email are different ID types).",
+      'The responder logs `looking for peer configs matching A[idA]...B[idB]`: the bracketed IDs are what was received.',
+    ],
+    asa: 'ASA: `crypto isakmp identity address|hostname` and the tunnel-group name must match what the peer expects.',
+    paloAlto: 'Local/Peer Identification on the IKE Gateway must match the peer\'s configured IDs ("peer ID mismatch").',
+  },
+  'ike-version-mismatch': {
+    phase: 'ike',
+    title: 'IKE versions differ',
+    fix: ['Set the same `version` (1 or 2) in both connections; `version = 0` accepts both as responder.'],
+    asa: 'ASA: `crypto ikev1 enable outside` vs `crypto ikev2 enable outside`, and the tunnel-group\'s ikev1/ikev2 attributes.',
+    paloAlto: 'IKE Gateway Version must be the same (IKEv1 only / IKEv2 only / IKEv2 preferred).',
+  },
+  'peer-address-mismatch': {
+    phase: 'ike',
+    title: 'the responder has no connection for the initiator\'s address',
+    fix: [
+      "Set the responder's `remote_addrs` to the initiator's address as it arrives (after any NAT), and the initiator's `remote_addrs` to the responder's public address.",
+    ],
+    asa: 'ASA: no tunnel-group / crypto map peer for that address: MM_WAIT_MSG2 on the initiator.',
+    paloAlto: 'Peer IP Address on the IKE Gateway must be the address the peer\'s packets come from.',
+  },
+  'peer-unreachable': {
+    phase: 'path',
+    title: 'peer does not answer IKE',
+    fix: [
+      "Check that the peer's address in `remote_addrs` is right and routed (`ip route get <peer>`), and that the peer's charon runs (`swanctl --stats`).",
+      'Capture on both sides: `tcpdump -ni any udp port 500 or udp port 4500`.',
+    ],
+    asa: 'An ASA initiator would sit in MM_WAIT_MSG2 (IKEv1): no answer at all.',
+    paloAlto: 'IKE gateway stays down with "IKE phase-1 negotiation is failed ... no response"; check routing and that IKE is allowed on the peer.',
+  },
+  'ike-port-blocked': {
+    phase: 'path',
+    title: 'UDP 500 blocked between the gateways',
+    fix: [
+      'Allow UDP 500 and UDP 4500 (and ESP, protocol 50) in both directions on every firewall between the gateways and on the gateways themselves (`nft list ruleset`).',
+    ],
+    asa: 'An ASA initiator would sit in MM_WAIT_MSG2; `packet-tracer input outside udp <peer> 500 <asa> 500` shows where it is dropped.',
+    paloAlto: 'Allow the "ike" application (UDP 500) in a security policy from the peer to the untrust interface.',
+  },
+  'natt-port-blocked': {
+    phase: 'path',
+    title: 'UDP 4500 blocked (NAT-T / MOBIKE port)',
+    fix: [
+      'Allow UDP 4500 in both directions: IKEv2 with MOBIKE (the default) moves to 4500 at IKE_AUTH even without NAT, and NAT-T always does.',
+      'As a stopgap, `mobike = no` keeps IKEv2 on 500 when there is no NAT.',
+    ],
+    asa: 'ASA: phase 1 starts on 500 then stalls (IKEv1 MM_WAIT_MSG5 after the NAT-D switch); allow `udp 4500` / `crypto isakmp nat-traversal`.',
+    paloAlto: 'Allow the "ipsec-esp-udp" application (UDP 4500) in a security policy.',
+  },
+  'esp-blocked': {
+    phase: 'datapath',
+    title: 'ESP packets lost on the path',
+    fix: [
+      'Allow ESP (IP protocol 50) or, with UDP encapsulation (`TUNNEL-in-UDP`), UDP 4500 between the gateways.',
+      'Set `encap = yes` on both sides if a middlebox drops protocol 50.',
+    ],
+    asa: 'ASA: `#pkts encaps` grows on the sender, `#pkts decaps` stays 0 on the receiver.',
+    paloAlto: 'Tunnel up but decap counters 0 on the receiving firewall: allow ESP / ipsec-esp-udp.',
+  },
+  'dpd-peer-dead': {
+    phase: 'ike',
+    title: 'peer stopped answering (DPD)',
+    fix: [
+      'Find why the peer went silent (rebooted, charon stopped, path broken); the surviving side acts per `dpd_action` (restart re-initiates).',
+      'Keep `dpd_delay` on both sides so each notices the other\'s loss.',
+    ],
+    asa: 'ASA: `show crypto isakmp sa` loses the SA after DPD (keepalive) timeouts.',
+    paloAlto: 'Tunnel monitor / DPD marks the tunnel down; check the peer and the path.',
+  },
+  'dpd-mismatch': {
+    phase: 'ike',
+    title: 'DPD configured on one side only',
+    fix: ['Set `dpd_delay` on both sides, so a side that lost its SAs is detected by the other.'],
+    asa: 'ASA: `isakmp keepalive` in the tunnel-group on both ends.',
+    paloAlto: 'Enable Dead Peer Detection on both IKE gateways (or disable on both).',
+  },
+  'rekey-failure': {
+    phase: 'child',
+    title: 'CHILD_SA rekeying fails',
+    fix: ['Compare the children\'s `esp_proposals` (DH groups!), `rekey_time`/`life_time` of both sides; the responder of the failed CREATE_CHILD_SA logs the reason.'],
+    asa: 'ASA: tunnel drops at the IPsec SA lifetime; compare `crypto ipsec security-association lifetime` and PFS.',
+    paloAlto: 'Phase 2 rekey failure: compare IPSec Crypto profile lifetime and DH group.',
+  },
+  'lifetime-mismatch': {
+    phase: 'config',
+    title: 'lifetimes differ',
+    fix: ['Not fatal in strongSwan (each side rekeys on its own timer), but align child `rekey_time`/`life_time` to avoid rekey collisions with other vendors.'],
+    asa: 'ASA: phase 2 lifetime should match; phase 1 lifetime longer than phase 2.',
+    paloAlto: 'Align lifetimes in the IKE and IPSec Crypto profiles.',
+  },
+  'no-return-traffic': {
+    phase: 'datapath',
+    title: 'traffic arrives through the tunnel but nothing goes back',
+    fix: [
+      'On the side that decrypts but does not encrypt: check the LAN host\'s route back to the remote subnet (default gateway), forwarding (`net.ipv4.ip_forward`), the host firewall, and that replies are not NATed before IPsec.',
+    ],
+    asa: 'ASA: `#pkts decaps` grows but `#pkts encaps` stays 0: return route, NAT exemption or ACL behind the ASA.',
+    paloAlto: 'Decap grows, encap 0: check the return route via the tunnel interface and the security policy for the reply direction.',
+  },
+  'no-outbound-traffic': {
+    phase: 'datapath',
+    title: 'no traffic enters the tunnel',
+    fix: [
+      'Send traffic that matches the traffic selectors from a LAN host (not from the gateway itself unless its address is in `local_ts`).',
+      'Check routing into the tunnel and that no NAT rule rewrites the source before IPsec (NAT exemption).',
+    ],
+    asa: 'ASA: `#pkts encaps` stays 0: crypto ACL, NAT exemption (identity NAT) or routing.',
+    paloAlto: 'Encap 0: route to the remote subnet via the tunnel interface and allow it in a security policy.',
+  },
+  'nat-t-disabled-behind-nat': {
+    phase: 'ike',
+    title: 'NAT between the gateways but NAT-T not used',
+    fix: ['Allow NAT-T (strongSwan always supports it; check the peer) and UDP 4500; `encap = yes` forces UDP encapsulation.'],
+    asa: 'ASA: `crypto isakmp nat-traversal` must be enabled.',
+    paloAlto: 'Enable NAT Traversal on the IKE Gateway (Advanced Options).',
+  },
+  'packet-loss': {
+    phase: 'path',
+    title: 'packets lost on the path (retransmits that later succeed)',
+    fix: ['Check the path between the gateways for loss (`mtr`, interface errors); IKE recovers by retransmitting, but large loss also hurts ESP.'],
+    asa: 'ASA: `show crypto isakmp stats` / retransmissions; check interface drops.',
+    paloAlto: 'Check interface counters and the path for loss.',
+  },
+  'overlapping-subnets': {
+    phase: 'config',
+    title: 'local and remote subnets overlap',
+    fix: ['Renumber one LAN or NAT it to a unique range before IPsec (the selectors must not overlap, or traffic stays local).'],
+    asa: 'ASA: overlapping encryption domains need twice NAT (policy NAT) to a unique subnet.',
+    paloAlto: 'Use NAT to translate one side\'s overlapping subnet before it enters the tunnel.',
+  },
+  'kernel-install-failure': {
+    phase: 'child',
+    title: 'the kernel rejected the IPsec SA or policy',
+    fix: [
+      'Check that the ESP algorithms are available in the kernel (`modprobe` the crypto modules) or use kernel-libipsec.',
+      'Look for conflicting policies/SAs (`ip xfrm policy`, `ip xfrm state`).',
+    ],
+    asa: 'n/a on an ASA (hardware crypto): compare with an IPsec SA that fails to install.',
+    paloAlto: 'n/a; compare with a tunnel whose SA fails to program (check system logs).',
+  },
+  'local-socket-error': {
+    phase: 'path',
+    title: 'charon cannot send (local routing or socket error)',
+    fix: ['Check the local route to the peer (`ip route get <peer>`) and the local address in `local_addrs`.'],
+    asa: 'ASA: route to the peer missing on the outside interface.',
+    paloAlto: 'Check the virtual router\'s route to the peer.',
+  },
+};

@@ -1,0 +1,97 @@
+/**
+ * The incremental engine: feed parsed lines and SA snapshots as they come, ask for findings at any
+ * time. The batch entry point (diagnose.ts) is a LiveDiagnosis fed from files.
+ */
+import { Correlator } from './correlate.js';
+import { classify, type Side } from './events.js';
+import { ADVISORY, NOT_A_FAULT, rankFindings, type DiagnosisResult, type Finding } from './findings.js';
+import { parseLogLine, type LogRecord } from './log-line.js';
+import { evidence, finding, type Rule, type RuleContext } from './rules/common.js';
+import { datapathRule, healthyCounters } from './rules/datapath.js';
+import { authRule, configLookupRule, kernelRule, proposalRule, tsRule } from './rules/negotiation.js';
+import { lossRule, rekeyRule, silentPeerRule } from './rules/path.js';
+import { emptySeries, type SaSnapshot } from './sas-text.js';
+
+export const RULES: Rule[] = [proposalRule, authRule, tsRule, configLookupRule, kernelRule, silentPeerRule, lossRule, rekeyRule, datapathRule];
+
+/** Causes that explain a rekey failure better than the generic rekey-failure finding. */
+const EXPLAINS_REKEY = new Set(['pfs-mismatch', 'esp-proposal-mismatch', 'dpd-peer-dead']);
+
+export class LiveDiagnosis {
+  private readonly log = new Correlator();
+  private readonly snapshots = emptySeries();
+  private readonly extra: Finding[] = [];
+  readonly stats = { lines: 0, unparsed: 0 };
+  readonly notes: string[] = [];
+
+  /** One parsed log line of a side. */
+  push(side: Side, record: LogRecord): void {
+    const e = classify(record, side);
+    if (e) this.log.add(e);
+  }
+
+  /** One raw line: parsed, counted, pushed. Returns false when the line was not a charon line. */
+  pushLine(side: Side, source: string, raw: string, line: number): boolean {
+    this.stats.lines++;
+    const rec = parseLogLine(raw, line, source);
+    if (!rec) {
+      if (raw.trim()) this.stats.unparsed++;
+      return false;
+    }
+    this.push(side, rec);
+    return true;
+  }
+
+  /** An SA listing of one side; snapshots of a side form a series in the order pushed (or by time). */
+  pushSnapshot(snapshot: SaSnapshot): void {
+    const list = this.snapshots[snapshot.side];
+    list.push(snapshot);
+    if (list.every((s) => s.time !== undefined)) list.sort((a, b) => a.time! - b.time!);
+  }
+
+  /** Findings from outside the logs (pre-flight configuration checks). */
+  addFindings(findings: Finding[]): void {
+    this.extra.push(...findings);
+  }
+
+  findings(): Finding[] {
+    const ctx: RuleContext = { log: this.log, snapshots: this.snapshots };
+    let all: Finding[] = [...this.extra];
+    for (const rule of RULES) all.push(...rule(ctx));
+    if (all.some((f) => EXPLAINS_REKEY.has(f.cause))) all = all.filter((f) => f.cause !== 'rekey-failure');
+    // One finding per cause: the most confident.
+    const best = new Map<string, Finding>();
+    for (const f of all) {
+      const b = best.get(f.cause);
+      if (!b || f.confidence > b.confidence) best.set(f.cause, f);
+    }
+    all = [...best.values()];
+    if (!all.some(isFault)) {
+      const h = this.healthy();
+      if (h) all.push(h);
+    }
+    return rankFindings(all);
+  }
+
+  result(): DiagnosisResult {
+    const findings = this.findings();
+    const top = findings.find(isFault);
+    const verdict = top ? top.cause : findings.some((f) => f.cause === 'healthy') ? 'healthy' : 'unknown';
+    return { verdict, findings, stats: { ...this.stats }, notes: [...this.notes] };
+  }
+
+  private healthy(): Finding | null {
+    const ike = this.log.events('ike-established')[0];
+    const child = this.log.events('child-established')[0];
+    const counters = healthyCounters([...this.snapshots.left, ...this.snapshots.right, ...this.snapshots.unknown].slice(-1));
+    if (!(ike && child) && !counters.length) return null;
+    return finding('healthy', 'both', ike && child ? 0.9 : 0.7,
+      'IKE_SA and CHILD_SA established' + (counters.length ? ', and the CHILD_SA carries traffic both ways' : '') + '; no fault found.',
+      [...evidence([ike, child]), ...counters]);
+  }
+}
+
+/** A finding that counts as a problem (not healthy, not a harmless advisory). */
+export function isFault(f: Finding): boolean {
+  return !NOT_A_FAULT.has(f.cause) && !ADVISORY.has(f.cause);
+}

@@ -1,0 +1,85 @@
+import type { Correlator } from '../correlate.js';
+import type { DiagEvent, Side } from '../events.js';
+import type { CauseId, Evidence, Finding, FindingSide } from '../findings.js';
+import { KNOWLEDGE } from '../knowledge.js';
+import type { SaSeries } from '../sas-text.js';
+
+/** Everything a rule may look at. Rules are pure: they read this and return findings. */
+export interface RuleContext {
+  log: Correlator;
+  /** SA listings per side, oldest first. */
+  snapshots: SaSeries;
+}
+
+export type Rule = (ctx: RuleContext) => Finding[];
+
+export function evidenceOf(e: DiagEvent): Evidence {
+  return { source: e.rec.source, line: e.rec.line, text: e.rec.raw };
+}
+
+/** Distinct evidence in input order per source, at most `max` lines. */
+export function evidence(events: (DiagEvent | undefined)[], max = 8): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  for (const e of events) {
+    if (!e) continue;
+    const k = `${e.rec.source}:${e.rec.line}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(evidenceOf(e));
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+export function finding(
+  cause: CauseId,
+  side: FindingSide,
+  confidence: number,
+  summary: string,
+  ev: Evidence[],
+  extra: Partial<Pick<Finding, 'alternatives' | 'decidingCheck' | 'phase'>> = {},
+): Finding {
+  const k = KNOWLEDGE[cause];
+  const f: Finding = {
+    cause,
+    phase: extra.phase ?? k.phase,
+    confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100,
+    side,
+    summary,
+    evidence: ev,
+    fix: [...k.fix],
+    vendor: {},
+  };
+  if (k.asa) f.vendor.asa = k.asa;
+  if (k.paloAlto) f.vendor.paloAlto = k.paloAlto;
+  if (extra.alternatives?.length) f.alternatives = extra.alternatives;
+  if (extra.decidingCheck) f.decidingCheck = extra.decidingCheck;
+  return f;
+}
+
+export function toFindingSide(side: Side): FindingSide {
+  return side;
+}
+
+export function otherSide(side: Side): Side {
+  return side === 'left' ? 'right' : side === 'right' ? 'left' : 'unknown';
+}
+
+/** Last event of `kinds` on the same source before `e` (same IKE_SA when it has one). */
+export function before(log: Correlator, e: DiagEvent, kinds: DiagEvent['kind'][], sameSa = true, within = 40): DiagEvent | undefined {
+  let best: DiagEvent | undefined;
+  for (const k of kinds) {
+    for (const c of log.events(k)) {
+      if (c.rec.source !== e.rec.source || c.rec.line >= e.rec.line || e.rec.line - c.rec.line > within) continue;
+      if (sameSa && (c.rec.ikeId ?? 0) !== (e.rec.ikeId ?? 0)) continue;
+      if (!best || c.rec.line > best.rec.line) best = c;
+    }
+  }
+  return best;
+}
+
+/** Events of `kind` from the other side (or any other source when sides are unknown). */
+export function fromPeer(log: Correlator, side: Side, kind: DiagEvent['kind']): DiagEvent[] {
+  return log.events(kind).filter((e) => side === 'unknown' || e.side !== side);
+}

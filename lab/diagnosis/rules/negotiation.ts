@@ -1,0 +1,214 @@
+/**
+ * Rules for negotiations that got an answer: the responder logs the reason, the initiator mostly
+ * only the notify it got back. A responder-side reason outranks the initiator's notify; with the
+ * initiator's log alone the finding is weaker and names what it cannot rule out.
+ */
+import type { DiagEvent } from '../events.js';
+import { splitProposals } from '../events.js';
+import type { Finding } from '../findings.js';
+import { before, evidence, finding, fromPeer, type Rule, type RuleContext } from './common.js';
+
+const IKE_EXCHANGES = new Set(['IKE_SA_INIT', 'ID_PROT', 'AGGRESSIVE']);
+const KE_RE = /^(?:MODP_|ECP_|CURVE|ML_KEM|KE\d_|NTRU|NEWHOPE|ECP\d)/;
+
+/** Transforms of a proposal text like AES_CBC_256/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ. */
+function transforms(p: string): string[] {
+  return p.split('/').map((t) => t.trim()).filter(Boolean);
+}
+
+/** True when some received and configured proposal are equal once key exchange methods are removed. */
+function differOnlyInKe(received: string, configured: string): boolean {
+  const strip = (p: string) => transforms(p).filter((t) => !KE_RE.test(t)).sort().join('/');
+  const hasKe = (p: string) => transforms(p).some((t) => KE_RE.test(t));
+  for (const r of splitProposals(received)) {
+    for (const c of splitProposals(configured)) {
+      if (strip(r) === strip(c) && hasKe(r) !== hasKe(c)) return true;
+    }
+  }
+  return false;
+}
+
+function proposalLines(ctx: RuleContext, e: DiagEvent): { received?: DiagEvent; configured?: DiagEvent } {
+  const near = (which: 'received' | 'configured') => {
+    let best: DiagEvent | undefined;
+    for (const p of ctx.log.events('proposals')) {
+      if (p.which !== which || p.rec.source !== e.rec.source || (p.rec.ikeId ?? 0) !== (e.rec.ikeId ?? 0)) continue;
+      if (p.rec.line < e.rec.line && e.rec.line - p.rec.line < 30 && (!best || p.rec.line > best.rec.line)) best = p;
+    }
+    return best;
+  };
+  return { received: near('received'), configured: near('configured') };
+}
+
+/** Proposal mismatches (IKE, ESP, PFS) and the harmless key exchange retry. */
+export const proposalRule: Rule = (ctx) => {
+  const out: Finding[] = [];
+  const log = ctx.log;
+  let ikeDecisive = false;
+  let childDecisive = false;
+  for (const e of log.events('proposals-unacceptable')) {
+    const { received, configured } = proposalLines(ctx, e);
+    const isIke = e.proto === 'IKE' || (!e.proto && IKE_EXCHANGES.has(e.exchange ?? '') && e.state !== 'established');
+    const peerNotify = fromPeer(log, e.side, 'notify-error').find((n) => n.notify === 'NO_PROPOSAL_CHOSEN');
+    const peerChild = fromPeer(log, e.side, 'child-not-built').find((n) => n.notify === 'NO_PROPOSAL_CHOSEN');
+    const transform = before(log, e, ['no-acceptable-transform']);
+    const ev = evidence([received, configured, transform, e, peerNotify, peerChild]);
+    if (isIke) {
+      if (ikeDecisive) continue;
+      ikeDecisive = true;
+      const keOnly = received && configured && differOnlyInKe(received.value!, configured.value!);
+      out.push(finding('ike-proposal-mismatch', 'both', 0.95,
+        `The ${e.side} gateway (responder) found no IKE proposal in common${keOnly ? ' (they differ only in the DH group)' : ''}: received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`, ev));
+    } else {
+      if (childDecisive) continue;
+      childDecisive = true;
+      const pfs = (received && configured && differOnlyInKe(received.value!, configured.value!)) || /DIFFIE_HELLMAN|KEY_EXCHANGE/.test(transform?.value ?? '');
+      if (pfs) {
+        out.push(finding('pfs-mismatch', 'both', 0.9,
+          `The ${e.side} gateway rejected the ESP proposal because only one side uses PFS (a DH group in esp_proposals): received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`, ev));
+      } else {
+        out.push(finding('esp-proposal-mismatch', 'both', 0.95,
+          `IKE is up but the ${e.side} gateway found no ESP proposal in common: received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`, ev));
+      }
+    }
+  }
+  // Initiator-only evidence: the NO_PROPOSAL_CHOSEN notify, without the responder's reason.
+  if (!ikeDecisive && log.count('no-ike-config') === 0) {
+    const n = log.events('notify-error').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN' && x.state !== 'established' && (IKE_EXCHANGES.has(x.exchange ?? '') || x.exchange === 'INFORMATIONAL_V1'));
+    if (n) {
+      out.push(finding('ike-proposal-mismatch', 'both', 0.6,
+        `The peer of the ${n.side} gateway refused IKE_SA setup with NO_PROPOSAL_CHOSEN; its own log has the reason.`,
+        evidence([before(log, n, ['msg-out']), n]),
+        { alternatives: ['ike-version-mismatch', 'peer-address-mismatch'], decidingCheck: "In the responder's log: 'received proposals unacceptable' means proposals; 'no IKE config found for A...B' means IKE version or addresses." }));
+    }
+  }
+  if (!childDecisive) {
+    const n = log.events('child-not-built').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN')
+      ?? log.events('notify-error').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN' && x.state === 'established');
+    if (n) {
+      out.push(finding('esp-proposal-mismatch', 'both', 0.7,
+        `IKE is up, but the peer of the ${n.side} gateway refused the CHILD_SA with NO_PROPOSAL_CHOSEN.`,
+        evidence([before(log, n, ['ike-established'], true, 400), n, before(log, n, ['proposals'])]),
+        { alternatives: ['pfs-mismatch'], decidingCheck: "Compare esp_proposals of both children; the responder's 'received proposals' / 'configured proposals' lines show whether only the DH group (PFS) differs." }));
+    }
+  }
+  // Different first DH group: costs a round trip, not a fault (ranked low, never the verdict).
+  const retry = log.events('ke-retry-responder')[0] ?? log.events('ke-retry-initiator')[0];
+  if (retry && log.count('ike-established') > 0) {
+    out.push(finding('dh-group-mismatch', 'both', 0.2,
+      `The first DH group was refused and the peer asked for ${retry.value2}; the retry succeeded (harmless, one extra round trip).`,
+      evidence([retry, log.events('ike-established')[0]])));
+  }
+  return out;
+};
+
+/** Pre-shared key and identity mismatches (IKE_AUTH / main mode 5-6). */
+export const authRule: Rule = (ctx) => {
+  const log = ctx.log;
+  const out: Finding[] = [];
+  const authFailed = log.events('notify-error').find((n) => n.notify === 'AUTHENTICATION_FAILED');
+  const mac = log.events('mac-mismatch')[0];
+  const decrypt = log.events('decrypt-failed');
+  const noKey = log.events('no-shared-key')[0];
+  const noPeer = log.events('no-peer-config')[0];
+  const idMis = log.events('id-mismatch')[0];
+  if (mac) {
+    out.push(finding('psk-mismatch', 'both', 0.95,
+      `The ${mac.side} gateway verified the peer's AUTH payload with its pre-shared key for '${mac.value}' - '${mac.value2}' and the MAC did not match: the keys differ.`,
+      evidence([mac, authFailed])));
+  } else if (noKey) {
+    out.push(finding('psk-mismatch', noKey.side === 'unknown' ? 'unknown' : noKey.side, 0.85,
+      `The ${noKey.side} gateway has no pre-shared key for the identities in use.`, evidence([noKey, authFailed])));
+  } else if (decrypt.length) {
+    // IKEv1 main mode 5/6 is encrypted with a key derived from the PSK: a wrong PSK makes it undecryptable.
+    const first = decrypt[0];
+    const peer = decrypt.find((d) => d.side !== first.side);
+    out.push(finding('psk-mismatch', 'both', peer || decrypt.length > 1 ? 0.9 : 0.8,
+      `IKEv1 main mode messages 5/6 could not be decrypted (${first.side} gateway: "${first.rec.msg}"): the pre-shared keys differ.`,
+      evidence([first, peer, ...decrypt.slice(1, 3)]),
+      { decidingCheck: 'Compare the secret in both swanctl.conf files; an ASA initiator would sit in MM_WAIT_MSG5.' }));
+  }
+  if (noPeer || idMis) {
+    const e = (noPeer ?? idMis)!;
+    const looking = before(log, e, ['looking-for-peer']);
+    const got = looking ? ` It received local/remote IDs ${looking.value2} (peer) for ${looking.value} (itself).` : '';
+    out.push(finding('id-mismatch', 'both', 0.9,
+      `The ${e.side} gateway found no connection whose identities match what the peer sent.${got}`,
+      evidence([looking, e, authFailed])));
+  }
+  if (!out.length && authFailed) {
+    out.push(finding('psk-mismatch', 'both', 0.6,
+      `The peer of the ${authFailed.side} gateway rejected authentication (AUTHENTICATION_FAILED); its own log has the reason.`,
+      evidence([before(log, authFailed, ['msg-in']), authFailed]),
+      { alternatives: ['id-mismatch'], decidingCheck: "In the responder's log: 'MAC mismatched' means the PSK; 'no matching peer config found' means the identities." }));
+  }
+  return out;
+};
+
+/** Traffic selectors not mirrored. */
+export const tsRule: Rule = (ctx) => {
+  const log = ctx.log;
+  const decisive = log.events('ts-unacceptable')[0] ?? log.events('no-child-config')[0];
+  const peerNotify = log.events('child-not-built').find((n) => n.notify === 'TS_UNACCEPTABLE')
+    ?? log.events('notify-error').find((n) => n.notify === 'INVALID_ID_INFORMATION' || n.notify === 'TS_UNACCEPTABLE');
+  if (decisive) {
+    const sel = decisive.value ? `${decisive.value} === ${decisive.value2}` : 'the proposed selectors';
+    return [finding('ts-mismatch', 'both', 0.95,
+      `The ${decisive.side} gateway has no child config for the traffic selectors ${sel}: local_ts/remote_ts are not mirrored.`,
+      evidence([before(log, decisive, ['ike-established'], true, 400), decisive, peerNotify]))];
+  }
+  // A responder that failed to install the SA also answers TS_UNACCEPTABLE: that is not a selector problem.
+  if (peerNotify && !log.count('kernel-failure')) {
+    return [finding('ts-mismatch', 'both', 0.75,
+      `IKE is up, but the peer of the ${peerNotify.side} gateway refused the traffic selectors (${peerNotify.notify}).`,
+      evidence([peerNotify]),
+      { decidingCheck: "Compare local_ts/remote_ts of both children; the responder logs 'traffic selectors A === B unacceptable'." })];
+  }
+  return [];
+};
+
+/**
+ * "no IKE config found for A...B": the responder has no connection for this version and these
+ * addresses. Its own load-conn dump (level 2) or the settings tell version from address.
+ */
+export const configLookupRule: Rule = (ctx) => {
+  const log = ctx.log;
+  const e = log.events('no-ike-config')[0];
+  if (!e) return [];
+  const request = before(log, e, ['msg-in']);
+  const reqVersion = request ? (IKE_EXCHANGES.has(request.exchange!) && request.exchange !== 'IKE_SA_INIT' ? 1 : 2) : undefined;
+  const conf = log.events('conf').filter((c) => c.rec.source === e.rec.source);
+  const version = conf.find((c) => c.value === 'version');
+  const remote = conf.find((c) => c.value === 'remote_addrs');
+  const peerAddr = e.value2!;
+  const peerNotify = fromPeer(log, e.side, 'notify-error').find((n) => n.notify === 'NO_PROPOSAL_CHOSEN');
+  const base = [request, e, peerNotify];
+  const versionMismatch = version && reqVersion && version.value2 !== '0' && Number(version.value2) !== reqVersion;
+  const addrMismatch = remote && !remote.value2!.split(/[, ]+/).some((a) => a === '%any' || a === peerAddr || a === '0.0.0.0/0' || a.includes('/'));
+  const out: Finding[] = [];
+  if (versionMismatch) {
+    out.push(finding('ike-version-mismatch', 'both', 0.9,
+      `The ${e.side} gateway received an IKEv${reqVersion} request but its connection is version ${version!.value2}.`, evidence([...base, version])));
+  }
+  if (addrMismatch) {
+    out.push(finding('peer-address-mismatch', e.side, 0.9,
+      `The ${e.side} gateway got IKE from ${peerAddr}, but its connection expects remote_addrs ${remote!.value2}.`, evidence([...base, remote])));
+  }
+  if (out.length) return out;
+  const check = 'Compare the responder\'s connection `version` with the IKE version the initiator sends, and its `remote_addrs` with the address the request came from.';
+  const v = finding('ike-version-mismatch', 'both', reqVersion === 1 ? 0.6 : 0.5,
+    `The ${e.side} gateway has no IKE config for ${e.value}...${e.value2} (IKEv${reqVersion ?? '?'} request): the IKE version or the addresses do not match.`,
+    evidence(base), { alternatives: ['peer-address-mismatch'], decidingCheck: check });
+  const a = finding('peer-address-mismatch', e.side, reqVersion === 1 ? 0.5 : 0.55,
+    `The ${e.side} gateway has no IKE config for ${e.value}...${e.value2}: its remote_addrs may not include ${peerAddr}.`,
+    evidence(base), { alternatives: ['ike-version-mismatch'], decidingCheck: check });
+  return [v, a];
+};
+
+/** The kernel (or libipsec) refused an SA or policy. */
+export const kernelRule: Rule = (ctx) => {
+  const e = ctx.log.events('kernel-failure');
+  if (!e.length) return [];
+  return [finding('kernel-install-failure', e[0].side, 0.9,
+    `The ${e[0].side} gateway negotiated the CHILD_SA but could not install it: "${e[0].rec.msg}".`, evidence(e.slice(0, 4)))];
+};
