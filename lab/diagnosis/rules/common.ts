@@ -29,7 +29,9 @@ export function evidence(events: (DiagEvent | undefined)[], max = 8): Evidence[]
     out.push(evidenceOf(e));
     if (out.length >= max) break;
   }
-  return out;
+  // Read like the log: per source in line order, sources in the order they were cited.
+  const order = [...new Set(out.map((e) => e.source))];
+  return out.sort((a, b) => order.indexOf(a.source) - order.indexOf(b.source) || a.line - b.line);
 }
 
 export function finding(
@@ -46,7 +48,8 @@ export function finding(
     phase: extra.phase ?? k.phase,
     confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100,
     side,
-    summary,
+    // Logs without a side (pasted without --left/--right) would otherwise read "the unknown gateway".
+    summary: summary.replace(/\b([Tt])he unknown gateway/g, '$1he logging gateway').replace(/\bthe unknown gateway/g, 'the logging gateway'),
     evidence: ev,
     fix: [...k.fix],
     vendor: {},

@@ -1,0 +1,183 @@
+/**
+ * `ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE]
+ *  [--left-conf FILE] [--right-conf FILE] [--settings FILE] [FILE...]`
+ *
+ * Parses its own arguments (the CLI wiring only forwards argv). Files are streamed line by line.
+ * Exit 0 when the diagnosis ran, 2 for usage errors, 1 for unreadable input.
+ */
+import { createReadStream } from 'node:fs';
+import { access, open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { diagnose, type LogInput, type SasTextInput } from '../diagnosis/diagnose.js';
+import type { DiagnosisResult, Finding } from '../diagnosis/findings.js';
+import type { LabSettings } from '../settings/types.js';
+import { loadSettingsFile } from '../settings/io.js';
+
+const USAGE =
+  'usage: ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE] [--left-conf FILE] [--right-conf FILE] [--settings FILE] [FILE...]';
+
+interface Args {
+  json: boolean;
+  logs: { file: string; side: LogInput['side'] }[];
+  sas: { file: string; side: SasTextInput['side'] }[];
+  conf: { file: string; side: 'left' | 'right' }[];
+  settings?: string;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { json: false, logs: [], sas: [], conf: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || (v.startsWith('--') && v !== '-')) throw new UsageError(`${arg} needs a file`);
+      return v;
+    };
+    switch (arg) {
+      case '--json': a.json = true; break;
+      case '--left': a.logs.push({ file: value(), side: 'left' }); break;
+      case '--right': a.logs.push({ file: value(), side: 'right' }); break;
+      case '--left-sas': a.sas.push({ file: value(), side: 'left' }); break;
+      case '--right-sas': a.sas.push({ file: value(), side: 'right' }); break;
+      case '--left-conf': a.conf.push({ file: value(), side: 'left' }); break;
+      case '--right-conf': a.conf.push({ file: value(), side: 'right' }); break;
+      case '--settings': a.settings = value(); break;
+      case '-h':
+      case '--help': throw new UsageError('');
+      default:
+        if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+        a.logs.push({ file: arg, side: 'unknown' });
+    }
+  }
+  if (!a.logs.length && !a.sas.length && !a.conf.length && !a.settings) throw new UsageError('nothing to diagnose: give at least one log, SA listing or config');
+  return a;
+}
+
+async function readable(file: string): Promise<void> {
+  await access(file, constants.R_OK);
+  // A directory passes access(); reading it is what fails.
+  const fh = await open(file, 'r');
+  try {
+    await fh.read(Buffer.alloc(1), 0, 1, 0);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * swanctl.conf input needs the swanctl importer (lab/importers/swanctl.ts) of another part of the
+ * project; it is looked up at run time so this command works with or without it.
+ */
+async function importConf(files: Args['conf'], notes: string[]): Promise<LabSettings | undefined> {
+  if (!files.length) return undefined;
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  let mod: Record<string, unknown> | undefined;
+  for (const ext of ['.js', '.ts']) {
+    try {
+      mod = (await import(pathToFileURL(path.join(here, '..', 'importers', `swanctl${ext}`)).href)) as Record<string, unknown>;
+      break;
+    } catch {
+      /* not there (yet) */
+    }
+  }
+  const fn = mod && (['importSwanctlPair', 'importSwanctl', 'importSwanctlConf'].map((n) => mod![n]).find((f) => typeof f === 'function') as
+    | ((left: string, right: string) => unknown)
+    | undefined);
+  if (!fn) {
+    notes.push('swanctl.conf input skipped: no swanctl importer (lab/importers/swanctl.ts) is available in this build.');
+    return undefined;
+  }
+  notes.push('swanctl.conf input skipped: the swanctl importer\'s interface is not one this command knows yet.');
+  return undefined;
+}
+
+export async function diagnoseCommand(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    const msg = (e as Error).message;
+    process.stderr.write(msg ? `ipsec-lab diagnose: ${msg}\n${USAGE}\n` : `${USAGE}\n`);
+    return msg ? 2 : 0;
+  }
+  for (const f of [...args.logs, ...args.sas, ...args.conf].map((x) => x.file).concat(args.settings ? [args.settings] : [])) {
+    try {
+      await readable(f);
+    } catch (e) {
+      process.stderr.write(`ipsec-lab diagnose: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 1;
+    }
+  }
+  const notes: string[] = [];
+  let settings: LabSettings | undefined;
+  try {
+    settings = args.settings ? await loadSettingsFile(args.settings) : await importConf(args.conf, notes);
+  } catch (e) {
+    process.stderr.write(`ipsec-lab diagnose: ${String((e as Error).message).split('\n')[0]}\n`);
+    return 1;
+  }
+  let result: DiagnosisResult;
+  try {
+    result = await diagnose({
+      logs: args.logs.map((l) => ({ source: l.file, side: l.side, lines: createReadStream(l.file) })),
+      sasText: args.sas.map((s) => ({ source: s.file, side: s.side, lines: createReadStream(s.file) })),
+      settings,
+    });
+  } catch (e) {
+    process.stderr.write(`ipsec-lab diagnose: cannot read input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 1;
+  }
+  result.notes.push(...notes);
+  if (!args.logs.some((l) => l.side === 'left') || !args.logs.some((l) => l.side === 'right')) {
+    if (args.logs.length) result.notes.push('Only one side\'s log (or logs without a side): the responder\'s log usually holds the reason; add it with --left/--right.');
+  }
+  process.stdout.write(args.json ? JSON.stringify(toJson(result)) + '\n' : human(result));
+  return 0;
+}
+
+function toJson(r: DiagnosisResult): unknown {
+  return {
+    verdict: r.verdict,
+    findings: r.findings.map((f) => {
+      const o: Record<string, unknown> = {
+        cause: f.cause, phase: f.phase, confidence: f.confidence, side: f.side, summary: f.summary,
+        evidence: f.evidence, fix: f.fix, vendor: f.vendor,
+      };
+      if (f.alternatives) o.alternatives = f.alternatives;
+      if (f.decidingCheck) o.decidingCheck = f.decidingCheck;
+      return o;
+    }),
+    stats: r.stats,
+    notes: r.notes,
+  };
+}
+
+function human(r: DiagnosisResult): string {
+  const lines: string[] = [];
+  lines.push(`Verdict: ${r.verdict}`);
+  lines.push(`Read ${r.stats.lines} line(s), ${r.stats.unparsed} not recognised as charon log lines.`);
+  for (const n of r.notes) lines.push(`Note: ${n}`);
+  r.findings.forEach((f: Finding, i: number) => {
+    lines.push('');
+    lines.push(`${i + 1}. ${f.cause}  (${Math.round(f.confidence * 100)}%, phase ${f.phase}, side ${f.side})`);
+    lines.push(`   ${f.summary}`);
+    if (f.evidence.length) {
+      lines.push('   Evidence:');
+      for (const e of f.evidence) lines.push(`     ${e.source}${e.line ? `:${e.line}` : ''}: ${e.text}`);
+    }
+    if (f.alternatives?.length) lines.push(`   Cannot rule out: ${f.alternatives.join(', ')}`);
+    if (f.decidingCheck) lines.push(`   Deciding check: ${f.decidingCheck}`);
+    if (f.fix.length) {
+      lines.push('   Fix:');
+      for (const x of f.fix) lines.push(`     - ${x}`);
+    }
+    if (f.vendor.asa) lines.push(`   Cisco ASA: ${f.vendor.asa}`);
+    if (f.vendor.paloAlto) lines.push(`   Palo Alto: ${f.vendor.paloAlto}`);
+  });
+  if (!r.findings.length) lines.push('', 'No finding: the input shows neither a fault nor an established tunnel.');
+  return lines.join('\n') + '\n';
+}
