@@ -191,12 +191,15 @@ const PATTERNS: Record<string, Pattern[]> = {
   restarting: [{ re: /^restarting CHILD_SA/, kind: 'restarting-child' }],
 };
 
+// A Map, not the object: a message starting with "__proto__" or "constructor" must find nothing.
+const BY_FIRST_WORD = new Map(Object.entries(PATTERNS));
+
 /** Classifies one parsed line; null when the message is not one the rules use. */
 export function classify(rec: LogRecord, side: Side): DiagEvent | null {
   const msg = rec.msg;
   let end = msg.indexOf(' ');
   if (end < 0) end = msg.length;
-  const list = PATTERNS[msg.slice(0, end)];
+  const list = BY_FIRST_WORD.get(msg.slice(0, end));
   if (!list) return null;
   for (const p of list) {
     const m = p.re.exec(msg);
