@@ -1,0 +1,3 @@
+export * from './encoding.js';
+export * from './client.js';
+export * from './sas.js';
