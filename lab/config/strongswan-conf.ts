@@ -44,6 +44,8 @@ export function charonSettingsTree(options: CharonOptions): ConfTree {
       resolve: { load: 'no' },
       // No TPM in a lab box; loading it only logs failures.
       tpm: { load: 'no' },
+      // farp answers ARP for virtual IPs; the lab has none, it would only log noise.
+      farp: { load: 'no' },
     },
   };
   if (!options.realisticTimers) {
