@@ -8,7 +8,7 @@ import type { DiagnosisResult } from './findings.js';
 import { LiveDiagnosis } from './live.js';
 import { preflight } from './preflight.js';
 import { parseSasText, type SaSnapshot } from './sas-text.js';
-import { toLines, type LineInput } from './stream.js';
+import { forEachLine, toLines, type LineInput } from './stream.js';
 
 export interface LogInput {
   /** File name or 'left'/'right': cited as the evidence source. */
@@ -45,7 +45,7 @@ export async function diagnose(input: DiagnoseInput): Promise<DiagnosisResult> {
 /** Streams one log into a LiveDiagnosis; never holds more than one line. */
 export async function feedLog(live: LiveDiagnosis, log: LogInput): Promise<void> {
   let n = 0;
-  for await (const line of toLines(log.lines)) live.pushLine(log.side, log.source, line, ++n);
+  await forEachLine(log.lines, (line) => live.pushLine(log.side, log.source, line, ++n));
 }
 
 export { LiveDiagnosis } from './live.js';

@@ -41,6 +41,43 @@ export async function* splitLines(input: AsyncIterable<string | Buffer | Uint8Ar
   if (rest) yield rest;
 }
 
+/**
+ * Calls `onLine` for every line of a byte/text stream, synchronously per chunk: the per-line
+ * promise of an async generator costs more than parsing the line, so the hot path avoids it.
+ */
+export async function forEachLine(input: LineInput, onLine: (line: string) => void): Promise<void> {
+  if (!isReadable(input)) {
+    for await (const line of toLines(input)) onLine(line);
+    return;
+  }
+  const decoder = new StringDecoder('utf8');
+  const limit = MAX_LINE * 4;
+  let rest = '';
+  for await (const chunk of input) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    let start = 0;
+    let nl = text.indexOf('\n');
+    if (nl >= 0 && rest) {
+      onLine(rest + text.slice(0, nl));
+      rest = '';
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    while (nl >= 0) {
+      onLine(text.slice(start, nl));
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    rest = rest ? rest + text.slice(start) : text.slice(start);
+    while (rest.length > limit) {
+      onLine(rest.slice(0, limit));
+      rest = rest.slice(limit);
+    }
+  }
+  rest += decoder.end();
+  if (rest) onLine(rest);
+}
+
 /** A Node Readable (or anything stream-like): its chunks are not aligned to lines. */
 function isReadable(input: unknown): input is AsyncIterable<string | Buffer | Uint8Array> {
   const r = input as { pipe?: unknown; on?: unknown };

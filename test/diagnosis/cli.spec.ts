@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { diagnoseCommand } from '../../lab/cli/diagnose-command.js';
+import { FIXTURES } from './helpers.js';
+
+function capture(): { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { out += String(c); return true; });
+  vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { err += String(c); return true; });
+  return { out: () => out, err: () => err };
+}
+
+const fx = (name: string, file: string) => path.join(FIXTURES, name, file);
+
+describe('ipsec-lab diagnose', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('--json prints exactly one JSON object with verdict, ranked findings and stats', async () => {
+    const io = capture();
+    const code = await diagnoseCommand(['--json', '--left', fx('ts-mismatch-v2-trixie', 'left.log'), '--right', fx('ts-mismatch-v2-trixie', 'right.log'),
+      '--left-sas', fx('ts-mismatch-v2-trixie', 'left.sas.txt'), '--right-sas', fx('ts-mismatch-v2-trixie', 'right.sas.txt')]);
+    expect(code).toBe(0);
+    const lines = io.out().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const doc = JSON.parse(lines[0]);
+    expect(doc.verdict).toBe('ts-mismatch');
+    expect(doc.findings[0]).toMatchObject({ cause: 'ts-mismatch', phase: 'child', side: 'both' });
+    expect(Object.keys(doc.findings[0])).toEqual(expect.arrayContaining(['cause', 'phase', 'confidence', 'side', 'summary', 'evidence', 'fix', 'vendor']));
+    expect(doc.stats.lines).toBeGreaterThan(100);
+    expect(doc.stats.unparsed).toBe(0);
+  });
+
+  it('takes files without a side and prints a human report', async () => {
+    const io = capture();
+    expect(await diagnoseCommand([fx('psk-mismatch-v1-bookworm', 'right.log')])).toBe(0);
+    expect(io.out()).toMatch(/^Verdict: psk-mismatch/);
+    expect(io.out()).toMatch(/Evidence:/);
+    expect(io.out()).toMatch(/Cisco ASA: .*MM_WAIT_MSG5/);
+  });
+
+  it('accepts conf input (skipped with a note while no swanctl importer exists)', async () => {
+    const io = capture();
+    expect(await diagnoseCommand(['--json', '--left-conf', fx('healthy-v2-trixie', 'left.swanctl.conf')])).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect(doc.verdict).toBeTypeOf('string');
+    expect(Array.isArray(doc.notes)).toBe(true);
+  });
+
+  it('fails with a one-line message for unreadable input', async () => {
+    const io = capture();
+    expect(await diagnoseCommand(['--left', '/nonexistent/left.log'])).not.toBe(0);
+    expect(io.err().trim().split('\n')).toHaveLength(1);
+    expect(io.err()).toMatch(/cannot read \/nonexistent\/left\.log/);
+    expect(await diagnoseCommand(['--json', FIXTURES])).not.toBe(0);
+    expect(io.out()).toBe('');
+  });
+
+  it('rejects unknown options', async () => {
+    capture();
+    expect(await diagnoseCommand(['--bogus'])).toBe(2);
+  });
+});
