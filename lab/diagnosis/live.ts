@@ -8,11 +8,11 @@ import { ADVISORY, NOT_A_FAULT, rankFindings, type DiagnosisResult, type Finding
 import { parseLogLine, type LogRecord } from './log-line.js';
 import { evidence, finding, type Rule, type RuleContext } from './rules/common.js';
 import { datapathRule, healthyCounters } from './rules/datapath.js';
-import { authRule, configLookupRule, kernelRule, proposalRule, tsRule } from './rules/negotiation.js';
+import { authRule, configLookupRule, kernelRule, natRule, proposalRule, tsRule } from './rules/negotiation.js';
 import { lossRule, rekeyRule, silentPeerRule } from './rules/path.js';
 import { emptySeries, type SaSnapshot } from './sas-text.js';
 
-export const RULES: Rule[] = [proposalRule, authRule, tsRule, configLookupRule, kernelRule, silentPeerRule, lossRule, rekeyRule, datapathRule];
+export const RULES: Rule[] = [proposalRule, authRule, tsRule, configLookupRule, kernelRule, natRule, silentPeerRule, lossRule, rekeyRule, datapathRule];
 
 /** Causes that explain a rekey failure better than the generic rekey-failure finding. */
 const EXPLAINS_REKEY = new Set(['pfs-mismatch', 'esp-proposal-mismatch', 'dpd-peer-dead']);

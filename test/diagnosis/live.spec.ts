@@ -86,3 +86,20 @@ describe('LiveDiagnosis: findings from early evidence', () => {
     expect(f[0].decidingCheck).toMatch(/counters/);
   });
 });
+
+describe('NAT-T off on the peer (IKEv1)', () => {
+  it('is found when NAT is detected but the peer sent no NAT-T vendor ID, and not otherwise', () => {
+    const all = lines('healthy-v1-trixie', 'left');
+    const feed = (skipVid: boolean) => {
+      const live = new LiveDiagnosis();
+      all.forEach((l, i) => {
+        if (skipVid && /received NAT-T \(RFC 3947\) vendor ID/.test(l)) return;
+        const rec = parseLogLine(l, i + 1, 'left.log');
+        if (rec) live.push('left', rec);
+      });
+      return live.result();
+    };
+    expect(feed(false).verdict).toBe('healthy');
+    expect(feed(true).findings.map((f) => f.cause)).toContain('nat-t-disabled-behind-nat');
+  });
+});

@@ -212,3 +212,26 @@ export const kernelRule: Rule = (ctx) => {
   return [finding('kernel-install-failure', e[0].side, 0.9,
     `The ${e[0].side} gateway negotiated the CHILD_SA but could not install it: "${e[0].rec.msg}".`, evidence(e.slice(0, 4)))];
 };
+
+/**
+ * IKEv1 with NAT between the gateways: NAT-T needs the peer's NAT-T vendor ID. NAT detected but no
+ * such vendor ID from the peer means the peer has NAT traversal off (ESP would go raw through NAT).
+ */
+export const natRule: Rule = (ctx) => {
+  const log = ctx.log;
+  const out: Finding[] = [];
+  for (const nat of [...log.events('nat-remote'), ...log.events('nat-local')]) {
+    const sa = [...log.sas.values()].find((s) => s.source === nat.rec.source && s.ikeId === (nat.rec.ikeId ?? 0));
+    if (!sa || sa.version !== 1) continue;
+    const vid = log.events('natt-vid').some((v) => v.rec.source === nat.rec.source && (v.rec.ikeId ?? 0) === (nat.rec.ikeId ?? 0));
+    // Only judge once the peer's first answer (where its vendor IDs are) has been seen.
+    const answered = log.events('msg-in').some((m) => m.rec.source === nat.rec.source && (m.rec.ikeId ?? 0) === (nat.rec.ikeId ?? 0) && m.rec.line < nat.rec.line);
+    if (vid || !answered) continue;
+    out.push(finding('nat-t-disabled-behind-nat', 'unknown', 0.6,
+      `The ${nat.side} gateway detected NAT between the gateways, but the peer sent no NAT-T vendor ID: NAT traversal seems off on the peer.`,
+      evidence([before(log, nat, ['msg-in'], true, 200), nat]),
+      { decidingCheck: "Look for 'received NAT-T (RFC 3947) vendor ID' in the initiator's log and enable NAT-T on the peer." }));
+    break;
+  }
+  return out;
+};
