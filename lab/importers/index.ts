@@ -1,0 +1,147 @@
+import type { Side } from '../settings/types.js';
+import { SettingsError, validateSettings } from '../settings/validate.js';
+import { importAsa } from './asa.js';
+import { importIpsecConf } from './ipsec-conf.js';
+import { importSwanctl } from './swanctl.js';
+import { ImportError, type ImportFormat, type ImportResult } from './types.js';
+
+export * from './types.js';
+export { importAsa } from './asa.js';
+export { importSwanctl } from './swanctl.js';
+export { importIpsecConf } from './ipsec-conf.js';
+
+/**
+ * Guesses the format from tell-tale lines; a guess, so callers can always pass `format`.
+ * Returns null when nothing matches.
+ */
+export function detectFormat(text: string): ImportFormat | null {
+  const t = text.replace(/^\uFEFF/, '');
+  if (/^\s*\{/.test(t) && /"schema"\s*:/.test(t)) return 'settings-json';
+  if (/^\s*(connections|secrets)\s*(\{|:|$)/m.test(t)) return 'swanctl';
+  if (/^conn\s+\S+\s*$/m.test(t) || /^config\s+setup\s*$/m.test(t)) return 'ipsec.conf';
+  if (/^\s*(crypto\s+(map|ikev1|ikev2|isakmp|ipsec)|tunnel-group|access-list\s+\S+\s+extended)\b/m.test(t)) return 'asa';
+  return null;
+}
+
+export interface ImportConfigOptions {
+  format?: ImportFormat;
+  side?: Side;
+  entry?: string | number;
+  /** ipsec.secrets content, for ipsec.conf imports. */
+  secretsText?: string;
+  /** ipsec.conf: the address of the imported gateway (decides whether left or right is local). */
+  localAddress?: string;
+}
+
+/** Imports a customer configuration (or a lab settings file) into complete, valid lab settings. */
+export function importConfig(text: string, options: ImportConfigOptions = {}): ImportResult {
+  const format = options.format ?? detectFormat(text);
+  const side = options.side ?? 'left';
+  switch (format) {
+    case 'asa':
+      return importAsa(text, { side, entry: options.entry });
+    case 'swanctl':
+      return importSwanctl(text, { side, entry: options.entry });
+    case 'ipsec.conf':
+      return importIpsecConf(text, { side, entry: options.entry, secretsText: options.secretsText, localAddress: options.localAddress });
+    case 'settings-json':
+      return importSettingsJson(text, side);
+    default:
+      throw new ImportError(0, 'unknown format (expected Cisco ASA CLI, swanctl.conf, ipsec.conf or lab settings JSON; pass format to choose)');
+  }
+}
+
+function importSettingsJson(text: string, side: Side): ImportResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const at = pos ? Number(pos[1]) : jsonErrorOffset(text);
+    const line = at === null ? 0 : text.slice(0, at).split('\n').length;
+    throw new ImportError(line, `not valid JSON: ${msg}`);
+  }
+  let settings;
+  try {
+    settings = validateSettings(doc);
+  } catch (e) {
+    if (e instanceof SettingsError) throw new ImportError(0, e.message);
+    throw e;
+  }
+  const { peerAddress, ...gateway } = settings[side].gateway;
+  return {
+    format: 'settings-json',
+    side,
+    entry: side,
+    gateway,
+    lan: settings[side].lan,
+    peerAddress: peerAddress || undefined,
+    settings,
+    unsupported: [],
+    warnings: [],
+  };
+}
+
+/**
+ * Where JSON text goes wrong; older Node versions name no position in their error. A minimal
+ * recursive-descent scan that only needs to agree with JSON.parse on *where* it fails.
+ */
+function jsonErrorOffset(text: string): number | null {
+  let i = 0;
+  const ws = () => {
+    while (/\s/.test(text[i] ?? '')) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = () => {
+    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"') fail();
+          string();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '"') string();
+    else literal();
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : null;
+  } catch (at) {
+    return typeof at === 'number' ? at : null;
+  }
+}
