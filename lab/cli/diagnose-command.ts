@@ -6,14 +6,14 @@
  * Exit 0 when the diagnosis ran, 2 for usage errors, 1 for unreadable input.
  */
 import { createReadStream } from 'node:fs';
-import { access, open } from 'node:fs/promises';
+import { access, open, readFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { diagnose, type LogInput, type SasTextInput } from '../diagnosis/diagnose.js';
 import type { DiagnosisResult, Finding } from '../diagnosis/findings.js';
 import type { LabSettings } from '../settings/types.js';
 import { loadSettingsFile } from '../settings/io.js';
+import { importSwanctl } from '../importers/swanctl.js';
+import { trafficSelectors } from '../settings/addresses.js';
 
 const USAGE =
   'usage: ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE] [--left-conf FILE] [--right-conf FILE] [--settings FILE] [FILE...]';
@@ -69,30 +69,44 @@ async function readable(file: string): Promise<void> {
 }
 
 /**
- * swanctl.conf input needs the swanctl importer (lab/importers/swanctl.ts) of another part of the
- * project; it is looked up at run time so this command works with or without it.
+ * Both gateways' swanctl.conf through the swanctl importer, as settings for the pre-flight check.
+ * One file alone is not compared (the importer mirrors it, so it would always "match").
  */
-async function importConf(files: Args['conf'], notes: string[]): Promise<LabSettings | undefined> {
-  if (!files.length) return undefined;
-  const here = path.dirname(new URL(import.meta.url).pathname);
-  let mod: Record<string, unknown> | undefined;
-  for (const ext of ['.js', '.ts']) {
-    try {
-      mod = (await import(pathToFileURL(path.join(here, '..', 'importers', `swanctl${ext}`)).href)) as Record<string, unknown>;
-      break;
-    } catch {
-      /* not there (yet) */
+async function importConf(files: Args['conf'], notes: string[]): Promise<{ settings?: LabSettings; extra: Finding[] }> {
+  if (!files.length) return { extra: [] };
+  const left = files.find((f) => f.side === 'left');
+  const right = files.find((f) => f.side === 'right');
+  if (!left || !right) {
+    notes.push('Only one swanctl.conf given: the pre-flight comparison needs both --left-conf and --right-conf.');
+    return { extra: [] };
+  }
+  const L = importSwanctl(await readFile(left.file, 'utf8'), { side: 'left' });
+  const R = importSwanctl(await readFile(right.file, 'utf8'), { side: 'right' });
+  for (const [f, r] of [[left, L], [right, R]] as const) {
+    if (r.unsupported.length) notes.push(`${f.file}: ${r.unsupported.length} line(s) not used by the comparison (e.g. line ${r.unsupported[0].line}: ${r.unsupported[0].reason}).`);
+  }
+  const settings: LabSettings = { schema: 1, left: structuredClone(L.settings.left), right: structuredClone(R.settings.right), realisticTimers: false };
+  // Each import fills the peer's LAN from its own remote selector; pin the selectors each file states.
+  const lts = trafficSelectors(L.settings, 'left');
+  const rts = trafficSelectors(R.settings, 'right');
+  Object.assign(settings.left.gateway, { localTs: lts.local, remoteTs: lts.remote });
+  Object.assign(settings.right.gateway, { localTs: rts.local, remoteTs: rts.remote });
+  // The settings' WAN subnets are synthetic for imported files: compare the addresses the files state.
+  const extra: Finding[] = [];
+  for (const [me, peer, meFile, peerFile, side] of [[L, R, left.file, right.file, 'left'], [R, L, right.file, left.file, 'right']] as const) {
+    if (me.peerAddress && peer.localAddress && me.peerAddress !== peer.localAddress && !/%any|0\.0\.0\.0/.test(me.peerAddress)) {
+      extra.push({
+        cause: 'peer-address-mismatch', phase: 'config', confidence: 0.85, side,
+        summary: `${side} sends IKE to ${me.peerAddress}, but the other gateway's local address is ${peer.localAddress}.`,
+        evidence: [
+          { source: meFile, line: 0, text: `remote_addrs = ${me.peerAddress}` },
+          { source: peerFile, line: 0, text: `local_addrs = ${peer.localAddress}` },
+        ],
+        fix: ["Set remote_addrs to the peer's address (after NAT) and the peer's remote_addrs to this gateway's."], vendor: {},
+      });
     }
   }
-  const fn = mod && (['importSwanctlPair', 'importSwanctl', 'importSwanctlConf'].map((n) => mod![n]).find((f) => typeof f === 'function') as
-    | ((left: string, right: string) => unknown)
-    | undefined);
-  if (!fn) {
-    notes.push('swanctl.conf input skipped: no swanctl importer (lab/importers/swanctl.ts) is available in this build.');
-    return undefined;
-  }
-  notes.push('swanctl.conf input skipped: the swanctl importer\'s interface is not one this command knows yet.');
-  return undefined;
+  return { settings, extra };
 }
 
 export async function diagnoseCommand(argv: string[]): Promise<number> {
@@ -114,8 +128,10 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
   }
   const notes: string[] = [];
   let settings: LabSettings | undefined;
+  let extra: Finding[] = [];
   try {
-    settings = args.settings ? await loadSettingsFile(args.settings) : await importConf(args.conf, notes);
+    if (args.settings) settings = await loadSettingsFile(args.settings);
+    else ({ settings, extra } = await importConf(args.conf, notes));
   } catch (e) {
     process.stderr.write(`ipsec-lab diagnose: ${String((e as Error).message).split('\n')[0]}\n`);
     return 1;
@@ -126,6 +142,9 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
       logs: args.logs.map((l) => ({ source: l.file, side: l.side, lines: createReadStream(l.file) })),
       sasText: args.sas.map((s) => ({ source: s.file, side: s.side, lines: createReadStream(s.file) })),
       settings,
+      extraFindings: extra,
+      // Imported files have synthetic WAN subnets: their own address check replaces the settings one.
+      skipCauses: args.settings ? [] : ['peer-address-mismatch'],
     });
   } catch (e) {
     process.stderr.write(`ipsec-lab diagnose: cannot read input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);

@@ -4,7 +4,7 @@
  */
 import type { LabSettings } from '../settings/types.js';
 import type { Side } from './events.js';
-import type { DiagnosisResult } from './findings.js';
+import type { DiagnosisResult, Finding } from './findings.js';
 import { LiveDiagnosis } from './live.js';
 import { preflight } from './preflight.js';
 import { parseSasText, type SaSnapshot } from './sas-text.js';
@@ -31,6 +31,10 @@ export interface DiagnoseInput {
   snapshots?: SaSnapshot[];
   /** Both gateways' settings for the pre-flight comparison. */
   settings?: LabSettings;
+  /** Pre-flight causes not to report from `settings` (e.g. addresses of imported configs). */
+  skipCauses?: string[];
+  /** Findings the caller derived itself (e.g. from imported configuration files). */
+  extraFindings?: Finding[];
 }
 
 export async function diagnose(input: DiagnoseInput): Promise<DiagnosisResult> {
@@ -38,7 +42,8 @@ export async function diagnose(input: DiagnoseInput): Promise<DiagnosisResult> {
   for (const log of input.logs ?? []) await feedLog(live, log);
   for (const s of input.sasText ?? []) live.pushSnapshot(await parseSasText(toLines(s.lines), s.side, s.source));
   for (const s of input.snapshots ?? []) live.pushSnapshot(s);
-  if (input.settings) live.addFindings(preflight(input.settings));
+  if (input.settings) live.addFindings(preflight(input.settings).filter((f) => !input.skipCauses?.includes(f.cause)));
+  if (input.extraFindings) live.addFindings(input.extraFindings);
   return live.result();
 }
 

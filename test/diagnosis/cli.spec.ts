@@ -39,12 +39,20 @@ describe('ipsec-lab diagnose', () => {
     expect(io.out()).toMatch(/Cisco ASA: .*MM_WAIT_MSG5/);
   });
 
-  it('accepts conf input (skipped with a note while no swanctl importer exists)', async () => {
+  it('compares both swanctl.conf files before anything runs', async () => {
+    for (const [name, cause] of [['healthy-v2-trixie', 'unknown'], ['ts-mismatch-v2-trixie', 'ts-mismatch'], ['id-mismatch-v2-trixie', 'id-mismatch'],
+      ['peer-address-mismatch-v2-trixie', 'peer-address-mismatch'], ['pfs-mismatch-v1-trixie', 'pfs-mismatch'], ['ike-version-mismatch-trixie', 'ike-version-mismatch']]) {
+      const io = capture();
+      expect(await diagnoseCommand(['--json', '--left-conf', fx(name, 'left.swanctl.conf'), '--right-conf', fx(name, 'right.swanctl.conf')])).toBe(0);
+      expect(JSON.parse(io.out()).verdict, name).toBe(cause);
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('says so when only one swanctl.conf is given', async () => {
     const io = capture();
     expect(await diagnoseCommand(['--json', '--left-conf', fx('healthy-v2-trixie', 'left.swanctl.conf')])).toBe(0);
-    const doc = JSON.parse(io.out());
-    expect(doc.verdict).toBeTypeOf('string');
-    expect(Array.isArray(doc.notes)).toBe(true);
+    expect(JSON.parse(io.out()).notes.join(' ')).toMatch(/needs both --left-conf and --right-conf/);
   });
 
   it('fails with a one-line message for unreadable input', async () => {
