@@ -9,6 +9,7 @@ import { loadSettingsFile } from '../settings/io.js';
 import type { Release, Side } from '../settings/types.js';
 import { formatLog, formatStatus } from './output.js';
 import { startCommand } from './start-command.js';
+import { registerFaultCommands } from './fault-commands.js';
 
 const sideOption = () => new Option('--side <side>', 'left or right').choices(['left', 'right']);
 
@@ -183,6 +184,8 @@ export function registerLabCommands(program: Command): void {
     .action(() => {
       console.log(JSON.stringify(defaultSettings(), null, 2));
     });
+
+  registerFaultCommands(program);
 
   program
     .command('start')

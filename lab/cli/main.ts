@@ -23,9 +23,10 @@ export async function main(argv: string[]): Promise<number> {
 export function reportError(e: unknown): number {
   if (e instanceof SettingsError) {
     console.error(`ipsec-lab: ${e.message}`);
-  } else if (e instanceof LabError) {
-    console.error(`ipsec-lab: ${e.message}`);
-    if (e.hint) console.error(`  fix: ${e.hint}`);
+  } else if (e instanceof LabError || (e as { code?: string })?.code) {
+    console.error(`ipsec-lab: ${(e as Error).message}`);
+    const hint = (e as LabError).hint;
+    if (hint) console.error(`  fix: ${hint}`);
   } else {
     const err = e as Error;
     console.error(`ipsec-lab: ${err?.message ?? String(e)}`);

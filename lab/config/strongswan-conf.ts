@@ -21,6 +21,8 @@ export const LOG_LEVELS: Record<string, string> = { default: '1', ike: '2', cfg:
 export function charonSettingsTree(options: CharonOptions): ConfTree {
   const charon: ConfTree = {
     install_routes: 'yes',
+    // eth0 is the box's Docker underlay, not part of the lab: never an IKE or MOBIKE address.
+    interfaces_ignore: 'eth0',
     'start-scripts': { autoload: '/usr/local/sbin/lab-autoload' },
     journal: { default: '-1' },
     filelog: {

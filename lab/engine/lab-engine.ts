@@ -5,7 +5,10 @@ import { connectDocker, isLocalEngine, type EngineEndpoint } from '../docker/con
 import { dockerUnavailable, LabError } from '../docker/errors.js';
 import { execIn } from '../docker/exec.js';
 import { writeGatewayFiles } from '../gateway/files.js';
-import { loadGatewayConfig } from '../gateway/load-config.js';
+import { dryRunLoad, loadGatewayConfig } from '../gateway/load-config.js';
+import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
+import { imageTag } from '../image/image.js';
+import { normalizeCidr } from '../settings/addresses.js';
 import { connectVici } from '../gateway/vici-link.js';
 import { ensureImage } from '../image/image.js';
 import { createLab } from '../lifecycle/create.js';
@@ -141,11 +144,68 @@ export class LabEngine {
     }
   }
 
-  private async storeSettings(settings: LabSettings): Promise<void> {
+  async storeSettings(settings: LabSettings): Promise<void> {
     const pack = tar.pack();
     pack.entry({ name: SETTINGS_PATH.slice(1), mode: 0o600 }, JSON.stringify(settings, null, 2));
     pack.finalize();
     await this.docker.getContainer(this.container('router')).putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });
+  }
+
+  /** This engine's kernel features (probed once per engine, cached). */
+  async kernelFeatures(): Promise<KernelFeatures> {
+    return probeKernel(this.docker, imageTag('trixie'));
+  }
+
+  /** Closes the VICI sessions (after a gateway restarted, they point at a charon that is gone). */
+  async forgetVici(): Promise<void> {
+    const clients = [...this.vici.values()];
+    this.vici.clear();
+    await Promise.all(clients.map((p) => p.then((c) => c.close()).catch(() => {})));
+  }
+
+  /**
+   * Applies changed settings to the running lab without rebuilding it: charon must accept the new
+   * connection first (a dry-run load), then the SAs are torn down, the configs and keys reloaded
+   * over VICI, and the initiator starts again. A refused change leaves the lab as it was.
+   */
+  async applySettings(input: LabSettings): Promise<{ changed: Side[] }> {
+    const next = validateSettings(input);
+    const prev = await this.settings();
+    for (const side of SIDES) {
+      for (const key of ['lan', 'wan'] as const) {
+        if (normalizeCidr(prev[side][key]) !== normalizeCidr(next[side][key])) throw new LabError('unsupported', `${side}.${key}: a running lab cannot change its subnets; stop it (down) and start it with the new settings`);
+      }
+      if (prev[side].gateway.release !== next[side].gateway.release) throw new LabError('unsupported', `${side}.gateway.release: a running lab cannot change the strongSwan release of a gateway; stop it (down) and start it again`);
+    }
+    const lab = await this.find();
+    if (!lab) throw new LabError('lab-not-found', `lab "${this.name}" is not running`);
+    const datapath = (lab.datapath || 'libipsec') as Datapath;
+    if (prev.realisticTimers !== next.realisticTimers) {
+      // Timers live in strongswan.conf: the gateways restart and reload their configs by themselves.
+      await Promise.all(SIDES.map((side) => writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), next, side, { datapath, autoload: true })));
+      await this.storeSettings(next);
+      await Promise.all(SIDES.map((side) => this.docker.getContainer(this.container(gatewayRole(side))).restart({ t: 1 })));
+      await this.forgetVici();
+      return { changed: [...SIDES] };
+    }
+    const changed = SIDES.filter((side) => JSON.stringify(prev[side].gateway) !== JSON.stringify(next[side].gateway));
+    for (const side of changed) await dryRunLoad(await this.viciOf(side), next, side);
+    await Promise.all(SIDES.map(async (side) => {
+      const client = await this.viciOf(side);
+      await client.terminate({ ike: CONNECTION_NAME, force: true, timeoutMs: 2000 }).catch(() => {});
+    }));
+    const order: Side[] = next.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
+    for (const side of order.filter((s) => changed.includes(s))) {
+      await loadGatewayConfig(await this.viciOf(side), next, side);
+      await writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), next, side, { datapath, autoload: true });
+    }
+    await this.storeSettings(next);
+    for (const side of SIDES.filter((s) => next[s].gateway.startAction === 'initiate')) {
+      const client = await this.viciOf(side);
+      const sas = parseListSas(await client.listSas({ ike: CONNECTION_NAME }));
+      if (!sas.length) await client.initiate({ child: CHILD_NAME, ike: CONNECTION_NAME, timeoutMs: -1 }).catch(() => {});
+    }
+    return { changed };
   }
 
   /** The settings the running lab was started (or last changed) with; they live in the lab itself. */
@@ -251,9 +311,7 @@ export class LabEngine {
   /** Ends this process's streams and VICI sessions; the lab itself keeps running. */
   async close(): Promise<void> {
     this.watchers.splice(0).forEach((stop) => stop());
-    const clients = [...this.vici.values()];
-    this.vici.clear();
-    await Promise.all(clients.map((p) => p.then((c) => c.close()).catch(() => {})));
+    await this.forgetVici();
   }
 }
 
