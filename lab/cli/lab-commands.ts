@@ -10,6 +10,7 @@ import type { Release, Side } from '../settings/types.js';
 import { formatLog, formatStatus } from './output.js';
 import { startCommand } from './start-command.js';
 import { registerFaultCommands } from './fault-commands.js';
+import { registerConfigCommands } from './config-commands.js';
 
 const sideOption = () => new Option('--side <side>', 'left or right').choices(['left', 'right']);
 
@@ -186,6 +187,7 @@ export function registerLabCommands(program: Command): void {
     });
 
   registerFaultCommands(program);
+  registerConfigCommands(program);
 
   program
     .command('start')

@@ -23,6 +23,7 @@ import type { LogRecord } from '../streams/log-record.js';
 import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
 import { ping, type PingResult } from '../traffic/ping.js';
 import { parseListSas, type ViciClient } from '../vici/index.js';
+import { DiagnosisFeed } from './diagnosis-feed.js';
 import { Emitter } from './emitter.js';
 import { isUp, tunnelState } from './tunnel-state.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from './types.js';
@@ -43,12 +44,16 @@ export class LabEngine {
   readonly events = new Emitter<LabEvent>();
   readonly logs = new Emitter<LogRecord>();
   readonly sas = new Emitter<SaSnapshot>();
+  /** Live diagnosis of what `watch` streams; its findings come as `diagnosis.results` events. */
+  readonly diagnosis = new DiagnosisFeed();
   private vici = new Map<Side, Promise<ViciClient>>();
   private watchers: Array<() => void> = [];
   private lastSnapshot = new Map<Side, SaSnapshot>();
 
   constructor(readonly name: string, readonly docker: Docker, readonly endpoint: EngineEndpoint) {
     if (!LAB_NAME_RE.test(name)) throw new LabError('invalid-settings', `lab name "${name}": expected lowercase letters, digits and "-", at most 24 characters`);
+    this.logs.on((r) => this.diagnosis.pushLog(r));
+    this.sas.on((s) => this.diagnosis.pushSnapshot(s));
   }
 
   static connect(name = process.env.IPSEC_LAB_NAME || 'lab'): LabEngine {
@@ -189,6 +194,8 @@ export class LabEngine {
       return { changed: [...SIDES] };
     }
     const changed = SIDES.filter((side) => JSON.stringify(prev[side].gateway) !== JSON.stringify(next[side].gateway));
+    // What the gateways did before this change no longer describes the lab.
+    this.diagnosis.reset();
     for (const side of changed) await dryRunLoad(await this.viciOf(side), next, side);
     await Promise.all(SIDES.map(async (side) => {
       const client = await this.viciOf(side);
@@ -311,6 +318,7 @@ export class LabEngine {
   /** Ends this process's streams and VICI sessions; the lab itself keeps running. */
   async close(): Promise<void> {
     this.watchers.splice(0).forEach((stop) => stop());
+    this.diagnosis.dispose();
     await this.forgetVici();
   }
 }

@@ -101,6 +101,7 @@ export class FaultService {
       throw e;
     }
     await this.saveState(next);
+    this.lab.diagnosis.reset();
     return { applied: defs.map((f) => f.id), notes: defs.filter((f) => f.note).map((f) => `${f.id}: ${f.note}`) };
   }
 
@@ -127,6 +128,7 @@ export class FaultService {
     if (settingsChanged || targets.some((id) => findFault(id)?.docker)) await this.lab.applySettings(this.effective(next));
     if (!ids?.length) await this.applyImpairments(next.impairments);
     await this.saveState(next);
+    this.lab.diagnosis.reset();
     return { reverted: targets };
   }
 

@@ -1,0 +1,80 @@
+import { Command, Option } from 'commander';
+import { readFile, writeFile } from 'node:fs/promises';
+import { LabEngine } from '../engine/lab-engine.js';
+import { exportAsa } from '../exporters/asa.js';
+import { exportSwanctl } from '../exporters/swanctl.js';
+import { importConfig } from '../importers/index.js';
+import { loadSettingsFile, saveSettingsFile } from '../settings/io.js';
+import type { LabSettings, Side } from '../settings/types.js';
+import { diagnoseCommand } from './diagnose-command.js';
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+export function registerConfigCommands(program: Command): void {
+  program
+    .command('diagnose')
+    .description('diagnose strongSwan logs, SA listings and configs (run `ipsec-lab diagnose --help` for its options)')
+    .allowUnknownOption()
+    .helpOption(false)
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      process.exitCode = await diagnoseCommand(args);
+    });
+
+  program
+    .command('import')
+    .description("turn a customer's config (Cisco ASA CLI, swanctl.conf, ipsec.conf) into lab settings; the other gateway gets the mirror image")
+    .argument('<file>', 'the configuration file')
+    .addOption(new Option('--side <side>', 'which lab gateway gets the imported config').choices(['left', 'right']).default('left'))
+    .addOption(new Option('--format <format>', 'input format (detected by default)').choices(['asa', 'swanctl', 'ipsec.conf', 'settings-json']))
+    .option('--entry <name>', 'which tunnel: crypto map sequence number or connection name (default: the first)')
+    .option('--secrets <file>', 'ipsec.secrets holding the PSK (ipsec.conf input)')
+    .option('--out <file>', 'write the settings here (owner-only permissions) instead of stdout')
+    .option('--json', 'print the whole import result (settings, unsupported lines, warnings) as JSON')
+    .action(async (file: string, opts) => {
+      const text = await readText(file);
+      const secretsText = opts.secrets ? await readText(opts.secrets) : undefined;
+      let result: ReturnType<typeof importConfig>;
+      try {
+        result = importConfig(text, { format: opts.format, side: opts.side as Side, entry: opts.entry, secretsText });
+      } catch (e) {
+        (e as Error).message = `${file}: ${(e as Error).message}`;
+        throw e;
+      }
+      for (const u of result.unsupported) console.error(`${file}:${u.line}: not imported: ${u.text.trim()} (${u.reason})`);
+      for (const w of result.warnings) console.error(`${file}:${w.line}: warning: ${w.message}`);
+      if (opts.out) {
+        await saveSettingsFile(opts.out, result.settings);
+        console.error(`wrote ${opts.out} (${result.format}, tunnel ${result.entry} on the ${result.side} gateway; ${result.unsupported.length} line(s) not imported)`);
+      }
+      if (opts.json) console.log(JSON.stringify(result, null, 2));
+      else if (!opts.out) console.log(JSON.stringify(result.settings, null, 2));
+    });
+
+  program
+    .command('export')
+    .description("generate a gateway's config from lab settings: swanctl.conf, or Cisco ASA CLI (IKEv1/IKEv2)")
+    .addOption(new Option('--side <side>', 'which gateway').choices(['left', 'right']).default('right'))
+    .addOption(new Option('--format <format>', 'output format').choices(['swanctl', 'asa']).default('swanctl'))
+    .option('--settings <file>', 'lab settings JSON (default: the running lab)')
+    .option('--reveal-secrets', 'write the real pre-shared key instead of a mask')
+    .option('--out <file>', 'write here (owner-only permissions) instead of stdout')
+    .action(async (opts, cmd: Command) => {
+      let settings: LabSettings;
+      if (opts.settings) settings = await loadSettingsFile(opts.settings);
+      else {
+        const engine = LabEngine.connect(cmd.optsWithGlobals().lab as string);
+        settings = await engine.settings();
+      }
+      const side = opts.side as Side;
+      const text = opts.format === 'asa' ? exportAsa(settings, side, { revealSecrets: !!opts.revealSecrets }) : exportSwanctl(settings, side, { revealSecrets: !!opts.revealSecrets });
+      if (opts.out) await writeFile(opts.out, text, { mode: 0o600 });
+      else process.stdout.write(text);
+    });
+}

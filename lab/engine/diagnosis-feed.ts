@@ -1,0 +1,83 @@
+import { LiveDiagnosis } from '../diagnosis/live.js';
+import type { DiagnosisResult } from '../diagnosis/findings.js';
+import type { IkeSaSnapshot, SaSnapshot as DiagSnapshot } from '../diagnosis/sas-text.js';
+import type { LogRecord } from '../streams/log-record.js';
+import { Emitter } from './emitter.js';
+import type { SaSnapshot } from './types.js';
+
+/** The engine's SA snapshot in the diagnosis's terms (counters per CHILD_SA, time in seconds). */
+export function toDiagnosisSnapshot(s: SaSnapshot): DiagSnapshot {
+  return {
+    side: s.side,
+    time: s.time / 1000,
+    source: `${s.side}-sas`,
+    ikeSas: s.ikeSas.map((ike): IkeSaSnapshot => ({
+      name: ike.name,
+      state: ike.state,
+      version: ike.version ?? 2,
+      children: ike.children.map((c) => ({
+        name: c.name, state: c.state,
+        bytesIn: c.bytesIn ?? 0, bytesOut: c.bytesOut ?? 0, packetsIn: c.packetsIn ?? 0, packetsOut: c.packetsOut ?? 0,
+        localTs: c.localTs, remoteTs: c.remoteTs, spiIn: c.spiIn, spiOut: c.spiOut, udpEncap: c.encap,
+      })),
+    })),
+  };
+}
+
+/**
+ * Live diagnosis of a running lab: every log record and SA snapshot goes in as it arrives, and the
+ * findings go out whenever they change. Evidence cites the stream ('left'/'right') and the
+ * record's sequence number, which is the line the UI shows. The lab's fault state is no input.
+ */
+export class DiagnosisFeed {
+  readonly results = new Emitter<DiagnosisResult>();
+  private diag = new LiveDiagnosis();
+  private last = '';
+  private timer: NodeJS.Timeout | undefined;
+  /** Records before this sequence number per side belong to an earlier epoch (before a reset). */
+  private floor = { left: 0, right: 0 };
+  private seen = { left: 0, right: 0 };
+
+  pushLog(r: LogRecord): void {
+    this.seen[r.side] = Math.max(this.seen[r.side], r.seq);
+    if (r.seq <= this.floor[r.side]) return;
+    this.diag.pushLine(r.side, r.side, r.raw, r.seq);
+    this.schedule();
+  }
+
+  pushSnapshot(s: SaSnapshot): void {
+    if (s.error) return;
+    this.diag.pushSnapshot(toDiagnosisSnapshot(s));
+    this.schedule();
+  }
+
+  /** Starts a new epoch: what happened before (e.g. before a fix) no longer counts. */
+  reset(): void {
+    this.diag = new LiveDiagnosis();
+    this.floor = { ...this.seen };
+    this.last = '';
+    this.schedule();
+  }
+
+  current(): DiagnosisResult {
+    return this.diag.result();
+  }
+
+  private schedule(): void {
+    // Many lines arrive together; judge once per burst, soon enough to feel immediate.
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const result = this.diag.result();
+      const key = JSON.stringify(result.findings.map((f) => [f.cause, f.confidence, f.evidence.length]));
+      if (key !== this.last) {
+        this.last = key;
+        this.results.emit(result);
+      }
+    }, 150);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
