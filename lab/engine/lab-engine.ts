@@ -197,22 +197,39 @@ export class LabEngine {
     // What the gateways did before this change no longer describes the lab.
     this.diagnosis.reset();
     for (const side of changed) await dryRunLoad(await this.viciOf(side), next, side);
-    await Promise.all(SIDES.map(async (side) => {
-      const client = await this.viciOf(side);
-      await client.terminate({ ike: CONNECTION_NAME, force: true, timeoutMs: 2000 }).catch(() => {});
-    }));
+    await this.terminateAll();
     const order: Side[] = next.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
     for (const side of order.filter((s) => changed.includes(s))) {
       await loadGatewayConfig(await this.viciOf(side), next, side);
       await writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), next, side, { datapath, autoload: true });
     }
     await this.storeSettings(next);
-    for (const side of SIDES.filter((s) => next[s].gateway.startAction === 'initiate')) {
+    await this.initiateWhereDue(next);
+    return { changed };
+  }
+
+  /** Tears down the lab's IKE_SAs on both gateways at once, without waiting for the peer. */
+  private async terminateAll(): Promise<void> {
+    await Promise.all(SIDES.map(async (side) => {
+      const client = await this.viciOf(side);
+      await client.terminate({ ike: CONNECTION_NAME, force: true, timeoutMs: 2000 }).catch(() => {});
+    }));
+  }
+
+  /** Gateways that should initiate and have no IKE_SA start one (without waiting for the result). */
+  private async initiateWhereDue(settings: LabSettings): Promise<void> {
+    for (const side of SIDES.filter((s) => settings[s].gateway.startAction === 'initiate')) {
       const client = await this.viciOf(side);
       const sas = parseListSas(await client.listSas({ ike: CONNECTION_NAME }));
       if (!sas.length) await client.initiate({ child: CHILD_NAME, ike: CONNECTION_NAME, timeoutMs: -1 }).catch(() => {});
     }
-    return { changed };
+  }
+
+  /** Starts the negotiation afresh (after a path change, so its effect shows at once). */
+  async renegotiate(): Promise<void> {
+    this.diagnosis.reset();
+    await this.terminateAll();
+    await this.initiateWhereDue(await this.settings());
   }
 
   /** The settings the running lab was started (or last changed) with; they live in the lab itself. */

@@ -74,26 +74,26 @@ export const FAULTS: FaultDefinition[] = [
   // ---- path faults that stop phase 1 ----
   {
     id: 'peer-unreachable', cause: 'peer-unreachable', title: 'No route to the peer on the internet', family: 'phase1', phase: 'path',
-    change: "the router black-holes the route to gw-right's address", revert: 'the route is restored', ikeVersions: both,
+    change: "the router black-holes the route to gw-right's address", revert: 'the route is restored', renegotiate: true, ikeVersions: both,
     symptoms: ['initiator: `retransmit 1 of request with message ID 0` …, then `giving up after 3 retransmits`', 'responder: nothing at all (an ASA initiator sits in MM_WAIT_MSG2)'],
     boxes: ({ settings }) => [{ role: 'router', apply: `ip route add blackhole ${siteAddresses(settings, 'right').gatewayWan}/32`, revert: `ip route del blackhole ${siteAddresses(settings, 'right').gatewayWan}/32` }],
   },
   {
     id: 'ike-port-blocked', cause: 'ike-port-blocked', title: 'Firewall drops UDP 500', family: 'phase1', phase: 'path',
-    change: 'the router drops UDP port 500 in both directions', revert: 'the rule is removed', ikeVersions: both,
+    change: 'the router drops UDP port 500 in both directions', revert: 'the rule is removed', renegotiate: true, ikeVersions: both,
     symptoms: ['IKE_SA_INIT (message ID 0) retransmitted, then given up', 'responder: silent'],
     boxes: () => [router('lab_block_udp500', '    udp dport 500 drop\n    udp sport 500 drop')],
   },
   {
     id: 'natt-port-blocked', cause: 'natt-port-blocked', title: 'Firewall drops UDP 4500 (NAT-T)', family: 'phase1', phase: 'path',
-    change: 'the router drops UDP port 4500 in both directions', revert: 'the rule is removed', ikeVersions: [2],
+    change: 'the router drops UDP port 4500 in both directions', revert: 'the rule is removed', renegotiate: true, ikeVersions: [2],
     symptoms: ['IKE_SA_INIT completes on port 500', 'IKE_AUTH (message ID 1) retransmitted from port 4500 and given up', 'responder: `deleting half open IKE_SA … after timeout`'],
     unavailable: ({ settings }) => (!settings.left.gateway.mobike && !settings.left.gateway.encap ? 'IKE floats to 4500 only with MOBIKE, NAT or forced encapsulation: enable MOBIKE on gw-left' : undefined),
     boxes: () => [router('lab_block_udp4500', '    udp dport 4500 drop\n    udp sport 4500 drop')],
   },
   {
     id: 'gateway-route-missing', cause: 'peer-unreachable', title: 'Gateway has no route to the internet', family: 'phase1', phase: 'path',
-    change: 'gw-left loses its default route', revert: 'the default route is restored', ikeVersions: both,
+    change: 'gw-left loses its default route', revert: 'the default route is restored', renegotiate: true, ikeVersions: both,
     symptoms: ['gw-left cannot send at all: `error writing to socket: Network is unreachable`', 'no IKE packets reach the router'],
     boxes: ({ settings }) => [{ role: 'gw-left', apply: 'ip route del default', revert: `ip route replace default via ${siteAddresses(settings, 'left').router}` }],
   },
@@ -161,13 +161,14 @@ export const FAULTS: FaultDefinition[] = [
   // ---- conditions ----
   {
     id: 'left-behind-nat', cause: 'nat', title: 'Left gateway behind NAT', family: 'condition', phase: 'path',
-    change: "the router masquerades the left site (gw-left's packets reach the right side from the router's address); gw-right accepts the left peer at that public address", revert: 'NAT is removed and gw-right expects the real address again', ikeVersions: both,
+    change: "the router masquerades the left site (gw-left's packets reach the right side from the router's address); gw-right accepts the left peer at that public address", revert: 'NAT is removed and gw-right expects the real address again', renegotiate: true, ikeVersions: both,
     symptoms: ['both sides detect NAT: gw-left logs `local host is behind NAT, sending keep alives`', 'IKE and ESP move to UDP 4500; NAT keepalives every 20 s', 'the tunnel works (combine with natt-port-blocked for the classic failure)'],
     settings: (s) => void (s.right.gateway.peerAddress = siteAddresses(s, 'right').router),
     boxes: ({ settings }) => [{
       role: 'router',
-      apply: `nft -f - <<'NFT'\ntable ip lab_nat {\n  chain post {\n    type nat hook postrouting priority 100; policy accept;\n    oifname "right" ip saddr ${siteAddresses(settings, 'left').wanSubnet} masquerade\n  }\n}\nNFT`,
-      revert: 'nft delete table ip lab_nat',
+      // Existing conntrack entries would keep the old, un-NATed flows: flush them both ways.
+      apply: `nft -f - <<'NFT'\ntable ip lab_nat {\n  chain post {\n    type nat hook postrouting priority 100; policy accept;\n    oifname "right" ip saddr ${siteAddresses(settings, 'left').wanSubnet} masquerade\n  }\n}\nNFT\nconntrack -F 2>/dev/null || true`,
+      revert: 'nft delete table ip lab_nat; conntrack -F 2>/dev/null || true',
     }],
   },
   // ---- established tunnel failures, flapping ----
@@ -184,10 +185,10 @@ export const FAULTS: FaultDefinition[] = [
   },
   {
     id: 'peer-restart', cause: 'stale-sa', title: 'Peer restarts and loses its SAs', family: 'flapping', phase: 'established',
-    change: "gw-right's container restarts (charon starts with no SAs); gw-left's DPD is off, so it keeps its stale SAs", revert: "gw-left's DPD is restored", ikeVersions: both,
+    change: "gw-right crashes and comes back (SIGKILL, then start: charon starts with no SAs and never sent a DELETE); gw-left's DPD is off, so it keeps its stale SAs", revert: "gw-left's DPD is restored", ikeVersions: both,
     symptoms: ['gw-right: no SAs after the restart', 'gw-left: still ESTABLISHED/INSTALLED, its out-counter grows, nothing comes back until a rekey or DPD'],
     settings: (s) => void (s.left.gateway.dpd.delay = 0),
-    docker: { role: 'gw-right', action: 'restart' },
+    docker: { role: 'gw-right', action: 'kill-restart' },
   },
   {
     id: 'peer-down', cause: 'peer-unreachable', title: 'Peer gateway is down', family: 'flapping', phase: 'established',

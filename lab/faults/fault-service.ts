@@ -94,6 +94,7 @@ export class FaultService {
         if (f.docker) await this.dockerAction(f.docker.role, f.docker.action);
         done.push(f.id);
       }
+      if (defs.some((f) => f.renegotiate)) await this.lab.renegotiate();
     } catch (e) {
       // Undo what this call did, so a failed apply leaves the lab as it was.
       for (const id of done.reverse()) await this.undoBoxes(next, id).catch(() => {});
@@ -126,26 +127,50 @@ export class FaultService {
     if (!ids?.length) next.impairments = emptyState(state.baseline).impairments;
     const settingsChanged = targets.some((id) => findFault(id)?.settings);
     if (settingsChanged || targets.some((id) => findFault(id)?.docker)) await this.lab.applySettings(this.effective(next));
+    else if (targets.some((id) => findFault(id)?.renegotiate)) await this.lab.renegotiate();
     if (!ids?.length) await this.applyImpairments(next.impairments);
     await this.saveState(next);
     this.lab.diagnosis.reset();
     return { reverted: targets };
   }
 
-  private async dockerAction(role: Parameters<LabEngine['container']>[0], action: 'pause' | 'stop' | 'restart'): Promise<void> {
+  private async dockerAction(role: Parameters<LabEngine['container']>[0], action: 'pause' | 'stop' | 'kill-restart'): Promise<void> {
     const c = this.lab.docker.getContainer(this.lab.container(role));
     if (action === 'pause') await c.pause();
     else if (action === 'stop') await c.stop({ t: 1 });
-    else await c.restart({ t: 1 });
+    else {
+      await c.kill();
+      await c.wait().catch(() => {});
+      await c.start();
+      await this.lab.forgetVici();
+      await this.waitForConfig(role);
+    }
     await this.lab.forgetVici();
   }
 
-  private async undoDocker(role: Parameters<LabEngine['container']>[0], action: 'pause' | 'stop' | 'restart'): Promise<void> {
+  private async undoDocker(role: Parameters<LabEngine['container']>[0], action: 'pause' | 'stop' | 'kill-restart'): Promise<void> {
     const c = this.lab.docker.getContainer(this.lab.container(role));
     const info = await c.inspect();
     if (action === 'pause' && info.State.Paused) await c.unpause();
     if (action === 'stop' && !info.State.Running) await c.start();
     await this.lab.forgetVici();
+    if (action !== 'pause') await this.waitForConfig(role);
+  }
+
+  /** A restarted gateway loads its config by itself; wait until charon has it. */
+  private async waitForConfig(role: Parameters<LabEngine['container']>[0]): Promise<void> {
+    const side = role === 'gw-left' ? 'left' : 'right';
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      try {
+        const conns = await (await this.lab.viciOf(side)).listConns();
+        if (conns.some((c) => 'lab' in c)) return;
+      } catch {
+        await this.lab.forgetVici();
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${role} restarted but charon did not load its config within 15 s`);
   }
 
   /** Sets the link impairment of one or both directions; unavailable parts are refused, not ignored. */

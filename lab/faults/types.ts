@@ -16,7 +16,8 @@ export interface BoxAction {
 /** What Docker does to a box: the peer failures. */
 export interface DockerAction {
   role: Role;
-  action: 'pause' | 'stop' | 'restart';
+  /** kill-restart: SIGKILL then start, a crash that loses every SA without telling the peer. */
+  action: 'pause' | 'stop' | 'kill-restart';
 }
 
 export interface FaultContext {
@@ -48,6 +49,11 @@ export interface FaultDefinition {
   settings?: (s: LabSettings) => void;
   boxes?: (ctx: FaultContext) => BoxAction[];
   docker?: DockerAction;
+  /**
+   * Path changes touch no running SA; these faults break phase 1, so the negotiation starts
+   * afresh right away and the symptom shows at once instead of at the next rekey.
+   */
+  renegotiate?: boolean;
   /** Said when the symptom needs a later event (a rekey, several DPD intervals). */
   note?: string;
 }

@@ -1,0 +1,80 @@
+import { expect } from 'vitest';
+import { LabEngine } from '../../lab/engine/lab-engine.js';
+import type { LabStatus } from '../../lab/engine/types.js';
+import type { LogRecord } from '../../lab/streams/log-record.js';
+import type { ChildSaInfo } from '../../lab/vici/sas.js';
+
+/** A watched lab: every log record is kept, so a test can look at what came after a mark. */
+export class Watched {
+  records: LogRecord[] = [];
+  private mark = 0;
+  private stop?: () => void;
+
+  constructor(readonly engine: LabEngine) {}
+
+  async start(): Promise<void> {
+    this.engine.logs.on((r) => this.records.push(r));
+    this.stop = await this.engine.watch({ intervalMs: 500 });
+  }
+
+  /** Restarts the log streams (after a gateway restart the old stream has ended). */
+  async restartStreams(): Promise<void> {
+    this.stop?.();
+    const before = this.records.length;
+    this.records.length = before;
+    this.stop = await this.engine.watch({ intervalMs: 500 });
+  }
+
+  stopWatching(): void {
+    this.stop?.();
+  }
+
+  setMark(): void {
+    this.mark = this.records.length;
+  }
+
+  since(side?: 'left' | 'right'): LogRecord[] {
+    return this.records.slice(this.mark).filter((r) => !side || r.side === side);
+  }
+
+  /** Waits until a record of `side` after the mark matches. */
+  async logs(side: 'left' | 'right', re: RegExp, timeoutMs = 15_000): Promise<LogRecord> {
+    let found: LogRecord | undefined;
+    await waitFor(() => (found = this.since(side).find((r) => re.test(r.message))) !== undefined, timeoutMs, `${side} log matching ${re}`);
+    return found!;
+  }
+}
+
+export async function waitFor(fn: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function waitStatus(engine: LabEngine, pred: (s: LabStatus) => boolean, timeoutMs: number, what: string): Promise<LabStatus> {
+  let last: LabStatus | undefined;
+  try {
+    await waitFor(async () => pred((last = await engine.status())), timeoutMs, what);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; last tunnel state ${JSON.stringify(last?.tunnel)}`);
+  }
+  return last!;
+}
+
+export const installedChild = (s: LabStatus, side: 'left' | 'right'): ChildSaInfo | undefined =>
+  s.sas[side]?.ikeSas.find((i) => i.state === 'ESTABLISHED')?.children.find((c) => c.state === 'INSTALLED');
+
+/** After a fix: the tunnel is back on both gateways and pings pass both ways. */
+export async function expectHealthy(engine: LabEngine, timeoutMs = 30_000): Promise<void> {
+  await waitStatus(engine, (s) => s.up, timeoutMs, 'the tunnel to be up on both gateways');
+  let r = await engine.traffic({ from: 'left', count: 3, intervalMs: 100 });
+  if (r.received < 3) r = await engine.traffic({ from: 'left', count: 3, intervalMs: 100 });
+  expect(r.received, 'pings left -> right after the fix').toBe(3);
+  const back = await engine.traffic({ from: 'right', count: 2, intervalMs: 100 });
+  expect(back.received, 'pings right -> left after the fix').toBe(2);
+}
+
+export const counters = (c: ChildSaInfo | undefined) => ({ in: c?.packetsIn ?? 0, out: c?.packetsOut ?? 0 });
