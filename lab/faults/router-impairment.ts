@@ -10,8 +10,12 @@ const ingressOf = (d: Direction) => (d === 'left-to-right' ? 'left' : 'right');
  * netem qdisc per egress interface; without it, loss is an nftables random drop and rate a tbf.
  */
 export function impairmentScript(state: Record<Direction, Impairment>, netem: boolean): string {
-  const lines: string[] = ['nft delete table inet lab_impair 2>/dev/null || true', // The bracket keeps pkill from matching this very shell, whose command line holds the pattern.
-    "pkill -f 'lab-flap[.]sh' 2>/dev/null || true", 'nft delete table inet lab_flap 2>/dev/null || true'];
+  const lines: string[] = [
+    'nft delete table inet lab_impair 2>/dev/null || true',
+    // Anchored: this very shell's command line also holds the flap script's name.
+    "pkill -f '^sh /run/ipsec-lab/lab-flap[.]sh' 2>/dev/null || true",
+    'nft delete table inet lab_flap 2>/dev/null || true',
+  ];
   const rules: string[] = [];
   for (const d of DIRECTIONS) {
     const imp = state[d];

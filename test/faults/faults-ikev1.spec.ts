@@ -1,0 +1,94 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LabEngine } from '../../lab/engine/lab-engine.js';
+import { FaultService } from '../../lab/faults/fault-service.js';
+import { defaultSettings } from '../../lab/settings/defaults.js';
+import type { LabSettings } from '../../lab/settings/types.js';
+import { skipWithoutDocker } from '../support/docker-available.js';
+import { testLabName } from '../support/lab-names.js';
+import { expectHealthy, waitStatus, Watched } from './harness.js';
+
+function ikev1(): LabSettings {
+  const s = defaultSettings();
+  for (const side of ['left', 'right'] as const) s[side].gateway.ikeVersion = 1;
+  return s;
+}
+
+/** The faults the seeds show for IKEv1 (main mode, quick mode), on an IKEv1 lab. */
+describe.skipIf(skipWithoutDocker('fault integration (IKEv1)'))('faults on a live IKEv1 lab', () => {
+  const engine = LabEngine.connect(testLabName('f1'));
+  const faults = new FaultService(engine);
+  const w = new Watched(engine);
+
+  beforeAll(async () => {
+    const r = await engine.up(ikev1(), { timeoutMs: 30_000 });
+    expect(r.status.up).toBe(true);
+    expect(r.status.sas.left!.ikeSas[0].version).toBe(1);
+    await w.start();
+  });
+  afterEach(async () => {
+    if ((await faults.state()).active.length) await faults.revert().catch(() => {});
+  });
+  afterAll(async () => {
+    w.stopWatching();
+    await engine.down();
+  });
+
+  async function breakIt(id: string) {
+    w.setMark();
+    await faults.apply([id]);
+  }
+  async function fixIt() {
+    await faults.revert();
+    await expectHealthy(engine);
+  }
+
+  it('psk-mismatch: main mode fails at messages 5/6 (decryption fails on the responder)', async () => {
+    await breakIt('psk-mismatch');
+    await w.logs('right', /invalid ID_V1 payload length, decryption failed\?|could not decrypt payloads/);
+    expect((await engine.status()).tunnel.right.ike).not.toBe('ESTABLISHED');
+    await fixIt();
+  });
+
+  it('ike-proposal-mismatch: the responder finds no proposal for main mode', async () => {
+    await breakIt('ike-proposal-mismatch');
+    await w.logs('right', /no proposal found|received proposals unacceptable/);
+    await w.logs('left', /received NO_PROPOSAL_CHOSEN error notify/);
+    await fixIt();
+  });
+
+  it('esp-proposal-mismatch: ISAKMP SA up (MM_ACTIVE), quick mode refused', async () => {
+    await breakIt('esp-proposal-mismatch');
+    await w.logs('right', /no matching proposal found, sending NO_PROPOSAL_CHOSEN/);
+    const s = await waitStatus(engine, (x) => x.tunnel.left.ike === 'ESTABLISHED', 10_000, 'ISAKMP SA');
+    expect(s.tunnel.left.child).not.toBe('INSTALLED');
+    await fixIt();
+  });
+
+  it('pfs-mismatch: quick mode fails at once', async () => {
+    await breakIt('pfs-mismatch');
+    await w.logs('right', /no matching proposal found|no acceptable (DIFFIE_HELLMAN_GROUP|KEY_EXCHANGE_METHOD)/);
+    expect((await engine.status()).tunnel.left.child).not.toBe('INSTALLED');
+    await fixIt();
+  });
+
+  it('ts-mismatch: quick mode finds no matching CHILD_SA config (INVALID_ID_INFORMATION)', async () => {
+    await breakIt('ts-mismatch');
+    await w.logs('right', /no matching CHILD_SA config found/);
+    await w.logs('left', /received INVALID_ID_INFORMATION error notify/);
+    await fixIt();
+  });
+
+  it('aggressive-mode-mismatch: an aggressive mode initiator meets a main mode responder', async () => {
+    await breakIt('aggressive-mode-mismatch');
+    await w.logs('left', /initiating Aggressive Mode IKE_SA/);
+    await waitStatus(engine, (x) => !x.up, 15_000, 'the tunnel to be down');
+    await fixIt();
+  });
+
+  it('dpd-peer-dead: IKEv1 DPD (R_U_THERE) times out against a frozen peer', async () => {
+    await breakIt('dpd-peer-dead');
+    await w.logs('left', /sending DPD request|R_U_THERE/, 15_000);
+    await w.logs('left', /DPD check timed out|giving up after \d+ retransmits/, 30_000);
+    await fixIt();
+  }, 90_000);
+});
