@@ -4,6 +4,7 @@ import { LabEngine } from '../engine/lab-engine.js';
 import { exportAsa } from '../exporters/asa.js';
 import { exportSwanctl } from '../exporters/swanctl.js';
 import { importConfig } from '../importers/index.js';
+import { compareGateways } from '../settings/compare.js';
 import { loadSettingsFile, saveSettingsFile } from '../settings/io.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { diagnoseCommand } from './diagnose-command.js';
@@ -25,6 +26,19 @@ export function registerConfigCommands(program: Command): void {
     .argument('[args...]')
     .action(async (args: string[]) => {
       process.exitCode = await diagnoseCommand(args);
+    });
+
+  program
+    .command('compare')
+    .description('compare the two gateways\' settings: every pair that must match or mirror, and whether it does')
+    .option('--settings <file>', 'lab settings JSON (default: the running lab)')
+    .option('--json', 'print as JSON')
+    .action(async (opts, cmd: Command) => {
+      const settings = opts.settings ? await loadSettingsFile(opts.settings) : await LabEngine.connect(cmd.optsWithGlobals().lab as string).settings();
+      const pairs = compareGateways(settings);
+      if (opts.json) console.log(JSON.stringify(pairs, null, 2));
+      else for (const p of pairs) console.log(`${p.ok ? '✔' : '✘'} ${p.left} ${p.relation === 'mirror' ? '⇄' : '='} ${p.right}: ${JSON.stringify(p.leftValue)} / ${JSON.stringify(p.rightValue)}${p.ok ? '' : `\n    ${p.why}`}`);
+      if (pairs.some((p) => !p.ok)) process.exitCode = 1;
     });
 
   program
