@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { PassThrough, Duplex } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, encodeMessage, encodePacket, PacketReader, PacketType, ViciClient, ViciCommandError, ViciConnectionError, ViciProtocolError, type ViciMessage } from '../../lab/vici/index.js';
+import { parseListSas } from '../../lab/vici/sas.js';
+
+const b = (...parts: Array<number | string>) => Buffer.concat(parts.map((p) => (typeof p === 'number' ? Buffer.from([p]) : Buffer.from(p))));
+
+// The encoding example of strongSwan's VICI README, byte for byte.
+const README_EXAMPLE = b(
+  3, 4, 'key1', 0, 6, 'value1',
+  1, 8, 'section1',
+  1, 11, 'sub-section',
+  3, 4, 'key2', 0, 6, 'value2',
+  2,
+  4, 5, 'list1',
+  5, 0, 5, 'item1',
+  5, 0, 5, 'item2',
+  6,
+  2,
+);
+const README_TREE: ViciMessage = { key1: 'value1', section1: { 'sub-section': { key2: 'value2' }, list1: ['item1', 'item2'] } };
+
+describe('VICI message encoding', () => {
+  it('encodes the README example byte for byte', () => {
+    expect(encodeMessage(README_TREE)).toEqual(README_EXAMPLE);
+  });
+  it('decodes the README example', () => {
+    expect(decodeMessage(README_EXAMPLE)).toEqual(README_TREE);
+  });
+  it('refuses malformed messages with a protocol error', () => {
+    expect(() => decodeMessage(b(3, 4, 'key1', 0, 9, 'short'))).toThrow(ViciProtocolError);
+    expect(() => decodeMessage(b(2))).toThrow(/section end without a section/);
+    expect(() => decodeMessage(b(1, 1, 'a'))).toThrow(/ends inside a section/);
+    expect(() => decodeMessage(b(5, 0, 1, 'x'))).toThrow(/list item outside a list/);
+    expect(() => decodeMessage(b(9))).toThrow(/unknown element type 9/);
+  });
+
+  const key = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => Buffer.byteLength(s) <= 255 && s !== '__proto__');
+  const tree: fc.Arbitrary<ViciMessage> = fc.letrec((tie) => ({
+    msg: fc.dictionary(key, fc.oneof({ depthSize: 'small' }, fc.string({ maxLength: 40 }), fc.array(fc.string({ maxLength: 20 }), { maxLength: 4 }), tie('msg') as fc.Arbitrary<ViciMessage>), { maxKeys: 5 }),
+  })).msg;
+
+  it('round-trips any message (property)', () => {
+    fc.assert(fc.property(tree, (m) => {
+      expect(decodeMessage(encodeMessage(m))).toEqual(m);
+    }), { numRuns: 300 });
+  });
+
+  it('never crashes or hangs on random bytes: a message or a ViciProtocolError (property)', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+      try {
+        decodeMessage(Buffer.from(bytes));
+      } catch (e) {
+        expect(e).toBeInstanceOf(ViciProtocolError);
+      }
+    }), { numRuns: 2000 });
+  });
+});
+
+describe('VICI packet framing', () => {
+  it('reassembles packets split across and merged within chunks', () => {
+    const p1 = encodePacket({ type: PacketType.CmdResponse, message: { a: '1' } });
+    const p2 = encodePacket({ type: PacketType.Event, name: 'log', message: { msg: 'hello' } });
+    const all = Buffer.concat([p1, p2]);
+    for (let cut = 1; cut < all.length; cut++) {
+      const r = new PacketReader();
+      const got = [...r.push(all.subarray(0, cut)), ...r.push(all.subarray(cut))];
+      expect(got).toEqual([{ type: PacketType.CmdResponse, name: undefined, message: { a: '1' } }, { type: PacketType.Event, name: 'log', message: { msg: 'hello' } }]);
+    }
+  });
+  it('refuses packets over the size limit', () => {
+    const r = new PacketReader(100);
+    expect(() => r.push(b(0, 0, 1, 0))).toThrow(/exceeds the 100 byte limit/);
+  });
+});
+
+/** A scripted charon: answers each request with the given packets (events and responses). */
+function fakeCharon(script: (name: string, msg: ViciMessage | undefined, send: (p: Parameters<typeof encodePacket>[0]) => void) => void): Duplex {
+  const toClient = new PassThrough();
+  const reader = new PacketReader();
+  const fromClient = new PassThrough();
+  fromClient.on('data', (c: Buffer) => {
+    for (const p of reader.push(c)) script(p.name ?? '', p.message, (out) => toClient.write(encodePacket(out)));
+  });
+  return Duplex.from({ readable: toClient, writable: fromClient });
+}
+
+describe('VICI client', () => {
+  it('matches responses in order while events arrive in between', async () => {
+    const client = new ViciClient(fakeCharon((name, _m, send) => {
+      if (name === 'list-sa') send({ type: PacketType.EventConfirm });
+      else if (name === 'list-sas') {
+        send({ type: PacketType.Event, name: 'list-sa', message: { lab: { uniqueid: '1', state: 'ESTABLISHED', 'child-sas': { 'net-1': { name: 'net', uniqueid: '1', state: 'INSTALLED', 'bytes-in': '84', 'local-ts': ['10.1.0.0/24'] } } } } });
+        send({ type: PacketType.CmdResponse, message: {} });
+      } else if (name === 'version') send({ type: PacketType.CmdResponse, message: { daemon: 'charon', version: '6.0.1' } });
+      else send({ type: PacketType.CmdResponse, message: { success: 'no', errmsg: `no ${name}` } });
+    }));
+    const [sas, version] = await Promise.all([client.listSas(), client.version()]);
+    expect(version.version).toBe('6.0.1');
+    const parsed = parseListSas(sas);
+    expect(parsed[0]).toMatchObject({ name: 'lab', uniqueId: 1, state: 'ESTABLISHED' });
+    expect(parsed[0].children[0]).toMatchObject({ name: 'net', state: 'INSTALLED', bytesIn: 84, localTs: ['10.1.0.0/24'] });
+    await expect(client.request('initiate', { child: 'x' })).rejects.toEqual(new ViciCommandError('initiate', 'no initiate'));
+    await client.close();
+  });
+
+  it('rejects pending requests with a connection error when the stream ends', async () => {
+    const stream = fakeCharon(() => {});
+    const client = new ViciClient(stream);
+    const pending = client.version();
+    stream.push(null);
+    await expect(pending).rejects.toBeInstanceOf(ViciConnectionError);
+    await client.closed;
+  });
+});
