@@ -81,6 +81,30 @@ export function registerLabCommands(program: Command): void {
     });
 
   program
+    .command('labs')
+    .description('list every ipsec-lab lab on this engine, with its owner and whether it is orphaned')
+    .option('--json', 'print as JSON')
+    .action(async (opts, cmd: Command) => {
+      const engine = engineFor(cmd);
+      await engine.ping();
+      const { findLabs } = await import('../lifecycle/registry.js');
+      const labs = await findLabs(engine.docker);
+      if (opts.json) console.log(JSON.stringify(labs.map(({ containers, networks, ...l }) => ({ ...l, containers: containers.length, networks: networks.length })), null, 2));
+      else if (!labs.length) console.log('no labs');
+      else for (const l of labs) console.log(`${l.name.padEnd(24)} ${l.complete ? 'running ' : 'partial '} ${l.mode.padEnd(9)} owner pid ${l.ownerPid}@${l.ownerHost}${l.orphaned ? '  ORPHANED (ipsec-lab --lab ' + l.name + ' adopt | down)' : ''}`);
+    });
+
+  program
+    .command('adopt')
+    .description('keep a lab whose owning process was killed: it becomes a detached lab, like one from `up`')
+    .action(async (_opts, cmd: Command) => {
+      const engine = engineFor(cmd);
+      await engine.ping();
+      const lab = await engine.adopt('detached');
+      console.log(`adopted lab "${lab.name}" (now detached; remove it with \`ipsec-lab --lab ${lab.name} down\`)`);
+    });
+
+  program
     .command('status')
     .description('show the boxes, the IKE and CHILD SAs with their counters')
     .option('--json', 'print as JSON')

@@ -3,7 +3,8 @@ import tar from 'tar-stream';
 import type { Datapath } from '../config/strongswan-conf.js';
 import { connectDocker, isLocalEngine, type EngineEndpoint } from '../docker/connection.js';
 import { dockerUnavailable, LabError } from '../docker/errors.js';
-import { execIn } from '../docker/exec.js';
+import { execIn, execOk } from '../docker/exec.js';
+import os from 'node:os';
 import { writeGatewayFiles } from '../gateway/files.js';
 import { dryRunLoad, loadGatewayConfig } from '../gateway/load-config.js';
 import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
@@ -13,7 +14,7 @@ import { connectVici } from '../gateway/vici-link.js';
 import { ensureImage } from '../image/image.js';
 import { createLab } from '../lifecycle/create.js';
 import { containerName, LAB_NAME_RE, type LabMode } from '../lifecycle/labels.js';
-import { findLabs, removeLab, removeOrphans, type FoundLab } from '../lifecycle/registry.js';
+import { findLabs, OWNER_PATH, removeLab, removeOrphans, type FoundLab } from '../lifecycle/registry.js';
 import { probeKernel, type KernelFeatures } from '../probe/kernel-features.js';
 import { siteAddresses } from '../settings/addresses.js';
 import { SIDES, type LabSettings, type Release, type Side } from '../settings/types.js';
@@ -23,7 +24,10 @@ import type { LogRecord } from '../streams/log-record.js';
 import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
 import { ping, type PingResult } from '../traffic/ping.js';
 import { parseListSas, type ViciClient } from '../vici/index.js';
+import { CounterHistory } from './counter-history.js';
 import { DiagnosisFeed } from './diagnosis-feed.js';
+import { HealthMonitor, type HealthEvent } from './health-monitor.js';
+import { LogStore } from '../streams/log-store.js';
 import { Emitter } from './emitter.js';
 import { isUp, tunnelState } from './tunnel-state.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from './types.js';
@@ -44,6 +48,12 @@ export class LabEngine {
   readonly events = new Emitter<LabEvent>();
   readonly logs = new Emitter<LogRecord>();
   readonly sas = new Emitter<SaSnapshot>();
+  /** Engine availability and box events (a gateway died, restarted, was paused) while watching. */
+  readonly health = new Emitter<HealthEvent>();
+  /** Every streamed log record, bounded in memory, older lines on disk. */
+  readonly logStore = new LogStore();
+  /** Counter history for charts, bounded. */
+  readonly history = new CounterHistory();
   /** Live diagnosis of what `watch` streams; its findings come as `diagnosis.results` events. */
   readonly diagnosis = new DiagnosisFeed();
   private vici = new Map<Side, Promise<ViciClient>>();
@@ -52,7 +62,10 @@ export class LabEngine {
 
   constructor(readonly name: string, readonly docker: Docker, readonly endpoint: EngineEndpoint) {
     if (!LAB_NAME_RE.test(name)) throw new LabError('invalid-settings', `lab name "${name}": expected lowercase letters, digits and "-", at most 24 characters`);
-    this.logs.on((r) => this.diagnosis.pushLog(r));
+    this.logs.on((r) => {
+      this.logStore.add(r);
+      this.diagnosis.pushLog(r);
+    });
     this.sas.on((s) => this.diagnosis.pushSnapshot(s));
   }
 
@@ -282,19 +295,45 @@ export class LabEngine {
 
   /**
    * Streams both charons' logs as records and their SAs as snapshots (every second and on every
-   * IKE/CHILD up, down or rekey event). Returns a stop function; `close` stops everything.
+   * IKE/CHILD up, down or rekey event), and watches the engine and the boxes (`health`). Log
+   * streams resume where they stopped when a gateway or the engine comes back. Returns a stop
+   * function; `close` stops everything.
    */
   async watch(opts: { intervalMs?: number; logs?: boolean } = {}): Promise<() => void> {
     const stops: Array<() => void> = [];
-    if (opts.logs !== false) {
-      for (const side of SIDES) {
-        stops.push(await streamGatewayLog(this.docker, this.container(gatewayRole(side)), side, { follow: true, onRecord: (r) => this.logs.emit(r) }));
+    let stopped = false;
+    const lastSeq: Record<Side, number> = { left: 0, right: 0 };
+    const logStops: Partial<Record<Side, () => void>> = {};
+    const openLog = async (side: Side) => {
+      if (stopped || opts.logs === false) return;
+      logStops[side]?.();
+      try {
+        logStops[side] = await streamGatewayLog(this.docker, this.container(gatewayRole(side)), side, {
+          follow: true,
+          afterSeq: lastSeq[side],
+          onRecord: (r) => {
+            lastSeq[side] = r.seq;
+            this.logs.emit(r);
+          },
+          onEnd: () => {
+            logStops[side] = undefined;
+          },
+        });
+      } catch {
+        /* the box is gone; health reports it and a restart reopens the stream */
       }
-    }
-    const poll = async (side: Side) => this.sas.emit(await this.snapshot(side));
+    };
+    for (const side of SIDES) await openLog(side);
+    stops.push(() => SIDES.forEach((side) => logStops[side]?.()));
+
+    const poll = async (side: Side) => {
+      const snap = await this.snapshot(side);
+      this.history.add(snap);
+      this.sas.emit(snap);
+    };
     const timer = setInterval(() => SIDES.forEach((s) => void poll(s)), opts.intervalMs ?? 1000);
     stops.push(() => clearInterval(timer));
-    for (const side of SIDES) {
+    const subscribe = async (side: Side) => {
       try {
         const client = await this.viciOf(side);
         for (const event of ['ike-updown', 'child-updown', 'ike-rekey', 'child-rekey']) {
@@ -304,9 +343,32 @@ export class LabEngine {
       } catch {
         /* the poll reports the gateway as unreachable */
       }
-    }
+    };
+    for (const side of SIDES) await subscribe(side);
+
+    const monitor = new HealthMonitor(this.docker, this.name, (e) => {
+      this.health.emit(e);
+      const side: Side | undefined = e.type === 'box' ? (e.role === 'gw-left' ? 'left' : e.role === 'gw-right' ? 'right' : undefined) : undefined;
+      if (e.type === 'box' && side && e.action === 'start') {
+        // A restarted charon is a new VICI peer and a new log stream.
+        this.vici.delete(side);
+        void openLog(side).then(() => subscribe(side));
+      }
+      if (e.type === 'engine' && e.available) {
+        void this.forgetVici().then(() => Promise.all(SIDES.map(async (s) => {
+          if (!logStops[s]) await openLog(s);
+          await subscribe(s);
+        })));
+      }
+    });
+    monitor.start();
+    stops.push(() => monitor.stop());
+
     SIDES.forEach((s) => void poll(s));
-    const stop = () => stops.splice(0).forEach((f) => f());
+    const stop = () => {
+      stopped = true;
+      stops.splice(0).forEach((f) => f());
+    };
     this.watchers.push(stop);
     return stop;
   }
@@ -323,6 +385,19 @@ export class LabEngine {
     });
   }
 
+  /**
+   * Takes over a lab whose owner is gone (an app or test run that was killed): it becomes this
+   * process's lab (attached) or nobody's (detached, like the CLI's `up`).
+   */
+  async adopt(mode: LabMode = 'attached'): Promise<FoundLab> {
+    const lab = await this.find();
+    if (!lab) throw new LabError('lab-not-found', `no lab "${this.name}" to adopt`);
+    if (!lab.complete) throw new LabError('lab-start-failed', `lab "${this.name}" is incomplete (its start never finished): remove it with \`ipsec-lab down\``);
+    const owner = { pid: process.pid, host: os.hostname(), mode };
+    await execOk(this.docker, this.container('router'), ['sh', '-c', `mkdir -p /run/ipsec-lab && cat > ${OWNER_PATH}`], { stdin: JSON.stringify(owner) });
+    return (await this.find())!;
+  }
+
   /** Removes every container and network of this lab. */
   async down(): Promise<{ containers: number; networks: number }> {
     await this.close();
@@ -336,6 +411,7 @@ export class LabEngine {
   async close(): Promise<void> {
     this.watchers.splice(0).forEach((stop) => stop());
     this.diagnosis.dispose();
+    this.logStore.dispose();
     await this.forgetVici();
   }
 }

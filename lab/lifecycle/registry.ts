@@ -64,11 +64,38 @@ export async function findLabs(docker: Docker): Promise<FoundLab[]> {
   for (const n of networks) get(n.Labels ?? {}).networks.push({ id: n.Id, name: n.Name });
   for (const lab of labs.values()) {
     lab.complete = ROLES.every((r) => lab.containers.some((c) => c.role === r && c.state === 'running')) && lab.networks.length > 0;
-    const alive = lab.ownerPid > 0 && ownerAlive(lab.ownerPid, lab.ownerHost);
+    let alive = lab.ownerPid > 0 && ownerAlive(lab.ownerPid, lab.ownerHost);
+    // Only an attached lab whose owner is gone can have been adopted since; ask its router then.
+    if (lab.complete && lab.mode === 'attached' && !alive) {
+      await applyAdoption(docker, lab);
+      alive = lab.ownerPid > 0 && ownerAlive(lab.ownerPid, lab.ownerHost);
+    }
     // An attached lab dies with its owner; a detached one only counts as debris if its `up` never finished.
     lab.orphaned = !alive && (lab.mode === 'attached' || !lab.complete);
   }
   return [...labs.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export const OWNER_PATH = '/run/ipsec-lab/owner.json';
+
+/**
+ * Labels cannot change, so a lab that another process adopted records its new owner in its
+ * router; that record wins over the labels.
+ */
+async function applyAdoption(docker: Docker, lab: FoundLab): Promise<void> {
+  const router = lab.containers.find((c) => c.role === 'router');
+  if (!router) return;
+  try {
+    const { execIn } = await import('../docker/exec.js');
+    const r = await execIn(docker, router.id, ['cat', OWNER_PATH]);
+    if (r.exitCode !== 0) return;
+    const owner = JSON.parse(r.stdout) as { pid: number; host: string; mode: LabMode };
+    lab.ownerPid = owner.pid;
+    lab.ownerHost = owner.host;
+    lab.mode = owner.mode;
+  } catch {
+    /* no adoption record */
+  }
 }
 
 /** Removes every container and network of a lab; returns what was removed. */

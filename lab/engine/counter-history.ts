@@ -1,0 +1,43 @@
+import type { Side } from '../settings/types.js';
+import type { SaSnapshot } from './types.js';
+
+/** One point of a gateway's traffic through the lab tunnel (all its CHILD_SAs added up). */
+export interface CounterPoint {
+  time: number;
+  bytesIn: number;
+  bytesOut: number;
+  packetsIn: number;
+  packetsOut: number;
+}
+
+/**
+ * Counter points per gateway for the chart, bounded: past `max` points the oldest half is thinned
+ * to every other point, so a day-long run keeps its shape in constant memory.
+ */
+export class CounterHistory {
+  private points: Record<Side, CounterPoint[]> = { left: [], right: [] };
+
+  constructor(private readonly max = 3600) {}
+
+  add(s: SaSnapshot): void {
+    if (s.error) return;
+    const children = s.ikeSas.flatMap((i) => i.children);
+    const p: CounterPoint = { time: s.time, bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 };
+    for (const c of children) {
+      p.bytesIn += c.bytesIn ?? 0;
+      p.bytesOut += c.bytesOut ?? 0;
+      p.packetsIn += c.packetsIn ?? 0;
+      p.packetsOut += c.packetsOut ?? 0;
+    }
+    const list = this.points[s.side];
+    list.push(p);
+    if (list.length > this.max) {
+      const half = Math.floor(list.length / 2);
+      this.points[s.side] = [...list.slice(0, half).filter((_, i) => i % 2 === 0), ...list.slice(half)];
+    }
+  }
+
+  get(side: Side): CounterPoint[] {
+    return this.points[side];
+  }
+}
