@@ -7,7 +7,7 @@
 # normal case on Linux hosts; VXLAN keeps the underlay addresses Docker's own, so routed lab
 # traffic passes everywhere, and two labs with the same addresses never meet.
 #
-#   LAB_LINKS   "name:vni:peer-alias:address/prefix ..."  one per link
+#   LAB_LINKS   "name:vni:peer-alias:address/prefix:mac ..."  one per link (mac with dashes)
 #   LAB_ROUTES  "destination:via ..."                     static routes
 set -eu
 
@@ -24,12 +24,13 @@ resolve() {
 }
 
 for link in ${LAB_LINKS:-}; do
-  IFS=: read -r name vni peer addr <<LINK
+  IFS=: read -r name vni peer addr mac <<LINK
 $link
 LINK
   remote=$(resolve "$peer")
   ip link del "$name" 2>/dev/null || true
-  ip link add "$name" type vxlan id "$vni" remote "$remote" dstport 4789 dev eth0
+  # A fixed MAC, so neighbours' ARP caches stay right when this box restarts.
+  ip link add "$name" address "$(echo "$mac" | tr - :)" type vxlan id "$vni" remote "$remote" dstport 4789 dev eth0
   ip addr add "$addr" dev "$name"
   ip link set "$name" up
 done

@@ -16,6 +16,14 @@ export interface LinkEnd {
   address: string;
 }
 
+/**
+ * A fixed MAC per link end: a box that restarts gets a new VXLAN device, and with a random MAC
+ * its neighbours' ARP caches would point at the old one until they expire.
+ */
+export function linkMac(role: Role, vni: number): string {
+  return ['02', '1a', 'b0', vni.toString(16).padStart(2, '0'), '00', (ROLES.indexOf(role) + 1).toString(16).padStart(2, '0')].join('-');
+}
+
 export interface BoxPlan {
   role: Role;
   release: Release;
@@ -78,7 +86,7 @@ export function planTopology(settings: LabSettings): BoxPlan[] {
 /** The environment lab-init reads (see lab/image/lab-init.sh). */
 export function boxEnv(box: BoxPlan): string[] {
   return [
-    `LAB_LINKS=${box.links.map((l) => `${l.iface}:${l.vni}:${l.peer}:${l.address}`).join(' ')}`,
+    `LAB_LINKS=${box.links.map((l) => `${l.iface}:${l.vni}:${l.peer}:${l.address}:${linkMac(box.role, l.vni)}`).join(' ')}`,
     `LAB_ROUTES=${box.routes.map((r) => `${r.dest}:${r.via}`).join(' ')}`,
   ];
 }
