@@ -35,6 +35,9 @@ LINK
   ip link set "$name" up
 done
 
+# Docker's default route points at the engine host's bridge: lab traffic has no business there.
+ip route del default dev eth0 2>/dev/null || true
+
 for route in ${LAB_ROUTES:-}; do
   IFS=: read -r dest via <<ROUTE
 $route
