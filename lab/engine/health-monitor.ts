@@ -5,7 +5,9 @@ import type { Role } from '../topology/plan.js';
 
 export type HealthEvent =
   | { type: 'engine'; available: boolean; message: string }
-  | { type: 'box'; role: Role; action: string; message: string };
+  | { type: 'box'; role: Role; action: string; message: string }
+  /** After the engine came back: what of the lab did not survive its absence. */
+  | { type: 'lost'; boxes: Role[]; message: string };
 
 const BOX_ACTIONS = new Set(['start', 'die', 'kill', 'oom', 'stop', 'pause', 'unpause', 'restart', 'destroy']);
 

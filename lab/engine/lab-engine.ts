@@ -346,6 +346,7 @@ export class LabEngine {
     };
     for (const side of SIDES) await subscribe(side);
 
+    let engineWasDown = false;
     const monitor = new HealthMonitor(this.docker, this.name, (e) => {
       this.health.emit(e);
       const side: Side | undefined = e.type === 'box' ? (e.role === 'gw-left' ? 'left' : e.role === 'gw-right' ? 'right' : undefined) : undefined;
@@ -354,8 +355,10 @@ export class LabEngine {
         this.vici.delete(side);
         void openLog(side).then(() => subscribe(side));
       }
-      if (e.type === 'engine' && e.available) {
-        void this.forgetVici().then(() => Promise.all(SIDES.map(async (s) => {
+      if (e.type === 'engine' && !e.available) engineWasDown = true;
+      if (e.type === 'engine' && e.available && engineWasDown) {
+        engineWasDown = false;
+        void this.reportLost().then(() => this.forgetVici()).then(() => Promise.all(SIDES.map(async (s) => {
           if (!logStops[s]) await openLog(s);
           await subscribe(s);
         })));
@@ -371,6 +374,15 @@ export class LabEngine {
     };
     this.watchers.push(stop);
     return stop;
+  }
+
+  /** Says which boxes did not survive an engine outage (without live-restore, all of them). */
+  private async reportLost(): Promise<void> {
+    const lab = await this.find().catch(() => undefined);
+    const lost = ROLES.filter((r) => lab?.containers.find((c) => c.role === r)?.state !== 'running');
+    if (lost.length) {
+      this.health.emit({ type: 'lost', boxes: lost, message: lab ? `the Docker engine stopped these boxes while it was down: ${lost.join(', ')}; restart the lab (down, then up)` : `lab "${this.name}" did not survive the engine outage; start it again (up)` });
+    }
   }
 
   /** Pings from one LAN host to the other: real site-to-site traffic through both gateways. */

@@ -1,0 +1,62 @@
+import { execSync, spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isLocalEngine } from '../../lab/docker/connection.js';
+import type { HealthEvent } from '../../lab/engine/health-monitor.js';
+import { LabEngine } from '../../lab/engine/lab-engine.js';
+import { defaultSettings } from '../../lab/settings/defaults.js';
+import { skipWithoutDocker } from '../support/docker-available.js';
+import { testLabName } from '../support/lab-names.js';
+import { waitFor } from '../faults/harness.js';
+
+/** Stopping the engine needs a dockerd this test may stop and start: local, root, not under systemd. */
+function restartableDockerd(): string | null {
+  try {
+    if (process.getuid?.() !== 0) return null;
+    const pid = execSync('pidof dockerd', { encoding: 'utf8' }).trim();
+    if (!pid) return null;
+    const parent = execSync(`ps -o comm= -p $(ps -o ppid= -p ${pid.split(' ')[0]})`, { encoding: 'utf8' }).trim();
+    return parent === 'systemd' ? null : pid.split(' ')[0];
+  } catch {
+    return null;
+  }
+}
+
+const skipDocker = skipWithoutDocker('reliability (engine restart)');
+const dockerd = skipDocker ? null : restartableDockerd();
+const why = 'needs a local dockerd run by root outside systemd, which this test stops and starts again';
+if (!skipDocker && !dockerd) {
+  if (process.env.CI) throw new Error(`engine restart test: ${why}; CI starts dockerd that way (.ci/run)`);
+  console.warn(`SKIPPED engine restart test: ${why}`);
+}
+
+describe.skipIf(skipDocker || !dockerd)('the Docker engine stops and comes back mid-lab', () => {
+  const engine = LabEngine.connect(testLabName('eng'));
+  afterAll(async () => {
+    await engine.down().catch(() => {});
+  });
+
+  it('is shown as unavailable, recovers when the engine returns, and reports what was lost', async () => {
+    expect(isLocalEngine(engine.endpoint)).toBe(true);
+    expect((await engine.up(defaultSettings(), { timeoutMs: 30_000 })).status.up).toBe(true);
+    const events: HealthEvent[] = [];
+    engine.health.on((e) => events.push(e));
+    const stop = await engine.watch();
+    await waitFor(() => events.some((e) => e.type === 'engine' && e.available), 10_000, 'engine available');
+
+    process.kill(Number(dockerd), 'SIGTERM');
+    await waitFor(() => events.some((e) => e.type === 'engine' && !e.available), 30_000, 'the engine reported unavailable');
+    await expect(engine.status()).rejects.toBeDefined();
+
+    const d = spawn('sh', ['-c', 'setsid dockerd >/var/log/dockerd.log 2>&1 &'], { stdio: 'ignore', detached: true });
+    d.unref();
+    await waitFor(() => events.filter((e) => e.type === 'engine' && e.available).length >= 2, 60_000, 'the engine reported available again');
+    await waitFor(() => events.some((e) => e.type === 'lost'), 15_000, 'a report of what was lost');
+    const lost = events.find((e) => e.type === 'lost') as Extract<HealthEvent, { type: 'lost' }>;
+    expect(lost.boxes.length).toBeGreaterThan(0);
+    expect(lost.message).toMatch(/stopped these boxes|did not survive/);
+    stop();
+    // The lab can be removed and started again on the recovered engine.
+    await engine.down();
+    expect((await engine.up(defaultSettings(), { timeoutMs: 30_000 })).status.up).toBe(true);
+  }, 180_000);
+});
