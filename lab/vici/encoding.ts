@@ -99,6 +99,9 @@ export function decodeMessage(buf: Buffer): ViciMessage {
     pos += len;
     return s;
   };
+  // A plain assignment of a key named "__proto__" would swap the prototype instead of storing it.
+  const put = (target: ViciMessage, key: string, value: ViciValue) =>
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   const root: ViciMessage = {};
   const stack: ViciMessage[] = [root];
   let list: string[] | null = null;
@@ -109,7 +112,7 @@ export function decodeMessage(buf: Buffer): ViciMessage {
     switch (type) {
       case Element.SectionStart: {
         const section: ViciMessage = {};
-        top[name()] = section;
+        put(top, name(), section);
         stack.push(section);
         if (stack.length > 64) throw new ViciProtocolError('sections nested deeper than 64');
         break;
@@ -120,12 +123,12 @@ export function decodeMessage(buf: Buffer): ViciMessage {
         break;
       case Element.KeyValue: {
         const k = name();
-        top[k] = value();
+        put(top, k, value());
         break;
       }
       case Element.ListStart:
         list = [];
-        top[name()] = list;
+        put(top, name(), list);
         break;
       case Element.ListItem:
         if (!list) throw new ViciProtocolError(`list item outside a list at byte ${pos - 1}`);
@@ -194,29 +197,46 @@ export function decodePacket(buf: Buffer): Packet {
   return { type, name, message };
 }
 
+/**
+ * The reader's default packet limit. charon itself refuses segments over 512 KiB; a bigger limit
+ * leaves room for later releases while still stopping a garbage length from buffering gigabytes.
+ */
+export const MAX_PACKET = 16 * 1024 * 1024;
+
 /** Cuts a byte stream into packets, however the chunks fall. */
 export class PacketReader {
-  private buffered: Buffer[] = [];
+  private chunks: Buffer[] = [];
   private size = 0;
+  /** Body length of the packet being assembled, once its 4-byte header is in. */
+  private want: number | null = null;
 
-  constructor(private readonly maxPacket = 16 * 1024 * 1024) {}
+  constructor(private readonly maxPacket = MAX_PACKET) {}
 
   push(chunk: Buffer): Packet[] {
-    this.buffered.push(chunk);
+    this.chunks.push(chunk);
     this.size += chunk.length;
     const out: Packet[] = [];
     for (;;) {
-      if (this.size < 4) break;
-      const all = this.buffered.length === 1 ? this.buffered[0] : Buffer.concat(this.buffered);
-      this.buffered = [all];
-      const len = all.readUInt32BE(0);
-      if (len > this.maxPacket) throw new ViciProtocolError(`packet of ${len} bytes exceeds the ${this.maxPacket} byte limit`);
-      if (all.length < 4 + len) break;
-      out.push(decodePacket(all.subarray(4, 4 + len)));
-      const rest = all.subarray(4 + len);
-      this.buffered = rest.length ? [rest] : [];
-      this.size = rest.length;
+      if (this.want === null) {
+        if (this.size < 4) break;
+        const len = this.take(4).readUInt32BE(0);
+        if (len > this.maxPacket) throw new ViciProtocolError(`packet of ${len} bytes exceeds the ${this.maxPacket} byte limit`);
+        this.want = len;
+      }
+      // Concatenating only once the whole packet is in keeps a big packet in small chunks linear.
+      if (this.size < this.want) break;
+      const body = this.take(this.want);
+      this.want = null;
+      out.push(decodePacket(body));
     }
     return out;
+  }
+
+  private take(n: number): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    const rest = all.subarray(n);
+    this.chunks = rest.length ? [rest] : [];
+    this.size = rest.length;
+    return all.subarray(0, n);
   }
 }
