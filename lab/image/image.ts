@@ -55,6 +55,7 @@ export async function ensureImage(docker: Docker, release: Release, onProgress: 
   }
   await buildImage(docker, release, tag, onProgress, { ...opts, noCache: false });
   if (!(await imageExists(docker, tag))) throw new LabError('image-build-failed', `building ${tag} reported success but the image is missing`);
+  await pruneOlderImages(docker, release, tag);
   onProgress({ kind: 'ready', release, tag, built: true });
   return tag;
 }
@@ -88,4 +89,15 @@ export async function buildImage(docker: Docker, release: Release, tag: string, 
       },
     );
   });
+}
+
+/** Earlier builds of a release (other input hashes) are dead weight once a new one exists. */
+async function pruneOlderImages(docker: Docker, release: Release, keep: string): Promise<void> {
+  const images = await docker.listImages({ filters: { label: [`ipsec-lab.image=${release}`] } });
+  for (const img of images) {
+    const tags = (img.RepoTags ?? []).filter((t) => t.startsWith(`${IMAGE_REPO}:${release}-`));
+    if (!tags.length || tags.includes(keep)) continue;
+    // An image a running lab still uses is refused by the engine: it stays until that lab is gone.
+    await docker.getImage(img.Id).remove().catch(() => {});
+  }
 }

@@ -113,3 +113,21 @@ describe.skipIf(skipWithoutDocker('lab integration (invalid settings)'))('invali
     expect(await engine.find()).toBeUndefined();
   });
 });
+
+describe.skipIf(skipWithoutDocker('lab integration (two strongSwan releases)'))('a lab mixing strongSwan 5.9 and 6.0', () => {
+  it('comes up with gw-left on bookworm (5.9) and gw-right on trixie (6.0), and carries traffic', async () => {
+    const engine = LabEngine.connect(testLabName('mix'));
+    try {
+      const s = defaultSettings();
+      s.left.gateway.release = 'bookworm';
+      const r = await engine.up(s, { timeoutMs: 30_000 });
+      expect(r.status.up).toBe(true);
+      const { execOk } = await import('../../lab/docker/exec.js');
+      expect(await execOk(engine.docker, engine.container('gw-left'), ['swanctl', '--version'])).toMatch(/5\.9\.\d+/);
+      expect(await execOk(engine.docker, engine.container('gw-right'), ['swanctl', '--version'])).toMatch(/6\.0\.\d+/);
+      expect((await engine.traffic({ count: 3, intervalMs: 100 })).received).toBe(3);
+    } finally {
+      await engine.down();
+    }
+  }, 180_000);
+});
