@@ -14,10 +14,11 @@ export interface ChildSaInfo {
   encrAlg?: string;
   encrKeysize?: number;
   integAlg?: string;
+  integKeysize?: number;
   dhGroup?: string;
   bytesIn?: number;
   packetsIn?: number;
-  /** Seconds since the last inbound packet; undefined when never used. */
+  /** Seconds since the last inbound packet; undefined when never used (charon omits the key). */
   useIn?: number;
   bytesOut?: number;
   packetsOut?: number;
@@ -44,6 +45,7 @@ export interface IkeSaInfo {
   initiator: boolean;
   spiI?: string;
   spiR?: string;
+  /** charon sends the nat-* keys only when they are "yes"; absent means false. */
   natLocal: boolean;
   natRemote: boolean;
   natFake: boolean;
@@ -51,10 +53,13 @@ export interface IkeSaInfo {
   encrAlg?: string;
   encrKeysize?: number;
   integAlg?: string;
+  integKeysize?: number;
   prfAlg?: string;
   dhGroup?: string;
+  /** Seconds since established; absent before the SA is up. */
   established?: number;
   rekeyTime?: number;
+  /** Absent when reauthentication is off. */
   reauthTime?: number;
   children: ChildSaInfo[];
 }
@@ -84,6 +89,7 @@ function child(key: string, c: ViciMessage): ChildSaInfo {
     encrAlg: str(c['encr-alg']),
     encrKeysize: num(c['encr-keysize']),
     integAlg: str(c['integ-alg']),
+    integKeysize: num(c['integ-keysize']),
     // strongSwan 6 names the key exchange "ke1"/"dh-group" depending on the release.
     dhGroup: str(c['dh-group']) ?? str(c.ke1),
     bytesIn: num(c['bytes-in']),
@@ -100,12 +106,16 @@ function child(key: string, c: ViciMessage): ChildSaInfo {
   };
 }
 
-/** Turns list-sa events (one IKE_SA each, keyed by connection name) into typed SAs. */
+/**
+ * Turns list-sa events (one IKE_SA each, keyed by connection name) into typed SAs. ike-updown and
+ * child-updown events carry the same sections next to an `up` key, so plain values are skipped.
+ */
 export function parseListSas(events: ViciMessage[]): IkeSaInfo[] {
   const out: IkeSaInfo[] = [];
   for (const event of events) {
     for (const [name, value] of Object.entries(event)) {
-      const s = section(value);
+      if (typeof value !== 'object' || Array.isArray(value)) continue;
+      const s = value;
       out.push({
         name,
         uniqueId: num(s.uniqueid) ?? 0,
@@ -127,6 +137,7 @@ export function parseListSas(events: ViciMessage[]): IkeSaInfo[] {
         encrAlg: str(s['encr-alg']),
         encrKeysize: num(s['encr-keysize']),
         integAlg: str(s['integ-alg']),
+        integKeysize: num(s['integ-keysize']),
         prfAlg: str(s['prf-alg']),
         dhGroup: str(s['dh-group']) ?? str(s.ke1),
         established: num(s.established),
