@@ -161,10 +161,22 @@ export function registerLabCommands(program: Command): void {
     .option('--count <n>', 'number of pings', positiveInt('--count', 100_000), 5)
     .option('--interval <ms>', 'milliseconds between pings', positiveInt('--interval', 60_000), 200)
     .option('--size <bytes>', 'ICMP payload size', positiveInt('--size', 65_000))
+    .option('--continuous', 'keep pinging and print what came back every second, until Ctrl-C')
     .option('--json', 'print as JSON')
     .action(async (opts, cmd: Command) => {
       const engine = engineFor(cmd);
       await engine.ping();
+      if (opts.continuous) {
+        const flow = await engine.flow({ from: opts.side, intervalMs: opts.interval, onSample: (s) => console.log(opts.json ? JSON.stringify(s) : `${new Date(s.time).toISOString().slice(11, 19)} sent ${s.sent} received ${s.received} loss ${s.lossPercent}%${s.rttAvgMs !== undefined ? ` rtt ${s.rttAvgMs} ms` : ''}`) });
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        const t = await flow.stop();
+        console.log(`total: ${t.sent} sent, ${t.received} received, ${t.lossPercent}% loss`);
+        await engine.close();
+        return;
+      }
       const r = await engine.traffic({ from: opts.side, count: opts.count, intervalMs: opts.interval, size: opts.size });
       if (opts.json) console.log(JSON.stringify({ ...r, output: undefined }, null, 2));
       else console.log(`${r.from} -> ${r.to}: ${r.transmitted} sent, ${r.received} received, ${r.lossPercent}% loss${r.rttAvgMs !== undefined ? `, avg ${r.rttAvgMs} ms` : ''}`);

@@ -23,6 +23,7 @@ import { streamGatewayLog } from '../streams/log-stream.js';
 import type { LogRecord } from '../streams/log-record.js';
 import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
 import { ping, type PingResult } from '../traffic/ping.js';
+import { startFlow, type FlowSample, type FlowTotals } from '../traffic/flow.js';
 import { parseListSas, type ViciClient } from '../vici/index.js';
 import { CounterHistory } from './counter-history.js';
 import { DiagnosisFeed } from './diagnosis-feed.js';
@@ -408,6 +409,16 @@ export class LabEngine {
     const owner = { pid: process.pid, host: os.hostname(), mode };
     await execOk(this.docker, this.container('router'), ['sh', '-c', `mkdir -p /run/ipsec-lab && cat > ${OWNER_PATH}`], { stdin: JSON.stringify(owner) });
     return (await this.find())!;
+  }
+
+  /** A continuous ping from one LAN host to the other, sampled every second until stopped. */
+  async flow(opts: { from?: Side; intervalMs?: number; onSample: (s: FlowSample) => void }): Promise<{ stop: () => Promise<FlowTotals> }> {
+    const from = opts.from ?? 'left';
+    const settings = await this.settings();
+    const to = siteAddresses(settings, from === 'left' ? 'right' : 'left').host;
+    const flow = await startFlow(this.docker, this.container(hostRole(from)), to, { intervalMs: opts.intervalMs ?? 200, onSample: opts.onSample });
+    this.watchers.push(() => void flow.stop());
+    return flow;
   }
 
   /** Removes every container and network of this lab. */

@@ -131,3 +131,28 @@ describe.skipIf(skipWithoutDocker('lab integration (two strongSwan releases)'))(
     }
   }, 180_000);
 });
+
+describe.skipIf(skipWithoutDocker('lab integration (continuous flow)'))('a continuous flow', () => {
+  it('reports per-second samples while it runs, shows loss when the tunnel breaks, and stops its ping', async () => {
+    const engine = LabEngine.connect(testLabName('flow'));
+    try {
+      expect((await engine.up(defaultSettings(), { timeoutMs: 30_000 })).status.up).toBe(true);
+      const samples: Array<{ sent: number; received: number }> = [];
+      const flow = await engine.flow({ intervalMs: 100, onSample: (s) => samples.push(s) });
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(samples.length).toBeGreaterThanOrEqual(2);
+      expect(samples.slice(-1)[0].received).toBeGreaterThan(3);
+      const { FaultService } = await import('../../lab/faults/fault-service.js');
+      await new FaultService(engine).apply(['esp-blocked']);
+      const mark = samples.length;
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(samples.slice(mark + 1).some((s) => s.sent > 0 && s.received === 0)).toBe(true);
+      const totals = await flow.stop();
+      expect(totals.sent).toBeGreaterThan(totals.received);
+      const { execIn } = await import('../../lab/docker/exec.js');
+      expect((await execIn(engine.docker, engine.container('host-left'), ['pgrep', 'ping'])).exitCode).toBe(1);
+    } finally {
+      await engine.down();
+    }
+  }, 120_000);
+});
