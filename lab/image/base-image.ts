@@ -13,7 +13,7 @@ export const officialBase = (release: Release) => `debian:${release}-slim`;
 /** The locally made base: named as ours, so it is never mistaken for Debian's official image. */
 export const bootstrappedBase = (release: Release) => `ipsec-lab-base:${release}`;
 
-async function exists(docker: Docker, image: string): Promise<boolean> {
+export async function imageExists(docker: Docker, image: string): Promise<boolean> {
   try {
     await docker.getImage(image).inspect();
     return true;
@@ -70,7 +70,7 @@ export async function ensureBaseImage(docker: Docker, release: Release, onProgre
   const official = officialBase(release);
   const local = bootstrappedBase(release);
   for (const image of [official, local]) {
-    if (await exists(docker, image)) {
+    if (await imageExists(docker, image)) {
       onProgress({ kind: 'base', release, image, action: 'found' });
       return image;
     }
@@ -102,7 +102,7 @@ export async function ensureBaseImage(docker: Docker, release: Release, onProgre
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  if (!(await exists(docker, local))) throw new LabError('image-build-failed', `importing the debootstrapped ${release} base into the engine failed`);
+  if (!(await imageExists(docker, local))) throw new LabError('image-build-failed', `importing the debootstrapped ${release} base into the engine failed`);
   onProgress({ kind: 'base', release, image: local, action: 'bootstrapped' });
   return local;
 }

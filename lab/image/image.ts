@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import tar from 'tar-stream';
 import { LabError } from '../docker/errors.js';
 import type { Release } from '../settings/types.js';
-import { ensureBaseImage, type BaseImageProgress } from './base-image.js';
+import { ensureBaseImage, imageExists, type BaseImageProgress } from './base-image.js';
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const CONTEXT_FILES = ['Dockerfile', 'lab-init.sh', 'lab-autoload.sh'] as const;
@@ -29,14 +29,6 @@ export function imageTag(release: Release): string {
   return `${IMAGE_REPO}:${release}-${h.digest('hex').slice(0, 12)}`;
 }
 
-async function imageExists(docker: Docker, tag: string): Promise<boolean> {
-  try {
-    await docker.getImage(tag).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function buildContext(): NodeJS.ReadableStream {
   // tar-stream packs are streamx streams: readable enough for dockerode, not typed as Node streams.

@@ -1,4 +1,5 @@
 import type { Side } from '../settings/types.js';
+import { jsonErrorLine } from '../settings/json-error.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
 import { importAsa } from './asa.js';
 import { importIpsecConf } from './ipsec-conf.js';
@@ -56,11 +57,7 @@ function importSettingsJson(text: string, side: Side): ImportResult {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const at = pos ? Number(pos[1]) : jsonErrorOffset(text);
-    const line = at === null ? 0 : text.slice(0, at).split('\n').length;
-    throw new ImportError(line, `not valid JSON: ${msg}`);
+    throw new ImportError(jsonErrorLine(text, e as Error) ?? 0, `not valid JSON: ${(e as Error).message}`);
   }
   let settings;
   try {
@@ -87,61 +84,3 @@ function importSettingsJson(text: string, side: Side): ImportResult {
  * Where JSON text goes wrong; older Node versions name no position in their error. A minimal
  * recursive-descent scan that only needs to agree with JSON.parse on *where* it fails.
  */
-function jsonErrorOffset(text: string): number | null {
-  let i = 0;
-  const ws = () => {
-    while (/\s/.test(text[i] ?? '')) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const literal = () => {
-    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i));
-    if (!m) fail();
-    i += m![0].length;
-  };
-  const string = () => {
-    i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    if (i >= text.length) fail();
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (text[i] === close) {
-        i++;
-        return;
-      }
-      for (;;) {
-        if (c === '{') {
-          ws();
-          if (text[i] !== '"') fail();
-          string();
-          ws();
-          if (text[i] !== ':') fail();
-          i++;
-        }
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === close) {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '"') string();
-    else literal();
-  };
-  try {
-    value();
-    ws();
-    return i < text.length ? i : null;
-  } catch (at) {
-    return typeof at === 'number' ? at : null;
-  }
-}

@@ -1,4 +1,5 @@
 import { readFile, writeFile, rename } from 'node:fs/promises';
+import { jsonErrorLine } from './json-error.js';
 import { SettingsError, validateSettings } from './validate.js';
 import type { LabSettings } from './types.js';
 
@@ -14,10 +15,8 @@ export async function loadSettingsFile(file: string): Promise<LabSettings> {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    throw new SettingsError([{ field: line ? `line ${line}` : '(file)', message: `not valid JSON: ${msg}` }], file);
+    const line = jsonErrorLine(text, e as Error);
+    throw new SettingsError([{ field: line ? `line ${line}` : '(file)', message: `not valid JSON: ${(e as Error).message}` }], file);
   }
   return validateSettings(doc, file);
 }

@@ -1,11 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LabEngine } from '../../lab/engine/lab-engine.js';
-import { FaultService } from '../../lab/faults/fault-service.js';
+import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../lab/settings/defaults.js';
 import type { LabSettings } from '../../lab/settings/types.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
-import { testLabName } from '../support/lab-names.js';
-import { expectHealthy, waitStatus, Watched } from './harness.js';
+import { useFaultLab, waitStatus } from './harness.js';
 
 function ikev1(): LabSettings {
   const s = defaultSettings();
@@ -15,32 +12,7 @@ function ikev1(): LabSettings {
 
 /** The faults the seeds show for IKEv1 (main mode, quick mode), on an IKEv1 lab. */
 describe.skipIf(skipWithoutDocker('fault integration (IKEv1)'))('faults on a live IKEv1 lab', () => {
-  const engine = LabEngine.connect(testLabName('f1'));
-  const faults = new FaultService(engine);
-  const w = new Watched(engine);
-
-  beforeAll(async () => {
-    const r = await engine.up(ikev1(), { timeoutMs: 30_000 });
-    expect(r.status.up).toBe(true);
-    expect(r.status.sas.left!.ikeSas[0].version).toBe(1);
-    await w.start();
-  });
-  afterEach(async () => {
-    if ((await faults.state()).active.length) await faults.revert().catch(() => {});
-  });
-  afterAll(async () => {
-    w.stopWatching();
-    await engine.down();
-  });
-
-  async function breakIt(id: string) {
-    w.setMark();
-    await faults.apply([id]);
-  }
-  async function fixIt() {
-    await faults.revert();
-    await expectHealthy(engine);
-  }
+  const { engine, faults, w, breakIt, fixIt } = useFaultLab('f1', ikev1);
 
   it('psk-mismatch: main mode fails at messages 5/6 (decryption fails on the responder)', async () => {
     await breakIt('psk-mismatch');

@@ -1,44 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LabEngine } from '../../lab/engine/lab-engine.js';
-import { FaultService } from '../../lab/faults/fault-service.js';
+import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../lab/settings/defaults.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
-import { testLabName } from '../support/lab-names.js';
-import { counters, expectHealthy, installedChild, waitFor, waitStatus, Watched } from './harness.js';
+import { counters, expectHealthy, installedChild, useFaultLab, waitStatus } from './harness.js';
 
 /**
  * Every catalogue fault on one IKEv2 lab: apply it, see strongSwan's real symptom (state, logs,
  * counters), revert it, and see a working tunnel with traffic again.
  */
 describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a live IKEv2 lab', () => {
-  const engine = LabEngine.connect(testLabName('f2'));
-  const faults = new FaultService(engine);
-  const w = new Watched(engine);
-
-  beforeAll(async () => {
-    const r = await engine.up(defaultSettings(), { timeoutMs: 30_000 });
-    expect(r.status.up).toBe(true);
-    await w.start();
-  });
-  // A failed test must not leave its fault behind for the next one.
-  afterEach(async () => {
-    if ((await faults.state()).active.length) await faults.revert().catch(() => {});
-  });
-  afterAll(async () => {
-    w.stopWatching();
-    await engine.down();
-  });
-
-  async function breakIt(id: string) {
-    w.setMark();
-    await faults.apply([id]);
-    expect((await faults.state()).active.map((a) => a.id)).toEqual([id]);
-  }
-  async function fixIt() {
-    await faults.revert();
-    expect((await faults.state()).active).toEqual([]);
-    await expectHealthy(engine);
-  }
+  const { engine, faults, w, breakIt, fixIt } = useFaultLab('f2', defaultSettings);
 
   it('psk-mismatch: no IKE_SA, the responder logs the MAC mismatch, the initiator AUTHENTICATION_FAILED', async () => {
     await breakIt('psk-mismatch');

@@ -1,4 +1,7 @@
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { FaultService } from '../../lab/faults/fault-service.js';
+import type { LabSettings } from '../../lab/settings/types.js';
+import { testLabName } from '../support/lab-names.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import type { LabStatus } from '../../lab/engine/types.js';
 import type { LogRecord } from '../../lab/streams/log-record.js';
@@ -78,3 +81,40 @@ export async function expectHealthy(engine: LabEngine, timeoutMs = 30_000): Prom
 }
 
 export const counters = (c: ChildSaInfo | undefined) => ({ in: c?.packetsIn ?? 0, out: c?.packetsOut ?? 0 });
+
+/**
+ * One watched lab shared by a test file: up before, down after, and any fault a failed test left
+ * behind reverted before the next test.
+ */
+export function useFaultLab(purpose: string, settings: () => LabSettings) {
+  const engine = LabEngine.connect(testLabName(purpose));
+  const faults = new FaultService(engine);
+  const w = new Watched(engine);
+  beforeAll(async () => {
+    const r = await engine.up(settings(), { timeoutMs: 30_000 });
+    expect(r.status.up).toBe(true);
+    await w.start();
+  });
+  afterEach(async () => {
+    if ((await faults.state()).active.length) await faults.revert().catch(() => {});
+  });
+  afterAll(async () => {
+    w.stopWatching();
+    await engine.down();
+  });
+  return {
+    engine,
+    faults,
+    w,
+    async breakIt(id: string) {
+      w.setMark();
+      await faults.apply([id]);
+      expect((await faults.state()).active.map((a) => a.id)).toEqual([id]);
+    },
+    async fixIt() {
+      await faults.revert();
+      expect((await faults.state()).active).toEqual([]);
+      await expectHealthy(engine);
+    },
+  };
+}
