@@ -290,12 +290,16 @@ export class ViciClient extends EventEmitter {
     return (await this.streamedRequest('list-conns', 'list-conn', filter.ike ? { ike: filter.ike } : {})).events;
   }
   /**
-   * IKE message counters of the counters plugin (strongSwan 5.9.6+, loaded on trixie): one
-   * connection's, or all of them, the global ones under the empty name. Without the plugin charon
-   * answers CMD_UNKNOWN, which surfaces as a ViciCommandError.
+   * IKE message counters of the counters plugin (strongSwan 5.9.6+, loaded on trixie), under
+   * `counters`: by default the global ones (keyed by the empty name), one connection's with `name`,
+   * every connection's (without the global ones) with `all`. Without the plugin charon answers
+   * CMD_UNKNOWN, which surfaces as a ViciCommandError.
    */
-  getCounters(opts: { name?: string } = {}): Promise<ViciMessage> {
-    return this.request('get-counters', opts.name ? { name: opts.name } : { all: 'yes' });
+  getCounters(opts: { name?: string; all?: boolean } = {}): Promise<ViciMessage> {
+    const msg: ViciMessage = {};
+    if (opts.name) msg.name = opts.name;
+    if (opts.all) msg.all = 'yes';
+    return this.request('get-counters', msg);
   }
 }
 
