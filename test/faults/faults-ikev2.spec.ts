@@ -233,6 +233,25 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await expectHealthy(engine);
   });
 
+  it('applies edited settings live: new algorithms on both gateways, no rebuild', async () => {
+    const boxesBefore = (await engine.find())!.containers.map((c) => c.id).sort();
+    const s = structuredClone(await engine.settings());
+    for (const side of ['left', 'right'] as const) {
+      s[side].gateway.ikeProposals = ['aes128gcm16-prfsha256-ecp256'];
+      s[side].gateway.espProposals = ['aes128gcm16'];
+    }
+    const r = await engine.applySettings(s);
+    expect(r.changed).toEqual(['left', 'right']);
+    const st = await waitStatus(engine, (x) => x.up, 20_000, 'the tunnel with the new algorithms');
+    const ike = st.sas.left!.ikeSas.find((i) => i.state === 'ESTABLISHED')!;
+    expect(ike.encrAlg).toBe('AES_GCM_16');
+    expect(ike.dhGroup).toBe('ECP_256');
+    expect(installedChild(st, 'right')?.encrAlg).toBe('AES_GCM_16');
+    expect((await engine.find())!.containers.map((c) => c.id).sort()).toEqual(boxesBefore);
+    await engine.applySettings(defaultSettings());
+    await expectHealthy(engine);
+  });
+
   it('refuses bad input and leaves the lab as it was', async () => {
     await expect(faults.apply(['no-such-fault'])).rejects.toMatchObject({ code: 'unknown-fault' });
     await expect(faults.apply(['aggressive-mode-mismatch'])).rejects.toMatchObject({ code: 'fault-unavailable' });
@@ -241,6 +260,9 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     const bad = structuredClone(await engine.settings());
     bad.right.gateway.espProposals = ['aes256-sha999'];
     await expect(engine.applySettings(bad)).rejects.toMatchObject({ code: 'invalid-settings', issues: [{ field: 'right.gateway.espProposals[0]' }] });
+    const moved = structuredClone(await engine.settings());
+    moved.left.lan = '10.50.0.0/24';
+    await expect(engine.applySettings(moved)).rejects.toThrow(/left.lan: a running lab cannot change its subnets/);
     expect((await faults.state()).active).toEqual([]);
     expect(await engine.settings()).toEqual(defaultSettings());
     expect((await engine.status()).up).toBe(true);
