@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { PassThrough, Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, encodePacket, PacketReader, PacketType, ViciClient, ViciCommandError, ViciConnectionError, ViciProtocolError, type ViciMessage } from '../../lab/vici/index.js';
+import { decodeMessage, encodeMessage, encodePacket, PacketReader, PacketType, ViciClient, ViciCommandError, ViciConnectionError, ViciProtocolError, type Packet, type ViciMessage } from '../../lab/vici/index.js';
 import { parseListSas } from '../../lab/vici/sas.js';
+import { fakeCharon } from './fake-charon.js';
 
 const b = (...parts: Array<number | string>) => Buffer.concat(parts.map((p) => (typeof p === 'number' ? Buffer.from([p]) : Buffer.from(p))));
 
@@ -120,27 +120,19 @@ describe('VICI packet framing', () => {
   });
 });
 
-/** A scripted charon: answers each request with the given packets (events and responses). */
-function fakeCharon(script: (name: string, msg: ViciMessage | undefined, send: (p: Parameters<typeof encodePacket>[0]) => void) => void): Duplex {
-  const toClient = new PassThrough();
-  const reader = new PacketReader();
-  const fromClient = new PassThrough();
-  fromClient.on('data', (c: Buffer) => {
-    for (const p of reader.push(c)) script(p.name ?? '', p.message, (out) => toClient.write(encodePacket(out)));
-  });
-  return Duplex.from({ readable: toClient, writable: fromClient });
-}
-
 describe('VICI client', () => {
   it('matches responses in order while events arrive in between', async () => {
-    const client = new ViciClient(fakeCharon((name, _m, send) => {
-      if (name === 'list-sa') send({ type: PacketType.EventConfirm });
-      else if (name === 'list-sas') {
-        send({ type: PacketType.Event, name: 'list-sa', message: { lab: { uniqueid: '1', state: 'ESTABLISHED', 'child-sas': { 'net-1': { name: 'net', uniqueid: '1', state: 'INSTALLED', 'bytes-in': '84', 'local-ts': ['10.1.0.0/24'] } } } } });
-        send({ type: PacketType.CmdResponse, message: {} });
-      } else if (name === 'version') send({ type: PacketType.CmdResponse, message: { daemon: 'charon', version: '6.0.1' } });
-      else send({ type: PacketType.CmdResponse, message: { success: 'no', errmsg: `no ${name}` } });
-    }));
+    const client = new ViciClient(fakeCharon(({ name }): Packet[] => {
+      if (name === 'list-sa') return [{ type: PacketType.EventConfirm }];
+      if (name === 'list-sas') {
+        return [
+          { type: PacketType.Event, name: 'list-sa', message: { lab: { uniqueid: '1', state: 'ESTABLISHED', 'child-sas': { 'net-1': { name: 'net', uniqueid: '1', state: 'INSTALLED', 'bytes-in': '84', 'local-ts': ['10.1.0.0/24'] } } } } },
+          { type: PacketType.CmdResponse, message: {} },
+        ];
+      }
+      if (name === 'version') return [{ type: PacketType.CmdResponse, message: { daemon: 'charon', version: '6.0.1' } }];
+      return [{ type: PacketType.CmdResponse, message: { success: 'no', errmsg: `no ${name}` } }];
+    }).stream);
     const [sas, version] = await Promise.all([client.listSas(), client.version()]);
     expect(version.version).toBe('6.0.1');
     const parsed = parseListSas(sas);
@@ -151,10 +143,10 @@ describe('VICI client', () => {
   });
 
   it('rejects pending requests with a connection error when the stream ends', async () => {
-    const stream = fakeCharon(() => {});
-    const client = new ViciClient(stream);
+    const charon = fakeCharon(() => undefined);
+    const client = new ViciClient(charon.stream);
     const pending = client.version();
-    stream.push(null);
+    charon.hangUp();
     await expect(pending).rejects.toBeInstanceOf(ViciConnectionError);
     await client.closed;
   });
