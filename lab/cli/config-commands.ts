@@ -7,7 +7,7 @@ import { importConfig } from '../importers/index.js';
 import { compareGateways } from '../settings/compare.js';
 import { loadSettingsFile, saveSettingsFile } from '../settings/io.js';
 import type { LabSettings, Side } from '../settings/types.js';
-import { diagnoseCommand } from './diagnose-command.js';
+import { diagnoseCommand, human, toJson } from './diagnose-command.js';
 
 async function readText(file: string): Promise<string> {
   try {
@@ -26,6 +26,24 @@ export function registerConfigCommands(program: Command): void {
     .argument('[args...]')
     .action(async (args: string[]) => {
       process.exitCode = await diagnoseCommand(args);
+    });
+
+  program
+    .command('explain')
+    .description('diagnose the running lab: its logs since the last change, counters around a short ping, both settings')
+    .option('--since <seconds>', 'look at the last N seconds of the logs instead')
+    .option('--no-traffic', 'do not send a ping between the two snapshots')
+    .option('--json', 'print exactly one JSON object')
+    .action(async (opts, cmd: Command) => {
+      const engine = LabEngine.connect(cmd.optsWithGlobals().lab as string);
+      try {
+        await engine.ping();
+        const { diagnoseLab } = await import('../engine/lab-diagnosis.js');
+        const r = await diagnoseLab(engine, { sinceS: opts.since !== undefined ? Number(opts.since) : undefined, traffic: opts.traffic });
+        console.log(opts.json ? JSON.stringify(toJson(r)) : human(r));
+      } finally {
+        await engine.close();
+      }
     });
 
   program

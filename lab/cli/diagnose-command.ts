@@ -158,7 +158,7 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-function toJson(r: DiagnosisResult): unknown {
+export function toJson(r: DiagnosisResult): unknown {
   return {
     verdict: r.verdict,
     findings: r.findings.map((f) => {
@@ -175,7 +175,7 @@ function toJson(r: DiagnosisResult): unknown {
   };
 }
 
-function human(r: DiagnosisResult): string {
+export function human(r: DiagnosisResult): string {
   const lines: string[] = [];
   lines.push(`Verdict: ${r.verdict}`);
   lines.push(`Read ${r.stats.lines} line(s), ${r.stats.unparsed} not recognised as charon log lines.`);

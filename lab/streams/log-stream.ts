@@ -8,6 +8,8 @@ export interface LogStreamOptions {
   follow: boolean;
   /** Only lines after this many (for resuming a stream without repeats). */
   afterSeq?: number;
+  /** Only lines Docker received after this time (unix seconds); seq then counts from there. */
+  since?: number;
   onRecord: (record: LogRecord) => void;
   /** Called once when the stream is over: the container stopped, it was cancelled, or an error. */
   onEnd?: (error?: Error) => void;
@@ -18,7 +20,7 @@ export interface LogStreamOptions {
  * Returns a cancel function; the stream is owned by whoever holds it.
  */
 export async function streamGatewayLog(docker: Docker, container: string, side: Side, opts: LogStreamOptions): Promise<() => void> {
-  const raw = (await docker.getContainer(container).logs({ follow: opts.follow as true, stdout: true, stderr: true, timestamps: false })) as unknown as NodeJS.ReadableStream | Buffer;
+  const raw = (await docker.getContainer(container).logs({ follow: opts.follow as true, stdout: true, stderr: true, timestamps: false, since: opts.since ?? 0 })) as unknown as NodeJS.ReadableStream | Buffer;
   let seq = 0;
   const splitter = new LineSplitter();
   const emit = (lines: string[]) => {

@@ -1,0 +1,43 @@
+import { diagnose } from '../diagnosis/diagnose.js';
+import type { DiagnosisResult } from '../diagnosis/findings.js';
+import { execIn } from '../docker/exec.js';
+import { SIDES, type Side } from '../settings/types.js';
+import { streamGatewayLog } from '../streams/log-stream.js';
+import { gatewayRole } from '../topology/plan.js';
+import { toDiagnosisSnapshot } from './diagnosis-feed.js';
+import type { LabEngine } from './lab-engine.js';
+
+/** When the lab last changed (settings applied, fault applied or fixed): its state files' mtime. */
+async function lastChange(engine: LabEngine): Promise<number | undefined> {
+  const r = await execIn(engine.docker, engine.container('router'), ['sh', '-c', 'stat -c %Y /run/ipsec-lab/settings.json /run/ipsec-lab/faults.json 2>/dev/null']);
+  const times = r.stdout.split('\n').filter(Boolean).map(Number);
+  return times.length ? Math.max(...times) : undefined;
+}
+
+/**
+ * Diagnoses a running lab from another process (the CLI): both gateways' logs since the lab last
+ * changed, two SA snapshots around a short ping (so datapath faults show in the counters), and
+ * both gateways' settings for the pre-flight comparison.
+ */
+export async function diagnoseLab(engine: LabEngine, opts: { sinceS?: number; traffic?: boolean } = {}): Promise<DiagnosisResult & { since?: number }> {
+  const since = opts.sinceS !== undefined ? Math.floor(Date.now() / 1000) - opts.sinceS : await lastChange(engine);
+  const lines: Record<Side, string[]> = { left: [], right: [] };
+  await Promise.all(SIDES.map((side) => new Promise<void>((resolve, reject) => {
+    streamGatewayLog(engine.docker, engine.container(gatewayRole(side)), side, {
+      follow: false,
+      since,
+      onRecord: (r) => lines[side].push(r.raw),
+      onEnd: (err) => (err ? reject(err) : resolve()),
+    }).catch(reject);
+  })));
+  const before = await Promise.all(SIDES.map((s) => engine.snapshot(s)));
+  if (opts.traffic !== false) await engine.traffic({ count: 5, intervalMs: 100 }).catch(() => undefined);
+  const after = await Promise.all(SIDES.map((s) => engine.snapshot(s)));
+  const snapshots = [...before, ...after].filter((s) => !s.error).map(toDiagnosisSnapshot);
+  const result = await diagnose({
+    logs: SIDES.map((side) => ({ source: side, side, lines: lines[side] })),
+    snapshots,
+    settings: await engine.settings(),
+  });
+  return { ...result, since };
+}
