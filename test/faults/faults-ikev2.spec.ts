@@ -16,6 +16,9 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await w.logs('left', /received AUTHENTICATION_FAILED notify error/);
     const s = await engine.status();
     expect(s.tunnel.left.ike).not.toBe('ESTABLISHED');
+    // The CLI's `explain` reaches the same cause from the logs since the change.
+    const { diagnoseLab } = await import('../../lab/engine/lab-diagnosis.js');
+    expect((await diagnoseLab(engine, { traffic: false })).verdict).toBe('psk-mismatch');
     await fixIt();
   });
 

@@ -83,6 +83,13 @@ describe.skipIf(skipWithoutDocker('lab integration (healthy tunnel)'))('a health
     expect(got.ikeSas.length).toBeGreaterThan(0);
   });
 
+  it('`explain` finds nothing wrong with a healthy lab', async () => {
+    const { diagnoseLab } = await import('../../lab/engine/lab-diagnosis.js');
+    const r = await diagnoseLab(engine);
+    expect(r.verdict).toBe('healthy');
+    expect(r.findings.filter((f) => f.cause !== 'healthy' && f.cause !== 'dh-group-mismatch')).toEqual([]);
+  });
+
   it('refuses to start a second lab under the same name', async () => {
     await expect(engine.up(defaultSettings())).rejects.toMatchObject({ code: 'lab-exists' });
   });
