@@ -3,8 +3,9 @@ import { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ViciClient, ViciCommandError, type ViciMessage } from '../../lab/vici/index.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
+import { connectDocker } from '../../lab/docker/connection.js';
+import { ensureImage } from '../../lab/image/image.js';
 
-const IMAGE = 'proto:trixie';
 const SOCKET = '/var/run/charon.vici';
 const name = `vici-it-${process.pid.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
 
@@ -34,7 +35,9 @@ describe.skipIf(skipWithoutDocker('VICI against a real charon'))('VICI client ag
   let proc: ChildProcess;
 
   beforeAll(async () => {
-    docker('run', '-d', '--name', name, '--cap-add', 'NET_ADMIN', IMAGE, 'charon-systemd');
+    // The lab's own gateway image (built on first use), with no network: only VICI is exercised.
+    const image = await ensureImage(connectDocker().docker, 'trixie');
+    docker('run', '-d', '--name', name, '--network', 'none', '--cap-add', 'NET_ADMIN', '--label', 'ipsec-lab.test=vici', image, '/usr/sbin/charon-systemd');
     await waitForSocket(30_000);
     ({ client, proc } = openVici());
   });
@@ -52,7 +55,7 @@ describe.skipIf(skipWithoutDocker('VICI against a real charon'))('VICI client ag
   it('reports its version', async () => {
     const v = await client.version();
     expect(v.daemon).toBe('charon-systemd');
-    expect(v.version).toMatch(/^6\.0\.1/);
+    expect(v.version).toMatch(/^6\.0\./);
     expect(v.sysname).toBe('Linux');
   });
 
