@@ -1,37 +1,35 @@
 import type Docker from 'dockerode';
+import os from 'node:os';
 import tar from 'tar-stream';
 import type { Datapath } from '../config/strongswan-conf.js';
+import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
 import { connectDocker, isLocalEngine, type EngineEndpoint } from '../docker/connection.js';
 import { dockerUnavailable, LabError } from '../docker/errors.js';
 import { execIn, execOk } from '../docker/exec.js';
-import os from 'node:os';
 import { writeGatewayFiles } from '../gateway/files.js';
 import { dryRunLoad, loadGatewayConfig } from '../gateway/load-config.js';
-import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
-import { imageTag } from '../image/image.js';
-import { normalizeCidr } from '../settings/addresses.js';
 import { connectVici } from '../gateway/vici-link.js';
-import { ensureImage } from '../image/image.js';
+import { ensureImage, imageTag } from '../image/image.js';
 import { createLab } from '../lifecycle/create.js';
 import { containerName, LAB_NAME_RE, type LabMode } from '../lifecycle/labels.js';
 import { findLabs, OWNER_PATH, removeLab, removeOrphans, type FoundLab } from '../lifecycle/registry.js';
 import { probeKernel, type KernelFeatures } from '../probe/kernel-features.js';
-import { siteAddresses } from '../settings/addresses.js';
+import { normalizeCidr, siteAddresses } from '../settings/addresses.js';
 import { SIDES, type LabSettings, type Release, type Side } from '../settings/types.js';
 import { validateSettings } from '../settings/validate.js';
-import { streamGatewayLog } from '../streams/log-stream.js';
+import { LogStore } from '../streams/log-store.js';
 import type { LogRecord } from '../streams/log-record.js';
 import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
-import { ping, type PingResult } from '../traffic/ping.js';
 import { startFlow, type FlowSample, type FlowTotals } from '../traffic/flow.js';
+import { ping, type PingResult } from '../traffic/ping.js';
 import { parseListSas, type ViciClient } from '../vici/index.js';
 import { CounterHistory } from './counter-history.js';
 import { DiagnosisFeed } from './diagnosis-feed.js';
-import { HealthMonitor, type HealthEvent } from './health-monitor.js';
-import { LogStore } from '../streams/log-store.js';
 import { Emitter } from './emitter.js';
+import type { HealthEvent } from './health-monitor.js';
 import { isUp, tunnelState } from './tunnel-state.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from './types.js';
+import { watchLab, type WatchOptions } from './watch.js';
 
 const SETTINGS_PATH = '/run/ipsec-lab/settings.json';
 
@@ -59,7 +57,6 @@ export class LabEngine {
   readonly diagnosis = new DiagnosisFeed();
   private vici = new Map<Side, Promise<ViciClient>>();
   private watchers: Array<() => void> = [];
-  private lastSnapshot = new Map<Side, SaSnapshot>();
 
   constructor(readonly name: string, readonly docker: Docker, readonly endpoint: EngineEndpoint) {
     if (!LAB_NAME_RE.test(name)) throw new LabError('invalid-settings', `lab name "${name}": expected lowercase letters, digits and "-", at most 24 characters`);
@@ -105,11 +102,6 @@ export class LabEngine {
     }
     images.bookworm ??= images.trixie;
     return images;
-  }
-
-  async features(): Promise<KernelFeatures> {
-    const images = await this.ensureImages(validateSettings((await import('../settings/defaults.js')).defaultSettings()));
-    return probeKernel(this.docker, images.trixie);
   }
 
   /**
@@ -271,7 +263,6 @@ export class LabEngine {
     try {
       const client = await this.viciOf(side);
       const snap: SaSnapshot = { side, time: Date.now(), ikeSas: parseListSas(await client.listSas()) };
-      this.lastSnapshot.set(side, snap);
       return snap;
     } catch (e) {
       this.vici.delete(side);
@@ -295,95 +286,20 @@ export class LabEngine {
   }
 
   /**
-   * Streams both charons' logs as records and their SAs as snapshots (every second and on every
-   * IKE/CHILD up, down or rekey event), and watches the engine and the boxes (`health`). Log
-   * streams resume where they stopped when a gateway or the engine comes back. Returns a stop
-   * function; `close` stops everything.
+   * Streams both charons' logs as records and their SAs as snapshots, and watches the engine and
+   * the boxes (`health`); see watch.ts. Returns a stop function; `close` stops everything.
    */
-  async watch(opts: { intervalMs?: number; logs?: boolean } = {}): Promise<() => void> {
-    const stops: Array<() => void> = [];
-    let stopped = false;
-    const lastSeq: Record<Side, number> = { left: 0, right: 0 };
-    const logStops: Partial<Record<Side, () => void>> = {};
-    const openLog = async (side: Side) => {
-      if (stopped || opts.logs === false) return;
-      logStops[side]?.();
-      try {
-        logStops[side] = await streamGatewayLog(this.docker, this.container(gatewayRole(side)), side, {
-          follow: true,
-          afterSeq: lastSeq[side],
-          onRecord: (r) => {
-            lastSeq[side] = r.seq;
-            this.logs.emit(r);
-          },
-          onEnd: () => {
-            logStops[side] = undefined;
-          },
-        });
-      } catch {
-        /* the box is gone; health reports it and a restart reopens the stream */
-      }
-    };
-    for (const side of SIDES) await openLog(side);
-    stops.push(() => SIDES.forEach((side) => logStops[side]?.()));
-
-    const poll = async (side: Side) => {
-      const snap = await this.snapshot(side);
-      this.history.add(snap);
-      this.sas.emit(snap);
-    };
-    const timer = setInterval(() => SIDES.forEach((s) => void poll(s)), opts.intervalMs ?? 1000);
-    stops.push(() => clearInterval(timer));
-    const subscribe = async (side: Side) => {
-      try {
-        const client = await this.viciOf(side);
-        for (const event of ['ike-updown', 'child-updown', 'ike-rekey', 'child-rekey']) {
-          const unsubscribe = await client.subscribe(event, () => void poll(side));
-          stops.push(() => void unsubscribe().catch(() => {}));
-        }
-      } catch {
-        /* the poll reports the gateway as unreachable */
-      }
-    };
-    for (const side of SIDES) await subscribe(side);
-
-    let engineWasDown = false;
-    const monitor = new HealthMonitor(this.docker, this.name, (e) => {
-      this.health.emit(e);
-      const side: Side | undefined = e.type === 'box' ? (e.role === 'gw-left' ? 'left' : e.role === 'gw-right' ? 'right' : undefined) : undefined;
-      if (e.type === 'box' && side && e.action === 'start') {
-        // A restarted charon is a new VICI peer and a new log stream.
-        this.vici.delete(side);
-        void openLog(side).then(() => subscribe(side));
-      }
-      if (e.type === 'engine' && !e.available) engineWasDown = true;
-      if (e.type === 'engine' && e.available && engineWasDown) {
-        engineWasDown = false;
-        void this.reportLost().then(() => this.forgetVici()).then(() => Promise.all(SIDES.map(async (s) => {
-          if (!logStops[s]) await openLog(s);
-          await subscribe(s);
-        })));
-      }
-    });
-    monitor.start();
-    stops.push(() => monitor.stop());
-
-    SIDES.forEach((s) => void poll(s));
-    const stop = () => {
-      stopped = true;
-      stops.splice(0).forEach((f) => f());
-    };
+  async watch(opts: WatchOptions = {}): Promise<() => void> {
+    const stop = await watchLab(this, opts);
     this.watchers.push(stop);
     return stop;
   }
 
-  /** Says which boxes did not survive an engine outage (without live-restore, all of them). */
-  private async reportLost(): Promise<void> {
-    const lab = await this.find().catch(() => undefined);
-    const lost = ROLES.filter((r) => lab?.containers.find((c) => c.role === r)?.state !== 'running');
-    if (lost.length) {
-      this.health.emit({ type: 'lost', boxes: lost, message: lab ? `the Docker engine stopped these boxes while it was down: ${lost.join(', ')}; restart the lab (down, then up)` : `lab "${this.name}" did not survive the engine outage; start it again (up)` });
-    }
+  /** Drops one gateway's VICI session (its charon restarted); the next use opens a new one. */
+  forgetViciOf(side: Side): void {
+    const client = this.vici.get(side);
+    this.vici.delete(side);
+    void client?.then((c) => c.close()).catch(() => {});
   }
 
   /** Pings from one LAN host to the other: real site-to-site traffic through both gateways. */
