@@ -11,6 +11,7 @@ import { formatLog, formatStatus } from './output.js';
 import { startCommand } from './start-command.js';
 import { registerFaultCommands } from './fault-commands.js';
 import { registerConfigCommands } from './config-commands.js';
+import { registerServeCommand } from './serve-command.js';
 
 const sideOption = () => new Option('--side <side>', 'left or right').choices(['left', 'right']);
 
@@ -224,6 +225,7 @@ export function registerLabCommands(program: Command): void {
 
   registerFaultCommands(program);
   registerConfigCommands(program);
+  registerServeCommand(program);
 
   program
     .command('start')

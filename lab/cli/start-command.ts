@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
 import { electronRuntime } from '../doctor/checks.js';
 import type { LabEngine } from '../engine/lab-engine.js';
-import { defaultSettings } from '../settings/defaults.js';
-import { formatStatus } from './output.js';
-import { printProgress } from './lab-commands.js';
+import { serveLab } from './serve-command.js';
 
 /**
  * `npm start`: the desktop app where Electron can run. Elsewhere (no binary, no display) it says
- * why and runs the lab headless in the foreground: up on defaults, live tunnel state, down on Ctrl-C.
+ * why and serves the same app to a browser (the headless host) until Ctrl-C.
  */
 export async function startCommand(engine: LabEngine): Promise<void> {
   const el = electronRuntime();
@@ -16,28 +14,6 @@ export async function startCommand(engine: LabEngine): Promise<void> {
     await new Promise((resolve) => child.on('close', resolve));
     return;
   }
-  console.error(`Electron cannot run here: ${el.detail}.`);
-  console.error('Running the lab headless instead (Ctrl-C stops it and removes the lab).');
-  const off = engine.events.on(printProgress);
-  const result = await engine.up(defaultSettings(), { mode: 'attached' });
-  off();
-  console.log(formatStatus(result.status));
-  console.log(`\nLook at it from another terminal (IPSEC_LAB_NAME=${engine.name}): ipsec-lab status | ipsec-lab logs --follow | ipsec-lab traffic`);
-  let last = result.status.up;
-  const stop = await engine.watch({ logs: false });
-  const offSas = engine.sas.on(async () => {
-    const s = await engine.status();
-    if (s.up !== last) {
-      last = s.up;
-      console.log(`${new Date().toISOString()} tunnel ${s.up ? 'UP' : 'DOWN'}: left ${s.tunnel.left.ike}/${s.tunnel.left.child}, right ${s.tunnel.right.ike}/${s.tunnel.right.child}`);
-    }
-  });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  offSas();
-  stop();
-  console.error('stopping: removing the lab');
-  await engine.down();
+  // Elsewhere: the same app in a browser, served by the headless host on 127.0.0.1.
+  await serveLab(engine, { why: `Electron cannot run here: ${el.detail}. Serving the app to a browser on this machine instead (ipsec-lab serve).` });
 }

@@ -1,0 +1,335 @@
+/**
+ * The one contract between the lab engine and the UI, whichever host carries it (Electron IPC or
+ * the headless host's WebSocket). Types only: the renderer imports it with `import type`, so it
+ * must not pull in Node or Electron. Data that crosses is described here in its own `*Info`
+ * shapes where the engine's own types live in Node-only modules; a type test pins that the
+ * engine's values fit them (test/api/contract.spec.ts).
+ */
+import type { CauseId, DiagnosisResult, Evidence, Finding } from '../diagnosis/findings.js';
+import type { Direction, Impairment } from '../faults/impairment.js';
+import type { SettingsPair } from '../settings/compare.js';
+import type { LabSettings, Release, Side } from '../settings/types.js';
+import type { SettingsIssue } from '../settings/validate.js';
+import type { LogRecord } from '../streams/log-record.js';
+
+export type { CauseId, DiagnosisResult, Direction, Evidence, Finding, Impairment, LabSettings, LogRecord, Release, SettingsIssue, SettingsPair, Side };
+
+// ---------------------------------------------------------------- data that crosses
+
+/** A CHILD_SA as charon lists it (lab/vici/sas.ts ChildSaInfo). */
+export interface ChildSaInfo {
+  name: string;
+  uniqueId: number;
+  reqid?: number;
+  state: string;
+  mode?: string;
+  protocol?: string;
+  encap: boolean;
+  spiIn?: string;
+  spiOut?: string;
+  encrAlg?: string;
+  encrKeysize?: number;
+  integAlg?: string;
+  integKeysize?: number;
+  dhGroup?: string;
+  bytesIn?: number;
+  packetsIn?: number;
+  useIn?: number;
+  bytesOut?: number;
+  packetsOut?: number;
+  useOut?: number;
+  rekeyTime?: number;
+  lifeTime?: number;
+  installTime?: number;
+  localTs: string[];
+  remoteTs: string[];
+}
+
+/** An IKE_SA as charon lists it (lab/vici/sas.ts IkeSaInfo). */
+export interface IkeSaInfo {
+  name: string;
+  uniqueId: number;
+  version?: number;
+  state: string;
+  localHost?: string;
+  localPort?: number;
+  localId?: string;
+  remoteHost?: string;
+  remotePort?: number;
+  remoteId?: string;
+  initiator: boolean;
+  spiI?: string;
+  spiR?: string;
+  natLocal: boolean;
+  natRemote: boolean;
+  natFake: boolean;
+  natAny: boolean;
+  encrAlg?: string;
+  encrKeysize?: number;
+  integAlg?: string;
+  integKeysize?: number;
+  prfAlg?: string;
+  dhGroup?: string;
+  established?: number;
+  rekeyTime?: number;
+  reauthTime?: number;
+  children: ChildSaInfo[];
+}
+
+/** One gateway's SAs at one moment (lab/engine/types.ts SaSnapshot). */
+export interface SaSnapshotInfo {
+  side: Side;
+  /** ms since epoch. */
+  time: number;
+  ikeSas: IkeSaInfo[];
+  /** Set when the gateway could not be asked (charon down, box stopped). */
+  error?: string;
+}
+
+export interface TunnelStateInfo {
+  ike: string;
+  child: string;
+}
+
+export interface BoxInfo {
+  role: string;
+  container: string;
+  state: string;
+}
+
+export interface LabStatusInfo {
+  name: string;
+  exists: boolean;
+  mode?: 'detached' | 'attached';
+  datapath?: string;
+  boxes: BoxInfo[];
+  sas: Partial<Record<Side, SaSnapshotInfo>>;
+  tunnel: Record<Side, TunnelStateInfo>;
+  /** IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways. */
+  up: boolean;
+}
+
+export interface UpResultInfo {
+  status: LabStatusInfo;
+  datapath: string;
+  removedLeftovers: string[];
+  ms: { images: number; create: number; negotiate: number; total: number };
+  reason?: string;
+}
+
+export type LifecycleStepInfo = 'leftovers' | 'probe' | 'image' | 'create' | 'configure' | 'negotiate' | 'up' | 'down';
+
+/** Image build progress (lab/image/image.ts ImageProgress). */
+export type ImageProgressInfo =
+  | { kind: 'base'; release: Release; image: string; action: 'found' | 'pulling' | 'pulled' | 'pull-failed' | 'bootstrapping' | 'bootstrapped'; detail?: string }
+  | { kind: 'build'; release: Release; step: number; totalSteps: number; percent: number; line: string }
+  | { kind: 'ready'; release: Release; tag: string; built: boolean };
+
+/** Lifecycle of the lab (lab/engine/types.ts LabEvent). */
+export type LabEventInfo =
+  | { type: 'step'; step: LifecycleStepInfo; message: string }
+  | { type: 'image'; progress: ImageProgressInfo }
+  | { type: 'tunnel'; up: boolean; message: string };
+
+/** Docker engine and box health while the lab is watched (lab/engine/health-monitor.ts). */
+export type HealthEventInfo =
+  | { type: 'engine'; available: boolean; message: string }
+  | { type: 'box'; role: string; action: string; message: string }
+  | { type: 'lost'; boxes: string[]; message: string };
+
+export interface EngineAvailability {
+  available: boolean;
+  message: string;
+}
+
+/** One doctor check (lab/doctor/checks.ts Check). */
+export interface CheckInfo {
+  id: string;
+  title: string;
+  status: 'ok' | 'warn' | 'fail';
+  detail: string;
+  fix?: string;
+}
+
+export type FaultFamilyInfo = 'phase1' | 'phase2' | 'no-traffic' | 'flapping' | 'condition';
+
+/** One catalogue fault as the UI sees it: what it does, whether it can apply here, whether it is on. */
+export interface FaultInfo {
+  id: string;
+  cause: string;
+  title: string;
+  family: FaultFamilyInfo;
+  phase: string;
+  change: string;
+  revert: string;
+  symptoms: string[];
+  ikeVersions: (1 | 2)[];
+  note?: string;
+  /** Why it cannot be applied to this lab now; undefined when it can. */
+  unavailable?: string;
+  active: boolean;
+}
+
+export interface FaultCatalogueInfo {
+  faults: FaultInfo[];
+  /** Causes a strongSwan lab cannot produce, and why. */
+  impossible: { cause: string; why: string }[];
+  impairments: Record<Direction, Impairment>;
+}
+
+export interface PingResultInfo {
+  from: string;
+  to: string;
+  transmitted: number;
+  received: number;
+  lossPercent: number;
+  rttAvgMs?: number;
+  replies: number[];
+}
+
+export interface TrafficOptions {
+  from?: Side;
+  count?: number;
+  intervalMs?: number;
+  size?: number;
+}
+
+/** Where the settings shown come from: the running lab, or the defaults when no lab runs. */
+export interface SettingsInfo {
+  settings: LabSettings;
+  source: 'lab' | 'defaults';
+}
+
+export interface CounterPointInfo {
+  time: number;
+  bytesIn: number;
+  bytesOut: number;
+  packetsIn: number;
+  packetsOut: number;
+}
+
+/** Everything a freshly opened UI needs to draw the present state at once. */
+export interface AppSnapshot {
+  labName: string;
+  engine: EngineAvailability;
+  /** True while the host streams this lab's logs and SAs. */
+  watching: boolean;
+  /** Newest log lines of each gateway (bounded). */
+  logs: Record<Side, LogRecord[]>;
+  sas: Partial<Record<Side, SaSnapshotInfo>>;
+  counters: Record<Side, CounterPointInfo[]>;
+  diagnosis?: DiagnosisResult;
+}
+
+export type ImpairChanges = Partial<Record<Direction, Impairment & { [key: string]: number | boolean | null | undefined }>>;
+
+// ---------------------------------------------------------------- request/response
+
+/** Every request the UI can make: arguments and result. The channel map of both hosts. */
+export interface ApiMethods {
+  /** Current state for a fresh window (logs, SAs, counters, findings). */
+  snapshot: { args: []; result: AppSnapshot };
+  /** Starts the lab (defaults when no settings are given) and waits for the tunnel. */
+  labUp: { args: [settings?: LabSettings]; result: UpResultInfo };
+  labDown: { args: []; result: { containers: number; networks: number } };
+  labStatus: { args: []; result: LabStatusInfo };
+  getSettings: { args: []; result: SettingsInfo };
+  /** Field-level problems of a settings document; empty when it can run. */
+  validateSettings: { args: [settings: unknown]; result: SettingsIssue[] };
+  traffic: { args: [opts?: TrafficOptions]; result: PingResultInfo };
+  doctor: { args: []; result: CheckInfo[] };
+  faultsList: { args: []; result: FaultCatalogueInfo };
+  faultApply: { args: [ids: string[]]; result: { applied: string[]; notes: string[] } };
+  /** Reverts the named faults, or every fault and impairment when none is named. */
+  faultRevert: { args: [ids?: string[]]; result: { reverted: string[] } };
+  /** Link impairment per direction; `replace` drops the direction's earlier impairments. */
+  impair: { args: [changes: ImpairChanges, opts?: { replace?: boolean }]; result: Record<Direction, Impairment> };
+  /** Applies edited settings to the running lab live (dry-run first). */
+  applySettings: { args: [settings: LabSettings]; result: { changed: Side[] } };
+  /** Every pair of settings both gateways must agree on (the running lab's, or the given ones). */
+  settingsDiff: { args: [settings?: LabSettings]; result: SettingsPair[] };
+  diagnosis: { args: []; result: DiagnosisResult };
+}
+
+export type ApiMethod = keyof ApiMethods;
+export type ApiArgs<M extends ApiMethod> = ApiMethods[M]['args'];
+export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
+
+/** The contract as a service: what the renderer calls, what each host implements. */
+export type LabApi = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResult<M>> };
+
+// ---------------------------------------------------------------- main-to-UI events
+
+export interface ApiEvents {
+  /** Log records of both gateways, batched (every ~50 ms). */
+  logs: LogRecord[];
+  sas: SaSnapshotInfo;
+  lab: LabEventInfo;
+  health: HealthEventInfo;
+  findings: DiagnosisResult;
+  engine: EngineAvailability;
+  /** The watched lab changed: started, removed, faults or settings changed. UIs refetch. */
+  changed: { what: 'up' | 'down' | 'faults' | 'settings' | 'impairments' };
+}
+
+export type ApiEvent = keyof ApiEvents;
+export type ApiEventMessage = { [E in ApiEvent]: { event: E; payload: ApiEvents[E] } }[ApiEvent];
+
+/** Subscribes to one event; returns the unsubscribe (fits React's useEffect cleanup). */
+export type ApiSubscribe = <E extends ApiEvent>(event: E, listener: (payload: ApiEvents[E]) => void) => () => void;
+
+// ---------------------------------------------------------------- errors
+
+/** Stable error codes the UI switches on: the engine's LabErrorCode and the API's own. */
+export type ApiErrorCode =
+  // lab/docker/errors.ts LabErrorCode (pinned by the contract test)
+  | 'docker-unavailable'
+  | 'image-build-failed'
+  | 'invalid-settings'
+  | 'lab-exists'
+  | 'lab-not-found'
+  | 'lab-start-failed'
+  | 'tunnel-timeout'
+  | 'gateway-unreachable'
+  | 'unsupported'
+  // the fault layer (lab/faults)
+  | 'unknown-fault'
+  | 'fault-unavailable'
+  | 'fault-active'
+  | 'fault-not-active'
+  | 'invalid-impairment'
+  // the API itself
+  | 'invalid-request'
+  | 'busy'
+  | 'internal';
+
+export interface ApiErrorInfo {
+  code: ApiErrorCode;
+  message: string;
+  hint?: string;
+  /** For invalid-settings: every field at fault. */
+  issues?: SettingsIssue[];
+}
+
+/** Every response crosses in this envelope; hosts never throw across the boundary. */
+export type ApiResponse<T> = { ok: true; result: T } | { ok: false; error: ApiErrorInfo };
+
+// ---------------------------------------------------------------- wire messages
+
+/** The WebSocket host's messages (the Electron host uses one IPC channel per method instead). */
+export interface WireRequest<M extends ApiMethod = ApiMethod> {
+  id: number;
+  method: M;
+  args: ApiArgs<M>;
+}
+export interface WireResponse {
+  id: number;
+  response: ApiResponse<unknown>;
+}
+export type WireServerMessage = WireResponse | ApiEventMessage;
+
+/** What the preload exposes on `window.ipsecLab`: the contract and nothing else. */
+export interface PreloadApi {
+  invoke<M extends ApiMethod>(method: M, ...args: ApiArgs<M>): Promise<ApiResult<M>>;
+  on: ApiSubscribe;
+}

@@ -1,0 +1,66 @@
+/**
+ * Runtime checks of every request that reaches a host, shared by the Electron main process and the
+ * headless WebSocket host: a method of the contract, with arguments of the right shape. Settings
+ * documents are only checked to be objects here; the service validates them field by field
+ * (validateSettings), so the UI gets the same field-level issues as the CLI.
+ */
+import { z } from 'zod';
+import type { ApiMethod } from './contract.js';
+
+const side = z.enum(['left', 'right']);
+const settingsDoc = z.record(z.string(), z.unknown());
+const faultId = z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'expected a fault id such as psk-mismatch');
+const impairment = z.record(z.string().max(32), z.union([z.number(), z.boolean(), z.null()]));
+
+/** Argument tuples per method. Optional trailing arguments may be omitted or null/undefined. */
+export const ARG_SCHEMAS: { [M in ApiMethod]: z.ZodType } = {
+  snapshot: z.tuple([]),
+  labUp: z.tuple([settingsDoc.optional()]),
+  labDown: z.tuple([]),
+  labStatus: z.tuple([]),
+  getSettings: z.tuple([]),
+  validateSettings: z.tuple([z.unknown()]),
+  traffic: z.tuple([
+    z.strictObject({
+      from: side.optional(),
+      count: z.number().int().min(1).max(1000).optional(),
+      intervalMs: z.number().int().min(10).max(10_000).optional(),
+      size: z.number().int().min(0).max(65_000).optional(),
+    }).optional(),
+  ]),
+  doctor: z.tuple([]),
+  faultsList: z.tuple([]),
+  faultApply: z.tuple([z.array(faultId).min(1).max(32)]),
+  faultRevert: z.tuple([z.array(faultId).max(32).optional()]),
+  impair: z.tuple([
+    z.strictObject({ 'left-to-right': impairment.optional(), 'right-to-left': impairment.optional() }),
+    z.strictObject({ replace: z.boolean().optional() }).optional(),
+  ]),
+  applySettings: z.tuple([settingsDoc]),
+  settingsDiff: z.tuple([settingsDoc.optional()]),
+  diagnosis: z.tuple([]),
+};
+
+export const METHODS = Object.keys(ARG_SCHEMAS) as ApiMethod[];
+
+export type Checked = { ok: true; method: ApiMethod; args: unknown[] } | { ok: false; message: string };
+
+/** Checks a method name and its arguments; says what is wrong otherwise. */
+export function checkCall(method: unknown, args: unknown): Checked {
+  if (typeof method !== 'string' || !Object.hasOwn(ARG_SCHEMAS, method)) return { ok: false, message: `unknown method ${JSON.stringify(method)}` };
+  const list = Array.isArray(args) ? [...args] : args === undefined ? [] : null;
+  if (!list) return { ok: false, message: `${method}: arguments must be a list` };
+  // JSON has no undefined: trailing nulls stand for omitted optional arguments.
+  while (list.length && (list[list.length - 1] === null || list[list.length - 1] === undefined)) list.pop();
+  const schema = ARG_SCHEMAS[method as ApiMethod];
+  const r = schema.safeParse(list);
+  if (!r.success) return { ok: false, message: `${method}: ${r.error.issues.map((i) => `${i.path.length ? `argument ${i.path.join('.')}` : 'arguments'}: ${i.message}`).join('; ')}` };
+  return { ok: true, method: method as ApiMethod, args: r.data as unknown[] };
+}
+
+/** A WebSocket request: an id, a method, its arguments. */
+export const wireRequestSchema = z.strictObject({
+  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  method: z.string().max(64),
+  args: z.array(z.unknown()).max(8).optional(),
+});
