@@ -1,0 +1,127 @@
+import os from 'node:os';
+import path from 'node:path';
+import { LabEngine } from '../engine/lab-engine.js';
+import { FaultService } from '../faults/fault-service.js';
+import { checkEstablish, CHECKS, runCheck, skippedCheck, type TemplateContext } from './checks.js';
+import { LabRecorder } from './evidence.js';
+import { loadTemplate, maskSettings, maskText, secretsOf } from './template.js';
+import { CHECK_IDS, DEFAULT_TIMERS, type CheckId, type CheckResult, type TemplateResult, type ValidateOptions, type ValidateReport } from './types.js';
+
+/** Labs this process is validating right now, so an interrupted run (Ctrl-C) can remove them. */
+export const activeLabs = new Set<LabEngine>();
+
+/** One lab per template at a time on a 2-core machine; more where the machine has the cores. */
+export function defaultConcurrency(): number {
+  return Math.max(1, Math.floor(os.cpus().length / 2));
+}
+
+function labName(prefix: string, run: string, index: number): string {
+  return `${prefix.slice(0, 12)}-${run}-${index}`.replace(/[^a-z0-9-]/g, '-');
+}
+
+/**
+ * Validates one template on a lab of its own: the tunnel must establish, carry traffic both ways,
+ * rekey, recover from a peer restart, survive loss (and latency where the engine can), work
+ * behind NAT and across strongSwan releases. The lab is always removed at the end.
+ */
+export async function validateTemplate(file: string, name: string, opts: ValidateOptions = {}): Promise<TemplateResult> {
+  const t0 = Date.now();
+  const progress = (line: string) => opts.onProgress?.(`[${path.basename(file)}] ${line}`);
+  let loaded: Awaited<ReturnType<typeof loadTemplate>>;
+  try {
+    loaded = await loadTemplate(file);
+  } catch (e) {
+    progress(`✘ cannot load: ${(e as Error).message}`);
+    return { template: file, lab: name, importNotes: [], checks: [], durationMs: Date.now() - t0, error: (e as Error).message, ok: false };
+  }
+  const engine = LabEngine.connect(name);
+  const rec = new LabRecorder(engine);
+  activeLabs.add(engine);
+  const ctx: TemplateContext = {
+    engine,
+    faults: new FaultService(engine),
+    rec,
+    baseline: loaded.settings,
+    timers: { ...DEFAULT_TIMERS, ...opts.timers },
+    quick: !!opts.quick,
+    peerRelease: opts.peerRelease,
+    secondLab: `${name}-i`,
+    track: (e, on) => void (on ? activeLabs.add(e) : activeLabs.delete(e)),
+  };
+  const selected = (id: CheckId) => !opts.only?.length || opts.only.includes(id);
+  const checks: CheckResult[] = [];
+  const report = (c: CheckResult) => {
+    checks.push(c);
+    const mark = c.status === 'pass' ? '✔' : c.status === 'fail' ? '✘' : '–';
+    progress(`${mark} ${c.id} ${c.status}${c.reason ? `: ${c.reason}` : ''}${c.cause ? ` [cause: ${c.cause.cause}]` : ''} (${(c.durationMs / 1000).toFixed(1)} s)`);
+  };
+  try {
+    progress(`lab "${name}" starting (${loaded.format})`);
+    report(await runCheck('establish', ctx, (run) => checkEstablish(ctx, run), { countersBefore: false }));
+    const up = checks[0].status === 'pass';
+    for (const id of CHECK_IDS.filter((x): x is Exclude<CheckId, 'establish'> => x !== 'establish')) {
+      if (!up) report(skippedCheck(id, 'the tunnel never established'));
+      else if (!selected(id)) report(skippedCheck(id, 'not selected for this run'));
+      else report(await runCheck(id, ctx, (run) => CHECKS[id](ctx, run)));
+    }
+  } finally {
+    rec.stop();
+    await engine.down().catch((e: Error) => progress(`could not remove lab "${name}": ${e.message}`));
+    activeLabs.delete(engine);
+  }
+  return {
+    template: file,
+    format: loaded.format,
+    lab: name,
+    settings: maskSettings(loaded.settings),
+    importNotes: loaded.notes,
+    checks,
+    durationMs: Date.now() - t0,
+    ok: checks.every((c) => c.status !== 'fail'),
+  };
+}
+
+/** Validates several templates, at most `concurrency` labs at once, in the order given. */
+export async function validateTemplates(files: string[], opts: ValidateOptions = {}): Promise<ValidateReport> {
+  const started = new Date();
+  const concurrency = Math.max(1, opts.concurrency ?? defaultConcurrency());
+  const runId = Math.random().toString(36).slice(2, 6);
+  const results: TemplateResult[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      results[i] = await validateTemplate(files[i], labName(opts.labPrefix ?? 'val', runId, i), opts);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  const all = results.flatMap((r) => r.checks);
+  const totals = { pass: all.filter((c) => c.status === 'pass').length, fail: all.filter((c) => c.status === 'fail').length, skipped: all.filter((c) => c.status === 'skipped').length };
+  return {
+    tool: 'ipsec-lab validate',
+    startedAt: started.toISOString(),
+    durationMs: Date.now() - started.getTime(),
+    options: { concurrency, quick: !!opts.quick, peerRelease: opts.peerRelease, only: opts.only },
+    templates: results,
+    totals,
+    ok: results.every((r) => r.ok),
+  };
+}
+
+/** Every pre-shared key of the templates of a run (read again: the report holds masked settings only). */
+export async function runSecrets(files: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of files) {
+    try {
+      out.push(...secretsOf((await loadTemplate(f)).settings));
+    } catch {
+      /* an unreadable template has no settings in the report either */
+    }
+  }
+  return out;
+}
+
+/** The report as JSON, secrets masked. */
+export function reportJson(report: ValidateReport, secrets: string[]): string {
+  return maskText(JSON.stringify(report, null, 2), secrets);
+}

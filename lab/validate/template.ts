@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { importConfig } from '../importers/index.js';
+import type { LabSettings } from '../settings/types.js';
+
+export const MASK = '********';
+
+export interface LoadedTemplate {
+  file: string;
+  settings: LabSettings;
+  format: string;
+  notes: string[];
+}
+
+/** A template is a lab settings file or anything `import` reads (ASA CLI, swanctl.conf, ipsec.conf). */
+export async function loadTemplate(file: string): Promise<LoadedTemplate> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const r = importConfig(text);
+    const notes = [
+      ...r.warnings.map((w) => `warning${w.line ? ` (line ${w.line})` : ''}: ${w.message}`),
+      ...r.unsupported.map((u) => `line ${u.line} not imported: ${u.text.trim()} (${u.reason})`),
+    ];
+    return { file, settings: r.settings, format: r.format, notes };
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
+}
+
+/** The settings with both pre-shared keys replaced by a mask. */
+export function maskSettings(s: LabSettings): LabSettings {
+  const m = structuredClone(s);
+  m.left.gateway.psk = MASK;
+  m.right.gateway.psk = MASK;
+  return m;
+}
+
+/** Every secret of these settings, for masking free text (log lines, messages). */
+export function secretsOf(s: LabSettings): string[] {
+  return [...new Set([s.left.gateway.psk, s.right.gateway.psk].filter((p) => p.length > 0))];
+}
+
+/**
+ * Replaces every occurrence of a secret in a text. Longer secrets first, so a key that contains
+ * another is masked whole. Applied to every report before it is written.
+ */
+export function maskText(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join(MASK);
+  // A key can also show JSON-escaped or XML/HTML-escaped in a serialized report.
+  for (const s of secrets) {
+    for (const variant of [JSON.stringify(s).slice(1, -1), escapeXml(s)]) if (variant !== s) out = out.split(variant).join(MASK);
+  }
+  return out;
+}
+
+export function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
