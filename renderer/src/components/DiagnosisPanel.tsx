@@ -1,0 +1,132 @@
+import { useState } from 'react';
+import type { DiagnosisResult, Finding } from '../../../lab/api/contract';
+import { store, useApp } from '../state/store';
+
+type Vendor = 'strongswan' | 'asa' | 'paloAlto';
+
+const CAUSE_TITLES: Record<string, string> = {
+  healthy: 'Healthy',
+  'psk-mismatch': 'Pre-shared key mismatch',
+  'ike-proposal-mismatch': 'IKE proposal mismatch',
+  'dh-group-mismatch': 'DH group mismatch',
+  'esp-proposal-mismatch': 'ESP proposal mismatch',
+  'pfs-mismatch': 'PFS mismatch',
+  'ts-mismatch': 'Traffic selector mismatch',
+  'id-mismatch': 'Identity mismatch',
+  'ike-version-mismatch': 'IKE version mismatch',
+  'peer-address-mismatch': 'Peer address mismatch',
+  'peer-unreachable': 'Peer unreachable',
+  'ike-port-blocked': 'UDP 500 blocked',
+  'natt-port-blocked': 'UDP 4500 blocked',
+  'esp-blocked': 'ESP blocked',
+  'dpd-peer-dead': 'Peer dead (DPD)',
+  'dpd-mismatch': 'DPD mismatch',
+  'rekey-failure': 'Rekey failure',
+  'lifetime-mismatch': 'Lifetime mismatch',
+  'no-return-traffic': 'No return traffic',
+  'no-outbound-traffic': 'No outbound traffic',
+  'nat-t-disabled-behind-nat': 'NAT-T disabled behind NAT',
+  'packet-loss': 'Packet loss',
+  'overlapping-subnets': 'Overlapping subnets',
+  'kernel-install-failure': 'Kernel SA install failure',
+  'local-socket-error': 'Local socket error',
+};
+
+export const causeTitle = (c: string) => CAUSE_TITLES[c] ?? c;
+
+function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Vendor }) {
+  const [open, setOpen] = useState(rank === 0);
+  const s = store();
+  const pct = Math.round(f.confidence * 100);
+  const good = f.cause === 'healthy';
+  return (
+    <div className={`finding ${good ? 'good' : rank === 0 ? 'top' : ''}`} data-testid="finding" data-cause={f.cause}>
+      <button className="finding-head" onClick={() => setOpen(!open)} aria-expanded={open}>
+        <span className="rank">{rank + 1}</span>
+        <span className="cause">{causeTitle(f.cause)}</span>
+        <span className="conf" title={`confidence ${pct}%`}><span className="bar" style={{ width: `${pct}%` }} /></span>
+        <span className="pct">{pct}%</span>
+      </button>
+      <div className="finding-meta muted">{f.phase} · side: {f.side} · <code>{f.cause}</code></div>
+      <p className="summary">{f.summary}</p>
+      {open && (
+        <>
+          {f.evidence.length > 0 && (
+            <div className="evidence">
+              <div className="label">Evidence</div>
+              {f.evidence.map((e, i) => {
+                const linkable = (e.source === 'left' || e.source === 'right') && e.line > 0;
+                return (
+                  <div key={i} className="ev">
+                    {linkable ? (
+                      <button className="link" onClick={() => s.showEvidence(e.source as 'left' | 'right', e.line)} data-testid="evidence-link" title="show this line in the log">
+                        {e.source}:{e.line}
+                      </button>
+                    ) : (
+                      <span className="muted">{e.source}{e.line ? `:${e.line}` : ''}</span>
+                    )}
+                    <code>{e.text}</code>
+                  </div>
+                );
+              })}
+            </div>
+          )}
+          {vendor === 'strongswan' ? (
+            f.fix.length > 0 && (
+              <div className="fix">
+                <div className="label">Fix (strongSwan)</div>
+                <ol>{f.fix.map((x, i) => <li key={i}>{x}</li>)}</ol>
+              </div>
+            )
+          ) : (
+            <div className="fix">
+              <div className="label">{vendor === 'asa' ? 'On a Cisco ASA' : 'On a Palo Alto'}</div>
+              <p>{(vendor === 'asa' ? f.vendor.asa : f.vendor.paloAlto) ?? <span className="muted">no vendor note for this cause</span>}</p>
+            </div>
+          )}
+          {f.alternatives && f.alternatives.length > 0 && (
+            <div className="alts muted">
+              Cannot rule out: {f.alternatives.map(causeTitle).join(', ')}
+              {f.decidingCheck && <div>Deciding check: {f.decidingCheck}</div>}
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+const weak = (d: DiagnosisResult) => (d.findings.find((f) => f.cause === d.verdict)?.confidence ?? 1) < 0.5;
+const verdictClass = (d: DiagnosisResult) => (d.verdict === 'healthy' ? 'ok' : d.verdict === 'unknown' ? '' : weak(d) ? 'mid' : 'bad');
+
+/** Ranked findings from both live streams, each with its evidence lines and fix. */
+export function DiagnosisPanel() {
+  const d = useApp((s) => s.diagnosis);
+  const watching = useApp((s) => s.watching);
+  const [vendor, setVendor] = useState<Vendor>('strongswan');
+  return (
+    <div className="diagnosis" data-testid="diagnosis">
+      <div className="panel-head">
+        <h3>Diagnosis</h3>
+        <span className="seg">
+          {(['strongswan', 'asa', 'paloAlto'] as Vendor[]).map((v) => (
+            <button key={v} className={vendor === v ? 'active' : ''} onClick={() => setVendor(v)}>{v === 'strongswan' ? 'strongSwan' : v === 'asa' ? 'ASA' : 'Palo Alto'}</button>
+          ))}
+        </span>
+      </div>
+      {!d ? (
+        <p className="muted">{watching ? 'Waiting for log lines and SA snapshots…' : 'Start the lab: the diagnosis follows both gateways live.'}</p>
+      ) : (
+        <>
+          <div className={`verdict ${verdictClass(d)}`} data-testid="verdict" data-verdict={d.verdict}>
+            Verdict: <b>{d.verdict === 'unknown' ? 'no finding yet' : causeTitle(d.verdict)}</b>
+            {weak(d) && <span className="muted"> (weak evidence)</span>}
+            <span className="muted"> · {d.stats.lines.toLocaleString()} lines read</span>
+          </div>
+          {d.findings.map((f, i) => <FindingCard key={f.cause} f={f} rank={i} vendor={vendor} />)}
+          {d.notes.map((n, i) => <p key={i} className="muted">{n}</p>)}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+import { useEffect, useRef, useState } from 'react';
+import type { LadderEntry, LadderMessage } from '../model/ladder';
+import { store, useFrameVersion } from '../state/store';
+
+const fmt = (ms: number) => {
+  const d = ms % 86_400_000;
+  const h = Math.floor(d / 3_600_000);
+  const m = Math.floor((d % 3_600_000) / 60_000);
+  const s = Math.floor((d % 60_000) / 1000);
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(d % 1000).padStart(3, '0')}`;
+};
+
+function Message({ e }: { e: LadderMessage }) {
+  const s = store();
+  const ltr = e.from === 'left';
+  const cls = `arrow ${ltr ? 'ltr' : 'rtl'}${e.parsedSeq === undefined ? ' lost' : ''}${e.stalled ? ' stalled' : ''}`;
+  return (
+    <div className={`lrow msg${e.stalled ? ' stalled' : ''}`} data-testid="ladder-message" data-exchange={e.exchange}>
+      <span className="ltime">{fmt(e.time)}</span>
+      <span className="lane left" />
+      <button className={cls} onClick={() => s.showEvidence(e.from, e.seq)} title={`${e.from} line ${e.seq}${e.fromAddr ? `: ${e.fromAddr} → ${e.toAddr}` : ''}`}>
+        <span className="label">
+          <b>{e.exchange}</b> {e.dir} {e.mid} <span className="payloads">[ {e.payloads} ]</span>
+          {e.bytes ? <span className="muted"> {e.bytes} B</span> : null}
+          {e.retransmits > 0 && <span className="badge warn">{e.retransmits} retransmit{e.retransmits > 1 ? 's' : ''}</span>}
+          {e.parsedSeq === undefined && <span className="badge bad">not received</span>}
+          {e.stalled && <span className="badge bad">stopped here: no answer</span>}
+        </span>
+        <span className="line" />
+      </button>
+      <span className="lane right" />
+    </div>
+  );
+}
+
+/**
+ * The IKE exchanges between the gateways as a sequence diagram, read from both charons' logs:
+ * who sent what, what arrived, retransmits, and where a negotiation stopped.
+ */
+export function LadderPanel() {
+  const ladder = store().ladder;
+  const version = useFrameVersion(store().logs.subscribe, () => ladder.version);
+  const [onlyLast, setOnlyLast] = useState(200);
+  const [notes, setNotes] = useState(true);
+  const entries: LadderEntry[] = ladder.list().filter((e) => notes || e.kind === 'message').slice(-onlyLast);
+  const bottom = useRef<HTMLDivElement>(null);
+  const [follow, setFollow] = useState(true);
+  useEffect(() => {
+    if (follow) bottom.current?.scrollIntoView({ block: 'end' });
+  }, [version, follow]);
+  const s = store();
+  return (
+    <div className="ladder-panel" data-testid="ladder">
+      <div className="toolbar">
+        <label><input type="checkbox" checked={notes} onChange={(e) => setNotes(e.target.checked)} /> notes (established, errors, retransmits)</label>
+        <label>
+          show last
+          <select value={onlyLast} onChange={(e) => setOnlyLast(Number(e.target.value))}>
+            {[50, 200, 1000].map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+        </label>
+        <label><input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow</label>
+        <button onClick={() => ladder.clear()}>Clear</button>
+        <span className="muted">click a message for its log line</span>
+      </div>
+      <div className="ladder-head">
+        <span className="ltime">time</span>
+        <span className="lane-head">gw-left</span>
+        <span />
+        <span className="lane-head">gw-right</span>
+      </div>
+      <div className="ladder-body">
+        {entries.length === 0 && <p className="muted pad">No IKE messages yet. They appear as both charons log them.</p>}
+        {entries.map((e) =>
+          e.kind === 'message' ? (
+            <Message key={e.key} e={e} />
+          ) : (
+            <div key={e.key} className={`lrow note ${e.side} ${e.level}`}>
+              <span className="ltime">{fmt(e.time)}</span>
+              <button className="note-text link" onClick={() => s.showEvidence(e.side, e.seq)} title={`${e.side} line ${e.seq}`}>
+                {e.text}
+              </button>
+            </div>
+          ),
+        )}
+        <div ref={bottom} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+import type { Direction, Impairment } from '../../../lab/api/contract';
+import { store, useApp } from '../state/store';
+
+const DIRS: { id: Direction; label: string }[] = [
+  { id: 'left-to-right', label: 'left → right' },
+  { id: 'right-to-left', label: 'right → left' },
+];
+const NUMS: { key: keyof Impairment; label: string; unit: string }[] = [
+  { key: 'lossPercent', label: 'loss', unit: '%' },
+  { key: 'delayMs', label: 'delay', unit: 'ms' },
+  { key: 'jitterMs', label: 'jitter', unit: 'ms' },
+  { key: 'rateKbit', label: 'rate', unit: 'kbit/s' },
+  { key: 'duplicatePercent', label: 'duplicate', unit: '%' },
+  { key: 'reorderPercent', label: 'reorder', unit: '%' },
+  { key: 'corruptPercent', label: 'corrupt', unit: '%' },
+  { key: 'flapPeriodS', label: 'flap period', unit: 's' },
+];
+
+/** The link between the gateways, per direction: loss, delay, rate, down, flapping. */
+export function LinkPanel() {
+  const cat = useApp((s) => s.faults);
+  const exists = useApp((s) => s.status?.exists ?? false);
+  const busy = useApp((s) => s.busy);
+  const [draft, setDraft] = useState<Record<Direction, Impairment> | null>(cat?.impairments ?? null);
+  const s = store();
+  useEffect(() => setDraft(cat?.impairments ?? null), [cat]);
+  if (!exists) return <p className="muted pad">Start the lab to impair its link.</p>;
+  if (!draft) return <p className="muted pad">Loading…</p>;
+  const set = (d: Direction, key: keyof Impairment, v: number | boolean | undefined) => setDraft({ ...draft, [d]: { ...draft[d], [key]: v } });
+  const apply = () => s.act('Impairing the link…', async () => {
+    // Empty fields clear that impairment; the whole direction is replaced by what is shown.
+    const changes = Object.fromEntries(DIRS.map(({ id }) => [id, Object.fromEntries(Object.entries(draft[id]).filter(([, v]) => v !== undefined && v !== 0 && v !== false && !Number.isNaN(v)))]));
+    await s.client.call('impair', changes, { replace: true });
+    s.notice('Link impairments applied');
+  });
+  return (
+    <div className="link-panel" data-testid="link">
+      <table className="grid">
+        <thead>
+          <tr><th /> {DIRS.map((d) => <th key={d.id}>{d.label}</th>)}</tr>
+        </thead>
+        <tbody>
+          {NUMS.map((n) => (
+            <tr key={n.key}>
+              <th>{n.label} <span className="muted">({n.unit})</span></th>
+              {DIRS.map((d) => (
+                <td key={d.id}>
+                  <input type="number" min={0} value={(draft[d.id][n.key] as number | undefined) ?? ''} placeholder="—"
+                    onChange={(e) => set(d.id, n.key, e.target.value === '' ? undefined : Number(e.target.value))} data-testid={`imp-${d.id}-${n.key}`} />
+                </td>
+              ))}
+            </tr>
+          ))}
+          <tr>
+            <th>link down</th>
+            {DIRS.map((d) => (
+              <td key={d.id}><input type="checkbox" checked={!!draft[d.id].down} onChange={(e) => set(d.id, 'down', e.target.checked || undefined)} /></td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+      <div className="toolbar">
+        <button className="primary" disabled={!!busy} onClick={() => void apply()} data-testid="apply-impairments">Apply</button>
+        <button disabled={!!busy} onClick={() => void s.act('Clearing the link…', async () => {
+          await s.client.call('impair', { 'left-to-right': {}, 'right-to-left': {} }, { replace: true });
+          s.notice('Link impairments cleared');
+        })}>Clear both directions</button>
+        <span className="muted">Delay, jitter, duplication, reordering and corruption need netem in the engine's kernel; without it they are refused with the reason.</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { useMemo } from 'react';
+import { store, useApp, useFrameVersion } from '../state/store';
+import { LogView } from './LogView';
+
+/** Both charons' logs side by side, live, with one filter for both. */
+export function LogsPanel() {
+  const filter = useApp((s) => s.logFilter);
+  const diagnosis = useApp((s) => s.diagnosis);
+  const buf = store().logs;
+  useFrameVersion(buf.subscribe, () => buf.groups.size);
+  const groups = [...buf.groups].sort();
+  const cited = useMemo(() => {
+    const set = new Set<string>();
+    for (const f of diagnosis?.findings ?? []) for (const e of f.evidence) if (e.source === 'left' || e.source === 'right') set.add(`${e.source}:${e.line}`);
+    return set;
+  }, [diagnosis]);
+  const set = (patch: Partial<typeof filter>) => store().set((s) => ({ logFilter: { ...s.logFilter, ...patch } }));
+  return (
+    <div className="logs-panel">
+      <div className="toolbar">
+        <input type="search" placeholder="filter text (or /regex/)" value={filter.text} onChange={(e) => set({ text: e.target.value })} data-testid="log-filter-text" />
+        <label>
+          level ≤
+          <select value={filter.maxLevel} onChange={(e) => set({ maxLevel: Number(e.target.value) })}>
+            {[0, 1, 2, 3, 4].map((l) => <option key={l} value={l}>{l}</option>)}
+          </select>
+        </label>
+        <span className="groups">
+          {groups.map((g) => {
+            const on = !filter.hiddenGroups.includes(g);
+            return (
+              <button key={g} className={`chip toggle ${on ? 'on' : ''}`} aria-pressed={on} onClick={() => set({ hiddenGroups: on ? [...filter.hiddenGroups, g] : filter.hiddenGroups.filter((x) => x !== g) })}>
+                {g}
+              </button>
+            );
+          })}
+        </span>
+        <label title="charon's lines about the lab's own SA polling over VICI">
+          <input type="checkbox" checked={filter.hideVici} onChange={(e) => set({ hideVici: e.target.checked })} /> hide VICI polling
+        </label>
+        <select value={filter.sides} onChange={(e) => set({ sides: e.target.value as typeof filter.sides })}>
+          <option value="both">both gateways</option>
+          <option value="left">gw-left</option>
+          <option value="right">gw-right</option>
+        </select>
+        <span className="spacer" />
+        <button className={filter.follow ? 'primary' : ''} onClick={() => set({ follow: !filter.follow })} data-testid="follow">
+          {filter.follow ? '❚❚ Pause' : '▶ Follow'}
+        </button>
+      </div>
+      <div className={`logs-sides ${filter.sides}`}>
+        {filter.sides !== 'right' && <LogView side="left" cited={cited} />}
+        {filter.sides !== 'left' && <LogView side="right" cited={cited} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,343 @@
+/**
+ * The app's state: what the lab host said last, in one place. Screens read slices with
+ * `useApp(selector)`; the high-volume parts (log lines, the exchange ladder) live in mutable
+ * buffers with a version so views redraw at most once a frame.
+ */
+import { useCallback, useSyncExternalStore } from 'react';
+import type {
+  AppSnapshot, CheckInfo, CounterPointInfo, DiagnosisResult, EngineAvailability, FaultCatalogueInfo, HealthEventInfo, ImageProgressInfo, LabSettings,
+  LabStatusInfo, Release, SaSnapshotInfo, SettingsInfo, Side, TunnelStateInfo,
+} from '../../../lab/api/contract';
+import { ApiError, type ConnectionState, type LabClient } from '../api/client';
+import { Ladder } from '../model/ladder';
+import { LogBuffer } from './log-buffer';
+
+export type Tab = 'logs' | 'ladder' | 'sas' | 'settings' | 'faults' | 'link';
+
+export interface UiError {
+  id: number;
+  title: string;
+  message: string;
+  code?: string;
+  hint?: string;
+}
+
+export interface LogFilter {
+  /** Log groups hidden (IKE, CFG, KNL, NET, ENC, LAB, ...). */
+  hiddenGroups: string[];
+  /** Lines above this level are hidden (charon levels 0..4). */
+  maxLevel: number;
+  text: string;
+  sides: 'both' | Side;
+  follow: boolean;
+  /** Hide charon's `vici client N ...` lines: the lab's own SA polling, not the negotiation. */
+  hideVici: boolean;
+}
+
+export interface AppState {
+  connection: ConnectionState;
+  labName: string;
+  engine: EngineAvailability | null;
+  watching: boolean;
+  status: LabStatusInfo | null;
+  sas: Partial<Record<Side, SaSnapshotInfo>>;
+  counters: Record<Side, CounterPointInfo[]>;
+  diagnosis: DiagnosisResult | null;
+  faults: FaultCatalogueInfo | null;
+  settings: SettingsInfo | null;
+  steps: { time: number; message: string; step: string }[];
+  image: Partial<Record<Release, ImageProgressInfo>>;
+  /** What the lab is busy with (start, stop, a fault...), for the busy indicator. */
+  busy: string | null;
+  errors: UiError[];
+  notices: { id: number; text: string }[];
+  health: HealthEventInfo[];
+  doctor: CheckInfo[] | null;
+  tab: Tab;
+  /** A log line to show (from a finding's evidence or the ladder). */
+  jump: { side: Side; seq: number; nonce: number } | null;
+  /** Which gateway the settings editor opened on (topology click). */
+  focusSide: Side | null;
+  logFilter: LogFilter;
+}
+
+const MAX_POINTS = 900;
+
+/** IKE/CHILD state of the lab connection in one snapshot: the best of each. */
+export function tunnelOf(s: SaSnapshotInfo | undefined): TunnelStateInfo {
+  const ikes = s?.ikeSas ?? [];
+  if (!ikes.length) return { ike: 'NONE', child: 'NONE' };
+  const ike = ikes.find((i) => i.state === 'ESTABLISHED') ?? ikes[0];
+  const children = ikes.flatMap((i) => i.children);
+  const child = children.find((c) => c.state === 'INSTALLED') ?? children[0];
+  return { ike: ike.state, child: child?.state ?? 'NONE' };
+}
+
+export function counterPoint(s: SaSnapshotInfo): CounterPointInfo {
+  const p = { time: s.time, bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 };
+  for (const c of s.ikeSas.flatMap((i) => i.children)) {
+    p.bytesIn += c.bytesIn ?? 0;
+    p.bytesOut += c.bytesOut ?? 0;
+    p.packetsIn += c.packetsIn ?? 0;
+    p.packetsOut += c.packetsOut ?? 0;
+  }
+  return p;
+}
+
+export class AppStore {
+  readonly logs = new LogBuffer();
+  readonly ladder = new Ladder();
+  private state: AppState = {
+    connection: { state: 'connecting' },
+    labName: '',
+    engine: null,
+    watching: false,
+    status: null,
+    sas: {},
+    counters: { left: [], right: [] },
+    diagnosis: null,
+    faults: null,
+    settings: null,
+    steps: [],
+    image: {},
+    busy: null,
+    errors: [],
+    notices: [],
+    health: [],
+    doctor: null,
+    tab: 'logs',
+    jump: null,
+    focusSide: null,
+    logFilter: { hiddenGroups: [], maxLevel: 4, text: '', sides: 'both', follow: true, hideVici: true },
+  };
+  private listeners = new Set<() => void>();
+  private nextId = 1;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly client: LabClient) {}
+
+  get = (): AppState => this.state;
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  set(patch: Partial<AppState> | ((s: AppState) => Partial<AppState>)): void {
+    const p = typeof patch === 'function' ? patch(this.state) : patch;
+    this.state = { ...this.state, ...p };
+    for (const l of this.listeners) l();
+  }
+
+  /** Subscribes to the host's events and loads the present state. Returns the unsubscribe. */
+  start(): () => void {
+    const c = this.client;
+    const offs = [
+      c.onConnection((connection) => {
+        this.set({ connection });
+        if (connection.state === 'open') void this.load();
+      }),
+      c.on('logs', (batch) => {
+        this.logs.append(batch);
+        for (const r of batch) this.ladder.push(r);
+      }),
+      c.on('sas', (s) => {
+        this.set((st) => {
+          const list = [...st.counters[s.side], counterPoint(s)];
+          return { sas: { ...st.sas, [s.side]: s }, counters: { ...st.counters, [s.side]: list.length > MAX_POINTS ? list.slice(-MAX_POINTS) : list } };
+        });
+      }),
+      c.on('findings', (diagnosis) => this.set({ diagnosis })),
+      c.on('engine', (engine) => {
+        this.set({ engine });
+        if (engine.available) this.scheduleRefresh();
+      }),
+      c.on('health', (h) => {
+        this.set((st) => ({ health: [...st.health.slice(-19), h] }));
+        if (h.type !== 'engine') this.scheduleRefresh();
+      }),
+      c.on('lab', (e) => {
+        if (e.type === 'step') {
+          // A new lab: its logs, exchanges and counters start afresh.
+          if (e.step === 'leftovers' && this.state.busy?.startsWith('Starting')) this.resetLabView();
+          this.set((st) => ({ steps: [...st.steps.slice(-30), { time: Date.now(), message: e.message, step: e.step }] }));
+        } else if (e.type === 'image') {
+          this.set((st) => ({ image: { ...st.image, [e.progress.release]: e.progress } }));
+        } else {
+          this.set((st) => ({ steps: [...st.steps.slice(-30), { time: Date.now(), message: e.message, step: e.up ? 'tunnel-up' : 'tunnel-down' }] }));
+          this.scheduleRefresh();
+        }
+      }),
+      c.on('changed', (ch) => {
+        if (ch.what === 'down') this.set({ watching: false, sas: {} });
+        if (ch.what === 'up') this.set({ watching: true });
+        this.scheduleRefresh();
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  private resetLabView(): void {
+    this.logs.reset();
+    this.ladder.clear();
+    this.set({ counters: { left: [], right: [] }, sas: {}, diagnosis: null, steps: [] });
+  }
+
+  /** The whole present state (after connecting or reconnecting). */
+  async load(): Promise<void> {
+    try {
+      const snap: AppSnapshot = await this.client.call('snapshot');
+      this.logs.reset(snap.logs);
+      this.ladder.clear();
+      for (const side of ['left', 'right'] as const) for (const r of snap.logs[side]) this.ladder.push(r);
+      this.set({ labName: snap.labName, engine: snap.engine, watching: snap.watching, sas: snap.sas, counters: snap.counters, diagnosis: snap.diagnosis ?? null });
+      if (!snap.engine.available) void this.runDoctor();
+      await this.refresh();
+    } catch (e) {
+      this.error('Could not load the lab state', e);
+    }
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh(), 150);
+  }
+
+  /** Status, settings and the fault catalogue again (after a change). */
+  async refresh(): Promise<void> {
+    if (this.state.engine && !this.state.engine.available) return;
+    try {
+      const status = await this.client.call('labStatus');
+      this.set({ status });
+      const settings = await this.client.call('getSettings');
+      this.set({ settings });
+      if (status.exists) {
+        const faults = await this.client.call('faultsList').catch((e) => (e instanceof ApiError && e.code === 'lab-not-found' ? null : Promise.reject(e)));
+        this.set({ faults });
+      } else this.set({ faults: null });
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'docker-unavailable') {
+        this.set({ engine: { available: false, message: e.message } });
+        void this.runDoctor();
+      } else this.error('Could not refresh the lab state', e);
+    }
+  }
+
+  async runDoctor(): Promise<void> {
+    try {
+      this.set({ doctor: await this.client.call('doctor') });
+    } catch (e) {
+      this.error('The doctor could not run', e);
+    }
+  }
+
+  error(title: string, e: unknown): void {
+    const err = e as Partial<ApiError> & Error;
+    const ui: UiError = { id: this.nextId++, title, message: err?.message ?? String(e), code: err?.code, hint: err?.hint };
+    this.set((st) => ({ errors: [...st.errors.slice(-4), ui] }));
+  }
+
+  dismissError(id: number): void {
+    this.set((st) => ({ errors: st.errors.filter((e) => e.id !== id) }));
+  }
+
+  notice(text: string): void {
+    const id = this.nextId++;
+    this.set((st) => ({ notices: [...st.notices.slice(-3), { id, text }] }));
+    setTimeout(() => this.set((st) => ({ notices: st.notices.filter((n) => n.id !== id) })), 8000);
+  }
+
+  /** Runs a lab action with a busy label; errors become readable messages, never a blank window. */
+  async act<T>(label: string, run: () => Promise<T>): Promise<T | undefined> {
+    this.set({ busy: label });
+    try {
+      return await run();
+    } catch (e) {
+      this.error(`${label.replace(/…$/, '')} failed`, e);
+      return undefined;
+    } finally {
+      this.set({ busy: null });
+      this.scheduleRefresh();
+    }
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  labUp(settings?: LabSettings) {
+    return this.act('Starting the lab…', async () => {
+      const r = await this.client.call('labUp', settings);
+      this.set({ watching: true, status: r.status });
+      this.notice(r.status.up ? `Tunnel up in ${(r.ms.total / 1000).toFixed(1)} s (${r.datapath} datapath)` : `Lab running, tunnel not up: ${r.reason ?? ''}`);
+      return r;
+    });
+  }
+
+  labDown() {
+    return this.act('Stopping the lab…', async () => {
+      const r = await this.client.call('labDown');
+      this.set({ watching: false, sas: {}, faults: null });
+      this.notice(`Lab removed (${r.containers} containers, ${r.networks} networks)`);
+    });
+  }
+
+  traffic(from: Side = 'left') {
+    return this.act('Sending traffic…', async () => {
+      const r = await this.client.call('traffic', { from, count: 10, intervalMs: 100, size: 1000 });
+      this.notice(`ping ${r.from} → ${r.to}: ${r.received}/${r.transmitted} replies${r.rttAvgMs !== undefined ? `, avg ${r.rttAvgMs.toFixed(1)} ms` : ''}`);
+      return r;
+    });
+  }
+
+  applyFault(id: string) {
+    return this.act(`Breaking: ${id}…`, async () => {
+      const r = await this.client.call('faultApply', [id]);
+      for (const n of r.notes) this.notice(n);
+      this.notice(`Applied ${r.applied.join(', ')}`);
+    });
+  }
+
+  revertFault(id?: string) {
+    return this.act(id ? `Fixing: ${id}…` : 'Fixing everything…', async () => {
+      const r = await this.client.call('faultRevert', id ? [id] : undefined);
+      this.notice(r.reverted.length ? `Reverted ${r.reverted.join(', ')}` : 'Nothing was applied; impairments cleared');
+    });
+  }
+
+  showEvidence(side: Side, seq: number): void {
+    this.set((s) => ({
+      tab: 'logs',
+      jump: { side, seq, nonce: this.nextId++ },
+      logFilter: { ...s.logFilter, follow: false, sides: s.logFilter.sides === 'both' || s.logFilter.sides === side ? s.logFilter.sides : 'both' },
+    }));
+  }
+}
+
+let current: AppStore | undefined;
+export const setStore = (s: AppStore) => (current = s);
+export const store = (): AppStore => current!;
+
+export function useApp<T>(select: (s: AppState) => T): T {
+  const s = store();
+  return useSyncExternalStore(s.subscribe, () => select(s.get()));
+}
+
+/** Re-renders on a mutable buffer's changes, at most once per animation frame. */
+export function useFrameVersion(subscribe: (l: () => void) => () => void, version: () => number): number {
+  const frameSubscribe = useCallback(
+    (notify: () => void) => {
+      let raf = 0;
+      const off = subscribe(() => {
+        if (!raf) raf = requestAnimationFrame(() => {
+          raf = 0;
+          notify();
+        });
+      });
+      return () => {
+        off();
+        cancelAnimationFrame(raf);
+      };
+    },
+    [subscribe],
+  );
+  return useSyncExternalStore(frameSubscribe, version);
+}
