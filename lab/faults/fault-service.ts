@@ -85,6 +85,9 @@ export class FaultService {
     const next: FaultState = { ...state, active: [...state.active] };
     for (const f of defs) next.active.push({ id: f.id, boxes: f.boxes?.({ settings: current, features }) ?? [] });
     const nextSettings = this.effective(next);
+    // A new diagnosis epoch starts with the change, not after it: the negotiation the change
+    // triggers (e.g. AUTHENTICATION_FAILED within a second) is the evidence, and charon may not retry.
+    this.lab.diagnosis.reset();
     // Settings first: a settings fault that charon refuses must leave the lab untouched.
     if (defs.some((f) => f.settings)) await this.lab.applySettings(nextSettings);
     const done: string[] = [];
@@ -102,7 +105,6 @@ export class FaultService {
       throw e;
     }
     await this.saveState(next);
-    this.lab.diagnosis.reset();
     return { applied: defs.map((f) => f.id), notes: defs.filter((f) => f.note).map((f) => `${f.id}: ${f.note}`) };
   }
 
@@ -121,6 +123,7 @@ export class FaultService {
       if (!findFault(id)) throw new FaultError('unknown-fault', `unknown fault "${id}"`);
       if (!state.active.some((a) => a.id === id)) throw new FaultError('fault-not-active', `fault "${id}" is not applied`);
     }
+    this.lab.diagnosis.reset();
     for (const id of targets) await this.undoBoxes(state, id);
     const remaining = state.active.filter((a) => !targets.includes(a.id));
     const next: FaultState = { ...state, active: remaining };
@@ -130,7 +133,6 @@ export class FaultService {
     else if (targets.some((id) => findFault(id)?.renegotiate)) await this.lab.renegotiate();
     if (!ids?.length) await this.applyImpairments(next.impairments);
     await this.saveState(next);
-    this.lab.diagnosis.reset();
     return { reverted: targets };
   }
 
