@@ -1,9 +1,11 @@
 // `npm run bench`: every figure is measured in this one run and printed side by side.
 import { benchLab, type Figure } from './lab-bench.js';
+import { benchLogView } from './log-view.js';
 
 const only = process.argv.slice(2);
 const suites: Record<string, () => Promise<Figure[]>> = {
   lab: () => benchLab(),
+  'log-view': () => benchLogView(),
 };
 
 const rows: Figure[] = [];

@@ -17,17 +17,24 @@ function human(n: number, metric: Metric): string {
   return `${n} B`;
 }
 
+/** Time axis labels every `step` seconds back from now. */
+const tickStep = (windowS: number) => (windowS <= 30 ? 5 : windowS <= 60 ? 10 : 30);
+
 /**
  * Bytes (or packets) through each gateway's CHILD_SAs over time, in and out: charon's own
- * counters as polled. A small hand-written SVG: four lines, time on x.
+ * counters as polled. A small hand-written SVG: four lines, time on x. The window is the last
+ * two minutes, or less while the lab is younger (never under 30 s), so a fresh lab's first
+ * traffic is not a spike squeezed against the right edge.
  */
-export function CounterChart({ counters, windowS = 120 }: { counters: Record<Side, CounterPointInfo[]>; windowS?: number }) {
+export function CounterChart({ counters, maxWindowS = 120 }: { counters: Record<Side, CounterPointInfo[]>; maxWindowS?: number }) {
   const [metric, setMetric] = useState<Metric>('bytes');
   const W = 640;
   const H = 180;
   const pad = { l: 64, r: 10, t: 10, b: 22 };
   const all = [...counters.left, ...counters.right];
   const tMax = all.length ? Math.max(...all.map((p) => p.time)) : Date.now();
+  const tFirst = all.length ? Math.min(...all.map((p) => p.time)) : tMax;
+  const windowS = Math.min(maxWindowS, Math.max(30, Math.ceil((tMax - tFirst) / 10_000) * 10));
   const tMin = tMax - windowS * 1000;
   const key = (dir: 'In' | 'Out') => `${metric}${dir}` as keyof CounterPointInfo;
   const visible = (side: Side) => counters[side].filter((p) => p.time >= tMin);
@@ -57,7 +64,7 @@ export function CounterChart({ counters, windowS = 120 }: { counters: Record<Sid
             <text x={pad.l - 6} y={y(v) + 4} textAnchor="end" className="axis">{human(Math.round(v), metric)}</text>
           </g>
         ))}
-        {[0, 30, 60, 90, 120].filter((s) => s <= windowS).map((s) => (
+        {Array.from({ length: Math.floor(windowS / tickStep(windowS)) + 1 }, (_, i) => i * tickStep(windowS)).map((s) => (
           <text key={s} x={x(tMax - s * 1000)} y={H - 6} textAnchor="middle" className="axis">{s === 0 ? 'now' : `-${s}s`}</text>
         ))}
         {SERIES.map((s) => {

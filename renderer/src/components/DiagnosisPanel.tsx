@@ -34,21 +34,40 @@ const CAUSE_TITLES: Record<string, string> = {
 
 export const causeTitle = (c: string) => CAUSE_TITLES[c] ?? c;
 
+/** Text with `code` spans, as the diagnosis writes commands and log excerpts. */
+function Rich({ text }: { text: string }) {
+  const parts = text.split(/`([^`]+)`/);
+  return <>{parts.map((p, i) => (i % 2 ? <code key={i}>{p}</code> : p))}</>;
+}
+
+/** Below this confidence a finding is a hint to check, not a conclusion. */
+const WEAK = 0.5;
+
+/** Where a piece of evidence comes from, in the words of the screen ("left-sas": gw-left's SA listing). */
+function sourceLabel(source: string): string {
+  if (source === 'left' || source === 'right') return `gw-${source}`;
+  const sas = /^(left|right)?-?sas$/.exec(source.replace(/^sas-/, ''));
+  if (sas) return sas[1] ? `gw-${sas[1]} SAs` : 'SA counters';
+  return source;
+}
+
 function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Vendor }) {
   const [open, setOpen] = useState(rank === 0);
   const s = store();
   const pct = Math.round(f.confidence * 100);
   const good = f.cause === 'healthy';
+  const weak = f.confidence < WEAK;
+  const vendorNote = vendor === 'asa' ? f.vendor.asa : vendor === 'paloAlto' ? f.vendor.paloAlto : undefined;
   return (
-    <div className={`finding ${good ? 'good' : rank === 0 ? 'top' : ''}`} data-testid="finding" data-cause={f.cause}>
+    <div className={`finding ${good ? 'good' : weak ? 'weak' : rank === 0 ? 'top' : ''}`} data-testid="finding" data-cause={f.cause} data-confidence={f.confidence}>
       <button className="finding-head" onClick={() => setOpen(!open)} aria-expanded={open}>
         <span className="rank">{rank + 1}</span>
-        <span className="cause">{causeTitle(f.cause)}</span>
+        <span className="cause">{causeTitle(f.cause)}{weak && !good && <span className="hint-tag">hint</span>}</span>
         <span className="conf" title={`confidence ${pct}%`}><span className="bar" style={{ width: `${pct}%` }} /></span>
         <span className="pct">{pct}%</span>
       </button>
-      <div className="finding-meta muted">{f.phase} · side: {f.side} · <code>{f.cause}</code></div>
-      <p className="summary">{f.summary}</p>
+      <div className="finding-meta muted">{f.phase} · {f.side === 'both' || f.side === 'unknown' ? `side: ${f.side}` : `gw-${f.side}`} · <code>{f.cause}</code></div>
+      <p className="summary"><Rich text={f.summary} /></p>
       {open && (
         <>
           {f.evidence.length > 0 && (
@@ -59,11 +78,11 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
                 return (
                   <div key={i} className="ev">
                     {linkable ? (
-                      <button className="link" onClick={() => s.showEvidence(e.source as 'left' | 'right', e.line)} data-testid="evidence-link" title="show this line in the log">
-                        {e.source}:{e.line}
+                      <button className="link" onClick={() => s.showEvidence(e.source as 'left' | 'right', e.line)} data-testid="evidence-link" data-side={e.source} data-line={e.line} title={`show gw-${e.source}'s line ${e.line} in the log`}>
+                        {sourceLabel(e.source)} #{e.line}
                       </button>
                     ) : (
-                      <span className="muted">{e.source}{e.line ? `:${e.line}` : ''}</span>
+                      <span className="muted">{sourceLabel(e.source)}{e.line ? ` #${e.line}` : ''}</span>
                     )}
                     <code>{e.text}</code>
                   </div>
@@ -75,19 +94,19 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
             f.fix.length > 0 && (
               <div className="fix">
                 <div className="label">Fix (strongSwan)</div>
-                <ol>{f.fix.map((x, i) => <li key={i}>{x}</li>)}</ol>
+                <ol>{f.fix.map((x, i) => <li key={i}><Rich text={x} /></li>)}</ol>
               </div>
             )
           ) : (
             <div className="fix">
               <div className="label">{vendor === 'asa' ? 'On a Cisco ASA' : 'On a Palo Alto'}</div>
-              <p>{(vendor === 'asa' ? f.vendor.asa : f.vendor.paloAlto) ?? <span className="muted">no vendor note for this cause</span>}</p>
+              <p data-testid={`vendor-${vendor}`}>{vendorNote ? <Rich text={vendorNote} /> : <span className="muted">no vendor note for this cause</span>}</p>
             </div>
           )}
           {f.alternatives && f.alternatives.length > 0 && (
             <div className="alts muted">
               Cannot rule out: {f.alternatives.map(causeTitle).join(', ')}
-              {f.decidingCheck && <div>Deciding check: {f.decidingCheck}</div>}
+              {f.decidingCheck && <div>Deciding check: <Rich text={f.decidingCheck} /></div>}
             </div>
           )}
         </>
@@ -96,7 +115,7 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
   );
 }
 
-const weak = (d: DiagnosisResult) => (d.findings.find((f) => f.cause === d.verdict)?.confidence ?? 1) < 0.5;
+const weak = (d: DiagnosisResult) => (d.findings.find((f) => f.cause === d.verdict)?.confidence ?? 1) < WEAK;
 const verdictClass = (d: DiagnosisResult) => (d.verdict === 'healthy' ? 'ok' : d.verdict === 'unknown' ? '' : weak(d) ? 'mid' : 'bad');
 
 /** Ranked findings from both live streams, each with its evidence lines and fix. */
@@ -110,7 +129,7 @@ export function DiagnosisPanel() {
         <h3>Diagnosis</h3>
         <span className="seg">
           {(['strongswan', 'asa', 'paloAlto'] as Vendor[]).map((v) => (
-            <button key={v} className={vendor === v ? 'active' : ''} onClick={() => setVendor(v)}>{v === 'strongswan' ? 'strongSwan' : v === 'asa' ? 'ASA' : 'Palo Alto'}</button>
+            <button key={v} className={vendor === v ? 'active' : ''} onClick={() => setVendor(v)} data-vendor={v} title={v === 'strongswan' ? 'the fix in strongSwan terms' : `the same symptom on a ${v === 'asa' ? 'Cisco ASA' : 'Palo Alto'} peer`}>{v === 'strongswan' ? 'strongSwan' : v === 'asa' ? 'ASA' : 'Palo Alto'}</button>
           ))}
         </span>
       </div>
@@ -119,8 +138,11 @@ export function DiagnosisPanel() {
       ) : (
         <>
           <div className={`verdict ${verdictClass(d)}`} data-testid="verdict" data-verdict={d.verdict}>
-            Verdict: <b>{d.verdict === 'unknown' ? 'no finding yet' : causeTitle(d.verdict)}</b>
-            {weak(d) && <span className="muted"> (weak evidence)</span>}
+            {weak(d) ? (
+              <>No fault established · <b>check: {causeTitle(d.verdict).toLowerCase()}</b> <span className="muted">(weak evidence)</span></>
+            ) : (
+              <>Verdict: <b>{d.verdict === 'unknown' ? 'no finding yet' : causeTitle(d.verdict)}</b></>
+            )}
             <span className="muted"> · {d.stats.lines.toLocaleString()} lines read</span>
           </div>
           {d.findings.map((f, i) => <FindingCard key={f.cause} f={f} rank={i} vendor={vendor} />)}

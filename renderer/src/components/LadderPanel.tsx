@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LadderEntry, LadderMessage } from '../model/ladder';
-import { store, useFrameVersion } from '../state/store';
+import { store, useBufferVersion } from '../state/store';
 
 const fmt = (ms: number) => {
   const d = ms % 86_400_000;
@@ -39,7 +39,7 @@ function Message({ e }: { e: LadderMessage }) {
  */
 export function LadderPanel() {
   const ladder = store().ladder;
-  const version = useFrameVersion(store().logs.subscribe, () => ladder.version);
+  const version = useBufferVersion(store().logs.subscribe, () => ladder.version);
   const [onlyLast, setOnlyLast] = useState(200);
   const [notes, setNotes] = useState(true);
   const entries: LadderEntry[] = ladder.list().filter((e) => notes || e.kind === 'message').slice(-onlyLast);

@@ -17,6 +17,18 @@ const NUMS: { key: keyof Impairment; label: string; unit: string }[] = [
   { key: 'flapPeriodS', label: 'flap period', unit: 's' },
 ];
 
+/** Common WAN conditions, filled into the form (Apply makes them live). */
+const PRESETS: { label: string; title: string; imp: Record<Direction, Impairment> }[] = [
+  { label: 'Lossy internet', title: '5 % loss each way', imp: { 'left-to-right': { lossPercent: 5 }, 'right-to-left': { lossPercent: 5 } } },
+  { label: 'Heavy loss', title: '30 % loss each way: IKE retransmits, some exchanges give up', imp: { 'left-to-right': { lossPercent: 30 }, 'right-to-left': { lossPercent: 30 } } },
+  { label: 'Satellite', title: '300 ms ± 20 ms each way (600 ms round trip); needs netem', imp: { 'left-to-right': { delayMs: 300, jitterMs: 20 }, 'right-to-left': { delayMs: 300, jitterMs: 20 } } },
+  { label: 'Slow uplink', title: 'left → right limited to 256 kbit/s', imp: { 'left-to-right': { rateKbit: 256 }, 'right-to-left': {} } },
+  { label: 'One-way outage', title: 'right → left drops everything: requests arrive, answers never do', imp: { 'left-to-right': {}, 'right-to-left': { down: true } } },
+  { label: 'Flapping', title: 'the link goes down and up every 10 s (both ways)', imp: { 'left-to-right': { flapPeriodS: 10 }, 'right-to-left': { flapPeriodS: 10 } } },
+];
+
+const same = (a: Record<Direction, Impairment> | null | undefined, b: Record<Direction, Impairment> | null | undefined) => JSON.stringify(a) === JSON.stringify(b);
+
 /** The link between the gateways, per direction: loss, delay, rate, down, flapping. */
 export function LinkPanel() {
   const cat = useApp((s) => s.faults);
@@ -34,40 +46,55 @@ export function LinkPanel() {
     await s.client.call('impair', changes, { replace: true });
     s.notice('Link impairments applied');
   });
+  const edited = !same(draft, cat?.impairments);
   return (
     <div className="link-panel" data-testid="link">
-      <table className="grid">
-        <thead>
-          <tr><th /> {DIRS.map((d) => <th key={d.id}>{d.label}</th>)}</tr>
-        </thead>
-        <tbody>
-          {NUMS.map((n) => (
-            <tr key={n.key}>
-              <th>{n.label} <span className="muted">({n.unit})</span></th>
+      <div className="link-form">
+        <table className="grid">
+          <thead>
+            <tr><th />{DIRS.map((d) => <th key={d.id}>{d.label}</th>)}</tr>
+          </thead>
+          <tbody>
+            {NUMS.map((n) => (
+              <tr key={n.key}>
+                <th>{n.label} <span className="muted">({n.unit})</span></th>
+                {DIRS.map((d) => (
+                  <td key={d.id}>
+                    <input type="number" min={0} value={(draft[d.id][n.key] as number | undefined) ?? ''} placeholder="—"
+                      onChange={(e) => set(d.id, n.key, e.target.value === '' ? undefined : Number(e.target.value))} data-testid={`imp-${d.id}-${n.key}`} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+            <tr>
+              <th>link down</th>
               {DIRS.map((d) => (
-                <td key={d.id}>
-                  <input type="number" min={0} value={(draft[d.id][n.key] as number | undefined) ?? ''} placeholder="—"
-                    onChange={(e) => set(d.id, n.key, e.target.value === '' ? undefined : Number(e.target.value))} data-testid={`imp-${d.id}-${n.key}`} />
-                </td>
+                <td key={d.id}><input type="checkbox" checked={!!draft[d.id].down} onChange={(e) => set(d.id, 'down', e.target.checked || undefined)} /></td>
               ))}
             </tr>
-          ))}
-          <tr>
-            <th>link down</th>
-            {DIRS.map((d) => (
-              <td key={d.id}><input type="checkbox" checked={!!draft[d.id].down} onChange={(e) => set(d.id, 'down', e.target.checked || undefined)} /></td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
-      <div className="toolbar">
-        <button className="primary" disabled={!!busy} onClick={() => void apply()} data-testid="apply-impairments">Apply</button>
-        <button disabled={!!busy} onClick={() => void s.act('Clearing the link…', async () => {
-          await s.client.call('impair', { 'left-to-right': {}, 'right-to-left': {} }, { replace: true });
-          s.notice('Link impairments cleared');
-        })}>Clear both directions</button>
-        <span className="muted">Delay, jitter, duplication, reordering and corruption need netem in the engine's kernel; without it they are refused with the reason.</span>
+          </tbody>
+        </table>
+        <div className="toolbar">
+          <button className="primary" disabled={!!busy || !edited} onClick={() => void apply()} data-testid="apply-impairments">Apply</button>
+          {edited && <span className="warn-text">edited, not applied yet</span>}
+          <button disabled={!!busy} onClick={() => void s.act('Clearing the link…', async () => {
+            await s.client.call('impair', { 'left-to-right': {}, 'right-to-left': {} }, { replace: true });
+            s.notice('Link impairments cleared');
+          })}>Clear both directions</button>
+        </div>
       </div>
+      <aside className="link-help">
+        <h4>Presets</h4>
+        <div className="presets">
+          {PRESETS.map((p) => (
+            <button key={p.label} onClick={() => setDraft(structuredClone(p.imp))} title={p.title} data-testid={`preset-${p.label.toLowerCase().replace(/\W+/g, '-')}`}>
+              {p.label}<span className="muted"> · {p.title}</span>
+            </button>
+          ))}
+        </div>
+        <p className="muted">Impairments act on the router between the two WAN segments, per direction, on IKE and ESP alike. Empty fields clear that impairment.</p>
+        <p className="muted">Delay, jitter, duplication, reordering and corruption need netem in the engine's kernel; without it they are refused with the reason, never accepted and ignored. Loss, rate, link down and flapping always work.</p>
+      </aside>
     </div>
   );
 }

@@ -1,86 +1,128 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { LogRecord, Side } from '../../../lab/api/contract';
-import { store, useApp, useFrameVersion, type LogFilter } from '../state/store';
+import { FilteredLines } from '../state/filtered-lines';
+import { store, useApp, useBufferVersion } from '../state/store';
 
-const ROW = 18;
+/** Row height (px); every row is one line, so the window is plain arithmetic. */
+export const ROW = 18;
+/** Rows drawn beyond the visible ones, so a scroll shows drawn rows while the next frame renders. */
+const OVERSCAN = 6;
 const ERROR_RE = /fail|error|unacceptable|mismatch|giving up|no .* found|not responding|dead|refused|invalid|denied|timeout/i;
 const OK_RE = /established|installed/i;
 
-export function compileFilter(f: LogFilter): (r: LogRecord) => boolean {
-  const hidden = new Set(f.hiddenGroups);
-  let text: ((s: string) => boolean) | undefined;
-  const t = f.text.trim();
-  if (t.length > 2 && t.startsWith('/') && t.endsWith('/')) {
-    try {
-      const re = new RegExp(t.slice(1, -1), 'i');
-      text = (s) => re.test(s);
-    } catch {
-      text = () => false;
-    }
-  } else if (t) {
-    const needle = t.toLowerCase();
-    text = (s) => s.toLowerCase().includes(needle);
-  }
-  const vici = /^vici client \d+ /;
-  return (r) => !hidden.has(r.group) && r.level <= f.maxLevel && (!f.hideVici || !vici.test(r.message)) && (!text || text(r.raw));
-}
-
-interface Rows {
-  generation: number;
-  /** Lines of the buffer's side already looked at (absolute count). */
-  seen: number;
-  key: string;
-  rows: LogRecord[];
+interface RowProps {
+  r: LogRecord;
+  top: number;
+  cited: boolean;
+  target: boolean;
+  selected: boolean;
 }
 
 /**
- * One gateway's log, virtualised: only the visible rows exist in the DOM, the filter runs
- * incrementally over new lines, and redraws happen at most once per frame.
+ * One log line: the row and two text runs, the fixed-width columns padded in the monospace font
+ * (no box per cell). Rows are keyed by their slot in the window, so a row scrolled out is reused
+ * for the one scrolled in (its text changes; nothing is created), and a row whose line and marks
+ * stay the same does not render at all.
+ */
+const LogRow = memo(function LogRow({ r, top, cited, target, selected }: RowProps) {
+  const tone = ERROR_RE.test(r.message) ? ' err' : OK_RE.test(r.message) ? ' good' : '';
+  const cls = `logline lv${r.level}${tone}${cited ? ' cited' : ''}${target ? ' target' : ''}${selected ? ' selected' : ''}`;
+  const ike = r.ikeName ? `${r.ikeName}[${r.ikeId}]` : '';
+  const meta = `${String(r.seq).padStart(6)} ${r.time.slice(7).padEnd(13)}${(r.group + r.level).padEnd(5)}${ike.padEnd(8)} `;
+  return (
+    <div className={cls} data-seq={r.seq} style={{ transform: `translateY(${top}px)` }}>
+      {meta}<span className="msg">{r.message}</span>
+    </div>
+  );
+});
+
+/** Distinct row keys: more than any window has rows (a 4K screen shows about 120). */
+const SLOTS = 512;
+
+/**
+ * One gateway's log, windowed: only the rows in view (plus a few) exist in the DOM, the filter
+ * runs only over new lines, and it redraws at most once per frame however fast lines arrive.
+ * Following, the window is simply the newest rows; paused, it is where the user scrolled.
+ * A finding's evidence link jumps here (the line is centred and marked); the other gateway's
+ * view lines up with the same moment.
  */
 export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
   const buf = store().logs;
-  useFrameVersion(buf.subscribe, () => buf.version);
+  useBufferVersion(buf.subscribe, () => buf.version);
   const filter = useApp((s) => s.logFilter);
   const jump = useApp((s) => s.jump);
+  const rowsRef = useRef<FilteredLines | null>(null);
+  rowsRef.current ??= new FilteredLines(buf, side);
+  const rows = rowsRef.current;
+  rows.update(filter);
+  const count = rows.length;
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ top: 0, height: 600 });
   const [target, setTarget] = useState<number | null>(null);
-  const cache = useRef<Rows>({ generation: -1, seen: 0, key: '', rows: [] });
+  const [selected, setSelected] = useState<number | null>(null);
+  /** Scroll events our own scrolling causes are not the user's. */
+  const ownScroll = useRef(-1);
+  const removed = useRef(0);
 
-  // Filter incrementally: only lines appended since the last frame are tested.
-  const key = JSON.stringify([filter.hiddenGroups, filter.maxLevel, filter.text, filter.hideVici]);
-  const lines = buf.lines[side];
-  const total = buf.total[side];
-  let c = cache.current;
-  if (c.generation !== buf.generation || c.key !== key) {
-    const match = compileFilter(filter);
-    c = cache.current = { generation: buf.generation, key, seen: total, rows: lines.filter(match) };
-  } else if (c.seen < total) {
-    const match = compileFilter(filter);
-    const start = lines.length - (total - c.seen);
-    for (let i = Math.max(0, start); i < lines.length; i++) if (match(lines[i])) c.rows.push(lines[i]);
-    c.seen = total;
+  const visible = Math.ceil(view.height / ROW) + 1;
+  let first: number;
+  let last: number;
+  if (filter.follow) {
+    last = count;
+    first = Math.max(0, count - visible - OVERSCAN);
+  } else {
+    first = Math.max(0, Math.floor(view.top / ROW) - OVERSCAN);
+    last = Math.min(count, Math.ceil((view.top + view.height) / ROW) + OVERSCAN);
   }
-  const rows = c.rows;
 
-  const parentRef = useRef<HTMLDivElement>(null);
-  const programmatic = useRef(false);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 30 });
+  const scrollTo = (top: number) => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const max = Math.max(0, count * ROW - el.clientHeight);
+    const t = Math.round(Math.min(max, Math.max(0, top)));
+    ownScroll.current = t;
+    el.scrollTop = t;
+    setView((v) => (v.top === t ? v : { ...v, top: t }));
+  };
 
-  // Follow: keep the newest line in view.
+  // Following: the newest line stays in view. Paused: rows the buffer dropped at the front must
+  // not move what the user is reading.
   useLayoutEffect(() => {
-    const el = parentRef.current;
-    if (!filter.follow || !el) return;
-    programmatic.current = true;
-    el.scrollTop = el.scrollHeight;
+    const shift = rows.removedFront - removed.current;
+    removed.current = rows.removedFront;
+    if (filter.follow) scrollTo(count * ROW);
+    else if (shift > 0) scrollTo(view.top - shift * ROW);
   });
 
-  // Jump to a cited line: show it even when the filter hid it.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setView((v) => (v.height === el.clientHeight ? v : { ...v, height: el.clientHeight })));
+    ro.observe(el);
+    // A view opened while paused starts at the newest lines (a jump moves it right after).
+    scrollTo(count * ROW);
+    return () => ro.disconnect();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // Jump to a cited line: centre and mark it, even when the filter hid it. The other gateway's
+  // view lines up with the same moment.
   useEffect(() => {
-    if (!jump || jump.side !== side) return;
-    const idx = rows.findIndex((r) => r.seq === jump.seq);
+    if (!jump) return;
+    const rec = buf.find(jump.side, jump.seq);
+    if (jump.side !== side) {
+      if (rec?.time && count) {
+        setTarget(null);
+        scrollTo(rows.indexNearTime(rec.time) * ROW - view.height / 2);
+      }
+      return;
+    }
+    const idx = rows.indexOfSeq(jump.seq);
     if (idx < 0) {
-      if (buf.find(side, jump.seq)) {
-        store().set({ logFilter: { hiddenGroups: [], maxLevel: 4, text: '', sides: 'both', follow: false, hideVici: false } });
+      if (rec) {
+        // Hidden by the filter: show everything (the jump runs again with the new filter).
+        store().set((s) => ({ logFilter: { ...s.logFilter, hiddenGroups: [], maxLevel: 4, text: '', hideVici: false, follow: false } }));
       } else {
         store().notice(`${side} line ${jump.seq} is older than the lines kept in this view`);
         store().set({ jump: null });
@@ -89,45 +131,57 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
     }
     if (filter.follow) store().set((s) => ({ logFilter: { ...s.logFilter, follow: false } }));
     setTarget(jump.seq);
-    programmatic.current = true;
-    virtualizer.scrollToIndex(idx, { align: 'center' });
+    setSelected(jump.seq);
+    scrollTo(idx * ROW - view.height / 2 + ROW / 2);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [jump?.nonce, rows.length === 0, filter]);
+  }, [jump?.nonce, filter.hiddenGroups, filter.maxLevel, filter.text, filter.hideVici]);
 
   const onScroll = () => {
-    const el = parentRef.current;
+    const el = scrollRef.current;
     if (!el) return;
-    if (programmatic.current) {
-      programmatic.current = false;
-      return;
-    }
-    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW * 2;
+    const top = el.scrollTop;
+    if (ownScroll.current === top) return;
+    ownScroll.current = -1;
+    setView((v) => (v.top === top ? v : { ...v, top }));
+    const atBottom = top + el.clientHeight >= el.scrollHeight - ROW * 2;
     if (filter.follow && !atBottom) store().set((s) => ({ logFilter: { ...s.logFilter, follow: false } }));
   };
 
+  const items = [];
+  for (let i = first; i < last; i++) {
+    const r = rows.row(i);
+    items.push(<LogRow key={i % SLOTS} r={r} top={i * ROW} cited={cited.has(`${side}:${r.seq}`)} target={target === r.seq} selected={selected === r.seq} />);
+  }
+  const sel = selected !== null ? buf.find(side, selected) : undefined;
+
   return (
-    <div className="logview" data-testid={`log-${side}`}>
+    <div className="logview" data-testid={`log-${side}`} data-rows={count}>
       <div className="logview-head">
-        <b>gw-{side}</b> <span className="muted">charon · {rows.length.toLocaleString()} of {lines.length.toLocaleString()} lines</span>
+        <b>gw-{side}</b> <span className="muted">charon · {count.toLocaleString()} of {buf.lines[side].length.toLocaleString()} lines</span>
       </div>
-      <div className="logview-scroll" ref={parentRef} onScroll={onScroll}>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const r = rows[item.index];
-            const isCited = cited.has(`${side}:${r.seq}`);
-            const cls = `logline lv${r.level}${isCited ? ' cited' : ''}${target === r.seq ? ' target' : ''}${ERROR_RE.test(r.message) ? ' err' : OK_RE.test(r.message) ? ' good' : ''}`;
-            return (
-              <div key={item.key} className={cls} data-seq={r.seq} title={r.raw} style={{ transform: `translateY(${item.start}px)` }}>
-                <span className="ln">{r.seq}</span>
-                <span className="ts">{r.time.slice(7)}</span>
-                <span className="grp">{r.group}{r.level}</span>
-                <span className="ike">{r.ikeName ? `${r.ikeName}[${r.ikeId}]` : ''}</span>
-                <span className="msg">{r.message}</span>
-              </div>
-            );
-          })}
+      <div
+        className="logview-scroll"
+        ref={scrollRef}
+        onScroll={onScroll}
+        onClick={(e) => {
+          const seq = Number((e.target as HTMLElement).closest<HTMLElement>('.logline')?.dataset.seq);
+          if (seq) setSelected(seq === selected ? null : seq);
+        }}
+      >
+        {count === 0 && (
+          <p className="muted pad logview-empty">
+            {buf.lines[side].length ? 'No line matches the filter.' : `No lines yet: gw-${side}'s charon log appears here live once the lab runs.`}
+          </p>
+        )}
+        <div className="logview-rows" style={{ height: count * ROW }}>{items}</div>
+      </div>
+      {sel && (
+        <div className="logline-detail" data-testid={`log-detail-${side}`}>
+          <span className="muted">line {sel.seq}{cited.has(`${side}:${sel.seq}`) ? ' · cited by the diagnosis' : ''}</span>
+          <button className="link" onClick={() => setSelected(null)} aria-label="close">✕</button>
+          <code>{sel.raw}</code>
         </div>
-      </div>
+      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { store, useApp, useFrameVersion } from '../state/store';
+import { store, useApp, useBufferVersion } from '../state/store';
 import { LogView } from './LogView';
 
 /** Both charons' logs side by side, live, with one filter for both. */
@@ -7,7 +7,7 @@ export function LogsPanel() {
   const filter = useApp((s) => s.logFilter);
   const diagnosis = useApp((s) => s.diagnosis);
   const buf = store().logs;
-  useFrameVersion(buf.subscribe, () => buf.groups.size);
+  useBufferVersion(buf.subscribe, () => buf.groups.size);
   const groups = [...buf.groups].sort();
   const cited = useMemo(() => {
     const set = new Set<string>();

@@ -1,6 +1,7 @@
 import type { ChildSaInfo, IkeSaInfo, Side } from '../../../lab/api/contract';
 import { store, useApp } from '../state/store';
 import { CounterChart } from './CounterChart';
+import { encapText } from '../model/encap';
 
 const alg = (encr?: string, keysize?: number, integ?: string, prf?: string, dh?: string) =>
   [encr && `${encr}${keysize ? `-${keysize}` : ''}`, integ, prf, dh].filter(Boolean).join(' / ') || '—';
@@ -24,15 +25,22 @@ function ChildRow({ c }: { c: ChildSaInfo }) {
 }
 
 function IkeRows({ i }: { i: IkeSaInfo }) {
+  const datapath = useApp((s) => s.status?.datapath);
+  const natOnPath = useApp((s) => !!s.faults?.faults.some((f) => f.active && f.id === 'left-behind-nat'));
+  const encap = encapText(i, datapath, natOnPath);
   return (
     <>
       <tr className="ike">
         <td><b>{i.name}</b> #{i.uniqueId} IKEv{i.version ?? '?'}</td>
         <td><span className={`state ${stateCls(i.state)}`}>{i.state}</span></td>
-        <td>{i.localHost}:{i.localPort} → {i.remoteHost}:{i.remotePort}{i.initiator ? ' (initiator)' : ''}{i.natAny ? ' NAT' : ''}</td>
+        <td>
+          {i.localHost}:{i.localPort} → {i.remoteHost}:{i.remotePort}{i.initiator ? ' (initiator)' : ''}
+          {encap && <span className="badge" title={encap.title}>{encap.text}</span>}
+          <div className="muted">IDs {i.localId} ⇄ {i.remoteId}</div>
+        </td>
         <td className="mono">{i.spiI ?? '—'} / {i.spiR ?? '—'}</td>
         <td>{alg(i.encrAlg, i.encrKeysize, i.integAlg, i.prfAlg, i.dhGroup)}</td>
-        <td colSpan={2} className="muted">{i.localId} ⇄ {i.remoteId}</td>
+        <td colSpan={2} />
         <td>up {secs(i.established)} · rekey {secs(i.rekeyTime)}{i.reauthTime !== undefined ? ` · reauth ${secs(i.reauthTime)}` : ''}</td>
         <td />
       </tr>

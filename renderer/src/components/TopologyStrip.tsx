@@ -1,4 +1,5 @@
 import type { Direction, Impairment, Side } from '../../../lab/api/contract';
+import { encapText } from '../model/encap';
 import { store, tunnelOf, useApp } from '../state/store';
 
 const FIREWALL = new Set(['ike-port-blocked', 'natt-port-blocked', 'esp-blocked', 'peer-unreachable']);
@@ -33,8 +34,9 @@ export function TopologyStrip() {
   const settings = useApp((s) => s.settings?.settings);
   const s = store();
   const running = (role: string) => status?.boxes.find((b) => b.role === role)?.state === 'running';
-  const boxState = (role: string) => status?.boxes.find((b) => b.role === role)?.state ?? 'missing';
+  const boxState = (role: string) => status?.boxes.find((b) => b.role === role)?.state;
   const active = faults?.faults.filter((f) => f.active) ?? [];
+  const natOnPath = active.some((f) => NAT.has(f.id));
   const dirs: Direction[] = ['left-to-right', 'right-to-left'];
 
   const gw = (side: Side) => {
@@ -42,19 +44,23 @@ export function TopologyStrip() {
     const role = `gw-${side}`;
     const cls = stateClass(t.ike, t.child, running(role));
     const ike = sas[side]?.ikeSas[0];
+    const encap = ike && encapText(ike, status?.datapath, natOnPath);
+    const box = boxState(role);
     return (
       <button className={`node gw ${cls}`} onClick={() => s.set({ tab: 'settings', focusSide: side })} title="edit this gateway's settings" data-testid={`node-gw-${side}`}>
         <div className="node-title">gw-{side}</div>
         <div className="node-sub">{settings ? `IKEv${settings[side].gateway.ikeVersion} · ${settings[side].wan.replace(/\.0\/\d+$/, '.10')}` : ''}</div>
         <div className="node-state">
-          <span>IKE <b data-testid={`ike-${side}`}>{running(role) ? t.ike : boxState(role)}</b></span>
-          <span>CHILD <b data-testid={`child-${side}`}>{running(role) ? t.child : '—'}</b></span>
+          {running(role) ? (
+            <>
+              <span>IKE <b data-testid={`ike-${side}`}>{t.ike}</b></span>
+              <span>CHILD <b data-testid={`child-${side}`}>{t.child}</b></span>
+            </>
+          ) : (
+            <span className="muted" data-testid={`ike-${side}`}>{box && box !== 'missing' ? `container ${box}` : 'not running'}</span>
+          )}
         </div>
-        {ike && ike.natAny && (
-          <span className="badge" title="charon's NAT detection: ESP in UDP">
-            NAT {[ike.natLocal && 'local', ike.natRemote && 'remote', ike.natFake && 'faked'].filter(Boolean).join('+')} · UDP {ike.remotePort}
-          </span>
-        )}
+        {encap && <span className="badge" title={encap.title}>{encap.text}</span>}
       </button>
     );
   };

@@ -3,13 +3,14 @@
  * `useApp(selector)`; the high-volume parts (log lines, the exchange ladder) live in mutable
  * buffers with a version so views redraw at most once a frame.
  */
-import { useCallback, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import type {
   AppSnapshot, CheckInfo, CounterPointInfo, DiagnosisResult, EngineAvailability, FaultCatalogueInfo, HealthEventInfo, ImageProgressInfo, LabSettings,
   LabStatusInfo, Release, SaSnapshotInfo, SettingsInfo, Side, TunnelStateInfo,
 } from '../../../lab/api/contract';
 import { ApiError, type ConnectionState, type LabClient } from '../api/client';
 import { Ladder } from '../model/ladder';
+import type { LineFilter } from './filtered-lines';
 import { LogBuffer } from './log-buffer';
 
 export type Tab = 'logs' | 'ladder' | 'sas' | 'settings' | 'faults' | 'link';
@@ -22,16 +23,9 @@ export interface UiError {
   hint?: string;
 }
 
-export interface LogFilter {
-  /** Log groups hidden (IKE, CFG, KNL, NET, ENC, LAB, ...). */
-  hiddenGroups: string[];
-  /** Lines above this level are hidden (charon levels 0..4). */
-  maxLevel: number;
-  text: string;
+export interface LogFilter extends LineFilter {
   sides: 'both' | Side;
   follow: boolean;
-  /** Hide charon's `vici client N ...` lines: the lab's own SA polling, not the negotiation. */
-  hideVici: boolean;
 }
 
 export interface AppState {
@@ -321,23 +315,7 @@ export function useApp<T>(select: (s: AppState) => T): T {
   return useSyncExternalStore(s.subscribe, () => select(s.get()));
 }
 
-/** Re-renders on a mutable buffer's changes, at most once per animation frame. */
-export function useFrameVersion(subscribe: (l: () => void) => () => void, version: () => number): number {
-  const frameSubscribe = useCallback(
-    (notify: () => void) => {
-      let raf = 0;
-      const off = subscribe(() => {
-        if (!raf) raf = requestAnimationFrame(() => {
-          raf = 0;
-          notify();
-        });
-      });
-      return () => {
-        off();
-        cancelAnimationFrame(raf);
-      };
-    },
-    [subscribe],
-  );
-  return useSyncExternalStore(frameSubscribe, version);
+/** Re-renders when a mutable buffer changes (its `subscribe` already calls at most once per frame). */
+export function useBufferVersion(subscribe: (l: () => void) => () => void, version: () => number): number {
+  return useSyncExternalStore(subscribe, version);
 }
