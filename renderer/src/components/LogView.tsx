@@ -28,7 +28,7 @@ const LogRow = memo(function LogRow({ r, top, cited, target, selected }: RowProp
   const tone = ERROR_RE.test(r.message) ? ' err' : OK_RE.test(r.message) ? ' good' : '';
   const cls = `logline lv${r.level}${tone}${cited ? ' cited' : ''}${target ? ' target' : ''}${selected ? ' selected' : ''}`;
   const ike = r.ikeName ? `${r.ikeName}[${r.ikeId}]` : '';
-  const meta = `${String(r.seq).padStart(6)} ${r.time.slice(7).padEnd(13)}${(r.group + r.level).padEnd(5)}${ike.padEnd(8)} `;
+  const meta = `${String(r.seq).padStart(5)} ${r.time.slice(7).padEnd(13)}${(r.group + r.level).padEnd(5)}${ike.padEnd(7)} `;
   return (
     <div className={cls} data-seq={r.seq} style={{ transform: `translateY(${top}px)` }}>
       {meta}<span className="msg">{r.message}</span>
@@ -158,6 +158,7 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
     <div className="logview" data-testid={`log-${side}`} data-rows={count}>
       <div className="logview-head">
         <b>gw-{side}</b> <span className="muted">charon · {count.toLocaleString()} of {buf.lines[side].length.toLocaleString()} lines</span>
+        {count > 0 && !sel && <span className="muted hint-right">click a line for all of it</span>}
       </div>
       <div
         className="logview-scroll"

@@ -78,12 +78,13 @@ export function TopologyStrip() {
         {gw('left')}
         <button className={`node wan ${running('router') ? 'on' : 'off'}`} onClick={() => s.set({ tab: 'link' })} title="link impairments" data-testid="node-link">
           <div className="node-title">router · internet</div>
+          <div className="node-sub">{settings ? `${settings.left.wan} ⇄ ${settings.right.wan}` : ''}</div>
           <div className="link-dirs">
             {dirs.map((d) => {
               const txt = impairmentText(faults?.impairments[d]);
               return (
-                <div key={d} className="dir">
-                  <span className="arrow">{d === 'left-to-right' ? '→' : '←'}</span>
+                <div key={d} className="dir" data-direction={d}>
+                  <span className="dir-name">{d === 'left-to-right' ? 'left → right' : 'right → left'}</span>
                   {txt.length ? txt.map((t) => <span key={t} className="badge warn">{t}</span>) : <span className="muted">clean</span>}
                 </div>
               );
