@@ -133,6 +133,8 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
     setTarget(jump.seq);
     setSelected(jump.seq);
     scrollTo(idx * ROW - view.height / 2 + ROW / 2);
+    // Done (both views ran this commit): a later filter change must not pull the view back here.
+    store().set({ jump: null });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [jump?.nonce, filter.hiddenGroups, filter.maxLevel, filter.text, filter.hideVici]);
 
