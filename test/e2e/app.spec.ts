@@ -48,6 +48,8 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))('the app en
   };
 
   beforeAll(async () => {
+    // Only this run's screenshots: none left over from screens that were renamed or removed.
+    rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     await ensureRendererBuilt(() => {}, { force: true });
     engine = LabEngine.connect(testLabName('e2e'));
