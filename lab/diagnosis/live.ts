@@ -23,6 +23,8 @@ export class LiveDiagnosis {
   private readonly extra: Finding[] = [];
   readonly stats = { lines: 0, unparsed: 0 };
   readonly notes: string[] = [];
+  /** See RuleContext.trafficOffered: set by a live lab that knows whether its generator ran. */
+  trafficOffered: boolean | undefined;
 
   /** One parsed log line of a side. */
   push(side: Side, record: LogRecord): void {
@@ -55,7 +57,7 @@ export class LiveDiagnosis {
   }
 
   findings(): Finding[] {
-    const ctx: RuleContext = { log: this.log, snapshots: this.snapshots };
+    const ctx: RuleContext = { log: this.log, snapshots: this.snapshots, trafficOffered: this.trafficOffered };
     let all: Finding[] = [...this.extra];
     for (const rule of RULES) all.push(...rule(ctx));
     if (all.some((f) => EXPLAINS_REKEY.has(f.cause))) all = all.filter((f) => f.cause !== 'rekey-failure');

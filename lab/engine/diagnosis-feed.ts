@@ -31,7 +31,9 @@ export function toDiagnosisSnapshot(s: SaSnapshot): DiagSnapshot {
  */
 export class DiagnosisFeed {
   readonly results = new Emitter<DiagnosisResult>();
-  private diag = new LiveDiagnosis();
+  /** Continuous flows running now: traffic offered across an epoch change too. */
+  private flows = 0;
+  private diag = this.freshDiagnosis();
   private last = '';
   private timer: NodeJS.Timeout | undefined;
   /** Records before this sequence number per side belong to an earlier epoch (before a reset). */
@@ -53,10 +55,32 @@ export class DiagnosisFeed {
 
   /** Starts a new epoch: what happened before (e.g. before a fix) no longer counts. */
   reset(): void {
-    this.diag = new LiveDiagnosis();
+    this.diag = this.freshDiagnosis();
     this.floor = { ...this.seen };
     this.last = '';
     this.schedule();
+  }
+
+  /**
+   * The lab's traffic generator sent packets into the tunnel in this epoch: from now on flat
+   * counters are a symptom, not an idle lab. Returns the function that marks a flow's end.
+   */
+  trafficOffered(kind: 'ping' | 'flow'): () => void {
+    this.diag.trafficOffered = true;
+    this.schedule();
+    if (kind === 'ping') return () => {};
+    this.flows++;
+    let ended = false;
+    return () => {
+      if (!ended) this.flows--;
+      ended = true;
+    };
+  }
+
+  private freshDiagnosis(): LiveDiagnosis {
+    const d = new LiveDiagnosis();
+    d.trafficOffered = this.flows > 0;
+    return d;
   }
 
   current(): DiagnosisResult {

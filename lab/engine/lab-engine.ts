@@ -307,6 +307,7 @@ export class LabEngine {
     const from = opts.from ?? 'left';
     const to: Side = from === 'left' ? 'right' : 'left';
     const settings = await this.settings();
+    this.diagnosis.trafficOffered('ping');
     return ping(this.docker, this.container(hostRole(from)), `host-${from}`, siteAddresses(settings, to).host, {
       count: opts.count ?? 5,
       intervalMs: opts.intervalMs ?? 200,
@@ -333,8 +334,9 @@ export class LabEngine {
     const settings = await this.settings();
     const to = siteAddresses(settings, from === 'left' ? 'right' : 'left').host;
     const flow = await startFlow(this.docker, this.container(hostRole(from)), to, { intervalMs: opts.intervalMs ?? 200, onSample: opts.onSample });
+    const ended = this.diagnosis.trafficOffered('flow');
     this.watchers.push(() => void flow.stop());
-    return flow;
+    return { stop: () => { ended(); return flow.stop(); } };
   }
 
   /** Removes every container and network of this lab. */

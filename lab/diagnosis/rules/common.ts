@@ -9,6 +9,11 @@ export interface RuleContext {
   log: Correlator;
   /** SA listings per side, oldest first. */
   snapshots: SaSeries;
+  /**
+   * Whether traffic was offered to the tunnel while the snapshots were taken: false in a live lab
+   * whose generator stayed idle (flat counters then mean nothing), undefined when unknown (offline).
+   */
+  trafficOffered?: boolean;
 }
 
 export type Rule = (ctx: RuleContext) => Finding[];

@@ -84,9 +84,10 @@ export const datapathRule: Rule = (ctx) => {
       }
     }
   }
-  // A series in which nothing at all entered the tunnel: only a hint, an idle tunnel looks the same.
+  // A series in which nothing at all entered the tunnel: only a hint, an idle tunnel looks the same,
+  // and no hint at all where it is known that nobody sent anything (a healthy idle lab is no alarm).
   const series = [ctx.snapshots.left, ctx.snapshots.right, ctx.snapshots.unknown].filter((s) => s.length > 1);
-  if (series.length && !out.length) {
+  if (series.length && !out.length && ctx.trafficOffered !== false) {
     const all = [...left, ...right];
     if (all.length && all.every((f) => f.inPk === 0 && f.outPk === 0)) {
       out.push(finding('no-outbound-traffic', 'unknown', 0.3,
