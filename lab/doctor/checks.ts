@@ -50,6 +50,16 @@ function has(cmd: string): boolean {
   }
 }
 
+/** The fix for an engine that does not answer depends on where the endpoint came from. */
+function engineFix(endpoint: { host: string; source: string }): string {
+  // The user pointed somewhere else: installing a local engine would not help.
+  if (endpoint.source === 'DOCKER_HOST') return `check DOCKER_HOST=${endpoint.host}: start the engine there, or unset DOCKER_HOST to use the local engine`;
+  if (endpoint.source.startsWith('context ')) return `check the Docker ${endpoint.source} (${endpoint.host}): start that engine, or \`docker context use default\``;
+  const canFix = process.platform === 'linux' && process.getuid?.() === 0 && debianLike();
+  if (canFix) return 'ipsec-lab doctor --fix (installs docker.io if needed and starts dockerd)';
+  return has('dockerd') ? 'start the engine: sudo systemctl start docker (or: sudo dockerd &)' : 'install Docker Engine (Linux) or Docker Desktop (macOS/Windows), then start it';
+}
+
 export async function runChecks(): Promise<Check[]> {
   const checks: Check[] = [];
   const { docker, endpoint } = connectDocker();
@@ -59,11 +69,10 @@ export async function runChecks(): Promise<Check[]> {
     engineOk = true;
     checks.push({ id: 'docker', title: 'Docker engine', status: 'ok', detail: `Docker ${v.Version} (API ${v.ApiVersion}) at ${endpoint.host} (${endpoint.source})` });
   } catch (e) {
-    const canFix = process.platform === 'linux' && process.getuid?.() === 0 && debianLike();
     checks.push({
       id: 'docker', title: 'Docker engine', status: 'fail',
       detail: `no engine answers at ${endpoint.host} (${endpoint.source}): ${(e as Error).message}`,
-      fix: canFix ? 'ipsec-lab doctor --fix (installs docker.io if needed and starts dockerd)' : has('dockerd') ? 'start the engine: sudo systemctl start docker (or: sudo dockerd &)' : 'install Docker Engine (Linux) or Docker Desktop (macOS/Windows), then start it',
+      fix: engineFix(endpoint),
     });
   }
   if (engineOk) {

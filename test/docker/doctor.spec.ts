@@ -20,3 +20,17 @@ describe.skipIf(skipWithoutDocker('doctor'))('ipsec-lab doctor', () => {
     expect(r.status).toBe(checks.some((c) => c.status === 'fail') ? 1 : 0);
   }, 120_000);
 });
+
+describe('ipsec-lab doctor without an engine', () => {
+  it('names DOCKER_HOST as the thing to fix when it points at no engine', () => {
+    const r = spawnSync(process.execPath, ['bin/ipsec-lab.js', 'doctor', '--json'], {
+      encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    });
+    const docker = (JSON.parse(r.stdout) as Array<{ id: string; status: string; detail: string; fix?: string }>).find((c) => c.id === 'docker')!;
+    expect(docker.status).toBe('fail');
+    expect(docker.detail).toContain('unix:///nonexistent/docker.sock (DOCKER_HOST)');
+    expect(docker.fix).toMatch(/DOCKER_HOST=unix:\/\/\/nonexistent\/docker\.sock/);
+    expect(docker.fix).not.toMatch(/--fix/);
+    expect(r.status).toBe(1);
+  }, 60_000);
+});
