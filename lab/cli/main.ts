@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { LabError } from '../docker/errors.js';
 import { SettingsError } from '../settings/validate.js';
 import { registerLabCommands } from './lab-commands.js';
+import { registerScenarioCommand } from './scenario-command.js';
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failed, 2 bad usage). */
 export async function main(argv: string[]): Promise<number> {
@@ -11,6 +12,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerLabCommands(program);
+  registerScenarioCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
