@@ -24,8 +24,8 @@ export function registerConfigCommands(program: Command): void {
     .allowUnknownOption()
     .helpOption(false)
     .argument('[args...]')
-    .action(async (args: string[]) => {
-      process.exitCode = await diagnoseCommand(args);
+    .action(async (args: string[], _opts, cmd: Command) => {
+      process.exitCode = await diagnoseCommand(args, { lab: cmd.optsWithGlobals().lab as string });
     });
 
   program

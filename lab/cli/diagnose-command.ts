@@ -1,6 +1,6 @@
 /**
  * `ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE]
- *  [--left-conf FILE] [--right-conf FILE] [--settings FILE] [FILE...]`
+ *  [--left-conf FILE] [--right-conf FILE] [--settings FILE] [--reproduce] [FILE...]`
  *
  * Parses its own arguments (the CLI wiring only forwards argv). Files are streamed line by line.
  * Exit 0 when the diagnosis ran, 2 for usage errors, 1 for unreadable input.
@@ -16,7 +16,7 @@ import { importSwanctl } from '../importers/swanctl.js';
 import { trafficSelectors } from '../settings/addresses.js';
 
 const USAGE =
-  'usage: ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE] [--left-conf FILE] [--right-conf FILE] [--settings FILE] [FILE...]';
+  'usage: ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE] [--left-conf FILE] [--right-conf FILE] [--settings FILE] [--reproduce] [FILE...]\n  --reproduce: then apply the catalogue fault that gives the same cause to the lab (--lab NAME) and show the lab reaching the same diagnosis';
 
 interface Args {
   json: boolean;
@@ -24,12 +24,13 @@ interface Args {
   sas: { file: string; side: SasTextInput['side'] }[];
   conf: { file: string; side: 'left' | 'right' }[];
   settings?: string;
+  reproduce: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { json: false, logs: [], sas: [], conf: [] };
+  const a: Args = { json: false, logs: [], sas: [], conf: [], reproduce: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -46,6 +47,7 @@ function parseArgs(argv: string[]): Args {
       case '--left-conf': a.conf.push({ file: value(), side: 'left' }); break;
       case '--right-conf': a.conf.push({ file: value(), side: 'right' }); break;
       case '--settings': a.settings = value(); break;
+      case '--reproduce': a.reproduce = true; break;
       case '-h':
       case '--help': throw new UsageError('');
       default:
@@ -109,7 +111,7 @@ async function importConf(files: Args['conf'], notes: string[]): Promise<{ setti
   return { settings, extra };
 }
 
-export async function diagnoseCommand(argv: string[]): Promise<number> {
+export async function diagnoseCommand(argv: string[], ctx: { lab?: string } = {}): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -154,8 +156,36 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
   if (!args.logs.some((l) => l.side === 'left') || !args.logs.some((l) => l.side === 'right')) {
     if (args.logs.length) result.notes.push('Only one side\'s log (or logs without a side): the responder\'s log usually holds the reason; add it with --left/--right.');
   }
-  process.stdout.write(args.json ? JSON.stringify(toJson(result)) + '\n' : human(result));
-  return 0;
+  if (!args.reproduce) {
+    process.stdout.write(args.json ? JSON.stringify(toJson(result)) + '\n' : human(result));
+    return 0;
+  }
+  if (!args.json) process.stdout.write(human(result));
+  const rep = await reproduceOnLab(result, settings, ctx.lab, !args.json);
+  if (args.json) process.stdout.write(JSON.stringify({ ...(toJson(result) as object), reproduction: rep.json }) + '\n');
+  return rep.ok ? 0 : 1;
+}
+
+/** `--reproduce`: the customer's cause, shown on the lab. */
+async function reproduceOnLab(result: DiagnosisResult, settings: LabSettings | undefined, lab: string | undefined, talk: boolean): Promise<{ ok: boolean; json: unknown }> {
+  const { LabEngine } = await import('../engine/lab-engine.js');
+  const { reproduce } = await import('../reproduce/reproduce.js');
+  const engine = LabEngine.connect(lab);
+  const say = (l: string) => talk && process.stdout.write(`${l}\n`);
+  try {
+    say(`\nReproducing "${result.verdict}" on lab "${engine.name}":`);
+    const r = await reproduce(engine, result, { settings, onProgress: (l) => say(`  ${l}`) });
+    if (r.matched) say(`  ✔ the lab's own diagnosis reaches ${r.labVerdict}: the same symptoms are on the lab now.\n  Try the fix, or revert the fault: ${r.fixCommand}`);
+    else say(`  ✘ the lab's diagnosis says ${r.labVerdict}, not ${r.cause}: the customer's problem is not (only) the catalogue's ${r.fault.id}. Revert with: ${r.fixCommand}`);
+    for (const n of r.notes) say(`  note: ${n}`);
+    if (r.alternatives.length) say(`  other faults with the same cause: ${r.alternatives.join(', ')} (ipsec-lab break ID)`);
+    return { ok: r.matched, json: { fault: r.fault.id, lab: engine.name, labVerdict: r.labVerdict, matched: r.matched, alternatives: r.alternatives, fix: r.fixCommand } };
+  } catch (e) {
+    process.stderr.write(`ipsec-lab diagnose --reproduce: ${(e as Error).message}\n`);
+    return { ok: false, json: { error: (e as Error).message } };
+  } finally {
+    await engine.close();
+  }
 }
 
 export function toJson(r: DiagnosisResult): unknown {
