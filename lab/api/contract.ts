@@ -249,6 +249,28 @@ export interface ApiMethods {
   /** Every pair of settings both gateways must agree on (the running lab's, or the given ones). */
   settingsDiff: { args: [settings?: LabSettings]; result: SettingsPair[] };
   diagnosis: { args: []; result: DiagnosisResult };
+  /** The guided demonstration scenarios (lab/scenarios). */
+  scenariosList: { args: []; result: ScenarioInfo[] };
+  /** Runs one step of a scenario on the lab (step 0 starts a new run); a presenter steps, a test loops. */
+  scenarioStep: { args: [id: string, index: number]; result: ScenarioStepInfo };
+}
+
+export interface ScenarioInfo {
+  id: string;
+  title: string;
+  family: 'phase1' | 'phase2' | 'no-traffic' | 'flapping';
+  summary: string;
+  steps: { title: string; narration: string[]; action?: { kind: string; fault?: string }; timeoutS: number }[];
+}
+
+/** lab/scenarios/runner.ts StepReport. */
+export interface ScenarioStepInfo {
+  index: number;
+  title: string;
+  ok: boolean;
+  seen: string[];
+  error?: string;
+  ms: number;
 }
 
 export type ApiMethod = keyof ApiMethods;

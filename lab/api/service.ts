@@ -12,6 +12,7 @@ import { LabError } from '../docker/errors.js';
 import type { LabEngine } from '../engine/lab-engine.js';
 import { FaultError, FaultService } from '../faults/fault-service.js';
 import { ImpairmentError } from '../faults/impairment.js';
+import { findScenario, SCENARIOS, ScenarioRunner } from '../scenarios/index.js';
 import { compareGateways } from '../settings/compare.js';
 import { defaultSettings } from '../settings/defaults.js';
 import type { LabSettings, Side } from '../settings/types.js';
@@ -19,7 +20,7 @@ import { SettingsError, validateSettings } from '../settings/validate.js';
 import type { LogRecord } from '../streams/log-record.js';
 import type {
   ApiErrorInfo, ApiEventMessage, ApiEvents, ApiMethod, ApiMethods, ApiResponse, AppSnapshot, CheckInfo, EngineAvailability, FaultCatalogueInfo,
-  LabApi, LabStatusInfo, SaSnapshotInfo, UpResultInfo,
+  LabApi, LabStatusInfo, SaSnapshotInfo, ScenarioInfo, ScenarioStepInfo, UpResultInfo,
 } from './contract.js';
 
 export interface LabServiceOptions {
@@ -36,7 +37,7 @@ export interface LabServiceOptions {
 type Listener = (message: ApiEventMessage) => void;
 
 /** Mutating requests run one at a time, in order: two `up`s never race to create the same lab. */
-const SERIAL: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['labUp', 'labDown', 'faultApply', 'faultRevert', 'impair', 'applySettings']);
+const SERIAL: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['labUp', 'labDown', 'faultApply', 'faultRevert', 'impair', 'applySettings', 'scenarioStep']);
 
 export class LabService implements LabApi {
   readonly faults: FaultService;
@@ -221,6 +222,36 @@ export class LabService implements LabApi {
 
   async diagnosis() {
     return this.engine.diagnosis.current();
+  }
+
+  // ------------------------------------------------------------ scenarios
+
+  private scenario: { id: string; runner: ScenarioRunner; next: number } | undefined;
+
+  async scenariosList(): Promise<ScenarioInfo[]> {
+    return SCENARIOS.map((s) => ({
+      id: s.id, title: s.title, family: s.family, summary: s.summary,
+      steps: s.steps.map((st) => ({ title: st.title, narration: st.narration, action: st.action && { kind: st.action.kind, fault: 'fault' in st.action ? st.action.fault : undefined }, timeoutS: st.timeoutS })),
+    }));
+  }
+
+  async scenarioStep(id: string, index: number): Promise<ScenarioStepInfo> {
+    const scenario = findScenario(id);
+    if (!scenario) throw new LabError('unsupported', `unknown scenario "${id}"; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+    if (index >= scenario.steps.length) throw new LabError('unsupported', `scenario "${id}" has ${scenario.steps.length} steps; there is no step ${index + 1}`);
+    if (index === 0 || this.scenario?.id !== id) {
+      if (index !== 0) throw new LabError('unsupported', `scenario "${id}" is not running: start it at step 1`);
+      this.scenario?.runner.close().catch(() => {});
+      this.scenario = { id, runner: new ScenarioRunner(this.engine, { hostWatch: () => this.startWatching() }), next: 0 };
+    }
+    if (index !== this.scenario!.next) throw new LabError('unsupported', `scenario "${id}": step ${this.scenario!.next + 1} comes next, not step ${index + 1}`);
+    // The app's own start: the lab is created as the app's, and the UI hears that it is up.
+    if (index === 0 && !(await this.engine.find())) await this.labUp();
+    const action = scenario.steps[index].action?.kind;
+    const r = await this.scenario!.runner.runStep(scenario, index);
+    this.scenario!.next = r.ok ? index + 1 : index;
+    if (action === 'break' || action === 'fix' || action === 'start') this.emit('changed', { what: 'faults' });
+    return r;
   }
 
   // ------------------------------------------------------------ watching

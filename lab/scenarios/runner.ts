@@ -50,13 +50,19 @@ export class ScenarioRunner {
   private readonly records: LogRecord[] = [];
   private mark = 0;
   private stopWatch?: () => void;
+  private offLogs?: () => void;
   private traffic?: TrafficRun;
   /** The runner brought the lab up, so `close({ removeLab })` may take it down. */
   createdLab = false;
 
   constructor(
     readonly engine: LabEngine,
-    private readonly opts: { settings?: () => LabSettings; onEvent?: (e: ScenarioEvent) => void } = {},
+    private readonly opts: {
+      settings?: () => LabSettings;
+      onEvent?: (e: ScenarioEvent) => void;
+      /** A host that watches the lab itself (the app): the runner only listens, never watches twice. */
+      hostWatch?: () => Promise<void>;
+    } = {},
   ) {
     this.faults = new FaultService(engine);
   }
@@ -99,6 +105,8 @@ export class ScenarioRunner {
   async close(opts: { removeLab?: boolean } = {}): Promise<void> {
     this.stopWatch?.();
     this.stopWatch = undefined;
+    this.offLogs?.();
+    this.offLogs = undefined;
     if (opts.removeLab && this.createdLab) await this.engine.down();
     else if (this.createdLab || this.records.length) {
       if ((await this.faults.state().catch(() => ({ active: [] as string[] }))).active.length) await this.faults.revert().catch(() => {});
@@ -137,9 +145,10 @@ export class ScenarioRunner {
   }
 
   private async follow(): Promise<void> {
-    if (this.stopWatch) return;
-    this.engine.logs.on((r) => this.records.push(r));
-    this.stopWatch = await this.engine.watch({ intervalMs: 500 });
+    if (this.offLogs) return;
+    this.offLogs = this.engine.logs.on((r) => this.records.push(r));
+    if (this.opts.hostWatch) await this.opts.hostWatch();
+    else this.stopWatch = await this.engine.watch({ intervalMs: 500 });
   }
 
   private async expectAll(list: Expectation[], timeoutMs: number): Promise<{ ok: boolean; text: string }[]> {

@@ -2,6 +2,7 @@ import { DiagnosisPanel } from './components/DiagnosisPanel';
 import { DockerUnavailable } from './components/DockerUnavailable';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { FaultsPanel } from './components/FaultsPanel';
+import { ScenariosPanel } from './components/ScenariosPanel';
 import { LadderPanel } from './components/LadderPanel';
 import { LinkPanel } from './components/LinkPanel';
 import { LogsPanel } from './components/LogsPanel';
@@ -20,6 +21,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'settings', label: 'Settings' },
   { id: 'faults', label: 'Faults' },
   { id: 'link', label: 'Link' },
+  { id: 'scenarios', label: 'Scenarios' },
 ];
 
 export function App() {
@@ -60,6 +62,7 @@ export function App() {
                   {tab === 'settings' && <SettingsPanel />}
                   {tab === 'faults' && <FaultsPanel />}
                   {tab === 'link' && <LinkPanel />}
+                  {tab === 'scenarios' && <ScenariosPanel />}
                 </ErrorBoundary>
               </div>
             </section>

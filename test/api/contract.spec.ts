@@ -1,6 +1,6 @@
 // Type-only tests: they pin the channel map, the events and the envelope, and that the engine's
 // own values fit the shapes that cross to the UI. A change that breaks the contract fails here.
-import { describe, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type {
   ApiErrorCode, ApiEvents, ApiMethod, ApiMethods, ApiResponse, CheckInfo, DiagnosisResult, FaultFamilyInfo, HealthEventInfo, IkeSaInfo, LabApi,
   LabEventInfo, LabSettings, LabStatusInfo, LogRecord, PingResultInfo, PreloadApi, SaSnapshotInfo, SettingsIssue, SettingsPair, UpResultInfo,
@@ -19,7 +19,7 @@ import type { IkeSaInfo as ViciIkeSa } from '../../lab/vici/sas.js';
 describe('the UI contract', () => {
   it('pins the channel map: every method, its arguments and its result', () => {
     expectTypeOf<ApiMethod>().toEqualTypeOf<
-      'snapshot' | 'labUp' | 'labDown' | 'labStatus' | 'getSettings' | 'validateSettings' | 'traffic' | 'doctor' | 'faultsList' | 'faultApply' | 'faultRevert' | 'impair' | 'applySettings' | 'settingsDiff' | 'diagnosis'
+      'snapshot' | 'labUp' | 'labDown' | 'labStatus' | 'getSettings' | 'validateSettings' | 'traffic' | 'doctor' | 'faultsList' | 'faultApply' | 'faultRevert' | 'impair' | 'applySettings' | 'settingsDiff' | 'diagnosis' | 'scenariosList' | 'scenarioStep'
     >();
     expectTypeOf<ApiMethods['labUp']['args']>().toEqualTypeOf<[settings?: LabSettings]>();
     expectTypeOf<ApiMethods['labUp']['result']>().toEqualTypeOf<UpResultInfo>();
@@ -71,5 +71,15 @@ describe('the UI contract', () => {
 
   it('the service implements the whole contract', () => {
     expectTypeOf<LabService>().toExtend<LabApi>();
+  });
+});
+
+describe('scenario requests', () => {
+  it('are checked like every other request: the id\'s shape and the step number', async () => {
+    const { checkCall } = await import('../../lab/api/schemas.js');
+    expect(checkCall('scenarioStep', ['phase1-psk', 0])).toMatchObject({ ok: true });
+    expect(checkCall('scenarioStep', ['Phase 1!', 0])).toMatchObject({ ok: false, message: expect.stringContaining('expected a scenario id') });
+    expect(checkCall('scenarioStep', ['phase1-psk', -1])).toMatchObject({ ok: false, message: expect.stringContaining('argument 1') });
+    expect(checkCall('scenariosList', [])).toMatchObject({ ok: true });
   });
 });

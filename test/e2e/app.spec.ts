@@ -14,10 +14,9 @@ import { startHeadlessServer, type HeadlessServer } from '../../electron/headles
 import { LabService } from '../../lab/api/service.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { testLabName } from '../support/lab-names.js';
 
-export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
 const SHOTS = path.resolve('test-output/screenshots');
 
 // The page's DOM, as far as the functions run inside Chromium use it (this file compiles for Node).

@@ -6,14 +6,14 @@
 import { useSyncExternalStore } from 'react';
 import type {
   AppSnapshot, CheckInfo, CounterPointInfo, DiagnosisResult, EngineAvailability, FaultCatalogueInfo, HealthEventInfo, ImageProgressInfo, LabSettings,
-  LabStatusInfo, Release, SaSnapshotInfo, SettingsInfo, Side, TunnelStateInfo,
+  LabStatusInfo, Release, SaSnapshotInfo, ScenarioInfo, ScenarioStepInfo, SettingsInfo, Side, TunnelStateInfo,
 } from '../../../lab/api/contract';
 import { ApiError, type ConnectionState, type LabClient } from '../api/client';
 import { Ladder } from '../model/ladder';
 import type { LineFilter } from './filtered-lines';
 import { LogBuffer } from './log-buffer';
 
-export type Tab = 'logs' | 'ladder' | 'sas' | 'settings' | 'faults' | 'link';
+export type Tab = 'logs' | 'ladder' | 'sas' | 'settings' | 'faults' | 'link' | 'scenarios';
 
 export interface UiError {
   id: number;
@@ -43,6 +43,9 @@ export interface AppState {
   image: Partial<Record<Release, ImageProgressInfo>>;
   /** What the lab is busy with (start, stop, a fault...), for the busy indicator. */
   busy: string | null;
+  /** The guided scenarios, and the one being presented: each step's report, or running. */
+  scenarios: ScenarioInfo[] | null;
+  scenarioRun: { id: string; steps: (ScenarioStepInfo | 'running')[] } | null;
   errors: UiError[];
   notices: { id: number; text: string }[];
   health: HealthEventInfo[];
@@ -95,6 +98,8 @@ export class AppStore {
     steps: [],
     image: {},
     busy: null,
+    scenarios: null,
+    scenarioRun: null,
     errors: [],
     notices: [],
     health: [],
@@ -280,6 +285,36 @@ export class AppStore {
       this.notice(`ping ${r.from} → ${r.to}: ${r.received}/${r.transmitted} replies${r.rttAvgMs !== undefined ? `, avg ${r.rttAvgMs.toFixed(1)} ms` : ''}`);
       return r;
     });
+  }
+
+  async loadScenarios(): Promise<void> {
+    if (this.state.scenarios) return;
+    try {
+      this.set({ scenarios: await this.client.call('scenariosList') });
+    } catch (e) {
+      this.error('Loading the scenarios failed', e);
+    }
+  }
+
+  /** Runs the scenario's next step (the first one starts a new run); false when it failed. */
+  async scenarioNext(id: string): Promise<boolean> {
+    const prev = this.state.scenarioRun?.id === id ? this.state.scenarioRun.steps.filter((x): x is ScenarioStepInfo => x !== 'running' && x.ok) : [];
+    const index = prev.length;
+    this.set({ scenarioRun: { id, steps: [...prev, 'running'] } });
+    const r = await this.act(`Scenario step ${index + 1}…`, () => this.client.call('scenarioStep', id, index));
+    const done = r ?? { index, title: '', ok: false, seen: [], error: 'the step could not run (see the message)', ms: 0 };
+    this.set({ scenarioRun: { id, steps: [...prev, done] } });
+    return done.ok;
+  }
+
+  /** Runs the remaining steps of a scenario one after the other, stopping at a failure. */
+  async scenarioAll(id: string): Promise<void> {
+    const total = this.state.scenarios?.find((s) => s.id === id)?.steps.length ?? 0;
+    if (this.state.scenarioRun?.id !== id || this.state.scenarioRun.steps.length >= total) this.set({ scenarioRun: null });
+    for (;;) {
+      const done = this.state.scenarioRun?.steps.filter((x) => x !== 'running' && x.ok).length ?? 0;
+      if (done >= total || !(await this.scenarioNext(id))) return;
+    }
   }
 
   applyFault(id: string) {
