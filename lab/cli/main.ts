@@ -3,6 +3,8 @@ import { LabError } from '../docker/errors.js';
 import { SettingsError } from '../settings/validate.js';
 import { registerLabCommands } from './lab-commands.js';
 import { registerScenarioCommand } from './scenario-command.js';
+import { registerValidateCommand } from './validate-command.js';
+import { registerCaptureCommand } from './capture-command.js';
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failed, 2 bad usage). */
 export async function main(argv: string[]): Promise<number> {
@@ -13,6 +15,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
   registerLabCommands(program);
   registerScenarioCommand(program);
+  registerValidateCommand(program);
+  registerCaptureCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -4,7 +4,7 @@ import type { LabStatus } from '../engine/types.js';
 import { FaultService } from '../faults/fault-service.js';
 import { SIDES, type LabSettings, type Release, type Side } from '../settings/types.js';
 import { gatewayRole } from '../topology/plan.js';
-import { activeChild, activeIke, counterSnapshot, cumulativeSeries, excerpt, LabRecorder, nameCause, sleep, waitForCause } from './evidence.js';
+import { activeChild, activeIke, counterSnapshot, cumulativeSeries, excerpt, faultFinding, LabRecorder, nameCause, sleep } from './evidence.js';
 import { CHECK_TITLES, type CheckId, type CheckResult, type ValidateTimers } from './types.js';
 
 export class CheckFailed extends Error {}
@@ -123,17 +123,33 @@ async function restore(ctx: TemplateContext): Promise<void> {
 
 // ---------------------------------------------------------------- (a) establish
 export async function checkEstablish(ctx: TemplateContext, run: CheckRun): Promise<void> {
-  const r = await ctx.engine.up(ctx.baseline, { mode: 'attached', timeoutMs: 25_000 });
-  await ctx.rec.start();
+  const r = await establishOrDiagnose(ctx.engine, ctx.rec, ctx.baseline);
   run.facts.push(`datapath: ${r.datapath === 'kernel' ? 'kernel ESP' : 'strongSwan userspace ESP (libipsec)'}`, `lab started in ${(r.ms.total / 1000).toFixed(1)} s, negotiation ${(r.ms.negotiate / 1000).toFixed(1)} s`);
-  if (!r.status.up) {
-  // The logs arrive a moment after: give the diagnosis the time to read them.
-  await waitForCause(ctx.engine, 8000);
-  throw fail(r.reason ?? `tunnel not up: ${describeTunnel(r.status)}`);
-  }
+  if (!r.status.up) throw fail(r.reason ?? `tunnel not up: ${describeTunnel(r.status)}`);
   const ike = activeIke(r.status.sas.left?.ikeSas);
   const child = activeChild(ike);
   run.facts.push(`IKE ${ike?.encrAlg ?? ''}${ike?.encrKeysize ? `/${ike.encrKeysize}` : ''} ${ike?.integAlg ?? ''} ${ike?.dhGroup ?? ''}; CHILD ${child?.encrAlg ?? ''} ${child?.integAlg ?? ''} ${child?.localTs.join(',')} === ${child?.remoteTs.join(',')}`.replace(/\s+/g, ' '));
+}
+
+/**
+ * Starts the lab and waits for the tunnel; when it is slow to come, the logs are followed and the
+ * wait ends as soon as the live diagnosis names a cause (a refused proposal will not heal itself).
+ */
+async function establishOrDiagnose(engine: LabEngine, rec: LabRecorder, settings: LabSettings, firstWaitMs = 10_000, totalMs = 30_000) {
+  const t0 = Date.now();
+  const r = await engine.up(settings, { mode: 'attached', timeoutMs: firstWaitMs });
+  await rec.start();
+  if (r.status.up) return r;
+  while (Date.now() - t0 < totalMs) {
+    const st = await engine.status();
+    if (st.up) return { ...r, status: st, reason: undefined, ms: { ...r.ms, negotiate: r.ms.negotiate + (Date.now() - t0 - r.ms.total), total: Date.now() - t0 } };
+    if (faultFinding(engine.diagnosis.current())) {
+      await rec.settle(400, 2000);
+      return { ...r, status: st };
+    }
+    await sleep(300);
+  }
+  return { ...r, status: await engine.status() };
 }
 
 // ---------------------------------------------------------------- (b) traffic
@@ -148,14 +164,14 @@ export async function checkTraffic(ctx: TemplateContext, run: CheckRun): Promise
   if (got.left < count) problems.push(`host-left -> host-right: ${got.left}/${count} replies`);
   if (got.right < count) problems.push(`host-right -> host-left: ${got.right}/${count} replies`);
   for (const side of SIDES) {
-  const b = before.find((x) => x.side === side)!;
-  const a = after.find((x) => x.side === side)!;
-  const sameSa = a.spiIn === b.spiIn;
-  const dIn = sameSa ? a.packetsIn - b.packetsIn : a.packetsIn;
-  const dOut = sameSa ? a.packetsOut - b.packetsOut : a.packetsOut;
-  run.facts.push(`gw-${side} CHILD_SA counters moved: in +${dIn} packets, out +${dOut} packets`);
-  if (dIn <= 0) problems.push(`gw-${side}: inbound counter did not move`);
-  if (dOut <= 0) problems.push(`gw-${side}: outbound counter did not move`);
+    const b = before.find((x) => x.side === side)!;
+    const a = after.find((x) => x.side === side)!;
+    const sameSa = a.spiIn === b.spiIn;
+    const dIn = sameSa ? a.packetsIn - b.packetsIn : a.packetsIn;
+    const dOut = sameSa ? a.packetsOut - b.packetsOut : a.packetsOut;
+    run.facts.push(`gw-${side} CHILD_SA counters moved: in +${dIn} packets, out +${dOut} packets`);
+    if (dIn <= 0) problems.push(`gw-${side}: inbound counter did not move`);
+    if (dOut <= 0) problems.push(`gw-${side}: outbound counter did not move`);
   }
   if (problems.length) throw fail(problems.join('; '));
 }
@@ -166,12 +182,12 @@ export async function checkRekey(ctx: TemplateContext, run: CheckRun): Promise<v
   const s = structuredClone(ctx.baseline);
   const sides = initiators(s);
   for (const side of sides) {
-  const g = s[side].gateway;
-  g.child.rekeyTime = childRekey;
-  g.child.lifeTime = 0;
-  g.ike.rekeyTime = ikeRekey;
-  g.ike.reauthTime = 0;
-  g.ike.overTime = 0;
+    const g = s[side].gateway;
+    g.child.rekeyTime = childRekey;
+    g.child.lifeTime = 0;
+    g.ike.rekeyTime = ikeRekey;
+    g.ike.reauthTime = 0;
+    g.ike.overTime = 0;
   }
   run.facts.push(`short timers for the test on ${sides.map((x) => `gw-${x}`).join(' and ')}: CHILD_SA rekey ${childRekey} s, IKE_SA rekey ${ikeRekey} s (strongSwan rekeys up to 10 % earlier)`);
   run.defer(() => restore(ctx));
@@ -182,19 +198,19 @@ export async function checkRekey(ctx: TemplateContext, run: CheckRun): Promise<v
   const ikeSpis = new Set<string>();
   let lastChange = Date.now();
   const observe = (st: LabStatus) => {
-  for (const side of SIDES) {
-    const ike = activeIke(st.sas[side]?.ikeSas);
-    for (const c of ike?.children ?? []) {
-      if (c.state === 'INSTALLED' && c.spiIn && !childSpis[side].has(c.spiIn)) {
-        childSpis[side].add(c.spiIn);
+    for (const side of SIDES) {
+      const ike = activeIke(st.sas[side]?.ikeSas);
+      for (const c of ike?.children ?? []) {
+        if (c.state === 'INSTALLED' && c.spiIn && !childSpis[side].has(c.spiIn)) {
+          childSpis[side].add(c.spiIn);
+          lastChange = Date.now();
+        }
+      }
+      if (side === 'left' && ike?.state === 'ESTABLISHED' && ike.spiI && !ikeSpis.has(`${ike.spiI}/${ike.spiR}`)) {
+        ikeSpis.add(`${ike.spiI}/${ike.spiR}`);
         lastChange = Date.now();
       }
     }
-    if (side === 'left' && ike?.state === 'ESTABLISHED' && ike.spiI && !ikeSpis.has(`${ike.spiI}/${ike.spiR}`)) {
-      ikeSpis.add(`${ike.spiI}/${ike.spiR}`);
-      lastChange = Date.now();
-    }
-  }
   };
   observe(start);
   const flow = await ctx.engine.flow({ from: 'left', intervalMs: 200, onSample: () => {} });
@@ -209,7 +225,7 @@ export async function checkRekey(ctx: TemplateContext, run: CheckRun): Promise<v
       const done = childSpis.left.size >= 2 && childSpis.right.size >= 2 && ikeSpis.size >= 2 && Date.now() - lastChange > 3000;
       if (done || Date.now() > deadline) break;
       // A rekey that the diagnosis already calls failed will not succeed by waiting.
-      if (Date.now() - t0 > (childRekey + 4) * 1000 && childSpis.left.size < 2 && (await waitForCause(ctx.engine, 0))) {
+      if (Date.now() - t0 > (childRekey + 4) * 1000 && childSpis.left.size < 2 && faultFinding(ctx.engine.diagnosis.current())) {
         early = ' (stopped early: the diagnosis named the cause)';
         break;
       }
@@ -368,12 +384,8 @@ export async function checkInterop(ctx: TemplateContext, run: CheckRun): Promise
     ctx.track(engine, false);
   });
   run.facts.push(`second lab "${engine.name}": gw-left ${label(s.left.gateway.release)}, gw-right ${label(s.right.gateway.release)}`);
-  const r = await engine.up(s, { mode: 'attached', timeoutMs: 25_000 });
-  await rec.start();
-  if (!r.status.up) {
-    await waitForCause(engine, 8000);
-    throw fail(`mixed releases did not establish: ${r.reason ?? describeTunnel(r.status)}`);
-  }
+  const r = await establishOrDiagnose(engine, rec, s);
+  if (!r.status.up) throw fail(`mixed releases did not establish: ${r.reason ?? describeTunnel(r.status)}`);
   await rec.settle(400, 2000);
   const versions = SIDES.map((side) => {
     const line = rec.records.find((x) => x.side === side && /strongSwan \d+\.\d+/.test(x.raw));
