@@ -63,12 +63,12 @@ export async function startCapture(engine: LabEngine, opts: CaptureOptions = {})
   const file = `${DIR}/${id}.pcap`;
   const script = [
     `mkdir -p ${DIR}`,
-    `tcpdump -i ${iface} -n -U --immediate-mode -s 0 -c ${opts.maxPackets ?? 200000} -w ${file} ${shellQuote(filter)} 2>${DIR}/${id}.log &`,
+    `tcpdump -i ${iface} -n -U --immediate-mode -s 0 -c ${opts.maxPackets ?? 200000} -w ${file} ${shellQuote(filter)} </dev/null >/dev/null 2>${DIR}/${id}.log &`,
     `echo $! > ${DIR}/${id}.pid`,
-    'wait',
   ].join('\n');
-  const exec = await engine.docker.getContainer(router).exec({ Cmd: ['sh', '-c', script], AttachStdout: false, AttachStderr: false });
-  await exec.start({ Detach: true });
+  // The exec ends at once and tcpdump runs on in the router; a detached exec would keep a
+  // hijacked connection to the engine open, and with it this process.
+  await execIn(engine.docker, router, ['sh', '-c', script]);
   // tcpdump says "listening on" once its socket is open: from then on nothing is missed.
   const deadline = Date.now() + 10_000;
   for (;;) {
