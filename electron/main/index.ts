@@ -14,7 +14,7 @@ import { appOrigin } from './app-origin.js';
 import { contentSecurityPolicy } from './csp.js';
 import { denyNavigation, hardenSession } from './hardening.js';
 import { forwardEvents, registerIpc } from './ipc.js';
-import { windowOptions } from './window-options.js';
+import { createWindow } from './window-options.js';
 
 const built = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 // out/main/index.js beside out/preload/index.cjs and out/renderer/index.html.
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const unregister = registerIpc(ipcMain, service, origin, { onRefused: (m, why) => log(`refused IPC ${m}: ${why}`) });
   void service.start().catch((e) => log(`could not check the Docker engine: ${(e as Error).message}`));
 
-  const win = new BrowserWindow(windowOptions(PRELOAD));
+  const win = createWindow(BrowserWindow, PRELOAD);
   denyNavigation(win.webContents, (r) => log(`refused ${r.what}: ${r.target}`));
   const stopEvents = forwardEvents(service, win.webContents);
   win.once('ready-to-show', () => win.show());

@@ -17,7 +17,7 @@ import type { IpcMainInvokeEventLike, SessionLike, WebContentsLike } from '../..
 import { denyNavigation, hardenSession, type Refusal } from '../../electron/main/hardening.js';
 import { dispatch, forwardEvents, registerIpc, type ApiHost } from '../../electron/main/ipc.js';
 import { checkSender } from '../../electron/main/sender.js';
-import { windowOptions } from '../../electron/main/window-options.js';
+import { createWindow, type WindowOptions } from '../../electron/main/window-options.js';
 import { testLabName } from '../support/lab-names.js';
 
 const INDEX = path.resolve('/opt/ipsec-lab/out/renderer/index.html');
@@ -32,10 +32,14 @@ function directives(csp: string): Map<string, string[]> {
 
 describe('window options', () => {
   it('isolates, sandboxes and keeps Node out of the page', () => {
-    const o = windowOptions('/x/preload/index.cjs');
+    const made: WindowOptions[] = [];
+    class FakeWindow { constructor(o: WindowOptions) { made.push(o); } }
+    expect(createWindow(FakeWindow, '/x/preload/index.cjs')).toBeInstanceOf(FakeWindow);
+    const o = made[0];
     expect(o.webPreferences).toMatchObject({
       preload: '/x/preload/index.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
       nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
     });
     expect(o.show).toBe(false);
   });
