@@ -251,8 +251,41 @@ export interface ApiMethods {
   diagnosis: { args: []; result: DiagnosisResult };
   /** The guided demonstration scenarios (lab/scenarios). */
   scenariosList: { args: []; result: ScenarioInfo[] };
+  /** Starts recording the traffic between the gateways (tcpdump in the router). */
+  captureStart: { args: []; result: { startedAt: number } };
+  /** Stops the recording: the IKE exchanges and ESP flows it holds, and the pcap file itself. */
+  captureStop: { args: []; result: CaptureInfo };
+  /** Validates settings as a template on a lab of its own (the `validate` CLI's checks). */
+  validateRun: { args: [settings?: LabSettings, opts?: { quick?: boolean }]; result: ValidateRunInfo };
   /** Runs one step of a scenario on the lab (step 0 starts a new run); a presenter steps, a test loops. */
   scenarioStep: { args: [id: string, index: number]; result: ScenarioStepInfo };
+}
+
+/** lab/capture: a finished capture, per exchange as the ladder shows it. */
+export interface CaptureInfo {
+  startedAt: number;
+  stoppedAt: number;
+  packets: number;
+  ike: number;
+  esp: number;
+  exchanges: { time: number; exchange: string; messageId: number; from: string; to: string; answered: boolean; retransmits: number; natT: boolean }[];
+  esps: { spi: string; src: string; dst: string; packets: number; udpEncap: boolean }[];
+  /** tcpdump's own counts (captured, dropped by the kernel). */
+  tcpdump: string;
+  /** The classic pcap file, base64, for Wireshark. */
+  pcapBase64: string;
+}
+
+/** lab/validate: one template's checks, and the HTML report of the run. */
+export interface ValidateRunInfo {
+  ok: boolean;
+  lab: string;
+  durationMs: number;
+  totals: { pass: number; fail: number; skipped: number };
+  checks: { id: string; title: string; status: 'pass' | 'fail' | 'skipped'; reason?: string; facts: string[]; durationMs: number; cause?: { cause: string; summary: string } }[];
+  error?: string;
+  /** The same HTML report as `validate --report`, pre-shared keys masked. */
+  reportHtml: string;
 }
 
 export interface ScenarioInfo {
@@ -292,6 +325,8 @@ export interface ApiEvents {
   engine: EngineAvailability;
   /** The watched lab changed: started, removed, faults or settings changed. UIs refetch. */
   changed: { what: 'up' | 'down' | 'faults' | 'settings' | 'impairments' };
+  /** A validation run's progress, one line per finished check. */
+  validate: { line: string };
 }
 
 export type ApiEvent = keyof ApiEvents;

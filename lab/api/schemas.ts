@@ -39,6 +39,9 @@ export const ARG_SCHEMAS: { [M in ApiMethod]: z.ZodType } = {
   applySettings: z.tuple([settingsDoc]),
   settingsDiff: z.tuple([settingsDoc.optional()]),
   diagnosis: z.tuple([]),
+  validateRun: z.tuple([settingsDoc.optional(), z.strictObject({ quick: z.boolean().optional() }).optional()]),
+  captureStart: z.tuple([]),
+  captureStop: z.tuple([]),
   scenariosList: z.tuple([]),
   scenarioStep: z.tuple([z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'expected a scenario id such as phase1-psk'), z.number().int().min(0).max(100)]),
 };

@@ -13,6 +13,12 @@ import type { LabEngine } from '../engine/lab-engine.js';
 import { FaultError, FaultService } from '../faults/fault-service.js';
 import { ImpairmentError } from '../faults/impairment.js';
 import { findScenario, SCENARIOS, ScenarioRunner } from '../scenarios/index.js';
+import { startCapture, type CaptureSession } from '../capture/index.js';
+import { reportHtml, validateTemplate } from '../validate/index.js';
+import { saveSettingsFile } from '../settings/io.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { compareGateways } from '../settings/compare.js';
 import { defaultSettings } from '../settings/defaults.js';
 import type { LabSettings, Side } from '../settings/types.js';
@@ -20,7 +26,7 @@ import { SettingsError, validateSettings } from '../settings/validate.js';
 import type { LogRecord } from '../streams/log-record.js';
 import type {
   ApiErrorInfo, ApiEventMessage, ApiEvents, ApiMethod, ApiMethods, ApiResponse, AppSnapshot, CheckInfo, EngineAvailability, FaultCatalogueInfo,
-  LabApi, LabStatusInfo, SaSnapshotInfo, ScenarioInfo, ScenarioStepInfo, UpResultInfo,
+  CaptureInfo, ValidateRunInfo, LabApi, LabStatusInfo, SaSnapshotInfo, ScenarioInfo, ScenarioStepInfo, UpResultInfo,
 } from './contract.js';
 
 export interface LabServiceOptions {
@@ -37,7 +43,7 @@ export interface LabServiceOptions {
 type Listener = (message: ApiEventMessage) => void;
 
 /** Mutating requests run one at a time, in order: two `up`s never race to create the same lab. */
-const SERIAL: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['labUp', 'labDown', 'faultApply', 'faultRevert', 'impair', 'applySettings', 'scenarioStep']);
+const SERIAL: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['labUp', 'labDown', 'faultApply', 'faultRevert', 'impair', 'applySettings', 'scenarioStep', 'captureStart', 'captureStop']);
 
 export class LabService implements LabApi {
   readonly faults: FaultService;
@@ -222,6 +228,56 @@ export class LabService implements LabApi {
 
   async diagnosis() {
     return this.engine.diagnosis.current();
+  }
+
+  // ------------------------------------------------------------ validate
+
+  /** The settings (the lab's, or the given ones) as a template, on a lab of their own next to this one. */
+  async validateRun(settings?: LabSettings, opts: { quick?: boolean } = {}): Promise<ValidateRunInfo> {
+    const s = settings ? validateSettings(settings) : (await this.getSettings()).settings;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ipsec-lab-validate-'));
+    const file = path.join(dir, 'settings.json');
+    try {
+      await saveSettingsFile(file, s);
+      const started = new Date();
+      const lab = `${this.engine.name.slice(0, 14)}-val`;
+      const r = await validateTemplate(file, lab, { quick: opts.quick, onProgress: (line) => this.emit('validate', { line }) });
+      const checks = r.checks;
+      const totals = { pass: checks.filter((c) => c.status === 'pass').length, fail: checks.filter((c) => c.status === 'fail').length, skipped: checks.filter((c) => c.status === 'skipped').length };
+      const secrets = [s.left.gateway.psk, s.right.gateway.psk].filter(Boolean);
+      const html = reportHtml({ tool: 'ipsec-lab validate', startedAt: started.toISOString(), durationMs: r.durationMs, options: { concurrency: 1, quick: !!opts.quick }, templates: [r], totals, ok: r.ok }, secrets);
+      return {
+        ok: r.ok, lab, durationMs: r.durationMs, totals, error: r.error, reportHtml: html,
+        checks: checks.map((c) => ({ id: c.id, title: c.title, status: c.status, reason: c.reason, facts: c.facts, durationMs: c.durationMs, cause: c.cause && { cause: c.cause.cause, summary: c.cause.summary } })),
+      };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  // ------------------------------------------------------------ capture
+
+  private capture: CaptureSession | undefined;
+
+  async captureStart(): Promise<{ startedAt: number }> {
+    await this.requireLab();
+    if (this.capture) throw new LabError('unsupported', 'a capture is already running: stop it first');
+    this.capture = await startCapture(this.engine);
+    return { startedAt: this.capture.startedAt };
+  }
+
+  async captureStop(): Promise<CaptureInfo> {
+    const session = this.capture;
+    if (!session) throw new LabError('unsupported', 'no capture is running: start one first');
+    this.capture = undefined;
+    const r = await session.stop();
+    const s = r.summary();
+    return {
+      startedAt: r.startedAt, stoppedAt: r.stoppedAt, packets: s.packets, ike: s.ike, esp: s.esp, tcpdump: r.tcpdump,
+      exchanges: s.exchanges.map((e) => ({ time: e.time, exchange: e.exchange, messageId: e.messageId, from: e.from, to: e.to, answered: !!e.response, retransmits: e.retransmits, natT: e.natT })),
+      esps: s.esps.map((e) => ({ spi: e.spi, src: e.src, dst: e.dst, packets: e.packets, udpEncap: e.udpEncap })),
+      pcapBase64: r.pcap.toString('base64'),
+    };
   }
 
   // ------------------------------------------------------------ scenarios

@@ -3,6 +3,7 @@ import { DockerUnavailable } from './components/DockerUnavailable';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { FaultsPanel } from './components/FaultsPanel';
 import { ScenariosPanel } from './components/ScenariosPanel';
+import { ValidatePanel } from './components/ValidatePanel';
 import { LadderPanel } from './components/LadderPanel';
 import { LinkPanel } from './components/LinkPanel';
 import { LogsPanel } from './components/LogsPanel';
@@ -22,6 +23,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'faults', label: 'Faults' },
   { id: 'link', label: 'Link' },
   { id: 'scenarios', label: 'Scenarios' },
+  { id: 'validate', label: 'Validate' },
 ];
 
 export function App() {
@@ -63,6 +65,7 @@ export function App() {
                   {tab === 'faults' && <FaultsPanel />}
                   {tab === 'link' && <LinkPanel />}
                   {tab === 'scenarios' && <ScenariosPanel />}
+                  {tab === 'validate' && <ValidatePanel />}
                 </ErrorBoundary>
               </div>
             </section>

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabService } from '../../lab/api/service.js';
 import { decodePcap, summarize, tsharkRead } from '../../lab/capture/index.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
@@ -69,6 +70,27 @@ describe.skipIf(skipWithoutDocker('capture on a real lab'))('ipsec-lab capture (
     expect(read.status).toBe(0);
     expect(read.stdout).toMatch(/IKE_SA_INIT/);
   });
+
+  it('the app\'s capture (the contract): start, a renegotiation, stop: exchanges per row and the pcap itself', async () => {
+    const service = new LabService(engine);
+    try {
+      await expect(service.captureStop()).rejects.toThrow(/no capture is running/);
+      await service.captureStart();
+      await expect(service.captureStart()).rejects.toThrow(/already running/);
+      await engine.renegotiate();
+      for (let i = 0; i < 40 && !(await engine.status()).up; i++) await new Promise((r) => setTimeout(r, 250));
+      await engine.traffic({ count: 4, intervalMs: 100 });
+      const r = await service.captureStop();
+      const init = r.exchanges.find((e) => e.exchange === 'IKE_SA_INIT');
+      expect(init?.answered).toBe(true);
+      expect(r.exchanges.some((e) => e.exchange === 'IKE_AUTH' && e.answered)).toBe(true);
+      expect(r.esps.reduce((n, e) => n + e.packets, 0)).toBeGreaterThanOrEqual(8);
+      const pcapBytes = Buffer.from(r.pcapBase64, 'base64');
+      expect(decodePcap(pcapBytes).filter((p) => p.kind === 'ike').length).toBeGreaterThanOrEqual(4);
+    } finally {
+      await service.dispose();
+    }
+  }, 90_000);
 
   it('refuses bad options with the option named', () => {
     const r = spawnSync(process.execPath, ['bin/ipsec-lab.js', '--lab', lab, 'capture', '--seconds', 'soon'], { encoding: 'utf8' });

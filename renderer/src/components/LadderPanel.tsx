@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LadderEntry, LadderMessage } from '../model/ladder';
-import { store, useBufferVersion } from '../state/store';
+import { store, useApp, useBufferVersion } from '../state/store';
 
 const fmt = (ms: number) => {
   const d = ms % 86_400_000;
@@ -85,6 +85,63 @@ export function LadderPanel() {
         )}
         <div ref={bottom} />
       </div>
+      <CaptureView />
+    </div>
+  );
+}
+
+/** The packets on the wire next to what the logs say: tcpdump in the router, per exchange. */
+function CaptureView() {
+  const cap = useApp((st) => st.capture);
+  const busy = useApp((st) => st.busy);
+  const exists = useApp((st) => st.status?.exists ?? false);
+  const r = cap.result;
+  const download = () => {
+    const bytes = Uint8Array.from(atob(r!.pcapBase64), (c) => c.charCodeAt(0));
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.tcpdump.pcap' }));
+    a.download = `ipsec-lab-${new Date(r!.startedAt).toISOString().replace(/[:.]/g, '-')}.pcap`;
+    a.click();
+  };
+  return (
+    <div className="capture-view" data-testid="capture">
+      <div className="toolbar">
+        <b>Packets on the wire</b>
+        {cap.running ? (
+          <button className="danger" disabled={!!busy} onClick={() => void store().captureStop()} data-testid="capture-stop">Stop capture</button>
+        ) : (
+          <button disabled={!!busy || !exists} onClick={() => void store().captureStart()} data-testid="capture-start">Capture in the router</button>
+        )}
+        {cap.running && <span className="muted">tcpdump running since {fmt(cap.startedAt!)}…</span>}
+        {r && <button onClick={download} data-testid="capture-save">Save pcap ({r.packets} packets)</button>}
+        {r && <span className="muted">{r.ike} IKE, {r.esp} ESP · {r.tcpdump.split('\n')[0]}</span>}
+      </div>
+      {r && (
+        <table className="grid capture-list">
+          <thead><tr><th>time</th><th>exchange</th><th>msg ID</th><th>request</th><th>answer</th><th>retransmits</th></tr></thead>
+          <tbody>
+            {r.exchanges.map((e, i) => (
+              <tr key={i} data-testid="capture-exchange" className={e.answered ? '' : 'bad'}>
+                <td>{fmt(e.time * 1000)}</td>
+                <td>{e.exchange}</td>
+                <td>{e.messageId}</td>
+                <td>{e.from} → {e.to}{e.natT ? ' (4500)' : ''}</td>
+                <td>{e.answered ? 'answered' : 'no answer'}</td>
+                <td>{e.retransmits || ''}</td>
+              </tr>
+            ))}
+            {r.esps.map((e) => (
+              <tr key={`${e.spi}${e.src}`} data-testid="capture-esp">
+                <td />
+                <td>ESP{e.udpEncap ? ' in UDP 4500' : ''}</td>
+                <td><code>{e.spi}</code></td>
+                <td>{e.src} → {e.dst}</td>
+                <td colSpan={2}>{e.packets} packets</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

@@ -5,7 +5,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import type {
-  AppSnapshot, CheckInfo, CounterPointInfo, DiagnosisResult, EngineAvailability, FaultCatalogueInfo, HealthEventInfo, ImageProgressInfo, LabSettings,
+  AppSnapshot, CaptureInfo, CheckInfo, ValidateRunInfo, CounterPointInfo, DiagnosisResult, EngineAvailability, FaultCatalogueInfo, HealthEventInfo, ImageProgressInfo, LabSettings,
   LabStatusInfo, Release, SaSnapshotInfo, ScenarioInfo, ScenarioStepInfo, SettingsInfo, Side, TunnelStateInfo,
 } from '../../../lab/api/contract';
 import { ApiError, type ConnectionState, type LabClient } from '../api/client';
@@ -13,7 +13,7 @@ import { Ladder } from '../model/ladder';
 import type { LineFilter } from './filtered-lines';
 import { LogBuffer } from './log-buffer';
 
-export type Tab = 'logs' | 'ladder' | 'sas' | 'settings' | 'faults' | 'link' | 'scenarios';
+export type Tab = 'logs' | 'ladder' | 'sas' | 'settings' | 'faults' | 'link' | 'scenarios' | 'validate';
 
 export interface UiError {
   id: number;
@@ -46,6 +46,10 @@ export interface AppState {
   /** The guided scenarios, and the one being presented: each step's report, or running. */
   scenarios: ScenarioInfo[] | null;
   scenarioRun: { id: string; steps: (ScenarioStepInfo | 'running')[] } | null;
+  /** A packet capture in the router: running since, or the last one's result. */
+  capture: { running: boolean; startedAt?: number; result?: CaptureInfo };
+  /** A template validation of the current settings: progress lines while it runs, then its result. */
+  validation: { running: boolean; progress: string[]; result?: ValidateRunInfo };
   errors: UiError[];
   notices: { id: number; text: string }[];
   health: HealthEventInfo[];
@@ -100,6 +104,8 @@ export class AppStore {
     busy: null,
     scenarios: null,
     scenarioRun: null,
+    capture: { running: false },
+    validation: { running: false, progress: [] },
     errors: [],
     notices: [],
     health: [],
@@ -167,6 +173,7 @@ export class AppStore {
           this.scheduleRefresh();
         }
       }),
+      c.on('validate', ({ line }) => this.set((st) => ({ validation: { ...st.validation, progress: [...st.validation.progress, line] } }))),
       c.on('changed', (ch) => {
         if (ch.what === 'down') this.set({ watching: false, sas: {} });
         if (ch.what === 'up') this.set({ watching: true });
@@ -315,6 +322,35 @@ export class AppStore {
       const done = this.state.scenarioRun?.steps.filter((x) => x !== 'running' && x.ok).length ?? 0;
       if (done >= total || !(await this.scenarioNext(id))) return;
     }
+  }
+
+  /** Validates the settings shown (the running lab's, or the defaults) on a lab of their own. */
+  validateSettings(quick: boolean) {
+    this.set({ validation: { running: true, progress: [] } });
+    return this.act('Validating the settings…', async () => {
+      try {
+        const result = await this.client.call('validateRun', this.state.settings?.settings, { quick });
+        this.set((st) => ({ validation: { running: false, progress: st.validation.progress, result } }));
+        this.notice(`Validation ${result.ok ? 'passed' : 'failed'}: ${result.totals.pass} passed, ${result.totals.fail} failed, ${result.totals.skipped} skipped`);
+      } finally {
+        this.set((st) => ({ validation: { ...st.validation, running: false } }));
+      }
+    });
+  }
+
+  captureStart() {
+    return this.act('Starting a capture…', async () => {
+      const r = await this.client.call('captureStart');
+      this.set({ capture: { running: true, startedAt: r.startedAt } });
+    });
+  }
+
+  captureStop() {
+    return this.act('Stopping the capture…', async () => {
+      const result = await this.client.call('captureStop');
+      this.set({ capture: { running: false, result } });
+      this.notice(`Captured ${result.packets} packets: ${result.ike} IKE, ${result.esp} ESP`);
+    });
   }
 
   applyFault(id: string) {
