@@ -21,6 +21,7 @@ declare module 'electron' {
     exit(code?: number): void;
     on(event: 'second-instance' | 'window-all-closed', listener: () => void): void;
     on(event: 'before-quit', listener: (event: Event) => void): void;
+    on(event: 'web-contents-created', listener: (event: Event, contents: WebContentsLike) => void): void;
   };
 
   export class BrowserWindow {

@@ -24,8 +24,11 @@ const INDEX_HTML = built('../renderer/index.html');
 const log = (line: string) => console.error(`ipsec-lab: ${line}`);
 
 async function main(): Promise<void> {
-  // Before any window: no web content may ever run with Node, and remote modules stay off.
+  // Before any window: every renderer is sandboxed, whatever a window's options say.
   app.enableSandbox();
+  // Every web contents (our window, and any other that could ever appear) is refused
+  // navigation, popups and <webview> from birth.
+  app.on('web-contents-created', (_event, contents) => denyNavigation(contents, (r) => log(`refused ${r.what}: ${r.target}`)));
   if (!app.requestSingleInstanceLock()) {
     log('IPsec Lab is already open');
     app.quit();
@@ -42,7 +45,6 @@ async function main(): Promise<void> {
   void service.start().catch((e) => log(`could not check the Docker engine: ${(e as Error).message}`));
 
   const win = createWindow(BrowserWindow, PRELOAD);
-  denyNavigation(win.webContents, (r) => log(`refused ${r.what}: ${r.target}`));
   const stopEvents = forwardEvents(service, win.webContents);
   win.once('ready-to-show', () => win.show());
   await win.loadURL(origin.url);

@@ -4,10 +4,15 @@
  * requires nothing but electron (a sandboxed preload can load nothing else), and the page loads
  * only its own bundled script and stylesheet.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ipcChannel } from '../../lab/api/channels.js';
+import { METHODS } from '../../lab/api/schemas.js';
+import { testLabName } from '../support/lab-names.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const out = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-electron-build-'));
@@ -49,4 +54,22 @@ describe('electron-vite build', () => {
     for (const [, src] of html.matchAll(/(?:src|href)="(\.\/assets\/[^"]+)"/g)) expect(existsSync(path.join(out, 'renderer', src))).toBe(true);
     expect(html).toMatch(/Content-Security-Policy/);
   });
+
+  it('the built main process starts under Node with Electron stubbed: hardened window on the built page, every contract channel, clean exit', async () => {
+    const register = path.join(root, 'test/electron/fixtures/register-electron-stub.mjs');
+    const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve) => {
+      const child = execFile(process.execPath, ['--import', pathToFileURL(register).href, path.join(out, 'main/index.js')], {
+        env: { ...process.env, IPSEC_LAB_NAME: testLabName('ebuilt') }, timeout: 60_000,
+      }, (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : null) : 0 }));
+      child.stdin?.end();
+    });
+    const events = stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
+    expect(events.map((e) => e.event), stderr).toEqual(['sandbox', 'permissions', 'csp', 'loaded', 'quit-held', 'exit']);
+    const loaded = events.find((e) => e.event === 'loaded') as unknown as { url: string; webPreferences: Record<string, unknown>; handlers: string[]; contentsEvents: string[] };
+    expect(loaded.url).toBe(pathToFileURL(path.join(out, 'renderer/index.html')).href);
+    expect(loaded.webPreferences).toMatchObject({ preload: path.join(out, 'preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect([...loaded.handlers].sort()).toEqual(METHODS.map(ipcChannel).sort());
+    expect(loaded.contentsEvents).toEqual(expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview', 'open:deny']));
+    expect(code).toBe(0);
+  }, 90_000);
 });

@@ -35,6 +35,7 @@ const m = vi.hoisted(() => {
     constructor(options: Record<string, unknown>) {
       this.record = { options };
       state.windows.push(this.record);
+      state.appEvents.get('web-contents-created')?.({}, this.webContents);
     }
     async loadURL(url: string) { this.record.url = url; }
     once() { return this; }
