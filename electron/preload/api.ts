@@ -12,9 +12,9 @@ import type { ApiArgs, ApiErrorInfo, ApiEvent, ApiEventMessage, ApiEvents, ApiMe
 const METHODS: Record<ApiMethod, true> = {
   snapshot: true, labUp: true, labDown: true, labStatus: true, getSettings: true, validateSettings: true, traffic: true, doctor: true,
   faultsList: true, faultApply: true, faultRevert: true, impair: true, applySettings: true, settingsDiff: true, diagnosis: true,
-  scenariosList: true, scenarioStep: true, captureStart: true, captureStop: true,
+  scenariosList: true, scenarioStep: true, captureStart: true, captureStop: true, validateRun: true,
 };
-const EVENTS: Record<ApiEvent, true> = { logs: true, sas: true, lab: true, health: true, findings: true, engine: true, changed: true };
+const EVENTS: Record<ApiEvent, true> = { logs: true, sas: true, lab: true, health: true, findings: true, engine: true, changed: true, validate: true };
 
 export const PRELOAD_METHODS = Object.keys(METHODS) as ApiMethod[];
 export const PRELOAD_EVENTS = Object.keys(EVENTS) as ApiEvent[];
