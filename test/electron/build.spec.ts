@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipcChannel } from '../../lab/api/channels.js';
 import { METHODS } from '../../lab/api/schemas.js';
@@ -72,4 +73,31 @@ describe('electron-vite build', () => {
     expect(loaded.contentsEvents).toEqual(expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview', 'open:deny']));
     expect(code).toBe(0);
   }, 90_000);
+
+  it('the built preload runs as Electron runs a sandboxed preload: a plain script whose only require is electron', () => {
+    const code = readFileSync(path.join(out, 'preload/index.cjs'), 'utf8');
+    const exposed: Record<string, unknown> = {};
+    const invoked: unknown[][] = [];
+    const electron = {
+      contextBridge: { exposeInMainWorld: (key: string, api: unknown) => { exposed[key] = api; } },
+      ipcRenderer: { invoke: async (...a: unknown[]) => { invoked.push(a); return { ok: true, result: 'pong' }; }, on: () => {}, removeListener: () => {} },
+    };
+    const required: string[] = [];
+    const sandboxRequire = (name: string) => {
+      required.push(name);
+      if (name !== 'electron') throw new Error(`a sandboxed preload cannot require ${name}`);
+      return electron;
+    };
+    // Electron's sandboxed preload wrapper: (require, process, Buffer, global, setImmediate, clearImmediate, exports, module).
+    const module = { exports: {} };
+    const wrapper = vm.runInNewContext(`(function (require, process, Buffer, global, setImmediate, clearImmediate, exports, module) {${code}\n})`, { Promise, Object });
+    wrapper(sandboxRequire, {}, undefined, {}, setImmediate, clearImmediate, module.exports, module);
+    expect(required).toEqual(['electron']);
+    expect(Object.keys(exposed)).toEqual(['ipsecLab']);
+    expect(Object.keys(exposed.ipsecLab as object).sort()).toEqual(['invoke', 'on']);
+    return (exposed.ipsecLab as { invoke: (m: string) => Promise<unknown> }).invoke('labStatus').then((r) => {
+      expect(r).toBe('pong');
+      expect(invoked).toEqual([['ipsec-lab:labStatus']]);
+    });
+  });
 });
