@@ -2,6 +2,9 @@
  * The Content-Security-Policy the main process puts on every response to the window. The
  * renderer talks to the engine over IPC only, so it needs no network at all: connect-src is the
  * page itself (plus the dev server's HMR socket in development). No inline or eval'd script.
+ * The renderer's index.html carries a meta-tag policy too (the same directives, plus the headless
+ * host's WebSocket): both apply, so the stricter wins, and the meta tag still holds on an Electron
+ * whose webRequest does not see file:// responses (older versions did not).
  */
 import type { HeadersReceivedDetails } from './electron-types.js';
 
