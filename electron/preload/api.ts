@@ -12,7 +12,7 @@ import type { ApiArgs, ApiErrorInfo, ApiEvent, ApiEventMessage, ApiEvents, ApiMe
 const METHODS: Record<ApiMethod, true> = {
   snapshot: true, labUp: true, labDown: true, labStatus: true, getSettings: true, validateSettings: true, traffic: true, doctor: true,
   faultsList: true, faultApply: true, faultRevert: true, impair: true, applySettings: true, settingsDiff: true, diagnosis: true,
-  scenariosList: true, scenarioStep: true, captureStart: true, captureStop: true, validateRun: true,
+  scenariosList: true, scenarioStep: true, captureStart: true, captureStop: true, validateRun: true, logsPage: true,
 };
 const EVENTS: Record<ApiEvent, true> = { logs: true, sas: true, lab: true, health: true, findings: true, engine: true, changed: true, validate: true };
 

@@ -255,6 +255,8 @@ export interface ApiMethods {
   captureStart: { args: []; result: { startedAt: number } };
   /** Stops the recording: the IKE exchanges and ESP flows it holds, and the pcap file itself. */
   captureStop: { args: []; result: CaptureInfo };
+  /** A page of one gateway's whole log, including lines spilled to disk (position 0 = the oldest kept). */
+  logsPage: { args: [side: Side, from: number, limit: number]; result: { total: number; spilled: number; from: number; records: LogRecord[] } };
   /** Validates settings as a template on a lab of its own (the `validate` CLI's checks). */
   validateRun: { args: [settings?: LabSettings, opts?: { quick?: boolean }]; result: ValidateRunInfo };
   /** Runs one step of a scenario on the lab (step 0 starts a new run); a presenter steps, a test loops. */

@@ -39,6 +39,7 @@ export const ARG_SCHEMAS: { [M in ApiMethod]: z.ZodType } = {
   applySettings: z.tuple([settingsDoc]),
   settingsDiff: z.tuple([settingsDoc.optional()]),
   diagnosis: z.tuple([]),
+  logsPage: z.tuple([side, z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.number().int().min(1).max(2000)]),
   validateRun: z.tuple([settingsDoc.optional(), z.strictObject({ quick: z.boolean().optional() }).optional()]),
   captureStart: z.tuple([]),
   captureStop: z.tuple([]),

@@ -230,6 +230,14 @@ export class LabService implements LabApi {
     return this.engine.diagnosis.current();
   }
 
+  // ------------------------------------------------------------ log history
+
+  async logsPage(side: Side, from: number, limit: number) {
+    const c = this.engine.logStore.count(side);
+    const start = Math.min(from, Math.max(0, c.total - 1));
+    return { total: c.total, spilled: c.spilled, from: start, records: this.engine.logStore.page(side, start, limit) };
+  }
+
   // ------------------------------------------------------------ validate
 
   /** The settings (the lab's, or the given ones) as a template, on a lab of their own next to this one. */

@@ -19,7 +19,7 @@ import type { IkeSaInfo as ViciIkeSa } from '../../lab/vici/sas.js';
 describe('the UI contract', () => {
   it('pins the channel map: every method, its arguments and its result', () => {
     expectTypeOf<ApiMethod>().toEqualTypeOf<
-      'snapshot' | 'labUp' | 'labDown' | 'labStatus' | 'getSettings' | 'validateSettings' | 'traffic' | 'doctor' | 'faultsList' | 'faultApply' | 'faultRevert' | 'impair' | 'applySettings' | 'settingsDiff' | 'diagnosis' | 'validateRun' | 'captureStart' | 'captureStop' | 'scenariosList' | 'scenarioStep'
+      'snapshot' | 'labUp' | 'labDown' | 'labStatus' | 'getSettings' | 'validateSettings' | 'traffic' | 'doctor' | 'faultsList' | 'faultApply' | 'faultRevert' | 'impair' | 'applySettings' | 'settingsDiff' | 'diagnosis' | 'logsPage' | 'validateRun' | 'captureStart' | 'captureStop' | 'scenariosList' | 'scenarioStep'
     >();
     expectTypeOf<ApiMethods['labUp']['args']>().toEqualTypeOf<[settings?: LabSettings]>();
     expectTypeOf<ApiMethods['labUp']['result']>().toEqualTypeOf<UpResultInfo>();

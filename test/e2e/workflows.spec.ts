@@ -16,6 +16,9 @@ import { testLabName } from '../support/lab-names.js';
 
 const SHOTS = path.resolve('test-output/screenshots-workflows');
 
+// The page's DOM, as far as the functions run inside Chromium use it (this file compiles for Node).
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+
 describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))('capture and validate in the app (Chromium, real lab)', () => {
   let engine: LabEngine;
   let service: LabService;
@@ -69,6 +72,19 @@ describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))('capture and
     expect(decodePcap(readFileSync(file)).filter((p) => p.kind === 'ike').length).toBeGreaterThanOrEqual(4);
     await page.screenshot({ path: path.join(SHOTS, '01-capture-ladder.png') });
   }, 90_000);
+
+  it('pages a gateway\'s whole log in the History view, oldest line first', async () => {
+    await page.click('[data-tab=logs]');
+    await page.click('[data-testid=log-history-open]');
+    await page.waitForSelector('[data-testid=history-range]');
+    const total = (await service.logsPage('left', 0, 1)).total;
+    expect(await page.textContent('[data-testid=history-range]')).toContain(`of ${total}`);
+    await page.click('text=⇤ oldest');
+    await page.waitForFunction(() => document.querySelector('[data-testid=history-range]')?.textContent?.startsWith('lines 1–'));
+    expect(await page.getAttribute('.history-line >> nth=0', 'data-seq')).toBe('1');
+    await page.screenshot({ path: path.join(SHOTS, '00-log-history.png') });
+    await page.click('text=Back to live');
+  }, 60_000);
 
   it('validates the lab\'s settings from the Validate tab: every check listed with its result, and the report to save', async () => {
     await page.click('[data-tab=validate]');

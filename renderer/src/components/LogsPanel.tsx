@@ -1,5 +1,6 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { store, useApp, useBufferVersion } from '../state/store';
+import { LogHistory } from './LogHistory';
 import { LogView } from './LogView';
 
 /** Both charons' logs side by side, live, with one filter for both. */
@@ -14,6 +15,7 @@ export function LogsPanel() {
     for (const f of diagnosis?.findings ?? []) for (const e of f.evidence) if (e.source === 'left' || e.source === 'right') set.add(`${e.source}:${e.line}`);
     return set;
   }, [diagnosis]);
+  const [history, setHistory] = useState(false);
   const set = (patch: Partial<typeof filter>) => store().set((s) => ({ logFilter: { ...s.logFilter, ...patch } }));
   return (
     <div className="logs-panel">
@@ -44,14 +46,19 @@ export function LogsPanel() {
           <option value="right">gw-right</option>
         </select>
         <span className="spacer" />
+        <button onClick={() => setHistory(true)} data-testid="log-history-open" title="every line of a gateway's log, also those the live view no longer holds">History…</button>
         <button className={filter.follow ? 'primary' : ''} onClick={() => set({ follow: !filter.follow })} data-testid="follow">
           {filter.follow ? '❚❚ Pause' : '▶ Follow'}
         </button>
       </div>
-      <div className={`logs-sides ${filter.sides}`}>
-        {filter.sides !== 'right' && <LogView side="left" cited={cited} />}
-        {filter.sides !== 'left' && <LogView side="right" cited={cited} />}
-      </div>
+      {history ? (
+        <LogHistory onClose={() => setHistory(false)} />
+      ) : (
+        <div className={`logs-sides ${filter.sides}`}>
+          {filter.sides !== 'right' && <LogView side="left" cited={cited} />}
+          {filter.sides !== 'left' && <LogView side="right" cited={cited} />}
+        </div>
+      )}
     </div>
   );
 }
