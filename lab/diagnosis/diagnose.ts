@@ -8,7 +8,8 @@ import type { DiagnosisResult, Finding } from './findings.js';
 import { LiveDiagnosis } from './live.js';
 import { preflight } from './preflight.js';
 import { parseSasText, type SaSnapshot } from './sas-text.js';
-import { forEachLine, toLines, type LineInput } from './stream.js';
+import { LineFilter } from './line-filter.js';
+import { forEachLine, forEachLineRange, isReadable, toLines, type LineInput } from './stream.js';
 
 export interface LogInput {
   /** File name or 'left'/'right': cited as the evidence source. */
@@ -47,10 +48,34 @@ export async function diagnose(input: DiagnoseInput): Promise<DiagnosisResult> {
   return live.result();
 }
 
-/** Streams one log into a LiveDiagnosis; never holds more than one line. */
+/**
+ * Streams one log into a LiveDiagnosis; never holds more than one chunk. A byte stream goes through
+ * the prefilter: lines it shows cannot yield an event are counted without being cut out or parsed.
+ */
 export async function feedLog(live: LiveDiagnosis, log: LogInput): Promise<void> {
   let n = 0;
-  await forEachLine(log.lines, (line) => live.pushLine(log.side, log.source, line, ++n));
+  if (!isReadable(log.lines)) {
+    await forEachLine(log.lines, (line) => live.pushLine(log.side, log.source, line, ++n));
+    return;
+  }
+  const filter = new LineFilter();
+  await forEachLineRange(
+    log.lines,
+    (text, start, end) => {
+      n++;
+      if (filter.mayMatter(start, end)) live.pushLine(log.side, log.source, detach(text, start, end), n);
+      else live.countLine();
+    },
+    (text, bytes) => filter.setText(text, bytes),
+  );
+}
+
+/**
+ * text[start, end) as a string of its own: a plain slice would keep the whole chunk alive for as
+ * long as an event cites the line. (Concatenation then slicing makes V8 copy the characters.)
+ */
+function detach(text: string, start: number, end: number): string {
+  return (' ' + text.slice(start, end)).slice(1);
 }
 
 export { LiveDiagnosis } from './live.js';

@@ -120,7 +120,7 @@ const PATTERNS: Record<string, Pattern[]> = {
   ],
   received: [
     { re: /^received packet: from (\S+)\[(\d+)\] to (\S+)\[(\d+)\] \((\d+) bytes\)/, kind: 'packet-in', build: PACKET },
-    { re: /^received (?:proposals (?:un|in)acceptable)/, kind: 'proposals-unacceptable' },
+    { re: /^received proposals (?:un|in)acceptable/, kind: 'proposals-unacceptable' },
     { re: /^received proposals: (?:(IKE|ESP|AH):)?(.*)/, kind: 'proposals', build: (m, e) => { e.which = 'received'; e.proto = m[1]; e.value = m[2]; } },
     { re: /^received retransmit of (request|response) with ID (\d+)/, kind: 'received-retransmit', build: (m, e) => { e.role = m[1] as 'request'; e.mid = Number(m[2]); } },
     { re: /^received (\S+) notify error/, kind: 'notify-error', build: (m, e) => { e.notify = m[1]; } },
@@ -193,6 +193,9 @@ const PATTERNS: Record<string, Pattern[]> = {
 
 // A Map, not the object: a message starting with "__proto__" or "constructor" must find nothing.
 const BY_FIRST_WORD = new Map(Object.entries(PATTERNS));
+
+/** The patterns by first word, for the prefilter (line-filter.ts), which reads their literals. */
+export const CLASSIFIER_PATTERNS: ReadonlyMap<string, readonly { readonly re: RegExp }[]> = BY_FIRST_WORD;
 
 /** Classifies one parsed line; null when the message is not one the rules use. */
 export function classify(rec: LogRecord, side: Side): DiagEvent | null {

@@ -44,6 +44,11 @@ export class LiveDiagnosis {
     return true;
   }
 
+  /** One line the prefilter (line-filter.ts) showed to be a charon line without an event: counted only. */
+  countLine(): void {
+    this.stats.lines++;
+  }
+
   /** An SA listing of one side; snapshots of a side form a series in the order pushed (or by time). */
   pushSnapshot(snapshot: SaSnapshot): void {
     const list = this.snapshots[snapshot.side];
