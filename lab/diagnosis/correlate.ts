@@ -36,6 +36,8 @@ export class Correlator {
   readonly sas = new Map<string, SaTrack>();
   readonly sides = new Set<Side>();
   readonly sources = new Map<string, Side>();
+  /** `sas` by source and IKE_SA id: finding an event's SA without building its key string. */
+  private readonly bySource = new Map<string, Map<number, SaTrack>>();
 
   add(e: DiagEvent): void {
     this.sides.add(e.side);
@@ -64,14 +66,19 @@ export class Correlator {
   }
 
   private track(e: DiagEvent): SaTrack {
-    const key = keyOf(e);
-    let sa = this.sas.get(key);
+    // Same as sas.get(keyOf(e)): a key is "<source>#<id>" and an id has no '#'.
+    let ids = this.bySource.get(e.rec.source);
+    if (!ids) this.bySource.set(e.rec.source, (ids = new Map()));
+    const id = e.rec.ikeId ?? 0;
+    let sa = ids.get(id);
     if (!sa) {
+      const key = keyOf(e);
       sa = {
-        key, side: e.side, source: e.rec.source, ikeId: e.rec.ikeId ?? 0,
+        key, side: e.side, source: e.rec.source, ikeId: id,
         established: false, childUp: false, answered: false, requests: new Map(), recovered: [], first: e,
       };
       this.sas.set(key, sa);
+      ids.set(id, sa);
     }
     return sa;
   }

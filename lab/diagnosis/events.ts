@@ -94,7 +94,8 @@ const MSG: Builder = (m, e) => {
   e.exchange = m[1];
   e.role = m[2] as 'request' | 'response';
   e.mid = Number(m[3]);
-  e.payloads = m[4].trim() ? m[4].trim().split(/\s+/) : [];
+  const payloads = m[4].trim();
+  e.payloads = payloads ? payloads.split(/\s+/) : [];
 };
 const PACKET: Builder = (m, e) => {
   e.from = m[1];
@@ -197,12 +198,29 @@ const BY_FIRST_WORD = new Map(Object.entries(PATTERNS));
 /** The patterns by first word, for the prefilter (line-filter.ts), which reads their literals. */
 export const CLASSIFIER_PATTERNS: ReadonlyMap<string, readonly { readonly re: RegExp }[]> = BY_FIRST_WORD;
 
+/** The words by their first character (ASCII ones only): finding a message's list without cutting its word out. */
+const BY_FIRST_CHAR: ([string, Pattern[]][] | undefined)[] = [];
+for (const [word, list] of BY_FIRST_WORD) {
+  const c = word.charCodeAt(0);
+  if (c < 128) (BY_FIRST_CHAR[c] ??= []).push([word, list]);
+}
+
+/** BY_FIRST_WORD.get(msg's first word), the word being msg up to its first space. */
+function patternsOf(msg: string): Pattern[] | undefined {
+  let end = msg.indexOf(' ');
+  if (end < 0) end = msg.length;
+  const c = msg.charCodeAt(0);
+  if (end === 0 || !(c < 128)) return BY_FIRST_WORD.get(msg.slice(0, end));
+  const words = BY_FIRST_CHAR[c];
+  if (words === undefined) return undefined;
+  for (const [word, list] of words) if (word.length === end && msg.startsWith(word)) return list;
+  return undefined;
+}
+
 /** Classifies one parsed line; null when the message is not one the rules use. */
 export function classify(rec: LogRecord, side: Side): DiagEvent | null {
   const msg = rec.msg;
-  let end = msg.indexOf(' ');
-  if (end < 0) end = msg.length;
-  const list = BY_FIRST_WORD.get(msg.slice(0, end));
+  const list = patternsOf(msg);
   if (!list) return null;
   for (const p of list) {
     const m = p.re.exec(msg);

@@ -122,7 +122,15 @@ function parseLabLine(text: string, raw: string, line: number, source: string): 
     // "<name|id> " or "<id> "
     const close = text.indexOf('>', i);
     if (close > i && close - i < 200) {
-      const bar = text.lastIndexOf('|', close);
+      // The last '|' inside the tag (a loop: lastIndexOf is a slow runtime call, and a '|' before
+      // the tag counts as none either way).
+      let bar = -1;
+      for (let k = close - 1; k > i; k--) {
+        if (text.charCodeAt(k) === 124 /* | */) {
+          bar = k;
+          break;
+        }
+      }
       const idStart = bar > i ? bar + 1 : i + 1;
       let id = 0;
       let ok = idStart < close;
