@@ -7,12 +7,15 @@
  * healthy or one of the catalogue's faults, both IKE versions, strongSwan 5.9 and 6.0) is replayed
  * with fresh IKE_SA ids, and between sessions the steady state the recordings show after a tunnel
  * is up: ESP packets through libipsec's socket (three NET2 lines each), the lab's VICI counter
- * polls, and DPD exchanges on a long-lived IKE_SA with growing message IDs. The log ends with a
- * peer that stops answering, so the diagnosis has a fault to find.
+ * polls, and DPD exchanges on a long-lived IKE_SA with growing message IDs. The log ends with that
+ * peer no longer answering. About 7% of the lines become events; the verdict is whichever of the
+ * replayed faults ranks first (printed).
  *
- * The parser runs in a child process per file size (so its peak RSS is its own): it is the same call
- * `ipsec-lab diagnose FILE` makes (read stream -> lines -> records -> events -> correlation ->
- * findings). The file is written to os.tmpdir() and removed afterwards.
+ * The parser runs in a child process per measurement (so its memory is its own), through tsx as
+ * the CLI runs, doing what `ipsec-lab diagnose FILE` does (read stream -> lines -> records -> events
+ * -> correlation -> findings). Beside it: `grep -c` for a word and for every line, and Node reading
+ * and splitting the same file with nothing done per line (the floor any JS parser starts from).
+ * The file is written to os.tmpdir() and removed afterwards.
  *
  * Run alone: `npm run bench -- diagnosis` (sizes in MB: DIAG_BENCH_MB=100,400; runs per figure:
  * DIAG_BENCH_RUNS=3).
@@ -34,6 +37,11 @@ const GREP_WORD = 'retransmit';
 // ---------------------------------------------------------------------------------------------
 // The generated log
 
+/** The recorder's timestamp ("Nov 22 11:04:31.792 "): the generator writes its own clock instead. */
+const RECORDED_TIME = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\.\d{3} /;
+/** A line the generator writes without a timestamp (the recordings have a few, from a shell). */
+const UNSTAMPED = '\u0000';
+
 /** Every recorded gateway session (one side's log of one scenario), lines without timestamps. */
 function recordedSessions(): string[][] {
   const out: string[][] = [];
@@ -41,8 +49,8 @@ function recordedSessions(): string[][] {
     for (const side of ['left', 'right']) {
       const file = path.join(FIXTURES, scenario, `${side}.log`);
       if (!existsSync(file)) continue;
-      // "Nov 22 11:04:31.792 " is the recorder's timestamp; the generator writes its own clock.
-      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => l.slice(20));
+      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean)
+        .map((l) => (RECORDED_TIME.test(l) ? l.replace(RECORDED_TIME, '') : UNSTAMPED + l));
       out.push(lines);
     }
   }
@@ -132,10 +140,10 @@ export async function generateLog(file: string, targetBytes: number): Promise<Lo
   let batch: string[] = [];
   const write = async (lines: string[], spacingMs: number) => {
     for (const l of lines) {
-      const text = stamp(clock) + l + '\n';
+      const text = (l.startsWith(UNSTAMPED) ? l.slice(1) : stamp(clock) + l) + '\n';
       clock += spacingMs;
       batch.push(text);
-      mix.bytes += text.length;
+      mix.bytes += Buffer.byteLength(text);
       mix.lines++;
     }
     if (batch.length >= 4096) {
@@ -165,10 +173,11 @@ export async function generateLog(file: string, targetBytes: number): Promise<Lo
   // The end: the long-lived tunnel's peer stops answering DPD (dpd-peer-dead).
   await write(dpdExchange(LONG_LIVED, mid, 0, false), 1);
   for (let r = 1; r <= 3; r++) {
+    clock += 4000;
     await write([
       `${thread(r)}[IKE1] <lab|${LONG_LIVED}> retransmit ${r} of request with message ID ${mid}`,
       `${thread(r)}[NET1] <lab|${LONG_LIVED}> sending packet: from ${LEFT}[4500] to ${RIGHT}[4500] (80 bytes)`,
-    ], 4000);
+    ], 1);
   }
   await write([`07[IKE1] <lab|${LONG_LIVED}> giving up after 3 retransmits`, `07[IKE1] <lab|${LONG_LIVED}> restarting CHILD_SA net`], 1);
   if (batch.length) out.write(batch.join(''));
@@ -182,51 +191,74 @@ export async function generateLog(file: string, targetBytes: number): Promise<Lo
 export interface ParseRun {
   lines: number;
   seconds: number;
+  cpuSeconds: number;
   verdict: string;
   maxRssMb: number;
   peakHeapMb: number;
+  /** Heap after a full GC with the diagnosis still alive. */
+  retainedMb: number;
 }
 
 /**
- * The measured child: exactly what `ipsec-lab diagnose FILE` runs on a log (the CLI opens it with
- * createReadStream's defaults), timed from the first read to the ranked findings.
+ * The measured child. `parse`: exactly what `ipsec-lab diagnose FILE` runs on a log (the CLI opens
+ * it with createReadStream's defaults), timed from the first read to the ranked findings. `floor`:
+ * the same read and line split with nothing done per line: what Node costs before any parsing.
  */
-async function parseChild(file: string): Promise<void> {
-  const { diagnose } = await import('../lab/diagnosis/diagnose.js');
+async function child(mode: string, file: string): Promise<void> {
+  const { feedLog, LiveDiagnosis } = await import('../lab/diagnosis/diagnose.js');
+  const { forEachLineRange } = await import('../lab/diagnosis/stream.js');
   let peakHeap = 0;
   const sample = () => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   };
   const timer = setInterval(sample, 20);
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
-  const result = await diagnose({ logs: [{ source: file, side: 'unknown', lines: createReadStream(file) }] });
+  let lines = 0;
+  let verdict = '';
+  let live: InstanceType<typeof LiveDiagnosis> | undefined;
+  if (mode === 'parse') {
+    // diagnose()'s own steps, so the diagnosis can be kept to weigh what it holds afterwards.
+    live = new LiveDiagnosis();
+    await feedLog(live, { source: file, side: 'unknown', lines: createReadStream(file) });
+    const result = live.result();
+    lines = result.stats.lines;
+    verdict = result.verdict;
+  } else {
+    await forEachLineRange(createReadStream(file), () => void lines++);
+  }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
   clearInterval(timer);
   sample();
+  // What the diagnosis keeps once the file is read (run with --expose-gc).
+  (globalThis as { gc?: () => void }).gc?.();
+  const retainedMb = process.memoryUsage().heapUsed / 2 ** 20;
+  if (live) live.findings(); // keeps the diagnosis alive through the GC above
   const run: ParseRun = {
-    lines: result.stats.lines,
-    seconds,
-    verdict: result.verdict,
+    lines, seconds, verdict, retainedMb,
+    cpuSeconds: (used.user + used.system) / 1e6,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     peakHeapMb: peakHeap / 2 ** 20,
   };
   process.stdout.write(JSON.stringify(run) + '\n');
 }
 
-async function runChild(file: string): Promise<ParseRun> {
-  const child = spawn(process.execPath, [here('../bin/run-ts.js'), here('./diagnosis-throughput.ts'), '--child', file], {
+async function runChild(mode: 'parse' | 'floor', file: string): Promise<ParseRun> {
+  const proc = spawn(process.execPath, ['--expose-gc', here('../bin/run-ts.js'), here('./diagnosis-throughput.ts'), `--${mode}`, file], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((r) => child.on('close', r));
-  if (code !== 0) throw new Error(`parser child exited with ${code}`);
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((r) => proc.on('close', r));
+  if (code !== 0) throw new Error(`${mode} child exited with ${code}`);
   return JSON.parse(out.trim().split('\n').pop()!) as ParseRun;
 }
 
-function grepSeconds(file: string): { seconds: number; count: number } {
+/** `grep -c PATTERN FILE`, timed from spawn to exit. */
+function grep(pattern: string, file: string): { seconds: number; count: number } {
   const start = process.hrtime.bigint();
-  const r = spawnSync('grep', ['-c', '-F', GREP_WORD, file], { encoding: 'utf8' });
+  const r = spawnSync('grep', ['-c', '-F', '-e', pattern, file], { encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.error) throw new Error(`grep: ${r.error.message}`);
   if (r.status !== 0 && r.status !== 1) throw new Error(`grep exited with ${r.status}: ${r.stderr}`);
@@ -234,45 +266,63 @@ function grepSeconds(file: string): { seconds: number; count: number } {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const byWall = (runs: ParseRun[]) => [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
 
 export async function benchDiagnosisThroughput(): Promise<Figure[]> {
   const sizesMb = (process.env.DIAG_BENCH_MB ?? '100,400').split(',').map(Number).filter((n) => n > 0);
   const runs = Math.max(1, Number(process.env.DIAG_BENCH_RUNS ?? 3));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-diag-bench-'));
   const figures: Figure[] = [];
+  const heaps: { mb: number; heap: number; sessions: number }[] = [];
   try {
     for (const mb of sizesMb) {
       const file = path.join(dir, `charon-${mb}mb.log`);
       console.error(`bench: diagnosis: generating a ${mb} MB log in ${dir}...`);
       const mix = await generateLog(file, mb * 1e6);
-      const bytes = statSync(file).size;
-      const mbytes = bytes / 1e6;
-      // grep first and once more after: the file is in the page cache for both, as for a user
-      // who just received it.
-      grepSeconds(file);
+      const mbytes = statSync(file).size / 1e6;
+      // One grep first: the file is in the page cache for every measurement, as for a user who
+      // just saved it. Then the tools take turns, so a busy machine slows them alike.
+      grep(GREP_WORD, file);
       const parses: ParseRun[] = [];
+      const floors: ParseRun[] = [];
       const greps: number[] = [];
-      let grepCount = 0;
+      const greps0: number[] = [];
+      let matches = 0;
       for (let i = 0; i < runs; i++) {
-        const g = grepSeconds(file);
+        const g = grep(GREP_WORD, file);
         greps.push(g.seconds);
-        grepCount = g.count;
-        parses.push(await runChild(file));
+        matches = g.count;
+        parses.push(await runChild('parse', file));
+        greps0.push(grep('', file).seconds);
+        floors.push(await runChild('floor', file));
       }
-      const p = parses.slice().sort((a, b) => a.seconds - b.seconds)[Math.floor(parses.length / 2)];
+      const p = byWall(parses);
+      const floor = byWall(floors);
       const g = median(greps);
-      if (p.lines !== mix.lines) throw new Error(`the parser read ${p.lines} lines, the generator wrote ${mix.lines}`);
+      const g0 = median(greps0);
+      if (p.lines !== mix.lines || floor.lines !== mix.lines) throw new Error(`read ${p.lines}/${floor.lines} lines, the generator wrote ${mix.lines}`);
       const ratio = p.seconds / g;
       const tag = `diagnosis ${mb} MB`;
-      const note = `${mix.lines} lines, ${mix.sessions} recorded sessions (${((100 * mix.sessionLines) / mix.lines).toFixed(1)}% of lines), verdict ${p.verdict}`;
       figures.push(
-        { name: `${tag}: parser`, value: mbytes / p.seconds, unit: 'MB/s', note: `${Math.round(p.lines / p.seconds).toLocaleString('en')} lines/s, ${p.seconds.toFixed(2)} s; ${note}` },
-        { name: `${tag}: grep -c ${GREP_WORD}`, value: mbytes / g, unit: 'MB/s', note: `${Math.round(mix.lines / g).toLocaleString('en')} lines/s, ${g.toFixed(2)} s, ${grepCount} matches` },
+        { name: `${tag}: parser (diagnose)`, value: mbytes / p.seconds, unit: 'MB/s', note: `${rate(p.lines, p.seconds)} lines/s; ${p.seconds.toFixed(2)} s, ${p.cpuSeconds.toFixed(2)} s CPU; verdict ${p.verdict}` },
+        { name: `${tag}: grep -c ${GREP_WORD}`, value: mbytes / g, unit: 'MB/s', note: `${rate(mix.lines, g)} lines/s; ${g.toFixed(2)} s; ${matches} matching lines` },
         { name: `${tag}: parser time / grep time`, value: ratio, unit: 'x', note: `target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}` },
-        { name: `${tag}: parser peak RSS`, value: p.maxRssMb, unit: 'MB' },
-        { name: `${tag}: parser peak heap`, value: p.peakHeapMb, unit: 'MB' },
+        { name: `${tag}: grep -c '' (every line)`, value: mbytes / g0, unit: 'MB/s', note: `${g0.toFixed(2)} s; parser takes ${(p.seconds / g0).toFixed(1)}x as long` },
+        { name: `${tag}: node read + line split only`, value: mbytes / floor.seconds, unit: 'MB/s', note: `${floor.seconds.toFixed(2)} s, ${(floor.seconds / g).toFixed(1)}x grep -c ${GREP_WORD} before parsing anything` },
+        { name: `${tag}: parser peak heap`, value: p.peakHeapMb, unit: 'MB', note: `${mix.sessions} recorded sessions replayed (${((100 * mix.sessionLines) / mix.lines).toFixed(0)}% of ${mix.lines} lines)` },
+        { name: `${tag}: diagnosis state after GC`, value: p.retainedMb, unit: 'MB', note: 'heap the finished diagnosis holds (full GC, diagnosis alive)' },
+        { name: `${tag}: parser peak RSS`, value: p.maxRssMb, unit: 'MB', note: 'whole process, tsx included' },
       );
+      heaps.push({ mb, heap: p.retainedMb, sessions: mix.sessions });
       rmSync(file, { force: true });
+    }
+    if (heaps.length > 1) {
+      const [a, b] = [heaps[0], heaps[heaps.length - 1]];
+      figures.push({
+        name: `diagnosis memory ${b.mb} MB vs ${a.mb} MB: state after GC`, value: b.heap / a.heap, unit: 'x',
+        note: `file ${(b.mb / a.mb).toFixed(0)}x; ${(((b.heap - a.heap) * 1024) / (b.sessions - a.sessions)).toFixed(1)} KB more per replayed session: the correlator keeps per-IKE_SA state, the lines are not kept`,
+      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -280,6 +330,7 @@ export async function benchDiagnosisThroughput(): Promise<Figure[]> {
   return figures;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === '--child') {
-  await parseChild(process.argv[3]);
+const mode = process.argv[2];
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && (mode === '--parse' || mode === '--floor')) {
+  await child(mode.slice(2), process.argv[3]);
 }

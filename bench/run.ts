@@ -1,4 +1,5 @@
 // `npm run bench`: every figure is measured in this one run and printed side by side.
+import { benchDiagnosisThroughput } from './diagnosis-throughput.js';
 import { benchLab, type Figure } from './lab-bench.js';
 import { benchLogView } from './log-view.js';
 
@@ -6,6 +7,7 @@ const only = process.argv.slice(2);
 const suites: Record<string, () => Promise<Figure[]>> = {
   lab: () => benchLab(),
   'log-view': () => benchLogView(),
+  diagnosis: () => benchDiagnosisThroughput(),
 };
 
 const rows: Figure[] = [];
