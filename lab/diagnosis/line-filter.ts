@@ -8,9 +8,11 @@
  *  1. it is in the lab's file-log shape ("Mmm dd hh:mm:ss[.mmm] NN[GRP[d]] [<name|id>] msg") as
  *     parseLogLine's fast path reads it, so parseLogLine returns a record (the line is not
  *     unparsed) and the message starts where this scanner says; and
- *  2. for the message's first word, every pattern classify() would try needs a literal the message
- *     lacks (regex-literals.ts reads them from the patterns at load time, so a new pattern is
- *     covered without touching this file).
+ *  2. no classifier pattern has all its required literals in the message: its prefix (one of them)
+ *     at the start, the literal after a `(\S+)`, its longest other literal anywhere after. They are
+ *     read from the patterns at load time (regex-literals.ts), so a new pattern is covered without
+ *     touching this file. Checking every pattern, not only those of the message's first word as
+ *     classify() does, only ever keeps more lines.
  * Every other line goes the full way (parseLogLine, classify), exactly as before.
  *
  * It reads bytes, not characters: V8's charCodeAt dispatches on the string's representation at
