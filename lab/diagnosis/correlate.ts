@@ -38,8 +38,12 @@ export class Correlator {
   readonly sources = new Map<string, Side>();
   /** `sas` by source and IKE_SA id: finding an event's SA without building its key string. */
   private readonly bySource = new Map<string, Map<number, SaTrack>>();
+  /** Message-only logs: the IKE_SA the lines of a source belong to now (see guessIkeId). */
+  private readonly anonymous = new Map<string, number>();
+  private anonymousCount = 0;
 
   add(e: DiagEvent): void {
+    if (e.rec.ikeId === undefined && e.rec.shape === 'journald') this.guessIkeId(e);
     this.sides.add(e.side);
     this.sources.set(e.rec.source, e.side);
     const sa = this.track(e);
@@ -48,6 +52,22 @@ export class Correlator {
     if (!list) this.byKind.set(e.kind, (list = []));
     if (list.length < MAX_PER_KIND) list.push(e);
     this.counts.set(e.kind, (this.counts.get(e.kind) ?? 0) + 1);
+  }
+
+  /**
+   * The journal keeps only the message, not the `<name|id>` tag: without an id every negotiation of
+   * the file would fold into one. A new negotiation starts where a message says so (initiating, or
+   * a first request of an IKE_SA arriving), and the lines that follow belong to it. Interleaved
+   * negotiations stay mixed, as they are in such a log.
+   */
+  private guessIkeId(e: DiagEvent): void {
+    const named = e.kind === 'initiate' ? /\[(\d+)\]/.exec(e.rec.msg) : null;
+    // IKEv1 main mode sends every message with ID 0: only the first one carries the SA payload.
+    const starts = named || (e.kind === 'msg-in' && e.role === 'request' && e.mid === 0 && e.payloads?.includes('SA') && (e.exchange === 'IKE_SA_INIT' || e.exchange === 'ID_PROT' || e.exchange === 'AGGRESSIVE'));
+    let id = this.anonymous.get(e.rec.source) ?? 0;
+    // Negative, so it can never meet a real unique id; "initiating IKE_SA lab[15]" names the real one.
+    if (starts) this.anonymous.set(e.rec.source, (id = named ? Number(named[1]) : -(++this.anonymousCount)));
+    if (id) e.rec.ikeId = id;
   }
 
   events(kind: EventKind): DiagEvent[] {

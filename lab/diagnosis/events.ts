@@ -55,6 +55,12 @@ export type EventKind =
   | 'restarting-child'
   | 'ike-deleted'
   | 'child-closed'
+  | 'aggressive-refused' // Aggressive Mode PSK disabled for security reasons (IKEv1 responder)
+  | 'daemon-start' // Starting IKE charon daemon / Starting charon-systemd IKE daemon
+  | 'daemon-stop' // SIGTERM received, shutting down / SIGINT received
+  | 'ike-delete-in' // received DELETE for IKE_SA x[n]
+  | 'ike-delete-out' // sending DELETE for IKE_SA x[n] (this side closes it)
+  | 'ike-rekeyed' // IKE_SA x[n] rekeyed between A...B (the replacement IKE_SA is up)
   | 'conf'; // a connection setting from the level-2 `load-conn` dump (version, remote_addrs, ...)
 
 export interface DiagEvent {
@@ -80,6 +86,8 @@ export interface DiagEvent {
   toPort?: number;
   bytes?: number;
   state?: string;
+  /** A CHILD_SA's SPIs as [inbound, outbound], hex without the _i/_o suffix. */
+  spis?: [string, string];
 }
 
 type Builder = (m: RegExpExecArray, e: DiagEvent) => void;
@@ -107,10 +115,20 @@ const PACKET: Builder = (m, e) => {
 
 const PATTERNS: Record<string, Pattern[]> = {
   // The load-conn dump indents connection settings by two spaces (children's by three).
-  '': [{ re: /^  (version|local_addrs|remote_addrs|dpd_delay|encap|mobike) = (.*)$/, kind: 'conf', build: (m, e) => { e.value = m[1]; e.value2 = m[2]; } }],
-  initiating: [
-    { re: /^initiating (?:(?:Main|Aggressive) Mode )?IKE_SA (\S+?)\[(\d+)\] to (\S+)/, kind: 'initiate', build: (m, e) => { e.value = m[1]; e.to = m[3]; } },
+  '': [
+    { re: /^  (version|local_addrs|remote_addrs|dpd_delay|encap|mobike) = (.*)$/, kind: 'conf', build: (m, e) => { e.value = m[1]; e.value2 = m[2]; } },
+    { re: /^   (start_action|close_action|dpd_action) = (.*)$/, kind: 'conf', build: (m, e) => { e.value = m[1]; e.value2 = m[2]; } },
   ],
+  initiating: [
+    {
+      re: /^initiating (?:(Main|Aggressive) Mode )?IKE_SA (\S+?)\[(\d+)\] to (\S+)/, kind: 'initiate',
+      build: (m, e) => { e.exchange = m[1] === 'Main' ? 'ID_PROT' : m[1] === 'Aggressive' ? 'AGGRESSIVE' : 'IKE_SA_INIT'; e.value = m[2]; e.to = m[4]; },
+    },
+  ],
+  Aggressive: [{ re: /^Aggressive Mode PSK disabled for security reasons/, kind: 'aggressive-refused' }],
+  Starting: [{ re: /^Starting (?:IKE charon daemon|charon(?:-systemd)? IKE daemon)/, kind: 'daemon-start' }],
+  SIGTERM: [{ re: /^SIGTERM received, shutting down/, kind: 'daemon-stop' }],
+  SIGINT: [{ re: /^SIGINT received, shutting down/, kind: 'daemon-stop' }],
   generating: [{ re: /^generating (\S+) (request|response) (\d+) \[(.*)\]/, kind: 'msg-out', build: MSG }],
   parsed: [{ re: /^parsed (\S+) (request|response) (\d+) \[(.*)\]/, kind: 'msg-in', build: MSG }],
   // Only the IKE_SA's own line carries the byte count; the socket thread's duplicate does not.
@@ -118,6 +136,7 @@ const PATTERNS: Record<string, Pattern[]> = {
     { re: /^sending packet: from (\S+)\[(\d+)\] to (\S+)\[(\d+)\] \((\d+) bytes\)/, kind: 'packet-out', build: PACKET },
     { re: /^sending retransmit (\d+) of (?:request|response) message ID (\d+)/, kind: 'retransmit', build: (m, e) => { e.count = Number(m[1]); e.mid = Number(m[2]); } },
     { re: /^sending DPD request/, kind: 'dpd-out' },
+    { re: /^sending DELETE for IKE_SA (\S+?)\[(\d+)\]/, kind: 'ike-delete-out', build: (m, e) => { e.value = m[1]; } },
   ],
   received: [
     { re: /^received packet: from (\S+)\[(\d+)\] to (\S+)\[(\d+)\] \((\d+) bytes\)/, kind: 'packet-in', build: PACKET },
@@ -129,6 +148,7 @@ const PATTERNS: Record<string, Pattern[]> = {
     { re: /^received (\S+) notify, no CHILD_SA built/, kind: 'child-not-built', build: (m, e) => { e.notify = m[1]; } },
     { re: /^received IDr? (.*), but require (.*)/, kind: 'id-mismatch', build: (m, e) => { e.value = m[1]; e.value2 = m[2]; } },
     { re: /^received NAT-T \(RFC 3947\) vendor ID/, kind: 'natt-vid' },
+    { re: /^received DELETE for IKE_SA (\S+?)\[(\d+)\]/, kind: 'ike-delete-in', build: (m, e) => { e.value = m[1]; } },
   ],
   configured: [
     { re: /^configured proposals: (?:(IKE|ESP|AH):)?(.*)/, kind: 'proposals', build: (m, e) => { e.which = 'configured'; e.proto = m[1]; e.value = m[2]; } },
@@ -165,9 +185,13 @@ const PATTERNS: Record<string, Pattern[]> = {
     { re: /^IKE_SA (\S+?)\[(\d+)\] established between (\S+?)\[(.*?)\]\.\.\.(\S+?)\[(.*?)\]/, kind: 'ike-established', build: (m, e) => { e.value = m[4]; e.value2 = m[6]; e.from = m[3]; e.to = m[5]; } },
     { re: /^IKE_SA (\S+?)\[(\d+)\] state change: (\S+) => (\S+)/, kind: 'state-change', build: (m, e) => { e.value = m[3]; e.state = m[4]; } },
     { re: /^IKE_SA deleted/, kind: 'ike-deleted' },
+    { re: /^IKE_SA (\S+?)\[(\d+)\] rekeyed between/, kind: 'ike-rekeyed' },
   ],
   CHILD_SA: [
-    { re: /^CHILD_SA (\S+?)\{(\d+)\} established with SPIs (\S+) (\S+) and TS (.*?) === (.*)/, kind: 'child-established', build: (m, e) => { e.value = m[5]; e.value2 = m[6]; } },
+    {
+      re: /^CHILD_SA (\S+?)\{(\d+)\} established with SPIs (\S+) (\S+) and TS (.*?) === (.*)/, kind: 'child-established',
+      build: (m, e) => { e.value = m[5]; e.value2 = m[6]; e.spis = [m[3].replace(/_i$/, ''), m[4].replace(/_o$/, '')]; },
+    },
     { re: /^CHILD_SA rekeying failed/, kind: 'child-rekey-failed' },
     { re: /^CHILD_SA rekey collision/, kind: 'rekey-collision' },
     { re: /^CHILD_SA (\S+?)\{(\d+)\} closed/, kind: 'child-closed' },

@@ -5,6 +5,9 @@ export type CauseId =
   | 'psk-mismatch'
   | 'ike-proposal-mismatch'
   | 'dh-group-mismatch'
+  | 'dh-group-retry'
+  | 'aggressive-mode-mismatch'
+  | 'no-initiator'
   | 'esp-proposal-mismatch'
   | 'pfs-mismatch'
   | 'ts-mismatch'
@@ -17,6 +20,8 @@ export type CauseId =
   | 'esp-blocked'
   | 'dpd-peer-dead'
   | 'dpd-mismatch'
+  | 'stale-sa'
+  | 'peer-closed'
   | 'rekey-failure'
   | 'lifetime-mismatch'
   | 'no-return-traffic'
@@ -59,7 +64,7 @@ export interface Finding {
 /** Causes that are not faults: their findings never count as an alarm. */
 export const NOT_A_FAULT: ReadonlySet<CauseId> = new Set<CauseId>(['healthy']);
 /** Harmless observations (e.g. a DH group retry that succeeded): listed, never the verdict. */
-export const ADVISORY: ReadonlySet<CauseId> = new Set<CauseId>(['dh-group-mismatch', 'lifetime-mismatch']);
+export const ADVISORY: ReadonlySet<CauseId> = new Set<CauseId>(['dh-group-retry', 'lifetime-mismatch']);
 
 export interface DiagnosisStats {
   lines: number;

@@ -36,10 +36,40 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
   },
   'dh-group-mismatch': {
     phase: 'ike',
+    title: 'no DH group in common (ciphers agree)',
+    fix: [
+      'The proposals agree on encryption, integrity and PRF but share no DH (key exchange) group: add a common group to `proposals` on one side (e.g. both `aes256-sha256-modp2048`, or list `ecp384` and `modp2048` on both).',
+      'Reload with `swanctl --load-conns`.',
+    ],
+    asa: 'An ASA initiator would stay in MM_WAIT_MSG2 (IKEv1: the responder found no acceptable `crypto ikev1 policy`); compare the `group` of the IKE policies on both ends (IKEv2: `crypto ikev2 policy` group).',
+    paloAlto: 'IKE Crypto profile: the DH Group lists share no group ("no proposal chosen" in the system log); add the peer\'s group.',
+  },
+  'dh-group-retry': {
+    phase: 'ike',
     title: 'different first DH group (recovered with INVALID_KE_PAYLOAD)',
     fix: ['Harmless: put the group both sides prefer first in `proposals` to save one round trip.'],
     asa: 'ASA: align `group` in the IKE policy order.',
     paloAlto: 'Align DH group order in the IKE Crypto profile.',
+  },
+  'aggressive-mode-mismatch': {
+    phase: 'ike',
+    title: 'IKEv1 aggressive mode refused',
+    fix: [
+      'Use main mode on both sides (`aggressive = no`): aggressive mode with a PSK sends a hash an eavesdropper can crack offline.',
+      'If the peer can only do aggressive mode, the strongSwan responder must allow it explicitly: `charon.i_dont_care_about_security_and_use_aggressive_mode_psk = yes` in strongswan.conf, and both sides need `aggressive = yes`.',
+    ],
+    asa: 'ASA: aggressive mode is refused with `crypto ikev1 am-disable`; as initiator it is chosen by `crypto map <map> <seq> set phase1-mode aggressive`. Both ends must agree on main or aggressive mode.',
+    paloAlto: 'IKE Gateway, Advanced Options, IKEv1 Exchange Mode: set the same mode (main or aggressive; auto only answers) on both ends.',
+  },
+  'no-initiator': {
+    phase: 'ike',
+    title: 'neither gateway initiates',
+    fix: [
+      'Let one side initiate: `start_action = start` (bring the tunnel up at load) or `start_action = trap` (on the first matching packet) in the child of one gateway, then `swanctl --load-conns`; or initiate by hand with `swanctl --initiate --child <name>`.',
+      'With both sides on `start_action = none` (or a responder-only peer), nothing is ever sent: no error appears in either log.',
+    ],
+    asa: 'An ASA brings a crypto map tunnel up only when interesting traffic matches the crypto ACL; with nothing sent from either LAN, `show crypto isakmp sa` stays empty ("There are no IKEv1 SAs"). Send traffic or use `crypto map <map> <seq> set connection-type originate-only/answer-only` consistently.',
+    paloAlto: 'A Palo Alto tunnel initiates on traffic or with Tunnel Monitor enabled; a "passive mode" IKE gateway only answers. Make sure one end is not passive, or enable Tunnel Monitor.',
   },
   'esp-proposal-mismatch': {
     phase: 'child',
@@ -152,6 +182,26 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
     fix: ['Set `dpd_delay` on both sides, so a side that lost its SAs is detected by the other.'],
     asa: 'ASA: `isakmp keepalive` in the tunnel-group on both ends.',
     paloAlto: 'Enable Dead Peer Detection on both IKE gateways (or disable on both).',
+  },
+  'stale-sa': {
+    phase: 'ike',
+    title: 'one side keeps SAs the peer has lost',
+    fix: [
+      'The peer restarted (or cleared its SAs) without telling this side: enable DPD here (`dpd_delay = 30s`, `dpd_action = restart`) so the stale SAs are detected and re-negotiated.',
+      'Right now: `swanctl --terminate --ike <name>` on the side that still holds the SAs, then initiate again; keep `unique = replace` and send INITIAL_CONTACT so a restarted peer replaces old SAs.',
+    ],
+    asa: 'ASA: the side that kept its SAs shows #pkts encaps rising and #pkts decaps flat in `show crypto ipsec sa`, while the restarted peer logs "invalid SPI" for the ESP it receives; enable `isakmp keepalive` (DPD) in the tunnel-group and `crypto isakmp invalid-spi-recovery`.',
+    paloAlto: 'Enable Dead Peer Detection on the IKE gateway; the restarted peer logs ESP packets with unknown SPI; `clear vpn ipsec-sa` on the stale side brings it back.',
+  },
+  'peer-closed': {
+    phase: 'ike',
+    title: 'the peer closed the tunnel and nobody re-established it',
+    fix: [
+      'The peer sent DELETE for the IKE_SA (it was shut down, restarted or its tunnel was terminated); find out why on the peer first.',
+      'To have this side bring the tunnel back by itself: `close_action = start` (or `trap`) and `start_action = start` on the initiator, `dpd_action = restart` for peers that die without a DELETE.',
+    ],
+    asa: 'ASA: `show vpn-sessiondb l2l` loses the peer; the syslog shows the peer deleting the SA (IKE DELETE received). The tunnel comes back only on interesting traffic or with an originate-only crypto map.',
+    paloAlto: 'The system log shows "IKE SA deleted by peer"; with Tunnel Monitor (or traffic) the gateway re-initiates.',
   },
   'rekey-failure': {
     phase: 'child',

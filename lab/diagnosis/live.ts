@@ -8,11 +8,24 @@ import { ADVISORY, NOT_A_FAULT, rankFindings, type DiagnosisResult, type Finding
 import { parseLogLine, type LogRecord } from './log-line.js';
 import { evidence, finding, type Rule, type RuleContext } from './rules/common.js';
 import { datapathRule, healthyCounters } from './rules/datapath.js';
-import { authRule, configLookupRule, kernelRule, natRule, proposalRule, tsRule } from './rules/negotiation.js';
+import { noInitiatorRule, peerClosedRule, staleSaRule } from './rules/lifecycle.js';
+import { aggressiveModeRule, authRule, configLookupRule, kernelRule, natRule, overlapRule, proposalRule, tsRule } from './rules/negotiation.js';
 import { lossRule, rekeyRule, silentPeerRule } from './rules/path.js';
 import { emptySeries, type SaSnapshot } from './sas-text.js';
 
-export const RULES: Rule[] = [proposalRule, authRule, tsRule, configLookupRule, kernelRule, natRule, silentPeerRule, lossRule, rekeyRule, datapathRule];
+export const RULES: Rule[] = [
+  proposalRule, aggressiveModeRule, authRule, tsRule, overlapRule, configLookupRule, kernelRule, natRule,
+  silentPeerRule, lossRule, rekeyRule, datapathRule, noInitiatorRule, peerClosedRule, staleSaRule,
+];
+
+/** Setup failures, and what a log must show later for them to count as fixed (see resolved()). */
+const RESOLVED_BY: Partial<Record<string, 'ike-established' | 'child-established'>> = {
+  'psk-mismatch': 'ike-established', 'ike-proposal-mismatch': 'ike-established', 'dh-group-mismatch': 'ike-established',
+  'id-mismatch': 'ike-established', 'ike-version-mismatch': 'ike-established', 'peer-address-mismatch': 'ike-established',
+  'aggressive-mode-mismatch': 'ike-established', 'peer-unreachable': 'ike-established', 'ike-port-blocked': 'ike-established',
+  'natt-port-blocked': 'ike-established', 'local-socket-error': 'ike-established',
+  'esp-proposal-mismatch': 'child-established', 'ts-mismatch': 'child-established',
+};
 
 /** Causes that explain a rekey failure better than the generic rekey-failure finding. */
 const EXPLAINS_REKEY = new Set(['pfs-mismatch', 'esp-proposal-mismatch', 'dpd-peer-dead']);
@@ -66,6 +79,8 @@ export class LiveDiagnosis {
     let all: Finding[] = [...this.extra];
     for (const rule of RULES) all.push(...rule(ctx));
     if (all.some((f) => EXPLAINS_REKEY.has(f.cause))) all = all.filter((f) => f.cause !== 'rekey-failure');
+    all = all.filter((f) => !this.resolved(f));
+    aliveButLossy(all, this.log);
     // One finding per cause: the most confident.
     const best = new Map<string, Finding>();
     for (const f of all) {
@@ -87,6 +102,19 @@ export class LiveDiagnosis {
     return { verdict, findings, stats: { ...this.stats }, notes: [...this.notes] };
   }
 
+  /**
+   * A setup failure that every log it cites got past: an IKE_SA (a CHILD_SA for phase 2 causes) was
+   * established later in each of them. The log shows a fault that was fixed, not the tunnel's state.
+   */
+  private resolved(f: Finding): boolean {
+    const after = RESOLVED_BY[f.cause];
+    if (!after) return false;
+    const last = new Map<string, number>();
+    for (const e of f.evidence) if (e.line > 0 && this.log.sources.has(e.source)) last.set(e.source, Math.max(last.get(e.source) ?? 0, e.line));
+    if (!last.size) return false;
+    return [...last].every(([source, line]) => this.log.events(after).some((x) => x.rec.source === source && x.rec.line > line));
+  }
+
   private healthy(): Finding | null {
     const ike = this.log.events('ike-established')[0];
     const child = this.log.events('child-established')[0];
@@ -96,6 +124,22 @@ export class LiveDiagnosis {
       'IKE_SA and CHILD_SA established' + (counters.length ? ', and the CHILD_SA carries traffic both ways' : '') + '; no fault found.',
       [...evidence([ike, child]), ...counters]);
   }
+}
+
+/**
+ * DPD (or a retransmit give-up) declared the peer dead, but the peer's own log shows it retransmitting
+ * and getting answers: it is alive, and the path between them loses packets. Loss outranks death.
+ */
+function aliveButLossy(all: Finding[], log: Correlator): void {
+  const loss = all.find((f) => f.cause === 'packet-loss');
+  const dead = all.find((f) => f.cause === 'dpd-peer-dead');
+  if (!loss || !dead || dead.side === 'unknown' || dead.side === 'both') return;
+  if (!loss.evidence.some((e) => log.sources.get(e.source) === dead.side)) return;
+  loss.confidence = Math.max(loss.confidence, 0.85);
+  loss.summary += ` The ${dead.side} gateway, whose silence made DPD give up, was itself retransmitting and getting answers: it is alive, and the path between the gateways loses packets.`;
+  loss.alternatives = ['dpd-peer-dead'];
+  dead.confidence = Math.min(dead.confidence, 0.7);
+  dead.alternatives = ['packet-loss'];
 }
 
 /** A finding that counts as a problem (not healthy, not a harmless advisory). */

@@ -59,7 +59,7 @@ export const FAULTS: FaultDefinition[] = [
     settings: (s) => void (s.right.gateway.remoteId = 'vpn.branch.example'),
   },
   {
-    id: 'aggressive-mode-mismatch', cause: 'ike-proposal-mismatch', title: 'IKEv1 aggressive mode on one side only', family: 'phase1', phase: 'ike',
+    id: 'aggressive-mode-mismatch', cause: 'aggressive-mode-mismatch', title: 'IKEv1 aggressive mode on one side only', family: 'phase1', phase: 'ike',
     change: 'gw-left initiates IKEv1 aggressive mode; gw-right expects main mode', revert: "gw-left's mode is restored", ikeVersions: [1],
     symptoms: ['no ISAKMP SA', 'responder refuses the aggressive mode exchange (`Aggressive Mode PSK disabled for security reasons` or no matching config)'],
     unavailable: ({ settings }) => (settings.left.gateway.ikeVersion !== 1 ? 'aggressive mode exists only in IKEv1: set both gateways to IKEv1 first' : undefined),
@@ -92,7 +92,7 @@ export const FAULTS: FaultDefinition[] = [
     boxes: () => [router('lab_block_udp4500', '    udp dport 4500 drop\n    udp sport 4500 drop')],
   },
   {
-    id: 'gateway-route-missing', cause: 'peer-unreachable', title: 'Gateway has no route to the internet', family: 'phase1', phase: 'path',
+    id: 'gateway-route-missing', cause: 'local-socket-error', title: 'Gateway has no route to the internet', family: 'phase1', phase: 'path',
     change: 'gw-left loses its default route', revert: 'the default route is restored', renegotiate: true, ikeVersions: both,
     symptoms: ['gw-left cannot send at all: `error writing to socket: Network is unreachable`', 'no IKE packets reach the router'],
     boxes: ({ settings }) => [{ role: 'gw-left', apply: 'ip route del default', revert: `ip route replace default via ${siteAddresses(settings, 'left').router}` }],
@@ -191,9 +191,9 @@ export const FAULTS: FaultDefinition[] = [
     docker: { role: 'gw-right', action: 'kill-restart' },
   },
   {
-    id: 'peer-down', cause: 'peer-unreachable', title: 'Peer gateway is down', family: 'flapping', phase: 'established',
+    id: 'peer-down', cause: 'peer-closed', title: 'Peer gateway is down', family: 'flapping', phase: 'established',
     change: "gw-right's container is stopped", revert: 'gw-right is started again and reloads its config', ikeVersions: both,
-    symptoms: ['gw-left: DPD or rekeys retransmitted and given up', 'no answers from 203.0.113.10'],
+    symptoms: ["gw-right's charon shuts down (SIGTERM) and sends DELETE for the IKE_SA on its way out", 'gw-left deletes its SAs and, with close_action none, does not re-initiate: the tunnel stays down', 'a box that dies without a DELETE looks different: see dpd-peer-dead'],
     docker: { role: 'gw-right', action: 'stop' },
   },
   {

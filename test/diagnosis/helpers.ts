@@ -54,4 +54,4 @@ export function expectEvidenceVerbatim(result: DiagnosisResult, root = FIXTURES)
   }
 }
 
-export const isFault = (cause: string) => cause !== 'healthy' && cause !== 'dh-group-mismatch' && cause !== 'lifetime-mismatch';
+export const isFault = (cause: string) => cause !== 'healthy' && cause !== 'dh-group-retry' && cause !== 'lifetime-mismatch';

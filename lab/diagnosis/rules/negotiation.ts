@@ -6,6 +6,7 @@
 import type { DiagEvent } from '../events.js';
 import { splitProposals } from '../events.js';
 import type { Finding } from '../findings.js';
+import { cidrsOverlap } from '../../settings/addresses.js';
 import { before, evidence, finding, fromPeer, type Rule, type RuleContext } from './common.js';
 
 const IKE_EXCHANGES = new Set(['IKE_SA_INIT', 'ID_PROT', 'AGGRESSIVE']);
@@ -16,13 +17,18 @@ function transforms(p: string): string[] {
   return p.split('/').map((t) => t.trim()).filter(Boolean);
 }
 
-/** True when some received and configured proposal are equal once key exchange methods are removed. */
-function differOnlyInKe(received: string, configured: string): boolean {
+/**
+ * True when some received and configured proposal are equal once key exchange methods are removed.
+ * `presence`: one has a key exchange and the other none (PFS); otherwise both name different ones.
+ */
+function differOnlyInKe(received: string, configured: string, presence: boolean): boolean {
   const strip = (p: string) => transforms(p).filter((t) => !KE_RE.test(t)).sort().join('/');
-  const hasKe = (p: string) => transforms(p).some((t) => KE_RE.test(t));
+  const ke = (p: string) => transforms(p).filter((t) => KE_RE.test(t)).sort().join('/');
   for (const r of splitProposals(received)) {
     for (const c of splitProposals(configured)) {
-      if (strip(r) === strip(c) && hasKe(r) !== hasKe(c)) return true;
+      if (strip(r) !== strip(c)) continue;
+      const [kr, kc] = [ke(r), ke(c)];
+      if (presence ? !kr !== !kc : kr && kc && kr !== kc) return true;
     }
   }
   return false;
@@ -56,13 +62,17 @@ export const proposalRule: Rule = (ctx) => {
     if (isIke) {
       if (ikeDecisive) continue;
       ikeDecisive = true;
-      const keOnly = received && configured && differOnlyInKe(received.value!, configured.value!);
-      out.push(finding('ike-proposal-mismatch', 'both', 0.95,
-        `The ${e.side} gateway (responder) found no IKE proposal in common${keOnly ? ' (they differ only in the DH group)' : ''}: received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`, ev));
+      if (received && configured && differOnlyInKe(received.value!, configured.value!, false)) {
+        out.push(finding('dh-group-mismatch', 'both', 0.95,
+          `The ${e.side} gateway (responder) found no IKE proposal in common, and the proposals differ only in the DH group: received ${received.value}, configured ${configured.value}.`, ev));
+      } else {
+        out.push(finding('ike-proposal-mismatch', 'both', 0.95,
+          `The ${e.side} gateway (responder) found no IKE proposal in common: received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`, ev));
+      }
     } else {
       if (childDecisive) continue;
       childDecisive = true;
-      const pfs = (received && configured && differOnlyInKe(received.value!, configured.value!)) || /DIFFIE_HELLMAN|KEY_EXCHANGE/.test(transform?.value ?? '');
+      const pfs = (received && configured && differOnlyInKe(received.value!, configured.value!, true)) || /DIFFIE_HELLMAN|KEY_EXCHANGE/.test(transform?.value ?? '');
       if (pfs) {
         out.push(finding('pfs-mismatch', 'both', 0.9,
           `The ${e.side} gateway rejected the ESP proposal because only one side uses PFS (a DH group in esp_proposals): received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`, ev));
@@ -73,13 +83,13 @@ export const proposalRule: Rule = (ctx) => {
     }
   }
   // Initiator-only evidence: the NO_PROPOSAL_CHOSEN notify, without the responder's reason.
-  if (!ikeDecisive && log.count('no-ike-config') === 0) {
+  if (!ikeDecisive && log.count('no-ike-config') === 0 && log.count('aggressive-refused') === 0) {
     const n = log.events('notify-error').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN' && x.state !== 'established' && (IKE_EXCHANGES.has(x.exchange ?? '') || x.exchange === 'INFORMATIONAL_V1'));
     if (n) {
       out.push(finding('ike-proposal-mismatch', 'both', 0.6,
         `The peer of the ${n.side} gateway refused IKE_SA setup with NO_PROPOSAL_CHOSEN; its own log has the reason.`,
         evidence([before(log, n, ['msg-out']), n]),
-        { alternatives: ['ike-version-mismatch', 'peer-address-mismatch'], decidingCheck: "In the responder's log: 'received proposals unacceptable' means proposals; 'no IKE config found for A...B' means IKE version or addresses." }));
+        { alternatives: ['dh-group-mismatch', 'ike-version-mismatch', 'peer-address-mismatch'], decidingCheck: "In the responder's log: 'received proposals' / 'configured proposals' differing only in the DH group means dh-group-mismatch, otherwise the proposals; 'no IKE config found for A...B' means IKE version or addresses." }));
     }
   }
   if (!childDecisive) {
@@ -95,11 +105,36 @@ export const proposalRule: Rule = (ctx) => {
   // Different first DH group: costs a round trip, not a fault (ranked low, never the verdict).
   const retry = log.events('ke-retry-responder')[0] ?? log.events('ke-retry-initiator')[0];
   if (retry && log.count('ike-established') > 0) {
-    out.push(finding('dh-group-mismatch', 'both', 0.2,
+    out.push(finding('dh-group-retry', 'both', 0.2,
       `The first DH group was refused and the peer asked for ${retry.value2}; the retry succeeded (harmless, one extra round trip).`,
       evidence([retry, log.events('ike-established')[0]])));
   }
   return out;
+};
+
+/**
+ * IKEv1 aggressive mode: a strongSwan responder refuses it with a PSK unless told not to care
+ * ("Aggressive Mode PSK disabled for security reasons"); the initiator only hears AUTHENTICATION_FAILED.
+ */
+export const aggressiveModeRule: Rule = (ctx) => {
+  const log = ctx.log;
+  const refused = log.events('aggressive-refused')[0];
+  const initiated = log.events('initiate').find((i) => i.exchange === 'AGGRESSIVE');
+  if (refused) {
+    const request = before(log, refused, ['msg-in']);
+    const peerNotify = fromPeer(log, refused.side, 'notify-error').find((n) => n.notify === 'AUTHENTICATION_FAILED');
+    return [finding('aggressive-mode-mismatch', 'both', 0.95,
+      `The ${refused.side} gateway received an IKEv1 Aggressive Mode request with a pre-shared key and refused it ("${refused.rec.msg}"): the peer initiates aggressive mode, this side only accepts main mode.`,
+      evidence([initiated, request, refused, peerNotify]))];
+  }
+  const failed = initiated && log.events('notify-error').find((n) => n.side === initiated.side && n.notify === 'AUTHENTICATION_FAILED' && (n.rec.ikeId ?? 0) === (initiated.rec.ikeId ?? 0));
+  if (initiated && failed && !log.count('mac-mismatch') && !log.count('decrypt-failed')) {
+    return [finding('aggressive-mode-mismatch', 'both', 0.7,
+      `The ${initiated.side} gateway initiated IKEv1 Aggressive Mode and the peer answered AUTHENTICATION_FAILED at once: a peer that refuses aggressive mode (or a wrong PSK) looks like this.`,
+      evidence([initiated, failed]),
+      { alternatives: ['psk-mismatch'], decidingCheck: "The responder's log: 'Aggressive Mode PSK disabled for security reasons' means the mode; 'MAC mismatched' or 'decryption failed' means the PSK." })];
+  }
+  return [];
 };
 
 /** Pre-shared key and identity mismatches (IKE_AUTH / main mode 5-6). */
@@ -136,7 +171,7 @@ export const authRule: Rule = (ctx) => {
       `The ${e.side} gateway found no connection whose identities match what the peer sent.${got}`,
       evidence([looking, e, authFailed])));
   }
-  if (!out.length && authFailed) {
+  if (!out.length && authFailed && !log.count('aggressive-refused') && !log.events('initiate').some((i) => i.exchange === 'AGGRESSIVE')) {
     out.push(finding('psk-mismatch', 'both', 0.6,
       `The peer of the ${authFailed.side} gateway rejected authentication (AUTHENTICATION_FAILED); its own log has the reason.`,
       evidence([before(log, authFailed, ['msg-in']), authFailed]),
@@ -167,13 +202,38 @@ export const tsRule: Rule = (ctx) => {
   return [];
 };
 
+/** CIDRs of a logged selector list ("10.1.0.0/24 10.3.0.0/24", "10.1.0.0/24[tcp/80]"). */
+function selectorCidrs(ts: string): string[] {
+  return ts.split(/\s+/).map((t) => t.replace(/\[.*$/, '')).filter((t) => /\/\d+$/.test(t));
+}
+
+/**
+ * A CHILD_SA whose remote selector holds its own local one (or the reverse): the policy pulls traffic
+ * for the local LAN into the tunnel. A 0.0.0.0/0 remote is a deliberate full tunnel and not judged.
+ */
+export const overlapRule: Rule = (ctx) => {
+  for (const e of ctx.log.events('child-established')) {
+    const local = selectorCidrs(e.value ?? '');
+    const remote = selectorCidrs(e.value2 ?? '').filter((r) => !r.endsWith('/0'));
+    const hit = local.flatMap((l) => remote.filter((r) => cidrsOverlap(l, r)).map((r) => [l, r] as const))[0];
+    if (!hit) continue;
+    const peer = ctx.log.events('child-established').find((c) => c.side !== e.side && c.spis && e.spis && c.spis[0] === e.spis[1]);
+    return [finding('overlapping-subnets', 'both', 0.85,
+      `The CHILD_SA came up with overlapping selectors: on the ${e.side} gateway local ${hit[0]} and remote ${hit[1]} overlap, so traffic between hosts of the local LAN is routed into the tunnel (and the peer's policy claims addresses that are local here).`,
+      evidence([e, peer]))];
+  }
+  return [];
+};
+
 /**
  * "no IKE config found for A...B": the responder has no connection for this version and these
  * addresses. Its own load-conn dump (level 2) or the settings tell version from address.
  */
 export const configLookupRule: Rule = (ctx) => {
   const log = ctx.log;
-  const e = log.events('no-ike-config')[0];
+  // A lookup that failed while a reload raced an in-flight request, and then an IKE_SA came up on the
+  // same side: the failure is history, not the cause.
+  const e = log.events('no-ike-config').find((n) => !log.events('ike-established').some((x) => x.rec.source === n.rec.source && x.rec.line > n.rec.line));
   if (!e) return [];
   const request = before(log, e, ['msg-in']);
   const reqVersion = request ? (IKE_EXCHANGES.has(request.exchange!) && request.exchange !== 'IKE_SA_INIT' ? 1 : 2) : undefined;

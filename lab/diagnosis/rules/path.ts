@@ -43,6 +43,15 @@ export const silentPeerRule: Rule = (ctx) => {
         // Nothing ever came back: unreachable and "UDP 500 dropped" look the same from here.
         if (done.has('silent')) continue;
         done.add('silent');
+        // charon could not even send: the silence is local (route, interface, address), not the peer.
+        const local = ctx.log.events('socket-error').filter((s) => s.side === sa.side && s.rec.source === sa.source);
+        if (local.length) {
+          out.push(finding('local-socket-error', sa.side, 0.9,
+            `The ${sa.side} gateway's ${r.exchange} request was never sent: every attempt failed locally ("${local[0].rec.msg}"), so the peer cannot have answered. The ${sa.side} gateway has no usable route or source address towards the peer.`,
+            evidence([...evs.slice(0, 2), ...local.slice(0, 3), giveup, notResp]),
+            { decidingCheck: `On the ${sa.side} gateway: \`ip route get <peer address>\` (no route = this fault).` }));
+          continue;
+        }
         const seen = peerSaw(ctx, sa.side, 500);
         if (seen.present && (seen.packets.length || seen.retransmitSeen.length)) {
           out.push(finding('ike-port-blocked', 'both', 0.6 + 0.3 * strength,
