@@ -27,8 +27,7 @@ export async function dispatch(host: ApiHost, origin: AppOrigin, method: ApiMeth
   const sender = checkSender(event, origin);
   if (!sender.ok) {
     opts.onRefused?.(method, sender.reason);
-    // The contract has no "forbidden" code; a refused sender is a request the host will not serve.
-    return { ok: false, error: { code: 'invalid-request', message: `refused ${method}: ${sender.reason}` } };
+    return { ok: false, error: { code: 'forbidden', message: `refused ${method}: ${sender.reason}` } };
   }
   const call = checkCall(method, args);
   if (!call.ok) {

@@ -359,6 +359,8 @@ export type ApiErrorCode =
   | 'invalid-impairment'
   // the API itself
   | 'invalid-request'
+  /** The caller is not IPsec Lab's own page (a foreign frame or origin): refused, whatever it asked. */
+  | 'forbidden'
   | 'busy'
   | 'internal';
 

@@ -55,6 +55,7 @@ describe('the UI contract', () => {
     expectTypeOf<LabErrorCode>().toExtend<ApiErrorCode>();
     expectTypeOf<FaultError['code']>().toExtend<ApiErrorCode>();
     expectTypeOf<'invalid-request'>().toExtend<ApiErrorCode>();
+    expectTypeOf<'forbidden'>().toExtend<ApiErrorCode>();
   });
 
   it('the engine\'s values fit the shapes that cross', () => {

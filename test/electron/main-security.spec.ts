@@ -198,7 +198,7 @@ describe('IPC dispatch', () => {
   it('refuses a foreign sender before validating or calling', async () => {
     const host: ApiHost = { call: vi.fn(), onEvent: () => () => {} };
     const r = await dispatch(host, origin, 'labDown', own('https://evil.example/'), []);
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringMatching(/refused labDown: the calling page is not IPsec Lab's own/) } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/refused labDown: the calling page is not IPsec Lab's own/) } });
     expect(host.call).not.toHaveBeenCalled();
   });
 

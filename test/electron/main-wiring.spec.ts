@@ -117,7 +117,7 @@ describe('electron main wiring', () => {
     expect(ok.ok).toBe(true);
     expect(ok.ok && ok.result.length).toBeGreaterThan(0);
     const foreign = (await h(frame('https://evil.example/'), {})) as ApiResponse<unknown>;
-    expect(foreign).toMatchObject({ ok: false, error: { code: 'invalid-request', message: /not IPsec Lab's own/ } });
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'forbidden', message: /not IPsec Lab's own/ } });
     const step = s.handlers.get(ipcChannel('scenarioStep')) as Handler;
     const bad = (await step(frame(s.windows[0].url!), 'phase1-psk', -1)) as ApiResponse<unknown>;
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-request', message: /argument 1/ } });
