@@ -18,7 +18,7 @@ export const RULES: Rule[] = [
   silentPeerRule, lossRule, rekeyRule, datapathRule, noInitiatorRule, peerClosedRule, staleSaRule,
 ];
 
-/** Setup failures, and what a log must show later for them to count as fixed (see resolved()). */
+/** Setup failures (not a peer that died: a tunnel that drops and comes back is the story), and what a log must show later for them to count as fixed (see resolved()). */
 const RESOLVED_BY: Partial<Record<string, 'ike-established' | 'child-established'>> = {
   'psk-mismatch': 'ike-established', 'ike-proposal-mismatch': 'ike-established', 'dh-group-mismatch': 'ike-established',
   'id-mismatch': 'ike-established', 'ike-version-mismatch': 'ike-established', 'peer-address-mismatch': 'ike-established',

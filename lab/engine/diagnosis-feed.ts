@@ -53,6 +53,16 @@ export class DiagnosisFeed {
     this.schedule();
   }
 
+  /**
+   * A process that attaches to a running lab replays its whole log: the lines before the lab last
+   * changed (settings, a fault applied or fixed) are another epoch's, as `reset` would have made them.
+   * Only before anything was seen; a feed already running keeps its epoch.
+   */
+  skipHistory(lines: Record<'left' | 'right', number>): void {
+    if (this.seen.left || this.seen.right) return;
+    this.floor = { left: Math.max(this.floor.left, lines.left), right: Math.max(this.floor.right, lines.right) };
+  }
+
   /** Starts a new epoch: what happened before (e.g. before a fix) no longer counts. */
   reset(): void {
     this.diag = this.freshDiagnosis();

@@ -8,10 +8,26 @@ import { toDiagnosisSnapshot } from './diagnosis-feed.js';
 import type { LabEngine } from './lab-engine.js';
 
 /** When the lab last changed (settings applied, fault applied or fixed): its state files' mtime. */
-async function lastChange(engine: LabEngine): Promise<number | undefined> {
+export async function lastChange(engine: LabEngine): Promise<number | undefined> {
   const r = await execIn(engine.docker, engine.container('router'), ['sh', '-c', 'stat -c %Y /run/ipsec-lab/settings.json /run/ipsec-lab/faults.json 2>/dev/null']);
   const times = r.stdout.split('\n').filter(Boolean).map(Number);
   return times.length ? Math.max(...times) : undefined;
+}
+
+/** How many lines each gateway logged before the lab last changed: the history a new watcher skips. */
+export async function linesBeforeLastChange(engine: LabEngine): Promise<Record<Side, number>> {
+  const until = await lastChange(engine);
+  const out: Record<Side, number> = { left: 0, right: 0 };
+  if (until === undefined) return out;
+  await Promise.all(SIDES.map((side) => new Promise<void>((resolve, reject) => {
+    streamGatewayLog(engine.docker, engine.container(gatewayRole(side)), side, {
+      follow: false,
+      until,
+      onRecord: () => void out[side]++,
+      onEnd: (err) => (err ? reject(err) : resolve()),
+    }).catch(reject);
+  })));
+  return out;
 }
 
 /**

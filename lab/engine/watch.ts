@@ -2,6 +2,7 @@ import { SIDES, type Side } from '../settings/types.js';
 import { streamGatewayLog } from '../streams/log-stream.js';
 import { gatewayRole, ROLES } from '../topology/plan.js';
 import { HealthMonitor } from './health-monitor.js';
+import { linesBeforeLastChange } from './lab-diagnosis.js';
 import type { LabEngine } from './lab-engine.js';
 
 export interface WatchOptions {
@@ -41,6 +42,10 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
       /* the box is gone; health reports it and a restart reopens the stream */
     }
   };
+  if (opts.logs !== false) {
+    // Lines logged before the lab last changed are history to the live diagnosis (as after a reset).
+    lab.diagnosis.skipHistory(await linesBeforeLastChange(lab).catch(() => ({ left: 0, right: 0 })));
+  }
   for (const side of SIDES) await openLog(side);
   stops.push(() => SIDES.forEach((side) => logStops[side]?.()));
 

@@ -12,16 +12,17 @@ const startHealthy = (what: string) => ({
     `Point at the topology strip: IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways. ${what}`,
   ],
   action: { kind: 'start' as const },
-  expect: [{ kind: 'tunnel' as const, state: 'up' as const }],
+  expect: [{ kind: 'tunnel' as const, state: 'up' as const }, { kind: 'verdict' as const, cause: 'healthy' }],
   timeoutS: 60,
 });
 
 const trafficPasses = {
   title: 'Traffic passes again',
-  narration: ['Ping from host-left to host-right: every reply returns, and both gateways count packets in and out on the CHILD_SA.'],
+  narration: ['Ping from host-left to host-right: every reply returns, gw-left counts the packets out (ASA #pkts encaps) and gw-right the same number in (#pkts decaps). The diagnosis is back to healthy.'],
   action: { kind: 'traffic' as const, from: 'left' as const, count: 4 },
   expect: [
     { kind: 'pings' as const, result: 'pass' as const },
+    { kind: 'verdict' as const, cause: 'healthy' },
     { kind: 'counter' as const, side: 'left' as const, dir: 'out' as const, change: 'grows' as const },
     { kind: 'counter' as const, side: 'right' as const, dir: 'in' as const, change: 'grows' as const },
   ],
@@ -32,16 +33,16 @@ export const SCENARIOS: Scenario[] = [
     id: 'phase1-psk',
     title: 'Phase 1 fails: the pre-shared keys differ',
     family: 'phase1',
-    summary: 'IKE authentication fails on a PSK typo; an ASA initiator would sit in MM_WAIT_MSG5.',
+    summary: 'IKE authentication fails on a key retyped on one side; an ASA in IKEv1 main mode would hang in MM_WAIT_MSG5 (responder) / MM_WAIT_MSG6 (initiator).',
     steps: [
       startHealthy('The diagnosis panel says healthy.'),
       {
         title: 'Change the pre-shared key on gw-right',
         narration: [
           'A one-character change to gw-right\'s PSK, as happens when a key is retyped on one side only. The lab renegotiates at once.',
-          'gw-right\'s log: "tried 1 shared key for ... but MAC mismatched": the AUTH payload does not verify with its key.',
-          'gw-left\'s log: "received AUTHENTICATION_FAILED notify error". strongSwan does not retry after that.',
-          'On a Cisco ASA (IKEv1 main mode) the initiator sits in MM_WAIT_MSG5: messages 5 and 6 carry the key hashes (the field guide lists a PSK mismatch under MM_WAIT_MSG4 to MSG6).',
+          'gw-right (the responder) logs the reason: "tried 1 shared key for ... but MAC mismatched": the initiator\'s AUTH payload does not verify with gw-right\'s key.',
+          'gw-left (the initiator) only hears "received AUTHENTICATION_FAILED notify error", the IKE_SA goes CONNECTING => DESTROYING and it does not retry. The Palo Alto talk\'s advice in one picture: the responder\'s log carries the reason, so troubleshoot from that side.',
+          'Phase 1 never completes: no IKE_SA, no CHILD_SA on either gateway.',
         ],
         action: { kind: 'break', fault: 'psk-mismatch' },
         expect: [
@@ -54,7 +55,8 @@ export const SCENARIOS: Scenario[] = [
         title: 'Read the diagnosis',
         narration: [
           'The diagnosis names psk-mismatch from the two log lines alone (it is never told which fault was applied). Click its evidence: the cited lines are highlighted in both logs.',
-          'Fix on strongSwan: the same secret in both gateways\' secrets; on the ASA: tunnel-group <peer> ipsec-attributes, ikev1/ikev2 pre-shared-key.',
+          'The same mistake on a Cisco ASA running IKEv1 main mode (field guide): messages 5 and 6 carry the key hashes, so `show crypto isakmp sa` hangs in MM_WAIT_MSG5 on the responder and MM_WAIT_MSG6 on the initiator; MM_WAIT_MSG4 when the responder has no tunnel-group (no key) for the peer at all.',
+          'Fix on strongSwan: the same secret in both gateways\' secrets; on the ASA: `tunnel-group <peer> ipsec-attributes` / `ikev1 pre-shared-key` (or ikev2 local/remote-authentication pre-shared-key).',
         ],
         expect: [{ kind: 'verdict', cause: 'psk-mismatch' }],
       },
@@ -79,8 +81,8 @@ export const SCENARIOS: Scenario[] = [
         title: 'Change gw-right\'s encryption domain',
         narration: [
           'gw-right now expects gw-left\'s LAN to be 10.99.0.0/24 instead of 10.1.0.0/24, as when one side\'s crypto ACL or object group was edited.',
-          'gw-right\'s log: "traffic selectors ... unacceptable"; gw-left\'s log: "received TS_UNACCEPTABLE notify, no CHILD_SA built".',
-          'The IKE_SA is ESTABLISHED: phase 1 is fine. The field guide\'s note: phase 1 completes but phase 2 fails, so check that the encryption domains (local and remote subnets) are identical and the right ACL is bound to the crypto map.',
+          'gw-right\'s log: "traffic selectors 10.2.0.0/24 === 10.1.0.0/24 unacceptable" (the responder names the selectors it refused); gw-left\'s log: "received TS_UNACCEPTABLE notify, no CHILD_SA built".',
+          'The IKE_SA stays ESTABLISHED on both gateways, with no CHILD_SA: phase 1 is fine, phase 2 failed. On an ASA: `show crypto isakmp sa` says MM_ACTIVE (IKEv1) and `show crypto ipsec sa peer <ip>` has nothing for the peer; the field guide\'s phase 2 checklist starts here: identical encryption domains (local and remote subnets), and the right ACL bound to the crypto map.',
         ],
         action: { kind: 'break', fault: 'ts-mismatch' },
         expect: [
@@ -91,7 +93,10 @@ export const SCENARIOS: Scenario[] = [
       },
       {
         title: 'Read the diagnosis',
-        narration: ['The diagnosis says ts-mismatch, with both selectors as evidence, and the mirror-image ACL check an ASA engineer would do (show crypto ipsec sa, show access-list).'],
+        narration: [
+          'The diagnosis says ts-mismatch, citing the refused selectors from gw-right\'s log and TS_UNACCEPTABLE from gw-left\'s.',
+          'Its ASA view: the crypto ACLs must be exact mirror images (an ASA logs "no matching crypto map entry for remote proxy"); compare `show access-list <crypto-acl>` on both ends.',
+        ],
         expect: [{ kind: 'verdict', cause: 'ts-mismatch' }],
       },
       {
@@ -114,8 +119,8 @@ export const SCENARIOS: Scenario[] = [
       {
         title: 'Drop ESP on the internet link',
         narration: [
-          'A firewall on the path now drops ESP (here UDP 4500 carrying ESP; IKE still passes, so the tunnel stays up).',
-          'Nothing in either charon log changes: IKE has nothing to complain about. The tunnel looks up.',
+          'A firewall on the path now drops ESP: IP protocol 50, and ESP inside UDP 4500, while IKE messages still pass. The field guide\'s phase 1 checklist has "ESP traffic permitted through the outside interface" for this reason.',
+          'Nothing in either charon log changes: IKE has nothing to complain about, so the tunnel stays up on both gateways. This is the "tunnel up, but no traffic" family.',
         ],
         action: { kind: 'break', fault: 'esp-blocked' },
         expect: [{ kind: 'tunnel', state: 'up' }],
@@ -124,7 +129,7 @@ export const SCENARIOS: Scenario[] = [
         title: 'Send traffic and compare the counters',
         narration: [
           'Ping from host-left: no replies.',
-          'SAs tab: gw-left\'s CHILD_SA "out" packets grow, gw-right\'s "in" packets stay flat. On an ASA this is `show crypto ipsec sa`: #pkts encaps rising on one peer, #pkts decaps not moving on the other.',
+          'SAs tab (or `ipsec-lab status`): gw-left\'s CHILD_SA "out" packets grow, gw-right\'s "in" packets stay flat. On an ASA this is `show crypto ipsec sa`: #pkts encaps rising on the sender, #pkts decaps not moving on the receiver (field guide: "Verify #pkts encaps and #pkts decaps").',
         ],
         action: { kind: 'traffic', from: 'left', count: 4 },
         expect: [
@@ -135,7 +140,10 @@ export const SCENARIOS: Scenario[] = [
       },
       {
         title: 'Read the diagnosis',
-        narration: ['The diagnosis says esp-blocked: the counters of both sides are its evidence. The check that decides it on a real network: capture on the peer\'s outside interface.'],
+        narration: [
+          'The diagnosis says esp-blocked: its evidence is the counters of both sides (packets sent on the SPI by gw-left, none received by gw-right), not a log line.',
+          'It cannot rule out everything from counters alone: the check that decides it on a real network is a capture on the receiving peer\'s outside interface (ESP arriving or not). If ESP had arrived and the replies were missing, the LAN side would be the suspect (no-return-traffic).',
+        ],
         expect: [{ kind: 'verdict', cause: 'esp-blocked' }],
       },
       {
@@ -153,12 +161,12 @@ export const SCENARIOS: Scenario[] = [
     family: 'flapping',
     summary: 'An established tunnel whose peer stops answering: DPD requests go unanswered, are retransmitted, and the SAs are deleted.',
     steps: [
-      startHealthy('DPD is on: gw-left checks its peer whenever the tunnel is quiet.'),
+      startHealthy('DPD is on (dpd_action restart): a gateway checks its peer whenever the tunnel is quiet.'),
       {
         title: 'Freeze gw-right',
         narration: [
-          'gw-right stops answering (its container is frozen), as a peer behind a dying link or a crashed box would.',
-          'gw-left\'s log: "sending DPD request", then "retransmit 1 of request" for the INFORMATIONAL exchange. After an IPsec SA is up there is no acknowledgement of data (field guide), so DPD is the only way to notice.',
+          'gw-right stops answering (its container is frozen), as a peer behind a dying link or a crashed box would. The fault shortens gw-left\'s DPD delay to 2 s so the demonstration does not wait.',
+          'gw-left\'s log: "sending DPD request" (an empty INFORMATIONAL request), then "retransmit 1 of request with message ID ...". The Palo Alto talk\'s point: once the SAs are up nothing acknowledges the tunnel itself, so without DPD gw-left would keep encrypting into the void until the next rekey.',
         ],
         action: { kind: 'break', fault: 'dpd-peer-dead' },
         expect: [
@@ -169,16 +177,21 @@ export const SCENARIOS: Scenario[] = [
       },
       {
         title: 'Read the diagnosis before DPD gives up',
-        narration: ['The diagnosis already says dpd-peer-dead from the unanswered retransmits: no need to wait for strongSwan to give up.'],
+        narration: ['The diagnosis already says dpd-peer-dead from the unanswered DPD retransmits on an ESTABLISHED IKE_SA: no need to wait for strongSwan to give up.'],
         expect: [{ kind: 'verdict', cause: 'dpd-peer-dead' }],
       },
       {
         title: 'DPD gives up',
         narration: [
-          'gw-left: "giving up after 3 retransmits", and the IKE_SA is deleted with its CHILD_SAs. With a flaky link this repeats: the tunnel flaps.',
-          'Field guide checklist for flapping: lifetimes (phase 1 longer than phase 2), identical encryption domains, DPD on both sides (or off with another vendor), a stable internet link.',
+          'gw-left: "giving up after 3 retransmits", "restarting CHILD_SA net", and the IKE_SA goes ESTABLISHED => DESTROYING: DPD cleared the SAs.',
+          'dpd_action restart: gw-left at once sends a new IKE_SA_INIT ("initiating IKE_SA"), which the silent peer does not answer either ("peer not responding, trying again"). An ASA initiator in this state sits in MM_WAIT_MSG2, the field guide\'s "remote end peer is down". With a link that comes and goes, this cycle is the flapping tunnel.',
+          'Field guide checklist for flapping: lifetimes (phase 1 longer than phase 2), identical encryption domains on both ends, DPD set the same on both sides (off between different vendors), a stable internet link.',
         ],
-        expect: [{ kind: 'log', side: 'left', pattern: 'giving up after \\d+ retransmits' }],
+        expect: [
+          { kind: 'log', side: 'left', pattern: 'giving up after \\d+ retransmits' },
+          { kind: 'log', side: 'left', pattern: 'state change: ESTABLISHED => DESTROYING' },
+          { kind: 'ike-sa', side: 'left', established: false },
+        ],
         timeoutS: 60,
       },
       {

@@ -10,6 +10,7 @@ import { defaultSettings } from '../settings/defaults.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import type { LogRecord } from '../streams/log-record.js';
 import type { PingResult } from '../traffic/ping.js';
+import { ASA_COUNTER } from './describe.js';
 import { ScenarioError, type Expectation, type Scenario, type ScenarioAction, type ScenarioStep } from './types.js';
 
 export interface StepReport {
@@ -154,7 +155,7 @@ export class ScenarioRunner {
   private async expectAll(list: Expectation[], timeoutMs: number): Promise<{ ok: boolean; text: string }[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const status = list.some((e) => e.kind === 'tunnel') ? await this.engine.status() : undefined;
+      const status = list.some((e) => e.kind === 'tunnel' || e.kind === 'ike-sa') ? await this.engine.status() : undefined;
       const seen = list.map((e) => this.check(e, status));
       if (seen.every((s) => s.ok) || Date.now() > deadline) return seen;
       await sleep(300);
@@ -191,7 +192,12 @@ export class ScenarioRunner {
         const { before, after } = this.traffic!;
         const d = packets(after, e.side, e.dir) - packets(before, e.side, e.dir);
         const ok = e.change === 'grows' ? d > 0 : d === 0;
-        return { ok, text: `gw-${e.side} CHILD_SA packets ${e.dir} +${d} over the traffic (expected ${e.change})` };
+        return { ok, text: `gw-${e.side} CHILD_SA packets ${e.dir} (ASA ${ASA_COUNTER[e.dir]}) +${d} over the traffic (expected ${e.change})` };
+      }
+      case 'ike-sa': {
+        const ike = status!.tunnel[e.side].ike;
+        const ok = (ike === 'ESTABLISHED') === e.established;
+        return { ok, text: `gw-${e.side} IKE_SA ${ike} (expected ${e.established ? 'ESTABLISHED' : 'none ESTABLISHED'})` };
       }
     }
   }

@@ -38,8 +38,10 @@ export const expectationSchema = z.discriminatedUnion('kind', [
     if (!(c in KNOWLEDGE)) ctx.addIssue({ code: 'custom', message: `unknown cause "${c}" (one of the diagnosis's cause ids, e.g. psk-mismatch)` });
   }) }),
   z.object({ kind: z.literal('pings'), result: z.enum(['pass', 'fail']) }),
-  /** A CHILD_SA packet counter over the last traffic step: grew, or stayed flat. */
+  /** A CHILD_SA packet counter over the last traffic step: grew, or stayed flat (out = ASA #pkts encaps, in = #pkts decaps). */
   z.object({ kind: z.literal('counter'), side, dir: z.enum(['in', 'out']), change: z.enum(['grows', 'flat']) }),
+  /** One gateway holds an ESTABLISHED IKE_SA, or does not (e.g. DPD deleted it while the peer is silent). */
+  z.object({ kind: z.literal('ike-sa'), side, established: z.boolean() }),
 ]);
 
 export const stepSchema = z.object({
@@ -61,6 +63,9 @@ export const scenarioSchema = z.object({
 }).superRefine((s, ctx) => {
   if (s.steps[0].action?.kind !== 'start') ctx.addIssue({ code: 'custom', path: ['steps', 0, 'action'], message: 'a scenario starts from a healthy lab: the first step\'s action must be { kind: "start" }' });
   s.steps.forEach((st, i) => {
+    if (st.action?.kind === 'fix' && !s.steps.slice(0, i).some((x) => x.action?.kind === 'break')) {
+      ctx.addIssue({ code: 'custom', path: ['steps', i, 'action'], message: 'nothing to fix: no step before this one breaks the lab (action { kind: "break", fault })' });
+    }
     if (st.expect.some((e) => e.kind === 'pings' || e.kind === 'counter') && !s.steps.slice(0, i + 1).some((x) => x.action?.kind === 'traffic')) {
       ctx.addIssue({ code: 'custom', path: ['steps', i, 'expect'], message: 'pings and counter expectations need a traffic action in this step or before it' });
     }

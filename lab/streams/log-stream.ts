@@ -10,6 +10,8 @@ export interface LogStreamOptions {
   afterSeq?: number;
   /** Only lines Docker received after this time (unix seconds); seq then counts from there. */
   since?: number;
+  /** Only lines Docker received before this time (unix seconds). */
+  until?: number;
   onRecord: (record: LogRecord) => void;
   /** Called once when the stream is over: the container stopped, it was cancelled, or an error. */
   onEnd?: (error?: Error) => void;
@@ -20,7 +22,7 @@ export interface LogStreamOptions {
  * Returns a cancel function; the stream is owned by whoever holds it.
  */
 export async function streamGatewayLog(docker: Docker, container: string, side: Side, opts: LogStreamOptions): Promise<() => void> {
-  const raw = (await docker.getContainer(container).logs({ follow: opts.follow as true, stdout: true, stderr: true, timestamps: false, since: opts.since ?? 0 })) as unknown as NodeJS.ReadableStream | Buffer;
+  const raw = (await docker.getContainer(container).logs({ follow: opts.follow as true, stdout: true, stderr: true, timestamps: false, since: opts.since ?? 0, ...(opts.until !== undefined ? { until: opts.until } : {}) })) as unknown as NodeJS.ReadableStream | Buffer;
   let seq = 0;
   const splitter = new LineSplitter();
   const emit = (lines: string[]) => {

@@ -12,12 +12,13 @@ function ikev1(): LabSettings {
 
 /** The faults the seeds show for IKEv1 (main mode, quick mode), on an IKEv1 lab. */
 describe.skipIf(skipWithoutDocker('fault integration (IKEv1)'))('faults on a live IKEv1 lab', () => {
-  const { engine, faults, w, breakIt, fixIt } = useFaultLab('f1', ikev1);
+  const { engine, w, breakIt, fixIt, diagnosed } = useFaultLab('f1', ikev1);
 
   it('psk-mismatch: main mode fails at messages 5/6 (decryption fails on the responder)', async () => {
     await breakIt('psk-mismatch');
     await w.logs('right', /invalid ID_V1 payload length, decryption failed\?|could not decrypt payloads/);
     expect((await engine.status()).tunnel.right.ike).not.toBe('ESTABLISHED');
+    await diagnosed('psk-mismatch');
     await fixIt();
   });
 
@@ -25,6 +26,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv1)'))('faults on a liv
     await breakIt('ike-proposal-mismatch');
     await w.logs('right', /no proposal found|received proposals unacceptable/);
     await w.logs('left', /received NO_PROPOSAL_CHOSEN error notify/);
+    await diagnosed('ike-proposal-mismatch');
     await fixIt();
   });
 
@@ -33,6 +35,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv1)'))('faults on a liv
     await w.logs('right', /no matching proposal found, sending NO_PROPOSAL_CHOSEN/);
     const s = await waitStatus(engine, (x) => x.tunnel.left.ike === 'ESTABLISHED', 10_000, 'ISAKMP SA');
     expect(s.tunnel.left.child).not.toBe('INSTALLED');
+    await diagnosed('esp-proposal-mismatch');
     await fixIt();
   });
 
@@ -40,6 +43,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv1)'))('faults on a liv
     await breakIt('pfs-mismatch');
     await w.logs('right', /no matching proposal found|no acceptable (DIFFIE_HELLMAN_GROUP|KEY_EXCHANGE_METHOD)/);
     expect((await engine.status()).tunnel.left.child).not.toBe('INSTALLED');
+    await diagnosed('pfs-mismatch');
     await fixIt();
   });
 
@@ -47,6 +51,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv1)'))('faults on a liv
     await breakIt('ts-mismatch');
     await w.logs('right', /no matching CHILD_SA config found/);
     await w.logs('left', /received INVALID_ID_INFORMATION error notify/);
+    await diagnosed('ts-mismatch');
     await fixIt();
   });
 
@@ -54,6 +59,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv1)'))('faults on a liv
     await breakIt('aggressive-mode-mismatch');
     await w.logs('left', /initiating Aggressive Mode IKE_SA/);
     await waitStatus(engine, (x) => !x.up, 15_000, 'the tunnel to be down');
+    await diagnosed('aggressive-mode-mismatch');
     await fixIt();
   });
 
@@ -61,6 +67,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv1)'))('faults on a liv
     await breakIt('dpd-peer-dead');
     await w.logs('left', /sending DPD request|R_U_THERE/, 15_000);
     await w.logs('left', /DPD check timed out|giving up after \d+ retransmits/, 30_000);
+    await diagnosed('dpd-peer-dead');
     await fixIt();
   }, 90_000);
 });

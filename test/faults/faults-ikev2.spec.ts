@@ -8,12 +8,13 @@ import { counters, expectHealthy, installedChild, useFaultLab, waitStatus } from
  * counters), revert it, and see a working tunnel with traffic again.
  */
 describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a live IKEv2 lab', () => {
-  const { engine, faults, w, breakIt, fixIt } = useFaultLab('f2', defaultSettings);
+  const { engine, faults, w, breakIt, fixIt, diagnosed } = useFaultLab('f2', defaultSettings);
 
   it('psk-mismatch: no IKE_SA, the responder logs the MAC mismatch, the initiator AUTHENTICATION_FAILED', async () => {
     await breakIt('psk-mismatch');
     await w.logs('right', /tried \d+ shared key for .* but MAC mismatched/);
     await w.logs('left', /received AUTHENTICATION_FAILED notify error/);
+    await diagnosed('psk-mismatch');
     const s = await engine.status();
     expect(s.tunnel.left.ike).not.toBe('ESTABLISHED');
     // The CLI's `explain` reaches the same cause from the logs since the change.
@@ -26,6 +27,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await breakIt('ike-proposal-mismatch');
     await w.logs('right', /configured proposals: IKE:AES_CBC_128\/HMAC_SHA1_96/);
     await w.logs('left', /received NO_PROPOSAL_CHOSEN notify error/);
+    await diagnosed('ike-proposal-mismatch');
     await fixIt();
   });
 
@@ -33,18 +35,21 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await breakIt('dh-group-mismatch');
     await w.logs('right', /configured proposals: .*ECP_384/);
     await w.logs('left', /received NO_PROPOSAL_CHOSEN notify error/);
+    await diagnosed('dh-group-mismatch');
     await fixIt();
   });
 
   it('ike-version-mismatch: the responder finds no IKE config for the peer', async () => {
     await breakIt('ike-version-mismatch');
     await w.logs('right', /no IKE config found for 203\.0\.113\.10\.\.\.198\.51\.100\.10/);
+    await diagnosed('ike-version-mismatch');
     await fixIt();
   });
 
   it('peer-address-mismatch: the responder finds no IKE config for the real peer address', async () => {
     await breakIt('peer-address-mismatch');
     await w.logs('right', /no IKE config found for 203\.0\.113\.10\.\.\.198\.51\.100\.10/);
+    await diagnosed('peer-address-mismatch');
     await fixIt();
   });
 
@@ -52,6 +57,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await breakIt('id-mismatch');
     await w.logs('right', /no matching peer config found/);
     await w.logs('left', /received AUTHENTICATION_FAILED notify error/);
+    await diagnosed('id-mismatch');
     await fixIt();
   });
 
@@ -63,12 +69,14 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     expect(s.tunnel.right.ike).toBe('NONE');
     // Tearing down the old SAs sends DELETEs; what must not happen is a new negotiation.
     expect(w.since().filter((r) => /initiating IKE_SA|generating IKE_SA_INIT request/.test(r.message))).toEqual([]);
+    await diagnosed('no-initiator');
     await fixIt();
   });
 
   it('peer-unreachable: IKE_SA_INIT retransmitted, the responder hears nothing', async () => {
     await breakIt('peer-unreachable');
     await w.logs('left', /retransmit 2 of request with message ID 0/);
+    await diagnosed(['peer-unreachable', 'ike-port-blocked']);
     expect(w.since('right').filter((r) => /received packet/.test(r.message))).toEqual([]);
     await fixIt();
   });
@@ -76,6 +84,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
   it('ike-port-blocked: IKE_SA_INIT retransmitted until strongSwan gives up', async () => {
     await breakIt('ike-port-blocked');
     await w.logs('left', /retransmit 1 of request with message ID 0/);
+    await diagnosed(['ike-port-blocked', 'peer-unreachable']);
     await w.logs('left', /giving up after 3 retransmits/, 20_000);
     expect(w.since('right').filter((r) => /received packet: from 198\.51\.100\.10\[500\]/.test(r.message))).toEqual([]);
     await fixIt();
@@ -85,6 +94,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await breakIt('natt-port-blocked');
     await w.logs('left', /parsed IKE_SA_INIT response 0/);
     await w.logs('left', /retransmit 1 of request with message ID 1/);
+    await diagnosed('natt-port-blocked');
     expect(w.since('left').some((r) => /sending packet: from 198\.51\.100\.10\[4500\]/.test(r.message))).toBe(true);
     await fixIt();
   });
@@ -92,6 +102,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
   it('gateway-route-missing: gw-left cannot send at all', async () => {
     await breakIt('gateway-route-missing');
     await w.logs('left', /error writing to socket: Network is unreachable|unable to send|no route/i);
+    await diagnosed('local-socket-error');
     await fixIt();
   });
 
@@ -99,6 +110,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await breakIt('esp-proposal-mismatch');
     await w.logs('left', /received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built/);
     await w.logs('right', /failed to establish CHILD_SA, keeping IKE_SA/);
+    await diagnosed('esp-proposal-mismatch');
     const s = await waitStatus(engine, (x) => x.tunnel.left.ike === 'ESTABLISHED', 10_000, 'IKE_SA up');
     expect(s.tunnel.left.child).toBe('NONE');
     await fixIt();
@@ -108,6 +120,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await breakIt('pfs-mismatch');
     await waitStatus(engine, (s) => s.up, 15_000, 'the first CHILD_SA (no key exchange in IKE_AUTH)');
     await w.logs('left', /received NO_PROPOSAL_CHOSEN notify|CHILD_SA rekeying failed|no acceptable proposal/, 30_000);
+    await diagnosed('pfs-mismatch');
     await fixIt();
   }, 90_000);
 
@@ -115,6 +128,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await breakIt('ts-mismatch');
     await w.logs('right', /traffic selectors .* unacceptable/);
     await w.logs('left', /received TS_UNACCEPTABLE notify, no CHILD_SA built/);
+    await diagnosed('ts-mismatch');
     await fixIt();
   });
 
@@ -128,6 +142,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     const ra = counters(installedChild(after, 'right'));
     expect(ra.in - rb.in).toBe(5);
     expect(ra.out - rb.out).toBe(0);
+    await diagnosed('no-return-traffic');
     await fixIt();
   });
 
@@ -139,6 +154,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     const after = await engine.status();
     expect(counters(installedChild(after, 'right')).in - counters(installedChild(before, 'right')).in).toBe(4);
     expect(counters(installedChild(after, 'right')).out - counters(installedChild(before, 'right')).out).toBe(0);
+    await diagnosed('no-return-traffic');
     await fixIt();
   });
 
@@ -151,6 +167,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     expect(counters(installedChild(after, 'left')).out - counters(installedChild(before, 'left')).out).toBe(4);
     expect(counters(installedChild(after, 'right')).in - counters(installedChild(before, 'right')).in).toBe(0);
     expect(after.up).toBe(true);
+    await diagnosed('esp-blocked');
     await fixIt();
   });
 
@@ -162,6 +179,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     expect(r.received).toBe(0);
     const after = await engine.status();
     expect(counters(installedChild(after, 'left')).out).toBe(0);
+    await diagnosed('no-outbound-traffic');
     await fixIt();
   });
 
@@ -169,6 +187,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await breakIt('overlapping-subnets');
     const s = await waitStatus(engine, (x) => x.up, 15_000, 'tunnel with the overlapping selector');
     expect(installedChild(s, 'left')?.remoteTs).toEqual(['10.0.0.0/8']);
+    await diagnosed('overlapping-subnets');
     await fixIt();
   });
 
@@ -179,6 +198,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     expect(s.sas.right!.ikeSas.find((i) => i.state === 'ESTABLISHED')?.remoteHost).toBe('203.0.113.1');
     const r = await engine.traffic({ from: 'left', count: 3, intervalMs: 100 });
     expect(r.received).toBe(3);
+    await diagnosed('healthy');
     await fixIt();
   });
 
@@ -186,6 +206,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await breakIt('dpd-peer-dead');
     await w.logs('left', /sending DPD request/, 10_000);
     await w.logs('left', /retransmit \d of request with message ID \d+/, 10_000);
+    await diagnosed('dpd-peer-dead');
     await w.logs('left', /giving up after 3 retransmits/, 20_000);
     await fixIt();
   }, 90_000);
@@ -195,12 +216,15 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     const s = await waitStatus(engine, (x) => x.boxes.find((b) => b.role === 'gw-right')?.state === 'running' && !x.sas.right?.error && x.tunnel.right.ike === 'NONE', 20_000, 'gw-right back without SAs');
     expect(s.tunnel.left.ike).toBe('ESTABLISHED');
     await w.restartStreams();
+    await engine.traffic({ from: 'left', count: 3, intervalMs: 100 });
+    await diagnosed('stale-sa');
     await fixIt();
   }, 90_000);
 
   it('peer-down: gw-right stopped', async () => {
     await breakIt('peer-down');
     await waitStatus(engine, (x) => x.boxes.find((b) => b.role === 'gw-right')?.state === 'exited', 10_000, 'gw-right stopped');
+    await diagnosed('peer-closed');
     await fixIt();
     await w.restartStreams();
   }, 90_000);
@@ -210,6 +234,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     const first = await waitStatus(engine, (x) => x.up, 15_000, 'tunnel up');
     const firstChild = installedChild(first, 'left')!.uniqueId;
     await waitStatus(engine, (x) => (installedChild(x, 'left')?.uniqueId ?? 0) > firstChild, 30_000, 'a rekeyed CHILD_SA');
+    await diagnosed('healthy');
     await fixIt();
   }, 90_000);
 
@@ -218,6 +243,7 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     const r = await engine.traffic({ from: 'left', count: 60, intervalMs: 20 });
     expect(r.lossPercent).toBeGreaterThan(20);
     expect(r.lossPercent).toBeLessThan(85);
+    await diagnosed('packet-loss');
     await fixIt();
   });
 

@@ -111,6 +111,20 @@ export function useFaultLab(purpose: string, settings: () => LabSettings) {
       await faults.apply([id]);
       expect((await faults.state()).active.map((a) => a.id)).toEqual([id]);
     },
+    /**
+     * The live diagnosis (fed by the watched lab, never told the fault) names the cause within
+     * seconds; `expected` lists more than one cause only where the evidence cannot tell them apart.
+     */
+    async diagnosed(expected: string | string[], timeoutMs = 10_000) {
+      const want = Array.isArray(expected) ? expected : [expected];
+      let last = engine.diagnosis.current();
+      try {
+        await waitFor(() => want.includes((last = engine.diagnosis.current()).verdict), timeoutMs, `the live verdict ${want.join(' or ')}`);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}; it says ${last.verdict}: ${last.findings.map((f) => `${f.cause} ${f.confidence} (${f.summary})`).join('; ')}`);
+      }
+      return last;
+    },
     async fixIt() {
       await faults.revert();
       expect((await faults.state()).active).toEqual([]);

@@ -54,4 +54,11 @@ describe('scenario definitions', () => {
     expect(errorOf({ ...good, steps: [good.steps[1], good.steps[1]] })).toMatch(/steps\.0\.action: a scenario starts from a healthy lab/);
     expect(errorOf({ ...good, steps: [start, { title: 't', narration: ['n'], expect: [{ kind: 'pings', result: 'pass' }] }] })).toMatch(/steps\.1\.expect: pings and counter expectations need a traffic action/);
   });
+
+  it('refuses a fix before anything was broken, and checks an IKE_SA expectation\'s fields', () => {
+    expect(errorOf({ ...good, steps: [start, { title: 't', narration: ['n'], action: { kind: 'fix' } }] })).toMatch(/steps\.1\.action: nothing to fix/);
+    expect(errorOf({ ...good, steps: [start, { title: 't', narration: ['n'], expect: [{ kind: 'ike-sa', side: 'middle', established: false }] }] })).toMatch(/steps\.1\.expect\.0\.side/);
+    const s = defineScenario({ ...good, steps: [start, { title: 't', narration: ['n'], expect: [{ kind: 'ike-sa', side: 'left', established: false }] }] });
+    expect(s.steps[1].expect[0]).toEqual({ kind: 'ike-sa', side: 'left', established: false });
+  });
 });

@@ -61,6 +61,17 @@ export const datapathRule: Rule = (ctx) => {
       }
     }
     for (const [x, y] of [[a, b], [b, a]] as [Flow, Flow][]) {
+      // Some ESP arrives, some does not: a lossy path. The two listings are not read at the same
+      // instant, so a packet or two in flight is no loss.
+      const lost = x.outPk - y.inPk;
+      if (y.inPk > 0 && lost >= 3 && lost >= 0.1 * x.outPk) {
+        out.push(finding('packet-loss', 'unknown', Math.min(0.75, 0.5 + lost / x.outPk / 2),
+          `The ${x.side} gateway sent ${x.outPk} ESP packets on SPI ${x.child.spiOut}, the ${y.side} gateway received ${y.inPk}: ${Math.round((100 * lost) / x.outPk)} % were lost on the way.`,
+          [counterEvidence(x, 'out', x.side), counterEvidence(y, 'in', y.side)],
+          { decidingCheck: 'Ping the peer gateway\'s outside address with many packets (`ping -c 100`): loss there is the internet path, not IPsec.' }));
+      }
+    }
+    for (const [x, y] of [[a, b], [b, a]] as [Flow, Flow][]) {
       if (y.inPk > 0 && y.outPk === 0 && x.outPk > 0) {
         out.push(finding('no-return-traffic', y.side, 0.8,
           `The ${y.side} gateway decrypts traffic from ${x.side} (${y.inPk} packets in) but sends nothing back (0 out): replies from its LAN never enter the tunnel.`,

@@ -100,20 +100,24 @@ export const staleSaRule: Rule = (ctx) => {
     if (y === 'unknown') continue;
     const x = otherSide(y) as 'left' | 'right';
     const lost = log.events('child-established').filter((c) => c.side === y && c.rec.source === start.rec.source && c.rec.line < start.rec.line && c.spis);
-    if (!lost.length) continue;
     if (log.events('ike-established').some((e) => e.rec.source === start.rec.source && e.rec.line > start.rec.line)) continue;
     const kept = children(latest(ctx.snapshots[x])).filter((c) => c.state === 'INSTALLED');
+    // The SPIs prove it when the restarted side's log still has the CHILD_SA it lost; a live view that
+    // began after it came up has only the listings: y holds nothing since its restart, x still does.
+    const yNow = latest(ctx.snapshots[y]);
+    const yEmpty = yNow !== undefined && yNow.ikeSas.length === 0;
     for (const child of kept) {
       const was = lost.find((c) => c.spis![0] === child.spiOut && c.spis![1] === child.spiIn);
-      if (!was) continue;
+      if (!was && !yEmpty) continue;
       const counters: Evidence[] = [child.lines?.header, child.lines?.out, child.lines?.in].filter((e): e is Evidence => !!e);
       const series = ctx.snapshots[x];
       const first = series.length > 1 ? children(series[0]).find((c) => c.spiIn === child.spiIn) : undefined;
       const outGrew = child.packetsOut - (first?.packetsOut ?? 0);
       const inGrew = child.packetsIn - (first?.packetsIn ?? 0);
       const sending = outGrew > 0 && inGrew === 0;
-      return [finding('stale-sa', x, sending ? 0.9 : 0.75,
-        `The ${y} gateway's charon restarted ("${start.rec.msg.slice(0, 60)}") after it had set up CHILD_SA SPIs ${was.spis!.join('/')}; the ${x} gateway still holds that CHILD_SA as INSTALLED${sending ? ` and keeps sending into it (${outGrew} packets out, none back)` : ''}: its SAs are stale and nothing (no DPD) told it.`,
+      const what = was ? `after it had set up CHILD_SA SPIs ${was.spis!.join('/')}` : 'and holds no SA since';
+      return [finding('stale-sa', x, (sending ? 0.9 : 0.75) - (was ? 0 : 0.05),
+        `The ${y} gateway's charon restarted ("${start.rec.msg.slice(0, 60)}") ${what}; the ${x} gateway still holds ${was ? 'that' : 'its'} CHILD_SA ${child.spiIn ?? ''} as INSTALLED${sending ? ` and keeps sending into it (${outGrew} packets out, none back)` : ''}: its SAs are stale and nothing (no DPD) told it.`,
         [...evidence([was, start]), ...counters])];
     }
   }
