@@ -22,18 +22,24 @@ export interface SaTrack {
   lastPacketOut?: DiagEvent;
   lastInExchange?: string;
   lastProto?: string;
-  /** Retransmits whose request was answered later: loss, not a dead path. */
-  recovered: DiagEvent[];
   first: DiagEvent;
 }
 
 /** Stored events per kind are capped: evidence needs the first few, counters keep the rest. */
 const MAX_PER_KIND = 200;
+/**
+ * IKE_SAs tracked at once. A day of rekeys or a huge pasted log has thousands; memory must not grow
+ * with the file, so the oldest finished ones are forgotten (their events stay in the capped lists).
+ */
+const MAX_SAS = 1000;
 
 export class Correlator {
   readonly byKind = new Map<EventKind, DiagEvent[]>();
   readonly counts = new Map<EventKind, number>();
   readonly sas = new Map<string, SaTrack>();
+  /** Retransmits whose request was answered later (loss, not a dead path): the first few, and how many. */
+  readonly recovered: DiagEvent[] = [];
+  recoveredCount = 0;
   readonly sides = new Set<Side>();
   readonly sources = new Map<string, Side>();
   /** `sas` by source and IKE_SA id: finding an event's SA without building its key string. */
@@ -70,6 +76,26 @@ export class Correlator {
     if (id) e.rec.ikeId = id;
   }
 
+  /**
+   * Drops the oldest IKE_SA that is no evidence of a silent peer (an unanswered, retransmitted
+   * request); the very oldest when all of the oldest are.
+   */
+  private forgetOldest(): void {
+    let victim: SaTrack | undefined;
+    let looked = 0;
+    for (const sa of this.sas.values()) {
+      victim ??= sa;
+      if (![...sa.requests.values()].some((r) => !r.answered && r.retransmits.length)) {
+        victim = sa;
+        break;
+      }
+      if (++looked >= 64) break;
+    }
+    if (!victim) return;
+    this.sas.delete(victim.key);
+    this.bySource.get(victim.source)?.delete(victim.ikeId);
+  }
+
   events(kind: EventKind): DiagEvent[] {
     return this.byKind.get(kind) ?? [];
   }
@@ -95,8 +121,9 @@ export class Correlator {
       const key = keyOf(e);
       sa = {
         key, side: e.side, source: e.rec.source, ikeId: id,
-        established: false, childUp: false, answered: false, requests: new Map(), recovered: [], first: e,
+        established: false, childUp: false, answered: false, requests: new Map(), first: e,
       };
+      if (this.sas.size >= MAX_SAS) this.forgetOldest();
       this.sas.set(key, sa);
       ids.set(id, sa);
     }
@@ -126,7 +153,8 @@ export class Correlator {
             const req = sa.requests.get(e.mid!);
             if (req && !req.answered) {
               req.answered = true;
-              sa.recovered.push(...req.retransmits);
+              this.recoveredCount += req.retransmits.length;
+              for (const r of req.retransmits) if (this.recovered.length < MAX_PER_KIND) this.recovered.push(r);
             }
           }
         }

@@ -47,3 +47,28 @@ describe('the diagnosis reads a log as a story', () => {
     expect(r.verdict).toBe('dpd-peer-dead');
   });
 });
+
+describe('a long log does not grow the diagnosis without bound', () => {
+  it('forgets the oldest finished IKE_SAs but keeps the silent ones and the loss count', async () => {
+    const { LiveDiagnosis } = await import('../../lab/diagnosis/live.js');
+    const live = new LiveDiagnosis();
+    // 3000 IKE_SAs, each set up and answered once, then one that is never answered.
+    let n = 0;
+    const push = (msg: string, id: number) => live.pushLine('left', 'left', `Nov 22 10:00:00.000 01[IKE1] <lab|${id}> ${msg}`, ++n);
+    for (let id = 1; id <= 3000; id++) {
+      push('generating IKE_SA_INIT request 0 [ SA KE No ]', id);
+      push('retransmit 1 of request with message ID 0', id);
+      push('parsed IKE_SA_INIT response 0 [ SA KE No ]', id);
+    }
+    push(`initiating IKE_SA lab[9999] to 203.0.113.10`, 9999);
+    push('generating IKE_SA_INIT request 0 [ SA KE No ]', 9999);
+    for (let i = 1; i <= 3; i++) push(`retransmit ${i} of request with message ID 0`, 9999);
+    const log = (live as unknown as { log: import('../../lab/diagnosis/correlate.js').Correlator }).log;
+    expect(log.sas.size).toBeLessThanOrEqual(1000);
+    expect(log.recoveredCount).toBe(3000);
+    const causes = live.findings().map((f) => f.cause);
+    expect(causes).toContain('packet-loss');
+    expect(causes.some((c) => c === 'peer-unreachable' || c === 'ike-port-blocked')).toBe(true);
+    expect(live.findings().find((f) => f.cause === 'packet-loss')!.summary).toMatch(/^3000 IKE request/);
+  });
+});

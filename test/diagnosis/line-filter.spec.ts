@@ -60,8 +60,8 @@ function seen(live: LiveDiagnosis) {
   // The correlator is private to LiveDiagnosis; the test reads it to compare events, not just findings.
   const log = (live as unknown as { log: Correlator }).log;
   const events = [...log.byKind].map(([kind, list]) => [kind, log.count(kind), list.map((e) => `${e.rec.line}:${JSON.stringify({ ...e, rec: undefined })}`)]);
-  const sas = [...log.sas.values()].map((sa) => [sa.key, sa.established, sa.childUp, sa.answered, sa.requests.size, sa.recovered.length]);
-  return { result: live.result(), events, sas };
+  const sas = [...log.sas.values()].map((sa) => [sa.key, sa.established, sa.childUp, sa.answered, sa.requests.size]);
+  return { result: live.result(), events, sas, recovered: log.recoveredCount };
 }
 
 /** The old path: every line parsed and classified (splitLines is the string splitter the fast path replaced). */

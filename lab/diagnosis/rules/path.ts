@@ -113,12 +113,11 @@ export const silentPeerRule: Rule = (ctx) => {
 
 /** Retransmits that were answered later: the path loses packets but works. */
 export const lossRule: Rule = (ctx) => {
-  const recovered: DiagEvent[] = [];
-  for (const sa of ctx.log.sas.values()) recovered.push(...sa.recovered);
-  if (!recovered.length) return [];
-  recovered.sort((a, b) => a.rec.line - b.rec.line);
-  return [finding('packet-loss', 'unknown', Math.min(0.6, 0.25 + 0.1 * recovered.length),
-    `${recovered.length} IKE request(s) needed a retransmit before the peer answered: packets are being lost (or the peer was slow).`,
+  const n = ctx.log.recoveredCount;
+  if (!n) return [];
+  const recovered = [...ctx.log.recovered].sort((a, b) => a.rec.line - b.rec.line);
+  return [finding('packet-loss', 'unknown', Math.min(0.6, 0.25 + 0.1 * n),
+    `${n} IKE request(s) needed a retransmit before the peer answered: packets are being lost (or the peer was slow).`,
     evidence(recovered.slice(0, 4)))];
 };
 
