@@ -27,8 +27,14 @@ const RESOLVED_BY: Partial<Record<string, 'ike-established' | 'child-established
   'esp-proposal-mismatch': 'child-established', 'ts-mismatch': 'child-established',
 };
 
-/** Causes that explain a rekey failure better than the generic rekey-failure finding. */
-const EXPLAINS_REKEY = new Set(['pfs-mismatch', 'esp-proposal-mismatch', 'dpd-peer-dead']);
+/**
+ * Generic findings and the causes that explain them better: a rekey that failed for a named reason,
+ * a closed tunnel that nobody brings back because neither side initiates.
+ */
+const EXPLAINED_BY: Record<string, ReadonlySet<string>> = {
+  'rekey-failure': new Set(['pfs-mismatch', 'esp-proposal-mismatch', 'dpd-peer-dead']),
+  'peer-closed': new Set(['no-initiator']),
+};
 
 export class LiveDiagnosis {
   private readonly log = new Correlator();
@@ -78,7 +84,9 @@ export class LiveDiagnosis {
     const ctx: RuleContext = { log: this.log, snapshots: this.snapshots, trafficOffered: this.trafficOffered };
     let all: Finding[] = [...this.extra];
     for (const rule of RULES) all.push(...rule(ctx));
-    if (all.some((f) => EXPLAINS_REKEY.has(f.cause))) all = all.filter((f) => f.cause !== 'rekey-failure');
+    for (const [generic, better] of Object.entries(EXPLAINED_BY)) {
+      if (all.some((f) => better.has(f.cause))) all = all.filter((f) => f.cause !== generic);
+    }
     all = all.filter((f) => !this.resolved(f));
     aliveButLossy(all, this.log);
     // One finding per cause: the most confident.

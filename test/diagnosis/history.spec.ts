@@ -72,3 +72,31 @@ describe('a long log does not grow the diagnosis without bound', () => {
     expect(live.findings().find((f) => f.cause === 'packet-loss')!.summary).toMatch(/^3000 IKE request/);
   });
 });
+
+describe('a closed tunnel nobody brings back', () => {
+  it('is no-initiator, not peer-closed, when the config says neither side initiates', async () => {
+    // The recorded no-initiator case, as when gw-right's own terminate lost the race with gw-left's
+    // DELETE: its terminate lines (2-12) removed, and the SA goes ESTABLISHED => DELETING on receipt,
+    // as a receiving charon logs it (see peer-down-v2's left.log).
+    const right = lines('no-initiator-v2', 'right').slice(12)
+      .map((l) => l.replace('state change: DELETING => DELETING', 'state change: ESTABLISHED => DELETING'));
+    expect(right[4]).toMatch(/received DELETE for IKE_SA lab\[14\]/);
+    expect(right.some((l) => /ESTABLISHED => DELETING/.test(l))).toBe(true);
+    const r = await diagnose({
+      logs: [
+        { source: 'left', side: 'left', lines: lines('no-initiator-v2', 'left') },
+        { source: 'right', side: 'right', lines: right },
+      ],
+    });
+    expect(r.verdict).toBe('no-initiator');
+    expect(r.findings.map((f) => f.cause)).not.toContain('peer-closed');
+    // Without the config evidence (no load-conn dump) the same DELETE is a closed tunnel.
+    const bare = await diagnose({
+      logs: [
+        { source: 'left', side: 'left', lines: lines('no-initiator-v2', 'left').filter((l) => !/start_action/.test(l)) },
+        { source: 'right', side: 'right', lines: right },
+      ],
+    });
+    expect(bare.verdict).toBe('peer-closed');
+  });
+});
