@@ -321,7 +321,7 @@ export async function benchDiagnosisThroughput(): Promise<Figure[]> {
       const [a, b] = [heaps[0], heaps[heaps.length - 1]];
       figures.push({
         name: `diagnosis memory ${b.mb} MB vs ${a.mb} MB: state after GC`, value: b.heap / a.heap, unit: 'x',
-        note: `file ${(b.mb / a.mb).toFixed(0)}x; ${(((b.heap - a.heap) * 1024) / (b.sessions - a.sessions)).toFixed(1)} KB more per replayed session: the correlator keeps per-IKE_SA state, the lines are not kept`,
+        note: `file ${(b.mb / a.mb).toFixed(0)}x; ${(((b.heap - a.heap) * 1024) / (b.sessions - a.sessions)).toFixed(1)} KB more per replayed session: the lines are not kept, and the correlator tracks at most 1000 IKE_SAs`,
       });
     }
   } finally {
