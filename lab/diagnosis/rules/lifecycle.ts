@@ -117,7 +117,7 @@ export const staleSaRule: Rule = (ctx) => {
       const sending = outGrew > 0 && inGrew === 0;
       const what = was ? `after it had set up CHILD_SA SPIs ${was.spis!.join('/')}` : 'and holds no SA since';
       return [finding('stale-sa', x, (sending ? 0.9 : 0.75) - (was ? 0 : 0.05),
-        `The ${y} gateway's charon restarted ("${start.rec.msg.slice(0, 60)}") ${what}; the ${x} gateway still holds ${was ? 'that' : 'its'} CHILD_SA ${child.spiIn ?? ''} as INSTALLED${sending ? ` and keeps sending into it (${outGrew} packets out, none back)` : ''}: its SAs are stale and nothing (no DPD) told it.`,
+        `The ${y} gateway's charon restarted (its log: "${start.rec.msg.replace(/ \(.*$/, '')}") ${what}; the ${x} gateway still holds ${was ? 'that' : 'its'} CHILD_SA ${child.spiIn ?? ''} as INSTALLED${sending ? ` and keeps sending into it (${outGrew} packets out, none back)` : ''}: its SAs are stale and nothing (no DPD) told it.`,
         [...evidence([was, start]), ...counters])];
     }
   }
