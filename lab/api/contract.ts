@@ -295,7 +295,8 @@ export interface ScenarioInfo {
   title: string;
   family: 'phase1' | 'phase2' | 'no-traffic' | 'flapping';
   summary: string;
-  steps: { title: string; narration: string[]; action?: { kind: string; fault?: string }; timeoutS: number }[];
+  /** `checks`: what the step verifies on the lab, in words (shown before it runs). */
+  steps: { title: string; narration: string[]; checks: string[]; action?: { kind: string; fault?: string }; timeoutS: number }[];
 }
 
 /** lab/scenarios/runner.ts StepReport. */

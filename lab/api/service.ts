@@ -12,7 +12,7 @@ import { LabError } from '../docker/errors.js';
 import type { LabEngine } from '../engine/lab-engine.js';
 import { FaultError, FaultService } from '../faults/fault-service.js';
 import { ImpairmentError } from '../faults/impairment.js';
-import { findScenario, SCENARIOS, ScenarioRunner } from '../scenarios/index.js';
+import { describeExpectation, findScenario, SCENARIOS, ScenarioRunner } from '../scenarios/index.js';
 import { startCapture, type CaptureSession } from '../capture/index.js';
 import { reportHtml, validateTemplate } from '../validate/index.js';
 import { saveSettingsFile } from '../settings/io.js';
@@ -295,7 +295,7 @@ export class LabService implements LabApi {
   async scenariosList(): Promise<ScenarioInfo[]> {
     return SCENARIOS.map((s) => ({
       id: s.id, title: s.title, family: s.family, summary: s.summary,
-      steps: s.steps.map((st) => ({ title: st.title, narration: st.narration, action: st.action && { kind: st.action.kind, fault: 'fault' in st.action ? st.action.fault : undefined }, timeoutS: st.timeoutS })),
+      steps: s.steps.map((st) => ({ title: st.title, narration: st.narration, checks: st.expect.map(describeExpectation), action: st.action && { kind: st.action.kind, fault: 'fault' in st.action ? st.action.fault : undefined }, timeoutS: st.timeoutS })),
     }));
   }
 

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { LabEngine } from '../engine/lab-engine.js';
-import { SCENARIOS, ScenarioRunner, findScenario, type ScenarioEvent, type ScenarioStep } from '../scenarios/index.js';
+import { describeExpectation, SCENARIOS, ScenarioRunner, findScenario, type ScenarioEvent, type ScenarioStep } from '../scenarios/index.js';
 
 /** Lines typed by the presenter, one per step; when stdin ends the rest runs unattended. */
 function enterGate(): { wait: (i: number, step: ScenarioStep) => Promise<void>; close: () => void } {
@@ -32,6 +32,7 @@ function printEvent(e: ScenarioEvent): void {
   if (e.type === 'step-start') {
     console.log(`\n── step ${e.index + 1}: ${e.step.title}`);
     for (const n of e.step.narration) console.log(`   » ${n}`);
+    for (const c of e.step.expect.map(describeExpectation)) console.log(`   ? ${c}`);
     return;
   }
   const r = e.report;

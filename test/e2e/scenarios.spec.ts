@@ -54,12 +54,16 @@ describe.skipIf(skipWithoutDocker('the Scenarios tab in Chromium'))('guided scen
     await page.waitForSelector('[data-testid=scenario-phase1-psk]');
     for (const s of SCENARIOS) expect(await page.textContent(`[data-testid=scenario-${s.id}]`)).toContain(s.title);
     await page.click('[data-testid=scenario-phase1-psk]');
+    // Before a step runs, the app says what it will check on the lab.
+    expect(await page.textContent('[data-testid=scenario-checks-0]')).toContain('IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways');
+    expect(await page.textContent('[data-testid=scenario-checks-0]')).toContain('the live diagnosis says healthy');
     await page.screenshot({ path: path.join(SHOTS, '01-scenarios.png') });
 
     // Presenter mode: one click per step; step 1 starts the lab from nothing.
     await page.click('[data-testid=scenario-next]');
     await page.waitForSelector('[data-testid=scenario-step-0][data-state=ok]', { timeout: 120_000 });
     expect(await page.textContent('[data-testid=scenario-step-0]')).toMatch(/tunnel up/);
+    expect(await page.textContent('[data-testid=scenario-checks-1]')).toMatch(/gw-right logs a line matching/);
     await page.click('[data-testid=scenario-next]');
     await page.waitForSelector('[data-testid=scenario-step-1][data-state=ok]', { timeout: 60_000 });
     expect(await page.textContent('[data-testid=scenario-step-1]')).toMatch(/gw-right line \d+: tried 1 shared key for .* but MAC mismatched/);

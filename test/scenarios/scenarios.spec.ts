@@ -62,6 +62,9 @@ describe.skipIf(skipWithoutDocker('scenarios on a real lab'))('demonstration sce
     expect(r.status, r.stderr + r.stdout).toBe(0);
     expect(r.stderr.match(/press Enter to run this step/g)).toHaveLength(s.steps.length);
     for (const st of s.steps) expect(r.stdout).toContain(st.narration[0]);
+    // What each step checks is printed before it runs, in words.
+    expect(r.stdout).toContain('? IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways');
+    expect(r.stdout).toContain('? the live diagnosis says psk-mismatch');
     expect(r.stdout).toMatch(/gw-right line \d+: tried 1 shared key for .* but MAC mismatched/);
     expect(r.stdout).toContain('✔ scenario phase1-psk completed');
     const bad = spawnSync(process.execPath, ['bin/ipsec-lab.js', 'scenario', 'run', 'no-such'], { encoding: 'utf8' });

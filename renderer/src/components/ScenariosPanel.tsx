@@ -54,6 +54,12 @@ export function ScenariosPanel() {
                   <span className={`badge ${state === 'ok' ? 'ok' : state === 'failed' ? 'bad' : ''}`}>{state === 'ok' ? `✔ ${((r as { ms: number }).ms / 1000).toFixed(1)} s` : state}</span>
                 </div>
                 {(state !== 'pending' || i === next) && <ul className="narration">{st.narration.map((n, k) => <li key={k}>{n}</li>)}</ul>}
+                {state === 'pending' && i === next && st.checks.length > 0 && (
+                  <div className="checks" data-testid={`scenario-checks-${i}`}>
+                    <span>Checks on the lab:</span>
+                    <ul>{st.checks.map((c, k) => <li key={k}>{c}</li>)}</ul>
+                  </div>
+                )}
                 {r && r !== 'running' && (
                   <ul className="seen">
                     {r.seen.map((x, k) => <li key={k}><code>{x}</code></li>)}
