@@ -3,7 +3,7 @@
  * Events are annotated with their context here (the exchange a notify answered, whether proposals
  * were IKE or ESP), because the message text alone does not say which phase failed.
  */
-import type { DiagEvent, EventKind, Side } from './events.js';
+import { SETUP_EXCHANGES, type DiagEvent, type EventKind, type Side } from './events.js';
 
 export interface SaTrack {
   key: string;
@@ -69,7 +69,7 @@ export class Correlator {
   private guessIkeId(e: DiagEvent): void {
     const named = e.kind === 'initiate' ? /\[(\d+)\]/.exec(e.rec.msg) : null;
     // IKEv1 main mode sends every message with ID 0: only the first one carries the SA payload.
-    const starts = named || (e.kind === 'msg-in' && e.role === 'request' && e.mid === 0 && e.payloads?.includes('SA') && (e.exchange === 'IKE_SA_INIT' || e.exchange === 'ID_PROT' || e.exchange === 'AGGRESSIVE'));
+    const starts = named || (e.kind === 'msg-in' && e.role === 'request' && e.mid === 0 && e.payloads?.includes('SA') && SETUP_EXCHANGES.has(e.exchange!));
     let id = this.anonymous.get(e.rec.source) ?? 0;
     // Negative, so it can never meet a real unique id; "initiating IKE_SA lab[15]" names the real one.
     if (starts) this.anonymous.set(e.rec.source, (id = named ? Number(named[1]) : -(++this.anonymousCount)));
@@ -94,6 +94,11 @@ export class Correlator {
     if (!victim) return;
     this.sas.delete(victim.key);
     this.bySource.get(victim.source)?.delete(victim.ikeId);
+  }
+
+  /** The IKE_SA an event of `source` with this id belongs to (0: lines without an IKE_SA). */
+  saOf(source: string, ikeId = 0): SaTrack | undefined {
+    return this.bySource.get(source)?.get(ikeId);
   }
 
   events(kind: EventKind): DiagEvent[] {
@@ -143,7 +148,7 @@ export class Correlator {
           // IKEv1 main mode reuses message ID 0 for every exchange: a new request restarts it.
           sa.requests.set(e.mid!, { exchange: e.exchange!, answered: false, retransmits: prev && !prev.answered && prev.exchange === e.exchange && sa.version === 2 ? prev.retransmits : [] });
           sa.lastOut = e;
-          if (!sa.role && e.mid === 0 && (e.exchange === 'IKE_SA_INIT' || e.exchange === 'ID_PROT' || e.exchange === 'AGGRESSIVE')) sa.role = 'initiator';
+          if (!sa.role && e.mid === 0 && SETUP_EXCHANGES.has(e.exchange!)) sa.role = 'initiator';
         }
         if (e.kind === 'msg-in') {
           sa.lastInExchange = e.exchange;

@@ -10,6 +10,9 @@ import type { LogRecord } from './log-line.js';
 
 export type Side = 'left' | 'right' | 'unknown';
 
+/** The exchanges that set up an IKE_SA: IKEv2's IKE_SA_INIT, IKEv1's main and aggressive mode. */
+export const SETUP_EXCHANGES: ReadonlySet<string> = new Set(['IKE_SA_INIT', 'ID_PROT', 'AGGRESSIVE']);
+
 export type EventKind =
   | 'initiate' // initiating IKE_SA / initiating Main Mode IKE_SA
   | 'msg-out' // generating <EXCHANGE> request|response <mid> [ payloads ]

@@ -2,7 +2,7 @@
  * Rules about a tunnel's life rather than one negotiation: nobody starts it, the peer closes it, or
  * the peer restarts and forgets it while this side keeps encrypting into SAs that no longer exist.
  */
-import type { DiagEvent, Side } from '../events.js';
+import { SETUP_EXCHANGES, type DiagEvent, type Side } from '../events.js';
 import type { Evidence, Finding } from '../findings.js';
 import type { ChildSaSnapshot, SaSnapshot } from '../sas-text.js';
 import { evidence, finding, otherSide, type Rule } from './common.js';
@@ -37,7 +37,7 @@ export const noInitiatorRule: Rule = (ctx) => {
   // Whatever happened before the connection was (re)loaded is history: only silence since counts.
   const since = (e: DiagEvent) => starts.some((c) => c.rec.source === e.rec.source && e.rec.line > c.rec.line) || !starts.some((c) => c.rec.source === e.rec.source);
   // Tearing the old tunnel down (INFORMATIONAL with a DELETE) is not an attempt to set one up.
-  const setup = (e: DiagEvent) => e.exchange === 'IKE_SA_INIT' || e.exchange === 'ID_PROT' || e.exchange === 'AGGRESSIVE';
+  const setup = (e: DiagEvent) => SETUP_EXCHANGES.has(e.exchange ?? '');
   if (log.events('initiate').some(since) || log.events('ike-established').some(since)) return [];
   if ([...log.events('msg-out'), ...log.events('msg-in')].some((e) => setup(e) && since(e))) return [];
   const both = sides.includes('left') && sides.includes('right');
@@ -59,7 +59,7 @@ export const noInitiatorRule: Rule = (ctx) => {
 export const peerClosedRule: Rule = (ctx) => {
   const log = ctx.log;
   for (const del of log.events('ike-delete-in')) {
-    const sa = [...log.sas.values()].find((s) => s.source === del.rec.source && s.ikeId === (del.rec.ikeId ?? 0));
+    const sa = log.saOf(del.rec.source, del.rec.ikeId);
     if (!sa) continue;
     const mine = (e: DiagEvent) => e.rec.source === del.rec.source && (e.rec.ikeId ?? 0) === sa.ikeId;
     // Established before the log began counts too: its state leaves ESTABLISHED when the DELETE arrives.

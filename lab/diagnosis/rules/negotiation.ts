@@ -3,13 +3,11 @@
  * only the notify it got back. A responder-side reason outranks the initiator's notify; with the
  * initiator's log alone the finding is weaker and names what it cannot rule out.
  */
-import type { DiagEvent } from '../events.js';
-import { splitProposals } from '../events.js';
+import { SETUP_EXCHANGES, splitProposals, type DiagEvent } from '../events.js';
 import type { Finding } from '../findings.js';
 import { cidrsOverlap } from '../../settings/addresses.js';
 import { before, evidence, finding, fromPeer, type Rule, type RuleContext } from './common.js';
 
-const IKE_EXCHANGES = new Set(['IKE_SA_INIT', 'ID_PROT', 'AGGRESSIVE']);
 const KE_RE = /^(?:MODP_|ECP_|CURVE|ML_KEM|KE\d_|NTRU|NEWHOPE|ECP\d)/;
 
 /** Transforms of a proposal text like AES_CBC_256/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ. */
@@ -54,7 +52,7 @@ export const proposalRule: Rule = (ctx) => {
   let childDecisive = false;
   for (const e of log.events('proposals-unacceptable')) {
     const { received, configured } = proposalLines(ctx, e);
-    const isIke = e.proto === 'IKE' || (!e.proto && IKE_EXCHANGES.has(e.exchange ?? '') && e.state !== 'established');
+    const isIke = e.proto === 'IKE' || (!e.proto && SETUP_EXCHANGES.has(e.exchange ?? '') && e.state !== 'established');
     const peerNotify = fromPeer(log, e.side, 'notify-error').find((n) => n.notify === 'NO_PROPOSAL_CHOSEN');
     const peerChild = fromPeer(log, e.side, 'child-not-built').find((n) => n.notify === 'NO_PROPOSAL_CHOSEN');
     const transform = before(log, e, ['no-acceptable-transform']);
@@ -84,7 +82,7 @@ export const proposalRule: Rule = (ctx) => {
   }
   // Initiator-only evidence: the NO_PROPOSAL_CHOSEN notify, without the responder's reason.
   if (!ikeDecisive && log.count('no-ike-config') === 0 && log.count('aggressive-refused') === 0) {
-    const n = log.events('notify-error').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN' && x.state !== 'established' && (IKE_EXCHANGES.has(x.exchange ?? '') || x.exchange === 'INFORMATIONAL_V1'));
+    const n = log.events('notify-error').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN' && x.state !== 'established' && (SETUP_EXCHANGES.has(x.exchange ?? '') || x.exchange === 'INFORMATIONAL_V1'));
     if (n) {
       out.push(finding('ike-proposal-mismatch', 'both', 0.6,
         `The peer of the ${n.side} gateway refused IKE_SA setup with NO_PROPOSAL_CHOSEN; its own log has the reason.`,
@@ -236,7 +234,7 @@ export const configLookupRule: Rule = (ctx) => {
   const e = log.events('no-ike-config').find((n) => !log.events('ike-established').some((x) => x.rec.source === n.rec.source && x.rec.line > n.rec.line));
   if (!e) return [];
   const request = before(log, e, ['msg-in']);
-  const reqVersion = request ? (IKE_EXCHANGES.has(request.exchange!) && request.exchange !== 'IKE_SA_INIT' ? 1 : 2) : undefined;
+  const reqVersion = request ? (SETUP_EXCHANGES.has(request.exchange!) && request.exchange !== 'IKE_SA_INIT' ? 1 : 2) : undefined;
   const conf = log.events('conf').filter((c) => c.rec.source === e.rec.source);
   const version = conf.find((c) => c.value === 'version');
   const remote = conf.find((c) => c.value === 'remote_addrs');
@@ -281,7 +279,7 @@ export const natRule: Rule = (ctx) => {
   const log = ctx.log;
   const out: Finding[] = [];
   for (const nat of [...log.events('nat-remote'), ...log.events('nat-local')]) {
-    const sa = [...log.sas.values()].find((s) => s.source === nat.rec.source && s.ikeId === (nat.rec.ikeId ?? 0));
+    const sa = log.saOf(nat.rec.source, nat.rec.ikeId);
     if (!sa || sa.version !== 1) continue;
     const vid = log.events('natt-vid').some((v) => v.rec.source === nat.rec.source && (v.rec.ikeId ?? 0) === (nat.rec.ikeId ?? 0));
     // Only judge once the peer's first answer (where its vendor IDs are) has been seen.

@@ -3,7 +3,7 @@
  * wait ~165 s for "giving up") and grow more certain with more retransmits and the give-up.
  */
 import type { SaTrack } from '../correlate.js';
-import type { DiagEvent } from '../events.js';
+import { SETUP_EXCHANGES, type DiagEvent } from '../events.js';
 import type { Finding } from '../findings.js';
 import { evidence, finding, otherSide, type Rule, type RuleContext } from './common.js';
 
@@ -39,7 +39,7 @@ export const silentPeerRule: Rule = (ctx) => {
       const evs = [sa.lastOut && sa.lastOut.mid === r.mid ? sa.lastOut : undefined, ...r.retransmits.slice(0, 3), giveup, notResp];
       const ev = evidence(evs);
       const peerSide = otherSide(sa.side);
-      if (!sa.answered && (r.exchange === 'IKE_SA_INIT' || r.exchange === 'ID_PROT' || r.exchange === 'AGGRESSIVE')) {
+      if (!sa.answered && SETUP_EXCHANGES.has(r.exchange)) {
         // Nothing ever came back: unreachable and "UDP 500 dropped" look the same from here.
         if (done.has('silent')) continue;
         done.add('silent');
