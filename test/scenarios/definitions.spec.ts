@@ -57,7 +57,7 @@ describe('scenario definitions', () => {
 
   it('refuses a fix before anything was broken, and checks an IKE_SA expectation\'s fields', () => {
     expect(errorOf({ ...good, steps: [start, { title: 't', narration: ['n'], action: { kind: 'fix' } }] })).toMatch(/steps\.1\.action: nothing to fix/);
-    expect(errorOf({ ...good, steps: [start, { title: 't', narration: ['n'], expect: [{ kind: 'ike-sa', side: 'middle', established: false }] }] })).toMatch(/steps\.1\.expect\.0\.side/);
+    expect(errorOf({ ...good, steps: [start, { title: 't', narration: ['n'], expect: [{ kind: 'ike-sa', side: 'middle' as 'left', established: false }] }] })).toMatch(/steps\.1\.expect\.0\.side/);
     const s = defineScenario({ ...good, steps: [start, { title: 't', narration: ['n'], expect: [{ kind: 'ike-sa', side: 'left', established: false }] }] });
     expect(s.steps[1].expect[0]).toEqual({ kind: 'ike-sa', side: 'left', established: false });
   });
