@@ -59,8 +59,13 @@ export class DiagnosisFeed {
    * Only before anything was seen; a feed already running keeps its epoch.
    */
   skipHistory(lines: Record<'left' | 'right', number>): void {
-    if (this.seen.left || this.seen.right) return;
+    if (!this.fresh) return;
     this.floor = { left: Math.max(this.floor.left, lines.left), right: Math.max(this.floor.right, lines.right) };
+  }
+
+  /** No log line seen yet: this process has not begun following the lab. */
+  get fresh(): boolean {
+    return !this.seen.left && !this.seen.right;
   }
 
   /** Starts a new epoch: what happened before (e.g. before a fix) no longer counts. */

@@ -8,25 +8,29 @@ import { toDiagnosisSnapshot } from './diagnosis-feed.js';
 import type { LabEngine } from './lab-engine.js';
 
 /** When the lab last changed (settings applied, fault applied or fixed): its state files' mtime. */
-export async function lastChange(engine: LabEngine): Promise<number | undefined> {
+async function lastChange(engine: LabEngine): Promise<number | undefined> {
   const r = await execIn(engine.docker, engine.container('router'), ['sh', '-c', 'stat -c %Y /run/ipsec-lab/settings.json /run/ipsec-lab/faults.json 2>/dev/null']);
   const times = r.stdout.split('\n').filter(Boolean).map(Number);
   return times.length ? Math.max(...times) : undefined;
+}
+
+/** Both gateways' log lines Docker holds in a time window (unix seconds), read once, not followed. */
+function readGatewayLogs(engine: LabEngine, window: { since?: number; until?: number }, onLine: (side: Side, raw: string) => void): Promise<unknown> {
+  return Promise.all(SIDES.map((side) => new Promise<void>((resolve, reject) => {
+    streamGatewayLog(engine.docker, engine.container(gatewayRole(side)), side, {
+      follow: false,
+      ...window,
+      onRecord: (r) => onLine(side, r.raw),
+      onEnd: (err) => (err ? reject(err) : resolve()),
+    }).catch(reject);
+  })));
 }
 
 /** How many lines each gateway logged before the lab last changed: the history a new watcher skips. */
 export async function linesBeforeLastChange(engine: LabEngine): Promise<Record<Side, number>> {
   const until = await lastChange(engine);
   const out: Record<Side, number> = { left: 0, right: 0 };
-  if (until === undefined) return out;
-  await Promise.all(SIDES.map((side) => new Promise<void>((resolve, reject) => {
-    streamGatewayLog(engine.docker, engine.container(gatewayRole(side)), side, {
-      follow: false,
-      until,
-      onRecord: () => void out[side]++,
-      onEnd: (err) => (err ? reject(err) : resolve()),
-    }).catch(reject);
-  })));
+  if (until !== undefined) await readGatewayLogs(engine, { until }, (side) => void out[side]++);
   return out;
 }
 
@@ -38,14 +42,7 @@ export async function linesBeforeLastChange(engine: LabEngine): Promise<Record<S
 export async function diagnoseLab(engine: LabEngine, opts: { sinceS?: number; traffic?: boolean } = {}): Promise<DiagnosisResult & { since?: number }> {
   const since = opts.sinceS !== undefined ? Math.floor(Date.now() / 1000) - opts.sinceS : await lastChange(engine);
   const lines: Record<Side, string[]> = { left: [], right: [] };
-  await Promise.all(SIDES.map((side) => new Promise<void>((resolve, reject) => {
-    streamGatewayLog(engine.docker, engine.container(gatewayRole(side)), side, {
-      follow: false,
-      since,
-      onRecord: (r) => lines[side].push(r.raw),
-      onEnd: (err) => (err ? reject(err) : resolve()),
-    }).catch(reject);
-  })));
+  await readGatewayLogs(engine, { since }, (side, raw) => lines[side].push(raw));
   const before = await Promise.all(SIDES.map((s) => engine.snapshot(s)));
   if (opts.traffic !== false) await engine.traffic({ count: 5, intervalMs: 100 }).catch(() => undefined);
   const after = await Promise.all(SIDES.map((s) => engine.snapshot(s)));

@@ -42,8 +42,9 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
       /* the box is gone; health reports it and a restart reopens the stream */
     }
   };
-  if (opts.logs !== false) {
-    // Lines logged before the lab last changed are history to the live diagnosis (as after a reset).
+  if (opts.logs !== false && lab.diagnosis.fresh) {
+    // Lines logged before the lab last changed are history to the live diagnosis (as after a reset);
+    // counting them reads the log once more, so only when this process first follows the lab.
     lab.diagnosis.skipHistory(await linesBeforeLastChange(lab).catch(() => ({ left: 0, right: 0 })));
   }
   for (const side of SIDES) await openLog(side);
