@@ -21,9 +21,14 @@ function electronMajor(): string {
   try {
     return String(createRequire(import.meta.url)('electron/package.json').version).split('.')[0];
   } catch {
-    const pkg = JSON.parse(readFileSync(here('./package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(here('./package.json'), 'utf8')) as {
+      optionalDependencies?: Record<string, string>;
+    };
     const major = /\d+/.exec(pkg.optionalDependencies?.electron ?? '')?.[0];
-    if (!major) throw new Error('cannot tell which Electron to build for: electron is not installed and package.json names no version');
+    if (!major)
+      throw new Error(
+        'cannot tell which Electron to build for: electron is not installed and package.json names no version',
+      );
     return major;
   }
 }
@@ -53,6 +58,10 @@ export default defineConfig({
   },
   renderer: {
     ...rendererConfig,
-    build: { ...rendererConfig.build, outDir: here('./out/renderer'), rolldownOptions: { input: here('./renderer/index.html') } },
+    build: {
+      ...rendererConfig.build,
+      outDir: here('./out/renderer'),
+      rolldownOptions: { input: here('./renderer/index.html') },
+    },
   },
 });

@@ -21,7 +21,16 @@
  * DIAG_BENCH_RUNS=3).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -49,7 +58,9 @@ function recordedSessions(): string[][] {
     for (const side of ['left', 'right']) {
       const file = path.join(FIXTURES, scenario, `${side}.log`);
       if (!existsSync(file)) continue;
-      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean)
+      const lines = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
         .map((l) => (RECORDED_TIME.test(l) ? l.replace(RECORDED_TIME, '') : UNSTAMPED + l));
       out.push(lines);
     }
@@ -117,8 +128,13 @@ function dpdExchange(ike: number, mid: number, i: number, answered: boolean): st
 /** A recorded session with its IKE_SA unique ids moved up by `offset` (charon's ids only grow). */
 function renumber(lines: string[], offset: number): string[] {
   return lines.map((l) =>
-    l.replace(/<(?:([^|<>]*)\|)?(\d+)>/, (_m, name: string | undefined, id: string) => `<${name !== undefined ? `${name}|` : ''}${Number(id) + offset}>`)
-      .replace(/IKE_SA (\S+?)\[(\d+)\]/, (_m, name: string, id: string) => `IKE_SA ${name}[${Number(id) + offset}]`));
+    l
+      .replace(
+        /<(?:([^|<>]*)\|)?(\d+)>/,
+        (_m, name: string | undefined, id: string) => `<${name !== undefined ? `${name}|` : ''}${Number(id) + offset}>`,
+      )
+      .replace(/IKE_SA (\S+?)\[(\d+)\]/, (_m, name: string, id: string) => `IKE_SA ${name}[${Number(id) + offset}]`),
+  );
 }
 
 export interface LogMix {
@@ -174,12 +190,21 @@ export async function generateLog(file: string, targetBytes: number): Promise<Lo
   await write(dpdExchange(LONG_LIVED, mid, 0, false), 1);
   for (let r = 1; r <= 3; r++) {
     clock += 4000;
-    await write([
-      `${thread(r)}[IKE1] <lab|${LONG_LIVED}> retransmit ${r} of request with message ID ${mid}`,
-      `${thread(r)}[NET1] <lab|${LONG_LIVED}> sending packet: from ${LEFT}[4500] to ${RIGHT}[4500] (80 bytes)`,
-    ], 1);
+    await write(
+      [
+        `${thread(r)}[IKE1] <lab|${LONG_LIVED}> retransmit ${r} of request with message ID ${mid}`,
+        `${thread(r)}[NET1] <lab|${LONG_LIVED}> sending packet: from ${LEFT}[4500] to ${RIGHT}[4500] (80 bytes)`,
+      ],
+      1,
+    );
   }
-  await write([`07[IKE1] <lab|${LONG_LIVED}> giving up after 3 retransmits`, `07[IKE1] <lab|${LONG_LIVED}> restarting CHILD_SA net`], 1);
+  await write(
+    [
+      `07[IKE1] <lab|${LONG_LIVED}> giving up after 3 retransmits`,
+      `07[IKE1] <lab|${LONG_LIVED}> restarting CHILD_SA net`,
+    ],
+    1,
+  );
   if (batch.length) out.write(batch.join(''));
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   return mix;
@@ -236,7 +261,10 @@ async function child(mode: string, file: string): Promise<void> {
   const retainedMb = process.memoryUsage().heapUsed / 2 ** 20;
   if (live) live.findings(); // keeps the diagnosis alive through the GC above
   const run: ParseRun = {
-    lines, seconds, verdict, retainedMb,
+    lines,
+    seconds,
+    verdict,
+    retainedMb,
     cpuSeconds: (used.user + used.system) / 1e6,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     peakHeapMb: peakHeap / 2 ** 20,
@@ -245,9 +273,13 @@ async function child(mode: string, file: string): Promise<void> {
 }
 
 async function runChild(mode: 'parse' | 'floor', file: string): Promise<ParseRun> {
-  const proc = spawn(process.execPath, ['--expose-gc', here('../bin/run-ts.js'), here('./diagnosis-throughput.ts'), `--${mode}`, file], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--expose-gc', here('../bin/run-ts.js'), here('./diagnosis-throughput.ts'), `--${mode}`, file],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((r) => proc.on('close', r));
@@ -270,7 +302,10 @@ const byWall = (runs: ParseRun[]) => [...runs].sort((a, b) => a.seconds - b.seco
 const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
 
 export async function benchDiagnosisThroughput(): Promise<Figure[]> {
-  const sizesMb = (process.env.DIAG_BENCH_MB ?? '100,400').split(',').map(Number).filter((n) => n > 0);
+  const sizesMb = (process.env.DIAG_BENCH_MB ?? '100,400')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
   const runs = Math.max(1, Number(process.env.DIAG_BENCH_RUNS ?? 3));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-diag-bench-'));
   const figures: Figure[] = [];
@@ -301,17 +336,53 @@ export async function benchDiagnosisThroughput(): Promise<Figure[]> {
       const floor = byWall(floors);
       const g = median(greps);
       const g0 = median(greps0);
-      if (p.lines !== mix.lines || floor.lines !== mix.lines) throw new Error(`read ${p.lines}/${floor.lines} lines, the generator wrote ${mix.lines}`);
+      if (p.lines !== mix.lines || floor.lines !== mix.lines)
+        throw new Error(`read ${p.lines}/${floor.lines} lines, the generator wrote ${mix.lines}`);
       const ratio = p.seconds / g;
       const tag = `diagnosis ${mb} MB`;
       figures.push(
-        { name: `${tag}: parser (diagnose)`, value: mbytes / p.seconds, unit: 'MB/s', note: `${rate(p.lines, p.seconds)} lines/s; ${p.seconds.toFixed(2)} s, ${p.cpuSeconds.toFixed(2)} s CPU; verdict ${p.verdict}` },
-        { name: `${tag}: grep -c ${GREP_WORD}`, value: mbytes / g, unit: 'MB/s', note: `${rate(mix.lines, g)} lines/s; ${g.toFixed(2)} s; ${matches} matching lines` },
-        { name: `${tag}: parser time / grep time`, value: ratio, unit: 'x', note: `target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}` },
-        { name: `${tag}: grep -c '' (every line)`, value: mbytes / g0, unit: 'MB/s', note: `${g0.toFixed(2)} s; parser takes ${(p.seconds / g0).toFixed(1)}x as long` },
-        { name: `${tag}: node read + line split only`, value: mbytes / floor.seconds, unit: 'MB/s', note: `${floor.seconds.toFixed(2)} s, ${(floor.seconds / g).toFixed(1)}x grep -c ${GREP_WORD} before parsing anything` },
-        { name: `${tag}: parser peak heap`, value: p.peakHeapMb, unit: 'MB', note: `${mix.sessions} recorded sessions replayed (${((100 * mix.sessionLines) / mix.lines).toFixed(0)}% of ${mix.lines} lines)` },
-        { name: `${tag}: diagnosis state after GC`, value: p.retainedMb, unit: 'MB', note: 'heap the finished diagnosis holds (full GC, diagnosis alive)' },
+        {
+          name: `${tag}: parser (diagnose)`,
+          value: mbytes / p.seconds,
+          unit: 'MB/s',
+          note: `${rate(p.lines, p.seconds)} lines/s; ${p.seconds.toFixed(2)} s, ${p.cpuSeconds.toFixed(2)} s CPU; verdict ${p.verdict}`,
+        },
+        {
+          name: `${tag}: grep -c ${GREP_WORD}`,
+          value: mbytes / g,
+          unit: 'MB/s',
+          note: `${rate(mix.lines, g)} lines/s; ${g.toFixed(2)} s; ${matches} matching lines`,
+        },
+        {
+          name: `${tag}: parser time / grep time`,
+          value: ratio,
+          unit: 'x',
+          note: `target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`,
+        },
+        {
+          name: `${tag}: grep -c '' (every line)`,
+          value: mbytes / g0,
+          unit: 'MB/s',
+          note: `${g0.toFixed(2)} s; parser takes ${(p.seconds / g0).toFixed(1)}x as long`,
+        },
+        {
+          name: `${tag}: node read + line split only`,
+          value: mbytes / floor.seconds,
+          unit: 'MB/s',
+          note: `${floor.seconds.toFixed(2)} s, ${(floor.seconds / g).toFixed(1)}x grep -c ${GREP_WORD} before parsing anything`,
+        },
+        {
+          name: `${tag}: parser peak heap`,
+          value: p.peakHeapMb,
+          unit: 'MB',
+          note: `${mix.sessions} recorded sessions replayed (${((100 * mix.sessionLines) / mix.lines).toFixed(0)}% of ${mix.lines} lines)`,
+        },
+        {
+          name: `${tag}: diagnosis state after GC`,
+          value: p.retainedMb,
+          unit: 'MB',
+          note: 'heap the finished diagnosis holds (full GC, diagnosis alive)',
+        },
         { name: `${tag}: parser peak RSS`, value: p.maxRssMb, unit: 'MB', note: 'whole process, tsx included' },
       );
       heaps.push({ mb, heap: p.retainedMb, sessions: mix.sessions });
@@ -320,7 +391,9 @@ export async function benchDiagnosisThroughput(): Promise<Figure[]> {
     if (heaps.length > 1) {
       const [a, b] = [heaps[0], heaps[heaps.length - 1]];
       figures.push({
-        name: `diagnosis memory ${b.mb} MB vs ${a.mb} MB: state after GC`, value: b.heap / a.heap, unit: 'x',
+        name: `diagnosis memory ${b.mb} MB vs ${a.mb} MB: state after GC`,
+        value: b.heap / a.heap,
+        unit: 'x',
         note: `file ${(b.mb / a.mb).toFixed(0)}x; ${(((b.heap - a.heap) * 1024) / (b.sessions - a.sessions)).toFixed(1)} KB more per replayed session: the lines are not kept, and the correlator tracks at most 1000 IKE_SAs`,
       });
     }
@@ -331,6 +404,10 @@ export async function benchDiagnosisThroughput(): Promise<Figure[]> {
 }
 
 const mode = process.argv[2];
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && (mode === '--parse' || mode === '--floor')) {
+if (
+  process.argv[1] &&
+  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  (mode === '--parse' || mode === '--floor')
+) {
   await child(mode.slice(2), process.argv[3]);
 }

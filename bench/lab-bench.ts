@@ -23,7 +23,10 @@ export async function benchLab(runs = 3): Promise<Figure[]> {
   let t = Date.now();
   await buildImage(docker, 'trixie', tag, () => {}, { local: isLocalEngine(endpoint), noCache: true });
   figures.push({ name: 'cold image build (trixie, no cache)', value: (Date.now() - t) / 1000, unit: 's' });
-  await docker.getImage(tag).remove({ force: true }).catch(() => {});
+  await docker
+    .getImage(tag)
+    .remove({ force: true })
+    .catch(() => {});
   await ensureImage(docker, 'trixie');
 
   const ups: number[] = [];
@@ -37,7 +40,17 @@ export async function benchLab(runs = 3): Promise<Figure[]> {
     await engine.down();
     downs.push((Date.now() - t) / 1000);
   }
-  figures.push({ name: `warm up to CHILD_SA INSTALLED on both (median of ${runs})`, value: median(ups), unit: 's', note: `runs: ${ups.map((x) => x.toFixed(2)).join(', ')}; target < 3 s` });
-  figures.push({ name: `down (median of ${runs})`, value: median(downs), unit: 's', note: `runs: ${downs.map((x) => x.toFixed(2)).join(', ')}` });
+  figures.push({
+    name: `warm up to CHILD_SA INSTALLED on both (median of ${runs})`,
+    value: median(ups),
+    unit: 's',
+    note: `runs: ${ups.map((x) => x.toFixed(2)).join(', ')}; target < 3 s`,
+  });
+  figures.push({
+    name: `down (median of ${runs})`,
+    value: median(downs),
+    unit: 's',
+    note: `runs: ${downs.map((x) => x.toFixed(2)).join(', ')}`,
+  });
   return figures;
 }

@@ -20,7 +20,15 @@ import type { Figure } from './lab-bench.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-precise-memory-info'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--enable-precise-memory-info',
+];
 /** The issue's bar: at least this many new lines per second with frames inside one 60 Hz frame. */
 const TARGET_RATE = 5000;
 const FRAME_MS = 1000 / 60;
@@ -37,7 +45,10 @@ export function sampleRecords(): LogRecord[] {
       } catch {
         continue;
       }
-      text.split('\n').filter(Boolean).forEach((raw, i) => out.push(parseCharonLine(raw, side, i + 1)));
+      text
+        .split('\n')
+        .filter(Boolean)
+        .forEach((raw, i) => out.push(parseCharonLine(raw, side, i + 1)));
     }
   }
   // Interleave the gateways as a live lab does (both log at once).
@@ -58,7 +69,12 @@ async function buildHarness(outDir: string): Promise<void> {
     ...rendererConfig,
     configFile: false,
     logLevel: 'error',
-    build: { ...rendererConfig.build, outDir, emptyOutDir: true, rolldownOptions: { input: here('../renderer/bench/log-view.html') } },
+    build: {
+      ...rendererConfig.build,
+      outDir,
+      emptyOutDir: true,
+      rolldownOptions: { input: here('../renderer/bench/log-view.html') },
+    },
   });
 }
 
@@ -126,12 +142,44 @@ async function measure(page: Page, opts: RunOptions): Promise<RateFigures> {
 }
 
 function table(rows: RateFigures[]): string {
-  const head = ['lines/s fed', 'shown/s', 'frame p50', 'p95', 'p99', 'max', '>16.7ms', 'dropped', 'work/frame', '(script', 'style', 'layout)', 'newest line age p95', 'caught up', 'heap', 'lines kept', 'DOM rows'];
+  const head = [
+    'lines/s fed',
+    'shown/s',
+    'frame p50',
+    'p95',
+    'p99',
+    'max',
+    '>16.7ms',
+    'dropped',
+    'work/frame',
+    '(script',
+    'style',
+    'layout)',
+    'newest line age p95',
+    'caught up',
+    'heap',
+    'lines kept',
+    'DOM rows',
+  ];
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const body = rows.map((r) => [
-    r.fedPerS.toFixed(0), r.shownPerS.toFixed(0), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), `${r.over}/${r.frames}`, String(r.dropped),
-    ms(r.work.all), ms(r.work.script), ms(r.work.style), ms(r.work.layout), `${r.latencyP95.toFixed(0)} ms`, r.caughtUp ? 'yes' : 'NO',
-    `${r.heapMB.toFixed(0)} MB`, String(r.buffered), String(r.domRows),
+    r.fedPerS.toFixed(0),
+    r.shownPerS.toFixed(0),
+    ms(r.p50),
+    ms(r.p95),
+    ms(r.p99),
+    ms(r.max),
+    `${r.over}/${r.frames}`,
+    String(r.dropped),
+    ms(r.work.all),
+    ms(r.work.script),
+    ms(r.work.style),
+    ms(r.work.layout),
+    `${r.latencyP95.toFixed(0)} ms`,
+    r.caughtUp ? 'yes' : 'NO',
+    `${r.heapMB.toFixed(0)} MB`,
+    String(r.buffered),
+    String(r.domRows),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   return [head, ...body].map((cols) => cols.map((c, i) => c.padStart(widths[i])).join('  ')).join('\n');
@@ -149,8 +197,19 @@ export async function benchLogView(opts: { rates?: number[]; seconds?: number } 
   let context: BrowserContext | undefined;
   try {
     await buildHarness(outDir);
-    server = await preview({ configFile: false, root: here('../renderer'), build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false }, logLevel: 'error' });
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1500, height: 920 } });
+    server = await preview({
+      configFile: false,
+      root: here('../renderer'),
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0, strictPort: false },
+      logLevel: 'error',
+    });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1500, height: 920 },
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -158,13 +217,19 @@ export async function benchLogView(opts: { rates?: number[]; seconds?: number } 
     await page.waitForFunction(() => (globalThis as BenchGlobal).logViewBench?.ready);
     await page.evaluate((s) => (globalThis as BenchGlobal).logViewBench!.load(s), sample);
     // Warm-up (not measured): the JIT has compiled the hot paths, as in an app that has been open a while.
-    await page.evaluate((o) => (globalThis as BenchGlobal).logViewBench!.run(o), { rate: TARGET_RATE, seconds: 2, batchMs: 50 });
+    await page.evaluate((o) => (globalThis as BenchGlobal).logViewBench!.run(o), {
+      rate: TARGET_RATE,
+      seconds: 2,
+      batchMs: 50,
+    });
     const rows: RateFigures[] = [];
     for (const rate of rates) {
       rows.push(await measure(page, { rate, seconds, batchMs: 50 }));
       if (errors.length) throw new Error(`the page failed: ${errors[0]}`);
     }
-    console.error(`\nlog view in Chromium: ${sample.length} recorded charon lines cycled, ${seconds} s per rate after a 2 s warm-up, following, both gateways side by side at 1500x920; frames are requestAnimationFrame intervals (60 Hz: 16.7 ms)\n${table(rows)}\n`);
+    console.error(
+      `\nlog view in Chromium: ${sample.length} recorded charon lines cycled, ${seconds} s per rate after a 2 s warm-up, following, both gateways side by side at 1500x920; frames are requestAnimationFrame intervals (60 Hz: 16.7 ms)\n${table(rows)}\n`,
+    );
     return rows.map((r) => {
       const met = r.p99 <= FRAME_MS + 2 && r.caughtUp;
       return {

@@ -22,5 +22,8 @@ for (const [name, run] of Object.entries(suites)) {
 }
 const width = Math.max(...rows.map((r) => r.name.length));
 console.log(`\n${'figure'.padEnd(width)}  value`);
-for (const r of rows) console.log(`${r.name.padEnd(width)}  ${Number.isNaN(r.value) ? '-' : r.value.toFixed(r.value < 10 ? 2 : 1)} ${r.unit}${r.note ? `   (${r.note})` : ''}`);
+for (const r of rows)
+  console.log(
+    `${r.name.padEnd(width)}  ${Number.isNaN(r.value) ? '-' : r.value.toFixed(r.value < 10 ? 2 : 1)} ${r.unit}${r.note ? `   (${r.note})` : ''}`,
+  );
 if (rows.some((r) => Number.isNaN(r.value))) process.exitCode = 1;

@@ -10,7 +10,16 @@ const arg = (name: string, dflt: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const minutes = arg('minutes', 10);
-const CYCLE = ['psk-mismatch', 'esp-blocked', 'ts-mismatch', 'no-return-traffic', 'packet-loss', 'natt-port-blocked', 'lifetime-mismatch', 'left-behind-nat'];
+const CYCLE = [
+  'psk-mismatch',
+  'esp-blocked',
+  'ts-mismatch',
+  'no-return-traffic',
+  'packet-loss',
+  'natt-port-blocked',
+  'lifetime-mismatch',
+  'left-behind-nat',
+];
 
 const activeHandles = () => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
 const mb = (n: number) => Math.round(n / 1024 / 1024);
@@ -26,7 +35,14 @@ if (!up.status.up) throw new Error(`soak lab did not come up: ${up.reason}`);
 const stop = await engine.watch();
 const sample = () => {
   const m = process.memoryUsage();
-  samples.push({ t: (Date.now() - start) / 1000, rss: m.rss, heap: m.heapUsed, handles: activeHandles(), logs, inMemory: engine.logStore.count('left').inMemory + engine.logStore.count('right').inMemory });
+  samples.push({
+    t: (Date.now() - start) / 1000,
+    rss: m.rss,
+    heap: m.heapUsed,
+    handles: activeHandles(),
+    logs,
+    inMemory: engine.logStore.count('left').inMemory + engine.logStore.count('right').inMemory,
+  });
 };
 sample();
 const timer = setInterval(sample, 10_000);
@@ -59,7 +75,9 @@ const leftovers = (await findLabs(engine.docker)).filter((l) => l.name === engin
 const first = samples[1] ?? samples[0];
 const last = samples[samples.length - 1];
 console.log(`soak: ${minutes} min, ${cycles} fault cycles (${errors} failed), ${logs} log records`);
-console.log(`memory: rss ${mb(first.rss)} -> ${mb(last.rss)} MiB (max ${mb(Math.max(...samples.map((s) => s.rss)))}), heap ${mb(first.heap)} -> ${mb(last.heap)} MiB`);
+console.log(
+  `memory: rss ${mb(first.rss)} -> ${mb(last.rss)} MiB (max ${mb(Math.max(...samples.map((s) => s.rss)))}), heap ${mb(first.heap)} -> ${mb(last.heap)} MiB`,
+);
 console.log(`log records in memory at the end: ${last.inMemory} (the rest spilled to disk)`);
 console.log(`active handles: ${first.handles} -> ${last.handles}`);
 console.log(`leftover containers/networks: ${leftovers.length ? JSON.stringify(leftovers) : 'none'}`);

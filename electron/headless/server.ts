@@ -109,13 +109,20 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
     const byUrl = sameSecret(url.searchParams.get('token'), token);
     const byCookie = sameSecret(cookieToken(req.headers.cookie), token);
-    if (!byUrl && !byCookie) return refuse(res, 403, 'forbidden: open the URL with its token that `ipsec-lab serve` printed');
+    if (!byUrl && !byCookie)
+      return refuse(res, 403, 'forbidden: open the URL with its token that `ipsec-lab serve` printed');
     let rel = decodeURIComponent(url.pathname);
     if (rel === '/') rel = '/index.html';
     const file = path.resolve(root, '.' + rel);
     if (!file.startsWith(root + path.sep)) return refuse(res, 404, 'not found');
     if (!existsSync(file) || !statSync(file).isFile()) {
-      return refuse(res, 404, rel === '/index.html' ? `the UI is not built (${root} is missing): run \`npx vite build -c vite.renderer.config.ts\`` : 'not found');
+      return refuse(
+        res,
+        404,
+        rel === '/index.html'
+          ? `the UI is not built (${root} is missing): run \`npx vite build -c vite.renderer.config.ts\``
+          : 'not found',
+      );
     }
     const headers: http.OutgoingHttpHeaders = {
       'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
@@ -161,12 +168,13 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
     port,
     token,
     clients: () => wss.clients.size,
-    close: () => new Promise<void>((resolve) => {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
-      server.closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -185,7 +193,8 @@ function serveClient(ws: WebSocket, host: ApiHost): void {
   ws.on('error', off);
   ws.on('message', async (data, isBinary) => {
     let id = -1;
-    const fail = (message: string) => send({ id, response: { ok: false, error: { code: 'invalid-request', message } } });
+    const fail = (message: string) =>
+      send({ id, response: { ok: false, error: { code: 'invalid-request', message } } });
     if (isBinary) return fail('binary messages are not part of the protocol');
     let parsed: unknown;
     try {
@@ -197,7 +206,9 @@ function serveClient(ws: WebSocket, host: ApiHost): void {
     if (!msg.success) {
       const maybeId = (parsed as { id?: unknown } | null)?.id;
       if (typeof maybeId === 'number' && Number.isSafeInteger(maybeId)) id = maybeId;
-      return fail(`malformed request: ${msg.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ')}`);
+      return fail(
+        `malformed request: ${msg.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ')}`,
+      );
     }
     id = msg.data.id;
     const call = checkCall(msg.data.method, msg.data.args ?? []);

@@ -18,7 +18,10 @@ export interface IpcMainInvokeEventLike {
 }
 
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: IpcMainInvokeEventLike, ...args: unknown[]) => Promise<unknown> | unknown): void;
+  handle(
+    channel: string,
+    listener: (event: IpcMainInvokeEventLike, ...args: unknown[]) => Promise<unknown> | unknown,
+  ): void;
   removeHandler(channel: string): void;
 }
 
@@ -31,7 +34,10 @@ export interface WindowOpenHandlerResponse {
 }
 
 export interface WebContentsLike {
-  on(event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate', listener: (event: NavigationEventLike, url: string) => void): unknown;
+  on(
+    event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate',
+    listener: (event: NavigationEventLike, url: string) => void,
+  ): unknown;
   on(event: 'will-attach-webview', listener: (event: NavigationEventLike) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => WindowOpenHandlerResponse): void;
   send(channel: string, ...args: unknown[]): void;
@@ -46,9 +52,16 @@ export interface HeadersReceivedDetails {
 
 export interface SessionLike {
   webRequest: {
-    onHeadersReceived(listener: (details: HeadersReceivedDetails, callback: (response: { responseHeaders?: Record<string, string[] | string>; cancel?: boolean }) => void) => void): void;
+    onHeadersReceived(
+      listener: (
+        details: HeadersReceivedDetails,
+        callback: (response: { responseHeaders?: Record<string, string[] | string>; cancel?: boolean }) => void,
+      ) => void,
+    ): void;
   };
-  setPermissionRequestHandler(handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null): void;
+  setPermissionRequestHandler(
+    handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null,
+  ): void;
   setPermissionCheckHandler(handler: ((webContents: unknown, permission: string) => boolean) | null): void;
   setDevicePermissionHandler?(handler: ((details: unknown) => boolean) | null): void;
 }

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   app.enableSandbox();
   // Every web contents (our window, and any other that could ever appear) is refused
   // navigation, popups and <webview> from birth.
-  app.on('web-contents-created', (_event, contents) => denyNavigation(contents, (r) => log(`refused ${r.what}: ${r.target}`)));
+  app.on('web-contents-created', (_event, contents) =>
+    denyNavigation(contents, (r) => log(`refused ${r.what}: ${r.target}`)),
+  );
   if (!app.requestSingleInstanceLock()) {
     log('IPsec Lab is already open');
     app.quit();
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
   await app.whenReady();
 
   const origin = appOrigin(INDEX_HTML, app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
-  hardenSession(session.defaultSession, contentSecurityPolicy({ devOrigin: origin.devOrigin }), (r) => log(`refused ${r.what}: ${r.target}`));
+  hardenSession(session.defaultSession, contentSecurityPolicy({ devOrigin: origin.devOrigin }), (r) =>
+    log(`refused ${r.what}: ${r.target}`),
+  );
 
   const engine = LabEngine.connect();
   const service = new LabService(engine);
@@ -64,8 +68,13 @@ async function main(): Promise<void> {
     stopEvents();
     unregister();
     const owned = service.ownsLab;
-    void service.dispose()
-      .then(() => (owned ? (log(`removing lab "${engine.name}" (started from the app)`), engine.down().then(() => undefined)) : engine.close()))
+    void service
+      .dispose()
+      .then(() =>
+        owned
+          ? (log(`removing lab "${engine.name}" (started from the app)`), engine.down().then(() => undefined))
+          : engine.close(),
+      )
       .catch((e) => log(`cleanup failed: ${(e as Error).message}`))
       .finally(() => app.exit(0));
   });

@@ -23,7 +23,14 @@ export interface IpcOptions {
 }
 
 /** The answer to one IPC request, sender and arguments checked first. Never throws. */
-export async function dispatch(host: ApiHost, origin: AppOrigin, method: ApiMethod, event: IpcMainInvokeEventLike, args: unknown[], opts: IpcOptions = {}): Promise<ApiResponse<unknown>> {
+export async function dispatch(
+  host: ApiHost,
+  origin: AppOrigin,
+  method: ApiMethod,
+  event: IpcMainInvokeEventLike,
+  args: unknown[],
+  opts: IpcOptions = {},
+): Promise<ApiResponse<unknown>> {
   const sender = checkSender(event, origin);
   if (!sender.ok) {
     opts.onRefused?.(method, sender.reason);

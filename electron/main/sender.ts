@@ -11,6 +11,7 @@ export function checkSender(event: IpcMainInvokeEventLike, origin: AppOrigin): S
   const frame = event.senderFrame;
   if (!frame) return { ok: false, reason: 'the calling frame is gone' };
   if (frame.parent) return { ok: false, reason: 'only the top-level frame may call the lab' };
-  if (!origin.isOwn(frame.url)) return { ok: false, reason: `the calling page is not IPsec Lab's own (${frame.url || 'no URL'})` };
+  if (!origin.isOwn(frame.url))
+    return { ok: false, reason: `the calling page is not IPsec Lab's own (${frame.url || 'no URL'})` };
   return { ok: true };
 }

@@ -6,15 +6,52 @@
  * contextBridge copies an Error's message only, so a real Error would lose its stable code.
  */
 import { IPC_EVENT_CHANNEL, ipcChannel } from '../../lab/api/channels.js';
-import type { ApiArgs, ApiErrorInfo, ApiEvent, ApiEventMessage, ApiEvents, ApiMethod, ApiResponse, ApiResult, PreloadApi } from '../../lab/api/contract.js';
+import type {
+  ApiArgs,
+  ApiErrorInfo,
+  ApiEvent,
+  ApiEventMessage,
+  ApiEvents,
+  ApiMethod,
+  ApiResponse,
+  ApiResult,
+  PreloadApi,
+} from '../../lab/api/contract.js';
 
 /** Every method of the contract (the compiler insists this list stays complete). */
 const METHODS: Record<ApiMethod, true> = {
-  snapshot: true, labUp: true, labDown: true, labStatus: true, getSettings: true, validateSettings: true, traffic: true, doctor: true,
-  faultsList: true, faultApply: true, faultRevert: true, impair: true, applySettings: true, settingsDiff: true, diagnosis: true,
-  scenariosList: true, scenarioStep: true, captureStart: true, captureStop: true, validateRun: true, logsPage: true,
+  snapshot: true,
+  labUp: true,
+  labDown: true,
+  labStatus: true,
+  getSettings: true,
+  validateSettings: true,
+  traffic: true,
+  doctor: true,
+  faultsList: true,
+  faultApply: true,
+  faultRevert: true,
+  impair: true,
+  applySettings: true,
+  settingsDiff: true,
+  diagnosis: true,
+  scenariosList: true,
+  scenarioStep: true,
+  captureStart: true,
+  captureStop: true,
+  validateRun: true,
+  logsPage: true,
 };
-const EVENTS: Record<ApiEvent, true> = { logs: true, sas: true, lab: true, health: true, findings: true, engine: true, changed: true, validate: true };
+const EVENTS: Record<ApiEvent, true> = {
+  logs: true,
+  sas: true,
+  lab: true,
+  health: true,
+  findings: true,
+  engine: true,
+  changed: true,
+  validate: true,
+};
 
 export const PRELOAD_METHODS = Object.keys(METHODS) as ApiMethod[];
 export const PRELOAD_EVENTS = Object.keys(EVENTS) as ApiEvent[];
@@ -43,14 +80,17 @@ export function createPreloadApi(ipc: IpcRendererLike): PreloadApi {
       throw failure({ code: 'invalid-request', message: `unknown method ${JSON.stringify(method)}` });
     }
     const response = await ipc.invoke(ipcChannel(method), ...args);
-    if (!isEnvelope(response)) throw failure({ code: 'internal', message: `${method}: the host answered outside the envelope` });
+    if (!isEnvelope(response))
+      throw failure({ code: 'internal', message: `${method}: the host answered outside the envelope` });
     if (!response.ok) throw failure(response.error);
     return response.result as ApiResult<M>;
   };
 
   const on = <E extends ApiEvent>(event: E, listener: (payload: ApiEvents[E]) => void): (() => void) => {
-    if (typeof event !== 'string' || !Object.hasOwn(EVENTS, event)) throw failure({ code: 'invalid-request', message: `unknown event ${JSON.stringify(event)}` });
-    if (typeof listener !== 'function') throw failure({ code: 'invalid-request', message: `${event}: the listener must be a function` });
+    if (typeof event !== 'string' || !Object.hasOwn(EVENTS, event))
+      throw failure({ code: 'invalid-request', message: `unknown event ${JSON.stringify(event)}` });
+    if (typeof listener !== 'function')
+      throw failure({ code: 'invalid-request', message: `${event}: the listener must be a function` });
     const handler = (_e: unknown, message: unknown) => {
       const m = message as ApiEventMessage | undefined;
       if (m?.event === event) listener(m.payload as ApiEvents[E]);

@@ -12,7 +12,20 @@ import type { LabSettings, Release, Side } from '../settings/types.js';
 import type { SettingsIssue } from '../settings/validate.js';
 import type { LogRecord } from '../streams/log-record.js';
 
-export type { CauseId, DiagnosisResult, Direction, Evidence, Finding, Impairment, LabSettings, LogRecord, Release, SettingsIssue, SettingsPair, Side };
+export type {
+  CauseId,
+  DiagnosisResult,
+  Direction,
+  Evidence,
+  Finding,
+  Impairment,
+  LabSettings,
+  LogRecord,
+  Release,
+  SettingsIssue,
+  SettingsPair,
+  Side,
+};
 
 // ---------------------------------------------------------------- data that crosses
 
@@ -121,7 +134,13 @@ export type LifecycleStepInfo = 'leftovers' | 'probe' | 'image' | 'create' | 'co
 
 /** Image build progress (lab/image/image.ts ImageProgress). */
 export type ImageProgressInfo =
-  | { kind: 'base'; release: Release; image: string; action: 'found' | 'pulling' | 'pulled' | 'pull-failed' | 'bootstrapping' | 'bootstrapped'; detail?: string }
+  | {
+      kind: 'base';
+      release: Release;
+      image: string;
+      action: 'found' | 'pulling' | 'pulled' | 'pull-failed' | 'bootstrapping' | 'bootstrapped';
+      detail?: string;
+    }
   | { kind: 'build'; release: Release; step: number; totalSteps: number; percent: number; line: string }
   | { kind: 'ready'; release: Release; tag: string; built: boolean };
 
@@ -221,7 +240,9 @@ export interface AppSnapshot {
   diagnosis?: DiagnosisResult;
 }
 
-export type ImpairChanges = Partial<Record<Direction, Impairment & { [key: string]: number | boolean | null | undefined }>>;
+export type ImpairChanges = Partial<
+  Record<Direction, Impairment & { [key: string]: number | boolean | null | undefined }>
+>;
 
 // ---------------------------------------------------------------- request/response
 
@@ -256,7 +277,10 @@ export interface ApiMethods {
   /** Stops the recording: the IKE exchanges and ESP flows it holds, and the pcap file itself. */
   captureStop: { args: []; result: CaptureInfo };
   /** A page of one gateway's whole log, including lines spilled to disk (position 0 = the oldest kept). */
-  logsPage: { args: [side: Side, from: number, limit: number]; result: { total: number; spilled: number; from: number; records: LogRecord[] } };
+  logsPage: {
+    args: [side: Side, from: number, limit: number];
+    result: { total: number; spilled: number; from: number; records: LogRecord[] };
+  };
   /** Validates settings as a template on a lab of its own (the `validate` CLI's checks). */
   validateRun: { args: [settings?: LabSettings, opts?: { quick?: boolean }]; result: ValidateRunInfo };
   /** Runs one step of a scenario on the lab (step 0 starts a new run); a presenter steps, a test loops. */
@@ -270,7 +294,16 @@ export interface CaptureInfo {
   packets: number;
   ike: number;
   esp: number;
-  exchanges: { time: number; exchange: string; messageId: number; from: string; to: string; answered: boolean; retransmits: number; natT: boolean }[];
+  exchanges: {
+    time: number;
+    exchange: string;
+    messageId: number;
+    from: string;
+    to: string;
+    answered: boolean;
+    retransmits: number;
+    natT: boolean;
+  }[];
   esps: { spi: string; src: string; dst: string; packets: number; udpEncap: boolean }[];
   /** tcpdump's own counts (captured, dropped by the kernel). */
   tcpdump: string;
@@ -284,7 +317,15 @@ export interface ValidateRunInfo {
   lab: string;
   durationMs: number;
   totals: { pass: number; fail: number; skipped: number };
-  checks: { id: string; title: string; status: 'pass' | 'fail' | 'skipped'; reason?: string; facts: string[]; durationMs: number; cause?: { cause: string; summary: string } }[];
+  checks: {
+    id: string;
+    title: string;
+    status: 'pass' | 'fail' | 'skipped';
+    reason?: string;
+    facts: string[];
+    durationMs: number;
+    cause?: { cause: string; summary: string };
+  }[];
   error?: string;
   /** The same HTML report as `validate --report`, pre-shared keys masked. */
   reportHtml: string;
@@ -296,7 +337,13 @@ export interface ScenarioInfo {
   family: 'phase1' | 'phase2' | 'no-traffic' | 'flapping';
   summary: string;
   /** `checks`: what the step verifies on the lab, in words (shown before it runs). */
-  steps: { title: string; narration: string[]; checks: string[]; action?: { kind: string; fault?: string }; timeoutS: number }[];
+  steps: {
+    title: string;
+    narration: string[];
+    checks: string[];
+    action?: { kind: string; fault?: string };
+    timeoutS: number;
+  }[];
 }
 
 /** lab/scenarios/runner.ts StepReport. */

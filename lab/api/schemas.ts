@@ -9,7 +9,11 @@ import type { ApiMethod } from './contract.js';
 
 const side = z.enum(['left', 'right']);
 const settingsDoc = z.record(z.string(), z.unknown());
-const faultId = z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'expected a fault id such as psk-mismatch');
+const faultId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9-]+$/, 'expected a fault id such as psk-mismatch');
 const impairment = z.record(z.string().max(32), z.union([z.number(), z.boolean(), z.null()]));
 
 /** Argument tuples per method. Optional trailing arguments may be omitted or null/undefined. */
@@ -21,12 +25,14 @@ export const ARG_SCHEMAS: { [M in ApiMethod]: z.ZodType } = {
   getSettings: z.tuple([]),
   validateSettings: z.tuple([z.unknown()]),
   traffic: z.tuple([
-    z.strictObject({
-      from: side.optional(),
-      count: z.number().int().min(1).max(1000).optional(),
-      intervalMs: z.number().int().min(10).max(10_000).optional(),
-      size: z.number().int().min(0).max(65_000).optional(),
-    }).optional(),
+    z
+      .strictObject({
+        from: side.optional(),
+        count: z.number().int().min(1).max(1000).optional(),
+        intervalMs: z.number().int().min(10).max(10_000).optional(),
+        size: z.number().int().min(0).max(65_000).optional(),
+      })
+      .optional(),
   ]),
   doctor: z.tuple([]),
   faultsList: z.tuple([]),
@@ -44,7 +50,14 @@ export const ARG_SCHEMAS: { [M in ApiMethod]: z.ZodType } = {
   captureStart: z.tuple([]),
   captureStop: z.tuple([]),
   scenariosList: z.tuple([]),
-  scenarioStep: z.tuple([z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'expected a scenario id such as phase1-psk'), z.number().int().min(0).max(100)]),
+  scenarioStep: z.tuple([
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9-]+$/, 'expected a scenario id such as phase1-psk'),
+    z.number().int().min(0).max(100),
+  ]),
 };
 
 export const METHODS = Object.keys(ARG_SCHEMAS) as ApiMethod[];
@@ -53,14 +66,19 @@ export type Checked = { ok: true; method: ApiMethod; args: unknown[] } | { ok: f
 
 /** Checks a method name and its arguments; says what is wrong otherwise. */
 export function checkCall(method: unknown, args: unknown): Checked {
-  if (typeof method !== 'string' || !Object.hasOwn(ARG_SCHEMAS, method)) return { ok: false, message: `unknown method ${JSON.stringify(method)}` };
+  if (typeof method !== 'string' || !Object.hasOwn(ARG_SCHEMAS, method))
+    return { ok: false, message: `unknown method ${JSON.stringify(method)}` };
   const list = Array.isArray(args) ? [...args] : args === undefined ? [] : null;
   if (!list) return { ok: false, message: `${method}: arguments must be a list` };
   // JSON has no undefined: trailing nulls stand for omitted optional arguments.
   while (list.length && (list[list.length - 1] === null || list[list.length - 1] === undefined)) list.pop();
   const schema = ARG_SCHEMAS[method as ApiMethod];
   const r = schema.safeParse(list);
-  if (!r.success) return { ok: false, message: `${method}: ${r.error.issues.map((i) => `${i.path.length ? `argument ${i.path.join('.')}` : 'arguments'}: ${i.message}`).join('; ')}` };
+  if (!r.success)
+    return {
+      ok: false,
+      message: `${method}: ${r.error.issues.map((i) => `${i.path.length ? `argument ${i.path.join('.')}` : 'arguments'}: ${i.message}`).join('; ')}`,
+    };
   return { ok: true, method: method as ApiMethod, args: r.data as unknown[] };
 }
 

@@ -25,8 +25,24 @@ import type { LabSettings, Side } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
 import type { LogRecord } from '../streams/log-record.js';
 import type {
-  ApiErrorInfo, ApiEventMessage, ApiEvents, ApiMethod, ApiMethods, ApiResponse, AppSnapshot, CheckInfo, EngineAvailability, FaultCatalogueInfo,
-  CaptureInfo, ValidateRunInfo, LabApi, LabStatusInfo, SaSnapshotInfo, ScenarioInfo, ScenarioStepInfo, UpResultInfo,
+  ApiErrorInfo,
+  ApiEventMessage,
+  ApiEvents,
+  ApiMethod,
+  ApiMethods,
+  ApiResponse,
+  AppSnapshot,
+  CheckInfo,
+  EngineAvailability,
+  FaultCatalogueInfo,
+  CaptureInfo,
+  ValidateRunInfo,
+  LabApi,
+  LabStatusInfo,
+  SaSnapshotInfo,
+  ScenarioInfo,
+  ScenarioStepInfo,
+  UpResultInfo,
 } from './contract.js';
 
 export interface LabServiceOptions {
@@ -43,7 +59,17 @@ export interface LabServiceOptions {
 type Listener = (message: ApiEventMessage) => void;
 
 /** Mutating requests run one at a time, in order: two `up`s never race to create the same lab. */
-const SERIAL: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['labUp', 'labDown', 'faultApply', 'faultRevert', 'impair', 'applySettings', 'scenarioStep', 'captureStart', 'captureStop']);
+const SERIAL: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
+  'labUp',
+  'labDown',
+  'faultApply',
+  'faultRevert',
+  'impair',
+  'applySettings',
+  'scenarioStep',
+  'captureStart',
+  'captureStop',
+]);
 
 export class LabService implements LabApi {
   readonly faults: FaultService;
@@ -63,7 +89,10 @@ export class LabService implements LabApi {
   private readonly batchMs: number;
   private readonly pollMs: number;
 
-  constructor(readonly engine: LabEngine, private readonly opts: LabServiceOptions = {}) {
+  constructor(
+    readonly engine: LabEngine,
+    private readonly opts: LabServiceOptions = {},
+  ) {
     this.faults = new FaultService(engine);
     this.batchMs = opts.batchMs ?? 50;
     this.pollMs = opts.pollMs ?? 3000;
@@ -185,8 +214,18 @@ export class LabService implements LabApi {
     const [entries, state] = await Promise.all([this.faults.catalogue(), this.faults.state()]);
     return {
       faults: entries.map((e) => ({
-        id: e.fault.id, cause: e.fault.cause, title: e.fault.title, family: e.fault.family, phase: e.fault.phase, change: e.fault.change,
-        revert: e.fault.revert, symptoms: e.fault.symptoms, ikeVersions: e.fault.ikeVersions, note: e.fault.note, unavailable: e.unavailable, active: e.active,
+        id: e.fault.id,
+        cause: e.fault.cause,
+        title: e.fault.title,
+        family: e.fault.family,
+        phase: e.fault.phase,
+        change: e.fault.change,
+        revert: e.fault.revert,
+        symptoms: e.fault.symptoms,
+        ikeVersions: e.fault.ikeVersions,
+        note: e.fault.note,
+        unavailable: e.unavailable,
+        active: e.active,
       })),
       impossible: this.faults.impossibleCauses(),
       impairments: state.impairments,
@@ -249,14 +288,45 @@ export class LabService implements LabApi {
       await saveSettingsFile(file, s);
       const started = new Date();
       const lab = `${this.engine.name.slice(0, 14)}-val`;
-      const r = await validateTemplate(file, lab, { quick: opts.quick, onProgress: (line) => this.emit('validate', { line }) });
+      const r = await validateTemplate(file, lab, {
+        quick: opts.quick,
+        onProgress: (line) => this.emit('validate', { line }),
+      });
       const checks = r.checks;
-      const totals = { pass: checks.filter((c) => c.status === 'pass').length, fail: checks.filter((c) => c.status === 'fail').length, skipped: checks.filter((c) => c.status === 'skipped').length };
+      const totals = {
+        pass: checks.filter((c) => c.status === 'pass').length,
+        fail: checks.filter((c) => c.status === 'fail').length,
+        skipped: checks.filter((c) => c.status === 'skipped').length,
+      };
       const secrets = [s.left.gateway.psk, s.right.gateway.psk].filter(Boolean);
-      const html = reportHtml({ tool: 'ipsec-lab validate', startedAt: started.toISOString(), durationMs: r.durationMs, options: { concurrency: 1, quick: !!opts.quick }, templates: [r], totals, ok: r.ok }, secrets);
+      const html = reportHtml(
+        {
+          tool: 'ipsec-lab validate',
+          startedAt: started.toISOString(),
+          durationMs: r.durationMs,
+          options: { concurrency: 1, quick: !!opts.quick },
+          templates: [r],
+          totals,
+          ok: r.ok,
+        },
+        secrets,
+      );
       return {
-        ok: r.ok, lab, durationMs: r.durationMs, totals, error: r.error, reportHtml: html,
-        checks: checks.map((c) => ({ id: c.id, title: c.title, status: c.status, reason: c.reason, facts: c.facts, durationMs: c.durationMs, cause: c.cause && { cause: c.cause.cause, summary: c.cause.summary } })),
+        ok: r.ok,
+        lab,
+        durationMs: r.durationMs,
+        totals,
+        error: r.error,
+        reportHtml: html,
+        checks: checks.map((c) => ({
+          id: c.id,
+          title: c.title,
+          status: c.status,
+          reason: c.reason,
+          facts: c.facts,
+          durationMs: c.durationMs,
+          cause: c.cause && { cause: c.cause.cause, summary: c.cause.summary },
+        })),
       };
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -281,8 +351,22 @@ export class LabService implements LabApi {
     const r = await session.stop();
     const s = r.summary();
     return {
-      startedAt: r.startedAt, stoppedAt: r.stoppedAt, packets: s.packets, ike: s.ike, esp: s.esp, tcpdump: r.tcpdump,
-      exchanges: s.exchanges.map((e) => ({ time: e.time, exchange: e.exchange, messageId: e.messageId, from: e.from, to: e.to, answered: !!e.response, retransmits: e.retransmits, natT: e.natT })),
+      startedAt: r.startedAt,
+      stoppedAt: r.stoppedAt,
+      packets: s.packets,
+      ike: s.ike,
+      esp: s.esp,
+      tcpdump: r.tcpdump,
+      exchanges: s.exchanges.map((e) => ({
+        time: e.time,
+        exchange: e.exchange,
+        messageId: e.messageId,
+        from: e.from,
+        to: e.to,
+        answered: !!e.response,
+        retransmits: e.retransmits,
+        natT: e.natT,
+      })),
       esps: s.esps.map((e) => ({ spi: e.spi, src: e.src, dst: e.dst, packets: e.packets, udpEncap: e.udpEncap })),
       pcapBase64: r.pcap.toString('base64'),
     };
@@ -294,21 +378,43 @@ export class LabService implements LabApi {
 
   async scenariosList(): Promise<ScenarioInfo[]> {
     return SCENARIOS.map((s) => ({
-      id: s.id, title: s.title, family: s.family, summary: s.summary,
-      steps: s.steps.map((st) => ({ title: st.title, narration: st.narration, checks: st.expect.map(describeExpectation), action: st.action && { kind: st.action.kind, fault: 'fault' in st.action ? st.action.fault : undefined }, timeoutS: st.timeoutS })),
+      id: s.id,
+      title: s.title,
+      family: s.family,
+      summary: s.summary,
+      steps: s.steps.map((st) => ({
+        title: st.title,
+        narration: st.narration,
+        checks: st.expect.map(describeExpectation),
+        action: st.action && { kind: st.action.kind, fault: 'fault' in st.action ? st.action.fault : undefined },
+        timeoutS: st.timeoutS,
+      })),
     }));
   }
 
   async scenarioStep(id: string, index: number): Promise<ScenarioStepInfo> {
     const scenario = findScenario(id);
-    if (!scenario) throw new LabError('unsupported', `unknown scenario "${id}"; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`);
-    if (index >= scenario.steps.length) throw new LabError('unsupported', `scenario "${id}" has ${scenario.steps.length} steps; there is no step ${index + 1}`);
+    if (!scenario)
+      throw new LabError('unsupported', `unknown scenario "${id}"; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+    if (index >= scenario.steps.length)
+      throw new LabError(
+        'unsupported',
+        `scenario "${id}" has ${scenario.steps.length} steps; there is no step ${index + 1}`,
+      );
     if (index === 0 || this.scenario?.id !== id) {
       if (index !== 0) throw new LabError('unsupported', `scenario "${id}" is not running: start it at step 1`);
       this.scenario?.runner.close().catch(() => {});
-      this.scenario = { id, runner: new ScenarioRunner(this.engine, { hostWatch: () => this.startWatching() }), next: 0 };
+      this.scenario = {
+        id,
+        runner: new ScenarioRunner(this.engine, { hostWatch: () => this.startWatching() }),
+        next: 0,
+      };
     }
-    if (index !== this.scenario!.next) throw new LabError('unsupported', `scenario "${id}": step ${this.scenario!.next + 1} comes next, not step ${index + 1}`);
+    if (index !== this.scenario!.next)
+      throw new LabError(
+        'unsupported',
+        `scenario "${id}": step ${this.scenario!.next + 1} comes next, not step ${index + 1}`,
+      );
     // The app's own start: the lab is created as the app's, and the UI hears that it is up.
     if (index === 0 && !(await this.engine.find())) await this.labUp();
     const action = scenario.steps[index].action?.kind;
@@ -321,7 +427,8 @@ export class LabService implements LabApi {
   // ------------------------------------------------------------ watching
 
   private async requireLab(): Promise<void> {
-    if (!(await this.engine.find())) throw new LabError('lab-not-found', `lab "${this.engine.name}" is not running`, 'start it first');
+    if (!(await this.engine.find()))
+      throw new LabError('lab-not-found', `lab "${this.engine.name}" is not running`, 'start it first');
   }
 
   private startWatching(): Promise<void> {
@@ -334,7 +441,11 @@ export class LabService implements LabApi {
       },
       (e) => {
         this.watchStarting = undefined;
-        this.emit('health', { type: 'engine', available: this.availability.available, message: `could not watch the lab: ${(e as Error).message}` });
+        this.emit('health', {
+          type: 'engine',
+          available: this.availability.available,
+          message: `could not watch the lab: ${(e as Error).message}`,
+        });
       },
     );
     return this.watchStarting;
@@ -419,12 +530,21 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESE
 /** Any error as the envelope's error: a stable code, a readable message, the fix when known. */
 export function toErrorInfo(e: unknown): ApiErrorInfo {
   if (e instanceof SettingsError) return { code: 'invalid-settings', message: e.message, issues: e.issues };
-  if (e instanceof ImpairmentError) return { code: 'invalid-impairment', message: e.message, issues: [{ field: e.field, message: e.message }] };
+  if (e instanceof ImpairmentError)
+    return { code: 'invalid-impairment', message: e.message, issues: [{ field: e.field, message: e.message }] };
   if (e instanceof FaultError) return { code: e.code, message: e.message };
   if (e instanceof LabError) return { code: e.code, message: e.message, hint: e.hint };
   const err = e as NodeJS.ErrnoException | undefined;
-  if (err?.code && CONNECTION_CODES.has(err.code) && /docker|sock|connect/i.test(`${err.message} ${(err as { address?: string }).address ?? ''}`)) {
-    return { code: 'docker-unavailable', message: `Docker engine unavailable: ${err.message}`, hint: 'run `ipsec-lab doctor`' };
+  if (
+    err?.code &&
+    CONNECTION_CODES.has(err.code) &&
+    /docker|sock|connect/i.test(`${err.message} ${(err as { address?: string }).address ?? ''}`)
+  ) {
+    return {
+      code: 'docker-unavailable',
+      message: `Docker engine unavailable: ${err.message}`,
+      hint: 'run `ipsec-lab doctor`',
+    };
   }
   return { code: 'internal', message: err?.message ?? String(e) };
 }

@@ -51,7 +51,8 @@ const DIR = '/tmp/ipsec-lab-capture';
  */
 export async function startCapture(engine: LabEngine, opts: CaptureOptions = {}): Promise<CaptureSession> {
   const iface = opts.interface ?? 'any';
-  if (!CAPTURE_INTERFACES.includes(iface)) throw new LabError('invalid-settings', `capture interface "${iface}": expected left, right or any`);
+  if (!CAPTURE_INTERFACES.includes(iface))
+    throw new LabError('invalid-settings', `capture interface "${iface}": expected left, right or any`);
   const router = engine.container('router');
   const lab = await engine.find();
   if (!lab) throw new LabError('lab-not-found', `no lab "${engine.name}" is running`, 'start one with `ipsec-lab up`');
@@ -74,8 +75,10 @@ export async function startCapture(engine: LabEngine, opts: CaptureOptions = {})
   for (;;) {
     const r = await execIn(engine.docker, router, ['sh', '-c', `cat ${DIR}/${id}.log 2>/dev/null`]);
     if (/listening on/.test(r.stdout)) break;
-    if (/tcpdump: /.test(r.stdout) && !/WARNING/.test(r.stdout)) throw new Error(`tcpdump in the router failed: ${r.stdout.trim()}`);
-    if (Date.now() > deadline) throw new Error(`tcpdump in the router did not start within 10 s: ${r.stdout.trim() || 'no output'}`);
+    if (/tcpdump: /.test(r.stdout) && !/WARNING/.test(r.stdout))
+      throw new Error(`tcpdump in the router failed: ${r.stdout.trim()}`);
+    if (Date.now() > deadline)
+      throw new Error(`tcpdump in the router did not start within 10 s: ${r.stdout.trim() || 'no output'}`);
     await sleep(100);
   }
   const startedAt = Date.now();
@@ -88,9 +91,21 @@ export async function startCapture(engine: LabEngine, opts: CaptureOptions = {})
   };
 }
 
-async function stopCapture(engine: LabEngine, router: string, id: string, file: string, iface: CaptureInterface, filter: string, startedAt: number): Promise<CaptureResult> {
+async function stopCapture(
+  engine: LabEngine,
+  router: string,
+  id: string,
+  file: string,
+  iface: CaptureInterface,
+  filter: string,
+  startedAt: number,
+): Promise<CaptureResult> {
   // SIGINT: tcpdump flushes, prints its counts and exits.
-  await execIn(engine.docker, router, ['sh', '-c', `kill -INT $(cat ${DIR}/${id}.pid) 2>/dev/null; for i in $(seq 50); do kill -0 $(cat ${DIR}/${id}.pid) 2>/dev/null || exit 0; sleep 0.1; done; kill -9 $(cat ${DIR}/${id}.pid) 2>/dev/null; true`]);
+  await execIn(engine.docker, router, [
+    'sh',
+    '-c',
+    `kill -INT $(cat ${DIR}/${id}.pid) 2>/dev/null; for i in $(seq 50); do kill -0 $(cat ${DIR}/${id}.pid) 2>/dev/null || exit 0; sleep 0.1; done; kill -9 $(cat ${DIR}/${id}.pid) 2>/dev/null; true`,
+  ]);
   const stoppedAt = Date.now();
   const pcap = await copyOut(engine, router, file);
   const log = await execIn(engine.docker, router, ['cat', `${DIR}/${id}.log`]);
@@ -101,8 +116,16 @@ async function stopCapture(engine: LabEngine, router: string, id: string, file: 
   let decoded: CapturedPacket[] | undefined;
   const packets = () => (decoded ??= decodePcap(pcap, { ifNames }));
   return {
-    pcap, interface: iface, filter, startedAt, stoppedAt, ifNames,
-    tcpdump: log.stdout.split('\n').filter((l) => /packets? (captured|received|dropped)/.test(l)).join('\n'),
+    pcap,
+    interface: iface,
+    filter,
+    startedAt,
+    stoppedAt,
+    ifNames,
+    tcpdump: log.stdout
+      .split('\n')
+      .filter((l) => /packets? (captured|received|dropped)/.test(l))
+      .join('\n'),
     packets,
     summary: () => summarize(packets()),
   };
@@ -128,7 +151,11 @@ export async function copyOut(engine: LabEngine, container: string, file: string
 }
 
 /** Captures for a number of seconds and writes the pcap file. */
-export async function captureToFile(engine: LabEngine, out: string, opts: CaptureOptions & { seconds: number; onStart?: () => void }): Promise<CaptureResult> {
+export async function captureToFile(
+  engine: LabEngine,
+  out: string,
+  opts: CaptureOptions & { seconds: number; onStart?: () => void },
+): Promise<CaptureResult> {
   const session = await startCapture(engine, opts);
   opts.onStart?.();
   await sleep(opts.seconds * 1000);
@@ -147,8 +174,21 @@ export function tsharkRead(file: string, fields: string[]): Promise<string[][]> 
   return new Promise((resolve, reject) => {
     const args = ['-r', file, '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])];
     execFile('tshark', args, { timeout: 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'tshark is needed to read this with tshark (apt-get install tshark); `ipsec-lab capture --read` reads IKE/ESP without it' : `tshark failed: ${stderr.trim() || err.message}`));
-      else resolve(stdout.split('\n').filter((l) => l.length).map((l) => l.split('\t')));
+      if (err)
+        reject(
+          new Error(
+            (err as NodeJS.ErrnoException).code === 'ENOENT'
+              ? 'tshark is needed to read this with tshark (apt-get install tshark); `ipsec-lab capture --read` reads IKE/ESP without it'
+              : `tshark failed: ${stderr.trim() || err.message}`,
+          ),
+        );
+      else
+        resolve(
+          stdout
+            .split('\n')
+            .filter((l) => l.length)
+            .map((l) => l.split('\t')),
+        );
     });
   });
 }
@@ -158,4 +198,3 @@ function shellQuote(s: string): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-

@@ -42,7 +42,10 @@ export function readPcap(buf: Buffer): PcapFile {
   else if (magic === 0xd4c3b2a1) le = false;
   else if (magic === 0xa1b23c4d) [le, nanosecond] = [true, true];
   else if (magic === 0x4d3cb2a1) [le, nanosecond] = [false, true];
-  else if (magic === 0x0a0d0d0a) throw new PcapError('this is a pcapng file; save it as classic pcap (tcpdump -w, or `editcap -F pcap`) or read it with tshark');
+  else if (magic === 0x0a0d0d0a)
+    throw new PcapError(
+      'this is a pcapng file; save it as classic pcap (tcpdump -w, or `editcap -F pcap`) or read it with tshark',
+    );
   else throw new PcapError(`not a pcap file (magic 0x${magic.toString(16)})`);
   const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
   const linkType = u32(20) & 0x0fffffff;
@@ -57,7 +60,12 @@ export function readPcap(buf: Buffer): PcapFile {
     if (off + incl > buf.length) break; // a capture cut short while being written
     const frame = buf.subarray(off, off + incl);
     off += incl;
-    const rec: PcapRecord = { index: records.length + 1, time: sec + frac / (nanosecond ? 1e9 : 1e6), capturedLength: incl, originalLength: orig };
+    const rec: PcapRecord = {
+      index: records.length + 1,
+      time: sec + frac / (nanosecond ? 1e9 : 1e6),
+      capturedLength: incl,
+      originalLength: orig,
+    };
     linkPayload(linkType, frame, rec);
     records.push(rec);
   }
@@ -141,10 +149,21 @@ export interface CapturedPacket {
 }
 
 const V2_EXCHANGES: Record<number, string> = {
-  34: 'IKE_SA_INIT', 35: 'IKE_AUTH', 36: 'CREATE_CHILD_SA', 37: 'INFORMATIONAL', 38: 'IKE_SESSION_RESUME', 43: 'IKE_INTERMEDIATE', 44: 'IKE_FOLLOWUP_KE',
+  34: 'IKE_SA_INIT',
+  35: 'IKE_AUTH',
+  36: 'CREATE_CHILD_SA',
+  37: 'INFORMATIONAL',
+  38: 'IKE_SESSION_RESUME',
+  43: 'IKE_INTERMEDIATE',
+  44: 'IKE_FOLLOWUP_KE',
 };
 const V1_EXCHANGES: Record<number, string> = {
-  1: 'Base', 2: 'Identity Protection (Main Mode)', 4: 'Aggressive', 5: 'Informational', 32: 'Quick Mode', 33: 'New Group Mode',
+  1: 'Base',
+  2: 'Identity Protection (Main Mode)',
+  4: 'Aggressive',
+  5: 'Informational',
+  32: 'Quick Mode',
+  33: 'New Group Mode',
 };
 
 export function exchangeName(version: 1 | 2, type: number): string {
@@ -187,7 +206,7 @@ export function decodePcap(buf: Buffer, opts: { ifNames?: Record<number, string>
     const p: CapturedPacket = {
       index: rec.index,
       time: rec.time,
-      iface: rec.ifindex !== undefined ? opts.ifNames?.[rec.ifindex] ?? `if${rec.ifindex}` : undefined,
+      iface: rec.ifindex !== undefined ? (opts.ifNames?.[rec.ifindex] ?? `if${rec.ifindex}`) : undefined,
       direction: rec.outgoing === undefined ? undefined : rec.outgoing ? 'out' : 'in',
       src: ipv4(ip, 12),
       dst: ipv4(ip, 16),
@@ -288,7 +307,18 @@ export function summarize(packets: CapturedPacket[]): CaptureSummary {
     if (p.kind === 'esp' && p.esp) {
       const key = `${p.esp.spi}/${p.src}`;
       const f = esps.get(key);
-      if (!f) esps.set(key, { spi: p.esp.spi, src: p.src, dst: p.dst, packets: 1, firstSeq: p.esp.seq, lastSeq: p.esp.seq, firstTime: p.time, lastTime: p.time, udpEncap: p.transport === 'udp' });
+      if (!f)
+        esps.set(key, {
+          spi: p.esp.spi,
+          src: p.src,
+          dst: p.dst,
+          packets: 1,
+          firstSeq: p.esp.seq,
+          lastSeq: p.esp.seq,
+          firstTime: p.time,
+          lastTime: p.time,
+          udpEncap: p.transport === 'udp',
+        });
       else {
         f.packets += 1;
         f.lastSeq = p.esp.seq;
@@ -304,8 +334,19 @@ export function summarize(packets: CapturedPacket[]): CaptureSummary {
     let x = exchanges.get(key);
     if (!x) {
       x = {
-        version: h.version, exchange: h.exchange, exchangeType: h.exchangeType, messageId: h.messageId, spiI: h.spiI, spiR: h.spiR, byInitiator,
-        from: isResponse ? p.dst : p.src, to: isResponse ? p.src : p.dst, retransmits: 0, responses: 0, natT: p.nonEspMarker, time: p.time,
+        version: h.version,
+        exchange: h.exchange,
+        exchangeType: h.exchangeType,
+        messageId: h.messageId,
+        spiI: h.spiI,
+        spiR: h.spiR,
+        byInitiator,
+        from: isResponse ? p.dst : p.src,
+        to: isResponse ? p.src : p.dst,
+        retransmits: 0,
+        responses: 0,
+        natT: p.nonEspMarker,
+        time: p.time,
       };
       exchanges.set(key, x);
     }
@@ -344,11 +385,17 @@ export function formatSummary(s: CaptureSummary, t0 = s.exchanges[0]?.time ?? s.
   for (const x of s.exchanges) {
     const who = x.byInitiator === undefined ? '' : x.byInitiator ? ' (by IKE initiator)' : ' (by IKE responder)';
     const answer = x.response ? `answered${x.responses > 1 ? ` ×${x.responses}` : ''}` : 'NO RESPONSE';
-    lines.push(`${at(x.time)}  IKEv${x.version} ${x.exchange} msgid ${x.messageId}${who} ${x.from} -> ${x.to}${x.natT ? ' [UDP 4500, non-ESP marker]' : ''}  SPIs ${x.spiI}/${x.spiR}  ${answer}${x.retransmits ? `, ${x.retransmits} retransmit${x.retransmits > 1 ? 's' : ''}` : ''}`);
+    lines.push(
+      `${at(x.time)}  IKEv${x.version} ${x.exchange} msgid ${x.messageId}${who} ${x.from} -> ${x.to}${x.natT ? ' [UDP 4500, non-ESP marker]' : ''}  SPIs ${x.spiI}/${x.spiR}  ${answer}${x.retransmits ? `, ${x.retransmits} retransmit${x.retransmits > 1 ? 's' : ''}` : ''}`,
+    );
   }
   for (const f of s.esps) {
-    lines.push(`${at(f.firstTime)}  ESP SPI 0x${f.spi} ${f.src} -> ${f.dst}${f.udpEncap ? ' (in UDP 4500)' : ''}: ${f.packets} packet${f.packets === 1 ? '' : 's'}, seq ${f.firstSeq}..${f.lastSeq}`);
+    lines.push(
+      `${at(f.firstTime)}  ESP SPI 0x${f.spi} ${f.src} -> ${f.dst}${f.udpEncap ? ' (in UDP 4500)' : ''}: ${f.packets} packet${f.packets === 1 ? '' : 's'}, seq ${f.firstSeq}..${f.lastSeq}`,
+    );
   }
-  lines.push(`${s.packets} packets: ${s.ike} IKE, ${s.esp} ESP, ${s.keepalives} NAT keepalive${s.keepalives === 1 ? '' : 's'}`);
+  lines.push(
+    `${s.packets} packets: ${s.ike} IKE, ${s.esp} ESP, ${s.keepalives} NAT keepalive${s.keepalives === 1 ? '' : 's'}`,
+  );
   return lines;
 }

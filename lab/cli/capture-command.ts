@@ -1,12 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { LabEngine } from '../engine/lab-engine.js';
-import { CAPTURE_INTERFACES, captureToFile, decodePcap, formatSummary, summarize, type CaptureInterface } from '../capture/index.js';
+import {
+  CAPTURE_INTERFACES,
+  captureToFile,
+  decodePcap,
+  formatSummary,
+  summarize,
+  type CaptureInterface,
+} from '../capture/index.js';
 
 export function registerCaptureCommand(program: Command): void {
   program
     .command('capture')
-    .description('record the traffic between the gateways (tcpdump in the router) to a pcap for Wireshark, and list the IKE/ESP packets per exchange')
+    .description(
+      'record the traffic between the gateways (tcpdump in the router) to a pcap for Wireshark, and list the IKE/ESP packets per exchange',
+    )
     .option('--seconds <n>', 'how long to capture', '10')
     .option('--out <file>', 'pcap file to write', 'ipsec-lab.pcap')
     .option('--interface <side>', `router interface: ${CAPTURE_INTERFACES.join(', ')}`, 'any')
@@ -25,14 +34,18 @@ export function registerCaptureCommand(program: Command): void {
         return;
       }
       if (!CAPTURE_INTERFACES.includes(opts.interface)) {
-        console.error(`ipsec-lab capture: --interface: expected ${CAPTURE_INTERFACES.join(', ')}, got "${opts.interface}"`);
+        console.error(
+          `ipsec-lab capture: --interface: expected ${CAPTURE_INTERFACES.join(', ')}, got "${opts.interface}"`,
+        );
         process.exitCode = 2;
         return;
       }
       const engine = LabEngine.connect(cmd.optsWithGlobals().lab as string);
       try {
         const r = await captureToFile(engine, opts.out, {
-          seconds, interface: opts.interface as CaptureInterface, filter: opts.filter,
+          seconds,
+          interface: opts.interface as CaptureInterface,
+          filter: opts.filter,
           onStart: () => console.error(`capturing on the router (${opts.interface}) for ${seconds} s...`),
         });
         console.error(r.tcpdump.trim());

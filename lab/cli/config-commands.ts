@@ -30,7 +30,9 @@ export function registerConfigCommands(program: Command): void {
 
   program
     .command('explain')
-    .description('diagnose the running lab: its logs since the last change, counters around a short ping, both settings')
+    .description(
+      'diagnose the running lab: its logs since the last change, counters around a short ping, both settings',
+    )
     .option('--since <seconds>', 'look at the last N seconds of the logs instead')
     .option('--no-traffic', 'do not send a ping between the two snapshots')
     .option('--json', 'print exactly one JSON object')
@@ -39,7 +41,10 @@ export function registerConfigCommands(program: Command): void {
       try {
         await engine.ping();
         const { diagnoseLab } = await import('../engine/lab-diagnosis.js');
-        const r = await diagnoseLab(engine, { sinceS: opts.since !== undefined ? Number(opts.since) : undefined, traffic: opts.traffic });
+        const r = await diagnoseLab(engine, {
+          sinceS: opts.since !== undefined ? Number(opts.since) : undefined,
+          traffic: opts.traffic,
+        });
         console.log(opts.json ? JSON.stringify(toJson(r)) : human(r));
       } finally {
         await engine.close();
@@ -48,23 +53,42 @@ export function registerConfigCommands(program: Command): void {
 
   program
     .command('compare')
-    .description('compare the two gateways\' settings: every pair that must match or mirror, and whether it does')
+    .description("compare the two gateways' settings: every pair that must match or mirror, and whether it does")
     .option('--settings <file>', 'lab settings JSON (default: the running lab)')
     .option('--json', 'print as JSON')
     .action(async (opts, cmd: Command) => {
-      const settings = opts.settings ? await loadSettingsFile(opts.settings) : await LabEngine.connect(cmd.optsWithGlobals().lab as string).settings();
+      const settings = opts.settings
+        ? await loadSettingsFile(opts.settings)
+        : await LabEngine.connect(cmd.optsWithGlobals().lab as string).settings();
       const pairs = compareGateways(settings);
       if (opts.json) console.log(JSON.stringify(pairs, null, 2));
-      else for (const p of pairs) console.log(`${p.ok ? '✔' : '✘'} ${p.left} ${p.relation === 'mirror' ? '⇄' : '='} ${p.right}: ${JSON.stringify(p.leftValue)} / ${JSON.stringify(p.rightValue)}${p.ok ? '' : `\n    ${p.why}`}`);
+      else
+        for (const p of pairs)
+          console.log(
+            `${p.ok ? '✔' : '✘'} ${p.left} ${p.relation === 'mirror' ? '⇄' : '='} ${p.right}: ${JSON.stringify(p.leftValue)} / ${JSON.stringify(p.rightValue)}${p.ok ? '' : `\n    ${p.why}`}`,
+          );
       if (pairs.some((p) => !p.ok)) process.exitCode = 1;
     });
 
   program
     .command('import')
-    .description("turn a customer's config (Cisco ASA CLI, swanctl.conf, ipsec.conf) into lab settings; the other gateway gets the mirror image")
+    .description(
+      "turn a customer's config (Cisco ASA CLI, swanctl.conf, ipsec.conf) into lab settings; the other gateway gets the mirror image",
+    )
     .argument('<file>', 'the configuration file')
-    .addOption(new Option('--side <side>', 'which lab gateway gets the imported config').choices(['left', 'right']).default('left'))
-    .addOption(new Option('--format <format>', 'input format (detected by default)').choices(['asa', 'swanctl', 'ipsec.conf', 'settings-json']))
+    .addOption(
+      new Option('--side <side>', 'which lab gateway gets the imported config')
+        .choices(['left', 'right'])
+        .default('left'),
+    )
+    .addOption(
+      new Option('--format <format>', 'input format (detected by default)').choices([
+        'asa',
+        'swanctl',
+        'ipsec.conf',
+        'settings-json',
+      ]),
+    )
     .option('--entry <name>', 'which tunnel: crypto map sequence number or connection name (default: the first)')
     .option('--secrets <file>', 'ipsec.secrets holding the PSK (ipsec.conf input)')
     .option('--out <file>', 'write the settings here (owner-only permissions) instead of stdout')
@@ -79,11 +103,14 @@ export function registerConfigCommands(program: Command): void {
         (e as Error).message = `${file}: ${(e as Error).message}`;
         throw e;
       }
-      for (const u of result.unsupported) console.error(`${file}:${u.line}: not imported: ${u.text.trim()} (${u.reason})`);
+      for (const u of result.unsupported)
+        console.error(`${file}:${u.line}: not imported: ${u.text.trim()} (${u.reason})`);
       for (const w of result.warnings) console.error(`${file}:${w.line}: warning: ${w.message}`);
       if (opts.out) {
         await saveSettingsFile(opts.out, result.settings);
-        console.error(`wrote ${opts.out} (${result.format}, tunnel ${result.entry} on the ${result.side} gateway; ${result.unsupported.length} line(s) not imported)`);
+        console.error(
+          `wrote ${opts.out} (${result.format}, tunnel ${result.entry} on the ${result.side} gateway; ${result.unsupported.length} line(s) not imported)`,
+        );
       }
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else if (!opts.out) console.log(JSON.stringify(result.settings, null, 2));
@@ -105,7 +132,10 @@ export function registerConfigCommands(program: Command): void {
         settings = await engine.settings();
       }
       const side = opts.side as Side;
-      const text = opts.format === 'asa' ? exportAsa(settings, side, { revealSecrets: !!opts.revealSecrets }) : exportSwanctl(settings, side, { revealSecrets: !!opts.revealSecrets });
+      const text =
+        opts.format === 'asa'
+          ? exportAsa(settings, side, { revealSecrets: !!opts.revealSecrets })
+          : exportSwanctl(settings, side, { revealSecrets: !!opts.revealSecrets });
       if (opts.out) await writeFile(opts.out, text, { mode: 0o600 });
       else process.stdout.write(text);
     });

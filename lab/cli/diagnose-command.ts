@@ -39,23 +39,43 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     switch (arg) {
-      case '--json': a.json = true; break;
-      case '--left': a.logs.push({ file: value(), side: 'left' }); break;
-      case '--right': a.logs.push({ file: value(), side: 'right' }); break;
-      case '--left-sas': a.sas.push({ file: value(), side: 'left' }); break;
-      case '--right-sas': a.sas.push({ file: value(), side: 'right' }); break;
-      case '--left-conf': a.conf.push({ file: value(), side: 'left' }); break;
-      case '--right-conf': a.conf.push({ file: value(), side: 'right' }); break;
-      case '--settings': a.settings = value(); break;
-      case '--reproduce': a.reproduce = true; break;
+      case '--json':
+        a.json = true;
+        break;
+      case '--left':
+        a.logs.push({ file: value(), side: 'left' });
+        break;
+      case '--right':
+        a.logs.push({ file: value(), side: 'right' });
+        break;
+      case '--left-sas':
+        a.sas.push({ file: value(), side: 'left' });
+        break;
+      case '--right-sas':
+        a.sas.push({ file: value(), side: 'right' });
+        break;
+      case '--left-conf':
+        a.conf.push({ file: value(), side: 'left' });
+        break;
+      case '--right-conf':
+        a.conf.push({ file: value(), side: 'right' });
+        break;
+      case '--settings':
+        a.settings = value();
+        break;
+      case '--reproduce':
+        a.reproduce = true;
+        break;
       case '-h':
-      case '--help': throw new UsageError('');
+      case '--help':
+        throw new UsageError('');
       default:
         if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
         a.logs.push({ file: arg, side: 'unknown' });
     }
   }
-  if (!a.logs.length && !a.sas.length && !a.conf.length && !a.settings) throw new UsageError('nothing to diagnose: give at least one log, SA listing or config');
+  if (!a.logs.length && !a.sas.length && !a.conf.length && !a.settings)
+    throw new UsageError('nothing to diagnose: give at least one log, SA listing or config');
   return a;
 }
 
@@ -84,10 +104,21 @@ async function importConf(files: Args['conf'], notes: string[]): Promise<{ setti
   }
   const L = importSwanctl(await readFile(left.file, 'utf8'), { side: 'left' });
   const R = importSwanctl(await readFile(right.file, 'utf8'), { side: 'right' });
-  for (const [f, r] of [[left, L], [right, R]] as const) {
-    if (r.unsupported.length) notes.push(`${f.file}: ${r.unsupported.length} line(s) not used by the comparison (e.g. line ${r.unsupported[0].line}: ${r.unsupported[0].reason}).`);
+  for (const [f, r] of [
+    [left, L],
+    [right, R],
+  ] as const) {
+    if (r.unsupported.length)
+      notes.push(
+        `${f.file}: ${r.unsupported.length} line(s) not used by the comparison (e.g. line ${r.unsupported[0].line}: ${r.unsupported[0].reason}).`,
+      );
   }
-  const settings: LabSettings = { schema: 1, left: structuredClone(L.settings.left), right: structuredClone(R.settings.right), realisticTimers: false };
+  const settings: LabSettings = {
+    schema: 1,
+    left: structuredClone(L.settings.left),
+    right: structuredClone(R.settings.right),
+    realisticTimers: false,
+  };
   // Each import fills the peer's LAN from its own remote selector; pin the selectors each file states.
   const lts = trafficSelectors(L.settings, 'left');
   const rts = trafficSelectors(R.settings, 'right');
@@ -95,16 +126,28 @@ async function importConf(files: Args['conf'], notes: string[]): Promise<{ setti
   Object.assign(settings.right.gateway, { localTs: rts.local, remoteTs: rts.remote });
   // The settings' WAN subnets are synthetic for imported files: compare the addresses the files state.
   const extra: Finding[] = [];
-  for (const [me, peer, meFile, peerFile, side] of [[L, R, left.file, right.file, 'left'], [R, L, right.file, left.file, 'right']] as const) {
-    if (me.peerAddress && peer.localAddress && me.peerAddress !== peer.localAddress && !/%any|0\.0\.0\.0/.test(me.peerAddress)) {
+  for (const [me, peer, meFile, peerFile, side] of [
+    [L, R, left.file, right.file, 'left'],
+    [R, L, right.file, left.file, 'right'],
+  ] as const) {
+    if (
+      me.peerAddress &&
+      peer.localAddress &&
+      me.peerAddress !== peer.localAddress &&
+      !/%any|0\.0\.0\.0/.test(me.peerAddress)
+    ) {
       extra.push({
-        cause: 'peer-address-mismatch', phase: 'config', confidence: 0.85, side,
+        cause: 'peer-address-mismatch',
+        phase: 'config',
+        confidence: 0.85,
+        side,
         summary: `${side} sends IKE to ${me.peerAddress}, but the other gateway's local address is ${peer.localAddress}.`,
         evidence: [
           { source: meFile, line: 0, text: `remote_addrs = ${me.peerAddress}` },
           { source: peerFile, line: 0, text: `local_addrs = ${peer.localAddress}` },
         ],
-        fix: ["Set remote_addrs to the peer's address (after NAT) and the peer's remote_addrs to this gateway's."], vendor: {},
+        fix: ["Set remote_addrs to the peer's address (after NAT) and the peer's remote_addrs to this gateway's."],
+        vendor: {},
       });
     }
   }
@@ -120,11 +163,15 @@ export async function diagnoseCommand(argv: string[], ctx: { lab?: string } = {}
     process.stderr.write(msg ? `ipsec-lab diagnose: ${msg}\n${USAGE}\n` : `${USAGE}\n`);
     return msg ? 2 : 0;
   }
-  for (const f of [...args.logs, ...args.sas, ...args.conf].map((x) => x.file).concat(args.settings ? [args.settings] : [])) {
+  for (const f of [...args.logs, ...args.sas, ...args.conf]
+    .map((x) => x.file)
+    .concat(args.settings ? [args.settings] : [])) {
     try {
       await readable(f);
     } catch (e) {
-      process.stderr.write(`ipsec-lab diagnose: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      process.stderr.write(
+        `ipsec-lab diagnose: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+      );
       return 1;
     }
   }
@@ -149,12 +196,17 @@ export async function diagnoseCommand(argv: string[], ctx: { lab?: string } = {}
       skipCauses: args.settings ? [] : ['peer-address-mismatch'],
     });
   } catch (e) {
-    process.stderr.write(`ipsec-lab diagnose: cannot read input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    process.stderr.write(
+      `ipsec-lab diagnose: cannot read input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+    );
     return 1;
   }
   result.notes.push(...notes);
   if (!args.logs.some((l) => l.side === 'left') || !args.logs.some((l) => l.side === 'right')) {
-    if (args.logs.length) result.notes.push('Only one side\'s log (or logs without a side): the responder\'s log usually holds the reason; add it with --left/--right.');
+    if (args.logs.length)
+      result.notes.push(
+        "Only one side's log (or logs without a side): the responder's log usually holds the reason; add it with --left/--right.",
+      );
   }
   if (!args.reproduce) {
     process.stdout.write(args.json ? JSON.stringify(toJson(result)) + '\n' : human(result));
@@ -167,7 +219,12 @@ export async function diagnoseCommand(argv: string[], ctx: { lab?: string } = {}
 }
 
 /** `--reproduce`: the customer's cause, shown on the lab. */
-async function reproduceOnLab(result: DiagnosisResult, settings: LabSettings | undefined, lab: string | undefined, talk: boolean): Promise<{ ok: boolean; json: unknown }> {
+async function reproduceOnLab(
+  result: DiagnosisResult,
+  settings: LabSettings | undefined,
+  lab: string | undefined,
+  talk: boolean,
+): Promise<{ ok: boolean; json: unknown }> {
   const { LabEngine } = await import('../engine/lab-engine.js');
   const { reproduce } = await import('../reproduce/reproduce.js');
   const engine = LabEngine.connect(lab);
@@ -175,11 +232,28 @@ async function reproduceOnLab(result: DiagnosisResult, settings: LabSettings | u
   try {
     say(`\nReproducing "${result.verdict}" on lab "${engine.name}":`);
     const r = await reproduce(engine, result, { settings, onProgress: (l) => say(`  ${l}`) });
-    if (r.matched) say(`  ✔ the lab's own diagnosis reaches ${r.labVerdict}: the same symptoms are on the lab now.\n  Try the fix, or revert the fault: ${r.fixCommand}`);
-    else say(`  ✘ the lab's diagnosis says ${r.labVerdict}, not ${r.cause}: the customer's problem is not (only) the catalogue's ${r.fault.id}. Revert with: ${r.fixCommand}`);
+    if (r.matched)
+      say(
+        `  ✔ the lab's own diagnosis reaches ${r.labVerdict}: the same symptoms are on the lab now.\n  Try the fix, or revert the fault: ${r.fixCommand}`,
+      );
+    else
+      say(
+        `  ✘ the lab's diagnosis says ${r.labVerdict}, not ${r.cause}: the customer's problem is not (only) the catalogue's ${r.fault.id}. Revert with: ${r.fixCommand}`,
+      );
     for (const n of r.notes) say(`  note: ${n}`);
-    if (r.alternatives.length) say(`  other faults with the same cause: ${r.alternatives.join(', ')} (ipsec-lab break ID)`);
-    return { ok: r.matched, json: { fault: r.fault.id, lab: engine.name, labVerdict: r.labVerdict, matched: r.matched, alternatives: r.alternatives, fix: r.fixCommand } };
+    if (r.alternatives.length)
+      say(`  other faults with the same cause: ${r.alternatives.join(', ')} (ipsec-lab break ID)`);
+    return {
+      ok: r.matched,
+      json: {
+        fault: r.fault.id,
+        lab: engine.name,
+        labVerdict: r.labVerdict,
+        matched: r.matched,
+        alternatives: r.alternatives,
+        fix: r.fixCommand,
+      },
+    };
   } catch (e) {
     process.stderr.write(`ipsec-lab diagnose --reproduce: ${(e as Error).message}\n`);
     return { ok: false, json: { error: (e as Error).message } };
@@ -193,8 +267,14 @@ export function toJson(r: DiagnosisResult): unknown {
     verdict: r.verdict,
     findings: r.findings.map((f) => {
       const o: Record<string, unknown> = {
-        cause: f.cause, phase: f.phase, confidence: f.confidence, side: f.side, summary: f.summary,
-        evidence: f.evidence, fix: f.fix, vendor: f.vendor,
+        cause: f.cause,
+        phase: f.phase,
+        confidence: f.confidence,
+        side: f.side,
+        summary: f.summary,
+        evidence: f.evidence,
+        fix: f.fix,
+        vendor: f.vendor,
       };
       if (f.alternatives) o.alternatives = f.alternatives;
       if (f.decidingCheck) o.decidingCheck = f.decidingCheck;

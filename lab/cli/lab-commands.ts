@@ -18,7 +18,8 @@ const sideOption = () => new Option('--side <side>', 'left or right').choices(['
 export function positiveInt(name: string, max: number) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
     return n;
   };
 }
@@ -32,8 +33,14 @@ export function printProgress(e: LabEvent): void {
   if (e.type === 'step') console.error(`• ${e.message}`);
   else if (e.type === 'tunnel') console.error(e.up ? `✔ ${e.message}` : `✘ ${e.message}`);
   else if (e.progress.kind === 'build') {
-    if (/^Step \d+\/\d+/.test(e.progress.line)) console.error(`  image ${e.progress.release} ${String(e.progress.percent).padStart(3)}% ${e.progress.line.slice(0, 100)}`);
-  } else if (e.progress.kind === 'base') console.error(`  base image ${e.progress.image}: ${e.progress.action}${e.progress.detail ? ` (${e.progress.detail})` : ''}`);
+    if (/^Step \d+\/\d+/.test(e.progress.line))
+      console.error(
+        `  image ${e.progress.release} ${String(e.progress.percent).padStart(3)}% ${e.progress.line.slice(0, 100)}`,
+      );
+  } else if (e.progress.kind === 'base')
+    console.error(
+      `  base image ${e.progress.image}: ${e.progress.action}${e.progress.detail ? ` (${e.progress.detail})` : ''}`,
+    );
   else if (e.progress.kind === 'ready' && e.progress.built) console.error(`  image ${e.progress.tag} built`);
 }
 
@@ -50,10 +57,25 @@ export function registerLabCommands(program: Command): void {
       const off = engine.events.on(printProgress);
       try {
         const result = await engine.up(settings, { mode: 'detached', timeoutMs: opts.timeout * 1000 });
-        if (opts.json) console.log(JSON.stringify({ up: result.status.up, reason: result.reason, datapath: result.datapath, ms: result.ms, status: result.status }, null, 2));
+        if (opts.json)
+          console.log(
+            JSON.stringify(
+              {
+                up: result.status.up,
+                reason: result.reason,
+                datapath: result.datapath,
+                ms: result.ms,
+                status: result.status,
+              },
+              null,
+              2,
+            ),
+          );
         else {
           console.log(formatStatus(result.status));
-          console.log(`\nup in ${(result.ms.total / 1000).toFixed(1)} s. Next: ipsec-lab traffic | ipsec-lab logs --follow | ipsec-lab status | ipsec-lab down`);
+          console.log(
+            `\nup in ${(result.ms.total / 1000).toFixed(1)} s. Next: ipsec-lab traffic | ipsec-lab logs --follow | ipsec-lab status | ipsec-lab down`,
+          );
         }
         if (!result.status.up) process.exitCode = 1;
       } finally {
@@ -77,7 +99,9 @@ export function registerLabCommands(program: Command): void {
       }
       for (const lab of labs) {
         const r = await removeLab(engine.docker, lab);
-        console.log(`removed lab "${lab.name}": ${r.containers} containers, ${r.networks} network${r.networks === 1 ? '' : 's'}`);
+        console.log(
+          `removed lab "${lab.name}": ${r.containers} containers, ${r.networks} network${r.networks === 1 ? '' : 's'}`,
+        );
       }
     });
 
@@ -90,9 +114,24 @@ export function registerLabCommands(program: Command): void {
       await engine.ping();
       const { findLabs } = await import('../lifecycle/registry.js');
       const labs = await findLabs(engine.docker);
-      if (opts.json) console.log(JSON.stringify(labs.map(({ containers, networks, ...l }) => ({ ...l, containers: containers.length, networks: networks.length })), null, 2));
+      if (opts.json)
+        console.log(
+          JSON.stringify(
+            labs.map(({ containers, networks, ...l }) => ({
+              ...l,
+              containers: containers.length,
+              networks: networks.length,
+            })),
+            null,
+            2,
+          ),
+        );
       else if (!labs.length) console.log('no labs');
-      else for (const l of labs) console.log(`${l.name.padEnd(24)} ${l.complete ? 'running ' : 'partial '} ${l.mode.padEnd(9)} owner pid ${l.ownerPid}@${l.ownerHost}${l.orphaned ? '  ORPHANED (ipsec-lab --lab ' + l.name + ' adopt | down)' : ''}`);
+      else
+        for (const l of labs)
+          console.log(
+            `${l.name.padEnd(24)} ${l.complete ? 'running ' : 'partial '} ${l.mode.padEnd(9)} owner pid ${l.ownerPid}@${l.ownerHost}${l.orphaned ? '  ORPHANED (ipsec-lab --lab ' + l.name + ' adopt | down)' : ''}`,
+          );
     });
 
   program
@@ -131,34 +170,46 @@ export function registerLabCommands(program: Command): void {
       const engine = engineFor(cmd);
       await engine.ping();
       const lab = await engine.find();
-      if (!lab) throw new (await import('../docker/errors.js')).LabError('lab-not-found', `no lab "${engine.name}" is running`, 'start one with `ipsec-lab up`');
+      if (!lab)
+        throw new (await import('../docker/errors.js')).LabError(
+          'lab-not-found',
+          `no lab "${engine.name}" is running`,
+          'start one with `ipsec-lab up`',
+        );
       const sides: Side[] = opts.side ? [opts.side] : ['left', 'right'];
       const { streamGatewayLog } = await import('../streams/log-stream.js');
       const both = sides.length > 1;
-      await Promise.all(sides.map((side) => new Promise<void>((resolve, reject) => {
-        const buffer: string[] = [];
-        streamGatewayLog(engine.docker, engine.container(side === 'left' ? 'gw-left' : 'gw-right'), side, {
-          follow: !!opts.follow,
-          onRecord: (r) => {
-            const line = formatLog(r, both);
-            if (!opts.follow && opts.tail) {
-              buffer.push(line);
-              if (buffer.length > opts.tail) buffer.shift();
-            } else console.log(line);
-          },
-          onEnd: (err) => {
-            buffer.forEach((l) => console.log(l));
-            if (err) reject(err);
-            else resolve();
-          },
-        }).catch(reject);
-      })));
+      await Promise.all(
+        sides.map(
+          (side) =>
+            new Promise<void>((resolve, reject) => {
+              const buffer: string[] = [];
+              streamGatewayLog(engine.docker, engine.container(side === 'left' ? 'gw-left' : 'gw-right'), side, {
+                follow: !!opts.follow,
+                onRecord: (r) => {
+                  const line = formatLog(r, both);
+                  if (!opts.follow && opts.tail) {
+                    buffer.push(line);
+                    if (buffer.length > opts.tail) buffer.shift();
+                  } else console.log(line);
+                },
+                onEnd: (err) => {
+                  buffer.forEach((l) => console.log(l));
+                  if (err) reject(err);
+                  else resolve();
+                },
+              }).catch(reject);
+            }),
+        ),
+      );
     });
 
   program
     .command('traffic')
     .description('send pings from one LAN host to the other through the tunnel and report what came back')
-    .addOption(new Option('--side <side>', 'the LAN host that sends: left or right').choices(['left', 'right']).default('left'))
+    .addOption(
+      new Option('--side <side>', 'the LAN host that sends: left or right').choices(['left', 'right']).default('left'),
+    )
     .option('--count <n>', 'number of pings', positiveInt('--count', 100_000), 5)
     .option('--interval <ms>', 'milliseconds between pings', positiveInt('--interval', 60_000), 200)
     .option('--size <bytes>', 'ICMP payload size', positiveInt('--size', 65_000))
@@ -168,7 +219,16 @@ export function registerLabCommands(program: Command): void {
       const engine = engineFor(cmd);
       await engine.ping();
       if (opts.continuous) {
-        const flow = await engine.flow({ from: opts.side, intervalMs: opts.interval, onSample: (s) => console.log(opts.json ? JSON.stringify(s) : `${new Date(s.time).toISOString().slice(11, 19)} sent ${s.sent} received ${s.received} loss ${s.lossPercent}%${s.rttAvgMs !== undefined ? ` rtt ${s.rttAvgMs} ms` : ''}`) });
+        const flow = await engine.flow({
+          from: opts.side,
+          intervalMs: opts.interval,
+          onSample: (s) =>
+            console.log(
+              opts.json
+                ? JSON.stringify(s)
+                : `${new Date(s.time).toISOString().slice(11, 19)} sent ${s.sent} received ${s.received} loss ${s.lossPercent}%${s.rttAvgMs !== undefined ? ` rtt ${s.rttAvgMs} ms` : ''}`,
+            ),
+        });
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
@@ -178,9 +238,17 @@ export function registerLabCommands(program: Command): void {
         await engine.close();
         return;
       }
-      const r = await engine.traffic({ from: opts.side, count: opts.count, intervalMs: opts.interval, size: opts.size });
+      const r = await engine.traffic({
+        from: opts.side,
+        count: opts.count,
+        intervalMs: opts.interval,
+        size: opts.size,
+      });
       if (opts.json) console.log(JSON.stringify({ ...r, output: undefined }, null, 2));
-      else console.log(`${r.from} -> ${r.to}: ${r.transmitted} sent, ${r.received} received, ${r.lossPercent}% loss${r.rttAvgMs !== undefined ? `, avg ${r.rttAvgMs} ms` : ''}`);
+      else
+        console.log(
+          `${r.from} -> ${r.to}: ${r.transmitted} sent, ${r.received} received, ${r.lossPercent}% loss${r.rttAvgMs !== undefined ? `, avg ${r.rttAvgMs} ms` : ''}`,
+        );
       if (r.received === 0) process.exitCode = 1;
     });
 
@@ -205,13 +273,20 @@ export function registerLabCommands(program: Command): void {
   program
     .command('build')
     .description('build the lab image(s) now (otherwise built on first use)')
-    .addOption(new Option('--release <release>', 'Debian release').choices(['trixie', 'bookworm', 'all']).default('all'))
+    .addOption(
+      new Option('--release <release>', 'Debian release').choices(['trixie', 'bookworm', 'all']).default('all'),
+    )
     .action(async (opts, cmd: Command) => {
       const engine = engineFor(cmd);
       await engine.ping();
       const releases: Release[] = opts.release === 'all' ? ['trixie', 'bookworm'] : [opts.release];
       for (const release of releases) {
-        const tag = await ensureImage(engine.docker, release, (progress) => printProgress({ type: 'image', progress }), { local: isLocalEngine(engine.endpoint) });
+        const tag = await ensureImage(
+          engine.docker,
+          release,
+          (progress) => printProgress({ type: 'image', progress }),
+          { local: isLocalEngine(engine.endpoint) },
+        );
         console.log(tag);
       }
     });

@@ -9,8 +9,12 @@ import { registerCaptureCommand } from './capture-command.js';
 /** Runs the CLI; returns the exit code (0 ok, 1 failed, 2 bad usage). */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('ipsec-lab')
-    .description('A lab pair of real strongSwan gateways in Docker: break the tunnel, watch real IKE logs and SA counters, get the cause diagnosed.')
-    .addOption(new Option('--lab <name>', 'lab name (several labs can run side by side)').env('IPSEC_LAB_NAME').default('lab'))
+    .description(
+      'A lab pair of real strongSwan gateways in Docker: break the tunnel, watch real IKE logs and SA counters, get the cause diagnosed.',
+    )
+    .addOption(
+      new Option('--lab <name>', 'lab name (several labs can run side by side)').env('IPSEC_LAB_NAME').default('lab'),
+    )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerLabCommands(program);

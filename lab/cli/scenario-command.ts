@@ -1,7 +1,14 @@
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { LabEngine } from '../engine/lab-engine.js';
-import { describeExpectation, SCENARIOS, ScenarioRunner, findScenario, type ScenarioEvent, type ScenarioStep } from '../scenarios/index.js';
+import {
+  describeExpectation,
+  SCENARIOS,
+  ScenarioRunner,
+  findScenario,
+  type ScenarioEvent,
+  type ScenarioStep,
+} from '../scenarios/index.js';
 
 /** Lines typed by the presenter, one per step; when stdin ends the rest runs unattended. */
 function enterGate(): { wait: (i: number, step: ScenarioStep) => Promise<void>; close: () => void } {
@@ -41,7 +48,9 @@ function printEvent(e: ScenarioEvent): void {
 }
 
 export function registerScenarioCommand(program: Command): void {
-  const scenario = program.command('scenario').description('guided demonstrations of the four failure families (phase 1, phase 2, no traffic, flapping)');
+  const scenario = program
+    .command('scenario')
+    .description('guided demonstrations of the four failure families (phase 1, phase 2, no traffic, flapping)');
 
   scenario
     .command('list')
@@ -61,7 +70,9 @@ export function registerScenarioCommand(program: Command): void {
 
   scenario
     .command('run')
-    .description('run a scenario on the lab (started with default settings when none runs); --step waits for Enter before each step')
+    .description(
+      'run a scenario on the lab (started with default settings when none runs); --step waits for Enter before each step',
+    )
     .argument('<id>', 'scenario id (see `ipsec-lab scenario list`)')
     .option('--step', 'presenter mode: print the narration and wait for Enter before each step')
     .option('--keep', 'keep a lab the scenario started (by default it is removed at the end)')
@@ -82,7 +93,12 @@ export function registerScenarioCommand(program: Command): void {
         if (!opts.json) console.log(`${s.title}\n${s.summary}`);
         const report = await runner.run(s, gate?.wait);
         if (opts.json) console.log(JSON.stringify(report, null, 2));
-        else console.log(report.ok ? `\n✔ scenario ${s.id} completed` : `\n✘ scenario ${s.id} stopped: ${report.steps.at(-1)?.error}`);
+        else
+          console.log(
+            report.ok
+              ? `\n✔ scenario ${s.id} completed`
+              : `\n✘ scenario ${s.id} stopped: ${report.steps.at(-1)?.error}`,
+          );
         process.exitCode = report.ok ? 0 : 1;
       } finally {
         gate?.close();

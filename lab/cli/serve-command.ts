@@ -31,7 +31,9 @@ export async function serveLab(engine: LabEngine, opts: ServeOptions = {}): Prom
   const server = await startHeadlessServer({ host: service, port: opts.port, rendererDir });
   if (opts.why) console.error(opts.why);
   console.log(`IPsec Lab UI for lab "${engine.name}": ${server.url}`);
-  console.error('Listening on 127.0.0.1 only; the token in the URL is required. Ctrl-C stops (a lab started from the UI is removed).');
+  console.error(
+    'Listening on 127.0.0.1 only; the token in the URL is required. Ctrl-C stops (a lab started from the UI is removed).',
+  );
   if (opts.open) openBrowser(server.url);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -49,7 +51,8 @@ export async function serveLab(engine: LabEngine, opts: ServeOptions = {}): Prom
 
 const port = (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('--port must be a whole number from 0 to 65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('--port must be a whole number from 0 to 65535');
   return n;
 };
 

@@ -16,7 +16,9 @@ export async function startCommand(engine: LabEngine): Promise<void> {
     return;
   }
   // Elsewhere: the same app in a browser, served by the headless host on 127.0.0.1.
-  await serveLab(engine, { why: `Electron cannot run here: ${el.detail}. Serving the app to a browser on this machine instead (ipsec-lab serve).` });
+  await serveLab(engine, {
+    why: `Electron cannot run here: ${el.detail}. Serving the app to a browser on this machine instead (ipsec-lab serve).`,
+  });
 }
 
 /** `electron .` runs out/main: build it (electron-vite) when it is missing or older than its sources. */
@@ -30,7 +32,11 @@ async function ensureElectronBuilt(): Promise<void> {
   };
   const main = path.resolve('out/main/index.js');
   const built = existsSync(main) ? statSync(main).mtimeMs : 0;
-  if (built && Math.max(...['electron', 'renderer', 'lab', 'electron.vite.config.ts'].map((p) => newest(path.resolve(p)))) <= built) return;
+  if (
+    built &&
+    Math.max(...['electron', 'renderer', 'lab', 'electron.vite.config.ts'].map((p) => newest(path.resolve(p)))) <= built
+  )
+    return;
   console.error('building the desktop app (electron-vite, a few seconds)...');
   const { build } = await import('electron-vite');
   await build({ configFile: path.resolve('electron.vite.config.ts'), logLevel: 'warn' });

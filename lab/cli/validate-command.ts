@@ -1,6 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { activeLabs, CHECK_IDS, loadTemplate, reportHtml, reportJson, reportJunit, runSecrets, validateTemplates, type CheckId, type ValidateReport } from '../validate/index.js';
+import {
+  activeLabs,
+  CHECK_IDS,
+  loadTemplate,
+  reportHtml,
+  reportJson,
+  reportJunit,
+  runSecrets,
+  validateTemplates,
+  type CheckId,
+  type ValidateReport,
+} from '../validate/index.js';
 
 function table(report: ValidateReport): string {
   const lines: string[] = [];
@@ -13,14 +24,18 @@ function table(report: ValidateReport): string {
       if (c.cause) lines.push(`${' '.repeat(26)}diagnosed cause: ${c.cause.cause}: ${c.cause.summary}`);
     }
   }
-  lines.push(`${report.totals.pass} passed, ${report.totals.fail} failed, ${report.totals.skipped} skipped in ${(report.durationMs / 1000).toFixed(0)} s`);
+  lines.push(
+    `${report.totals.pass} passed, ${report.totals.fail} failed, ${report.totals.skipped} skipped in ${(report.durationMs / 1000).toFixed(0)} s`,
+  );
   return lines.join('\n');
 }
 
 export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
-    .description('validate VPN templates on real labs: establish, traffic, rekeys, peer restart (DPD), loss, latency, NAT, cross-release interop')
+    .description(
+      'validate VPN templates on real labs: establish, traffic, rekeys, peer restart (DPD), loss, latency, NAT, cross-release interop',
+    )
     .argument('<template...>', 'lab settings JSON, or a config `import` reads (Cisco ASA, swanctl.conf, ipsec.conf)')
     .option('--report <file>', 'write an HTML report (each check with log excerpts and a counters chart)')
     .option('--junit <file>', 'write JUnit XML for CI pipelines')
@@ -32,14 +47,22 @@ export function registerValidateCommand(program: Command): void {
       // Bad input first, before any lab starts: which file, which line or field.
       const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)) {
-        console.error(`ipsec-lab validate: --concurrency: expected a whole number from 1 to 16, got "${opts.concurrency}"`);
+        console.error(
+          `ipsec-lab validate: --concurrency: expected a whole number from 1 to 16, got "${opts.concurrency}"`,
+        );
         process.exitCode = 2;
         return;
       }
-      const only = opts.only ? String(opts.only).split(',').map((s) => s.trim()) : undefined;
+      const only = opts.only
+        ? String(opts.only)
+            .split(',')
+            .map((s) => s.trim())
+        : undefined;
       const unknown = only?.filter((c) => !CHECK_IDS.includes(c as CheckId));
       if (unknown?.length) {
-        console.error(`ipsec-lab validate: --only: unknown check ${unknown.join(', ')}; expected ${CHECK_IDS.join(', ')}`);
+        console.error(
+          `ipsec-lab validate: --only: unknown check ${unknown.join(', ')}; expected ${CHECK_IDS.join(', ')}`,
+        );
         process.exitCode = 2;
         return;
       }
@@ -58,7 +81,12 @@ export function registerValidateCommand(program: Command): void {
       };
       process.once('SIGINT', interrupt);
       try {
-        const report = await validateTemplates(files, { concurrency, only: only as CheckId[] | undefined, quick: !!opts.quick, onProgress: (l) => console.error(l) });
+        const report = await validateTemplates(files, {
+          concurrency,
+          only: only as CheckId[] | undefined,
+          quick: !!opts.quick,
+          onProgress: (l) => console.error(l),
+        });
         const secrets = await runSecrets(files);
         if (opts.report) await writeFile(opts.report, reportHtml(report, secrets));
         if (opts.junit) await writeFile(opts.junit, reportJunit(report, secrets));

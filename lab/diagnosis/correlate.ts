@@ -69,10 +69,16 @@ export class Correlator {
   private guessIkeId(e: DiagEvent): void {
     const named = e.kind === 'initiate' ? /\[(\d+)\]/.exec(e.rec.msg) : null;
     // IKEv1 main mode sends every message with ID 0: only the first one carries the SA payload.
-    const starts = named || (e.kind === 'msg-in' && e.role === 'request' && e.mid === 0 && e.payloads?.includes('SA') && SETUP_EXCHANGES.has(e.exchange!));
+    const starts =
+      named ||
+      (e.kind === 'msg-in' &&
+        e.role === 'request' &&
+        e.mid === 0 &&
+        e.payloads?.includes('SA') &&
+        SETUP_EXCHANGES.has(e.exchange!));
     let id = this.anonymous.get(e.rec.source) ?? 0;
     // Negative, so it can never meet a real unique id; "initiating IKE_SA lab[15]" names the real one.
-    if (starts) this.anonymous.set(e.rec.source, (id = named ? Number(named[1]) : -(++this.anonymousCount)));
+    if (starts) this.anonymous.set(e.rec.source, (id = named ? Number(named[1]) : -++this.anonymousCount));
     if (id) e.rec.ikeId = id;
   }
 
@@ -125,8 +131,15 @@ export class Correlator {
     if (!sa) {
       const key = keyOf(e);
       sa = {
-        key, side: e.side, source: e.rec.source, ikeId: id,
-        established: false, childUp: false, answered: false, requests: new Map(), first: e,
+        key,
+        side: e.side,
+        source: e.rec.source,
+        ikeId: id,
+        established: false,
+        childUp: false,
+        answered: false,
+        requests: new Map(),
+        first: e,
       };
       if (this.sas.size >= MAX_SAS) this.forgetOldest();
       this.sas.set(key, sa);
@@ -146,7 +159,12 @@ export class Correlator {
         if (e.kind === 'msg-out' && e.role === 'request') {
           const prev = sa.requests.get(e.mid!);
           // IKEv1 main mode reuses message ID 0 for every exchange: a new request restarts it.
-          sa.requests.set(e.mid!, { exchange: e.exchange!, answered: false, retransmits: prev && !prev.answered && prev.exchange === e.exchange && sa.version === 2 ? prev.retransmits : [] });
+          sa.requests.set(e.mid!, {
+            exchange: e.exchange!,
+            answered: false,
+            retransmits:
+              prev && !prev.answered && prev.exchange === e.exchange && sa.version === 2 ? prev.retransmits : [],
+          });
           sa.lastOut = e;
           if (!sa.role && e.mid === 0 && SETUP_EXCHANGES.has(e.exchange!)) sa.role = 'initiator';
         }
@@ -216,7 +234,20 @@ export function keyOf(e: DiagEvent): string {
 }
 
 function versionOf(exchange: string): 1 | 2 | undefined {
-  if (exchange === 'IKE_SA_INIT' || exchange === 'IKE_AUTH' || exchange === 'CREATE_CHILD_SA' || exchange === 'INFORMATIONAL') return 2;
-  if (exchange === 'ID_PROT' || exchange === 'QUICK_MODE' || exchange === 'AGGRESSIVE' || exchange === 'INFORMATIONAL_V1' || exchange === 'TRANSACTION') return 1;
+  if (
+    exchange === 'IKE_SA_INIT' ||
+    exchange === 'IKE_AUTH' ||
+    exchange === 'CREATE_CHILD_SA' ||
+    exchange === 'INFORMATIONAL'
+  )
+    return 2;
+  if (
+    exchange === 'ID_PROT' ||
+    exchange === 'QUICK_MODE' ||
+    exchange === 'AGGRESSIVE' ||
+    exchange === 'INFORMATIONAL_V1' ||
+    exchange === 'TRANSACTION'
+  )
+    return 1;
   return undefined;
 }

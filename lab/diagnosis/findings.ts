@@ -83,6 +83,7 @@ export interface DiagnosisResult {
 export function rankFindings(findings: Finding[]): Finding[] {
   const phaseOrder: Record<Phase, number> = { config: 0, ike: 1, child: 2, path: 3, datapath: 4 };
   return [...findings].sort(
-    (a, b) => b.confidence - a.confidence || phaseOrder[a.phase] - phaseOrder[b.phase] || a.cause.localeCompare(b.cause),
+    (a, b) =>
+      b.confidence - a.confidence || phaseOrder[a.phase] - phaseOrder[b.phase] || a.cause.localeCompare(b.cause),
   );
 }

@@ -19,10 +19,11 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
     title: 'pre-shared key differs',
     fix: [
       "Set the same secret in both gateways' swanctl.conf `secrets { ike-... { secret = ... } }` and reload with `swanctl --load-creds`.",
-      'Check that the secret\'s `id-*` owners match the identities both sides use (a secret for the wrong ID is the same as a wrong secret).',
+      "Check that the secret's `id-*` owners match the identities both sides use (a secret for the wrong ID is the same as a wrong secret).",
     ],
     asa: 'An ASA initiator would sit in MM_WAIT_MSG5/MM_WAIT_MSG6 (IKEv1); for IKEv2 `debug crypto ikev2` shows an AUTH verification failure. Compare `tunnel-group <peer> ipsec-attributes` pre-shared-key.',
-    paloAlto: 'System log shows IKE phase-1 authentication failure; re-enter the pre-shared key on the IKE Gateway (Authentication tab) on both ends.',
+    paloAlto:
+      'System log shows IKE phase-1 authentication failure; re-enter the pre-shared key on the IKE Gateway (Authentication tab) on both ends.',
   },
   'ike-proposal-mismatch': {
     phase: 'ike',
@@ -32,7 +33,8 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
       'Reload with `swanctl --load-conns`.',
     ],
     asa: 'An ASA initiator would stay in MM_WAIT_MSG2 (IKEv1) or log "no proposal chosen"; check `crypto ikev1/ikev2 policy` encryption, hash/integrity, group, prf.',
-    paloAlto: 'IKE Crypto profile mismatch: system log "IKE phase-1 negotiation is failed ... no proposal chosen"; align the IKE Crypto profile.',
+    paloAlto:
+      'IKE Crypto profile mismatch: system log "IKE phase-1 negotiation is failed ... no proposal chosen"; align the IKE Crypto profile.',
   },
   'dh-group-mismatch': {
     phase: 'ike',
@@ -42,7 +44,8 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
       'Reload with `swanctl --load-conns`.',
     ],
     asa: 'An ASA initiator would stay in MM_WAIT_MSG2 (IKEv1: the responder found no acceptable `crypto ikev1 policy`); compare the `group` of the IKE policies on both ends (IKEv2: `crypto ikev2 policy` group).',
-    paloAlto: 'IKE Crypto profile: the DH Group lists share no group ("no proposal chosen" in the system log); add the peer\'s group.',
+    paloAlto:
+      'IKE Crypto profile: the DH Group lists share no group ("no proposal chosen" in the system log); add the peer\'s group.',
   },
   'dh-group-retry': {
     phase: 'ike',
@@ -59,7 +62,8 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
       'If the peer can only do aggressive mode, the strongSwan responder must allow it explicitly: `charon.i_dont_care_about_security_and_use_aggressive_mode_psk = yes` in strongswan.conf, and both sides need `aggressive = yes`.',
     ],
     asa: 'Aggressive mode is refused with `crypto ikev1 am-disable`; as initiator it is chosen by `crypto map <map> <seq> set phase1-mode aggressive`. Both ends must agree on main or aggressive mode.',
-    paloAlto: 'IKE Gateway, Advanced Options, IKEv1 Exchange Mode: set the same mode (main or aggressive; auto only answers) on both ends.',
+    paloAlto:
+      'IKE Gateway, Advanced Options, IKEv1 Exchange Mode: set the same mode (main or aggressive; auto only answers) on both ends.',
   },
   'no-initiator': {
     phase: 'ike',
@@ -69,17 +73,19 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
       'With both sides on `start_action = none` (or a responder-only peer), nothing is ever sent: no error appears in either log.',
     ],
     asa: 'An ASA brings a crypto map tunnel up only when interesting traffic matches the crypto ACL; with nothing sent from either LAN, `show crypto isakmp sa` stays empty ("There are no IKEv1 SAs"). Send traffic or use `crypto map <map> <seq> set connection-type originate-only/answer-only` consistently.',
-    paloAlto: 'A Palo Alto tunnel initiates on traffic or with Tunnel Monitor enabled; a "passive mode" IKE gateway only answers. Make sure one end is not passive, or enable Tunnel Monitor.',
+    paloAlto:
+      'A Palo Alto tunnel initiates on traffic or with Tunnel Monitor enabled; a "passive mode" IKE gateway only answers. Make sure one end is not passive, or enable Tunnel Monitor.',
   },
   'esp-proposal-mismatch': {
     phase: 'child',
     title: 'no ESP proposal in common',
     fix: [
-      'Make the children\'s `esp_proposals` of both sides share a proposal (the responder logs `received proposals` / `configured proposals` for ESP).',
+      "Make the children's `esp_proposals` of both sides share a proposal (the responder logs `received proposals` / `configured proposals` for ESP).",
       'Reload with `swanctl --load-conns`; the IKE_SA stays up and the CHILD_SA is retried with `swanctl --initiate --child <name>`.',
     ],
     asa: 'Phase 1 MM_ACTIVE but no IPsec SA; compare `crypto ipsec ikev1 transform-set` / `ikev2 ipsec-proposal` with the peer.',
-    paloAlto: 'IPSec Crypto profile mismatch: "IKE phase-2 negotiation failed ... no proposal chosen"; align the IPSec Crypto profile.',
+    paloAlto:
+      'IPSec Crypto profile mismatch: "IKE phase-2 negotiation failed ... no proposal chosen"; align the IPSec Crypto profile.',
   },
   'pfs-mismatch': {
     phase: 'child',
@@ -99,7 +105,7 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
       'Reload with `swanctl --load-conns`.',
     ],
     asa: '"no matching crypto map entry for remote proxy"; the crypto ACL must mirror the peer\'s exactly.',
-    paloAlto: 'Proxy-ID mismatch: set Proxy IDs on the IPSec Tunnel to mirror the peer\'s local/remote subnets.',
+    paloAlto: "Proxy-ID mismatch: set Proxy IDs on the IPSec Tunnel to mirror the peer's local/remote subnets.",
   },
   'id-mismatch': {
     phase: 'ike',
@@ -109,23 +115,24 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
       'The responder logs `looking for peer configs matching A[idA]...B[idB]`: the bracketed IDs are what was received.',
     ],
     asa: '`crypto isakmp identity address|hostname` and the tunnel-group name must match what the peer expects.',
-    paloAlto: 'Local/Peer Identification on the IKE Gateway must match the peer\'s configured IDs ("peer ID mismatch").',
+    paloAlto:
+      'Local/Peer Identification on the IKE Gateway must match the peer\'s configured IDs ("peer ID mismatch").',
   },
   'ike-version-mismatch': {
     phase: 'ike',
     title: 'IKE versions differ',
     fix: ['Set the same `version` (1 or 2) in both connections; `version = 0` accepts both as responder.'],
-    asa: '`crypto ikev1 enable outside` vs `crypto ikev2 enable outside`, and the tunnel-group\'s ikev1/ikev2 attributes.',
+    asa: "`crypto ikev1 enable outside` vs `crypto ikev2 enable outside`, and the tunnel-group's ikev1/ikev2 attributes.",
     paloAlto: 'IKE Gateway Version must be the same (IKEv1 only / IKEv2 only / IKEv2 preferred).',
   },
   'peer-address-mismatch': {
     phase: 'ike',
-    title: 'the responder has no connection for the initiator\'s address',
+    title: "the responder has no connection for the initiator's address",
     fix: [
       "Set the responder's `remote_addrs` to the initiator's address as it arrives (after any NAT), and the initiator's `remote_addrs` to the responder's public address.",
     ],
     asa: 'No tunnel-group / crypto map peer for that address: MM_WAIT_MSG2 on the initiator.',
-    paloAlto: 'Peer IP Address on the IKE Gateway must be the address the peer\'s packets come from.',
+    paloAlto: "Peer IP Address on the IKE Gateway must be the address the peer's packets come from.",
   },
   'peer-unreachable': {
     phase: 'path',
@@ -135,7 +142,8 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
       'Capture on both sides: `tcpdump -ni any udp port 500 or udp port 4500`.',
     ],
     asa: 'An ASA initiator would sit in MM_WAIT_MSG2 (IKEv1): no answer at all.',
-    paloAlto: 'IKE gateway stays down with "IKE phase-1 negotiation is failed ... no response"; check routing and that IKE is allowed on the peer.',
+    paloAlto:
+      'IKE gateway stays down with "IKE phase-1 negotiation is failed ... no response"; check routing and that IKE is allowed on the peer.',
   },
   'ike-port-blocked': {
     phase: 'path',
@@ -171,7 +179,7 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
     title: 'peer stopped answering (DPD)',
     fix: [
       'Find why the peer went silent (rebooted, charon stopped, path broken); the surviving side acts per `dpd_action` (restart re-initiates).',
-      'Keep `dpd_delay` on both sides so each notices the other\'s loss.',
+      "Keep `dpd_delay` on both sides so each notices the other's loss.",
     ],
     asa: '`show crypto isakmp sa` loses the SA after DPD (keepalive) timeouts.',
     paloAlto: 'Tunnel monitor / DPD marks the tunnel down; check the peer and the path.',
@@ -191,7 +199,8 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
       'Right now: `swanctl --terminate --ike <name>` on the side that still holds the SAs, then initiate again; keep `unique = replace` and send INITIAL_CONTACT so a restarted peer replaces old SAs.',
     ],
     asa: 'The side that kept its SAs shows #pkts encaps rising and #pkts decaps flat in `show crypto ipsec sa`, while the restarted peer logs "invalid SPI" for the ESP it receives; enable `isakmp keepalive` (DPD) in the tunnel-group and `crypto isakmp invalid-spi-recovery`.',
-    paloAlto: 'Enable Dead Peer Detection on the IKE gateway; the restarted peer logs ESP packets with unknown SPI; `clear vpn ipsec-sa` on the stale side brings it back.',
+    paloAlto:
+      'Enable Dead Peer Detection on the IKE gateway; the restarted peer logs ESP packets with unknown SPI; `clear vpn ipsec-sa` on the stale side brings it back.',
   },
   'peer-closed': {
     phase: 'ike',
@@ -201,19 +210,24 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
       'To have this side bring the tunnel back by itself: `close_action = start` (or `trap`) and `start_action = start` on the initiator, `dpd_action = restart` for peers that die without a DELETE.',
     ],
     asa: '`show vpn-sessiondb l2l` loses the peer; the syslog shows the peer deleting the SA (IKE DELETE received). The tunnel comes back only on interesting traffic or with an originate-only crypto map.',
-    paloAlto: 'The system log shows "IKE SA deleted by peer"; with Tunnel Monitor (or traffic) the gateway re-initiates.',
+    paloAlto:
+      'The system log shows "IKE SA deleted by peer"; with Tunnel Monitor (or traffic) the gateway re-initiates.',
   },
   'rekey-failure': {
     phase: 'child',
     title: 'CHILD_SA rekeying fails',
-    fix: ['Compare the children\'s `esp_proposals` (DH groups!), `rekey_time`/`life_time` of both sides; the responder of the failed CREATE_CHILD_SA logs the reason.'],
+    fix: [
+      "Compare the children's `esp_proposals` (DH groups!), `rekey_time`/`life_time` of both sides; the responder of the failed CREATE_CHILD_SA logs the reason.",
+    ],
     asa: 'Tunnel drops at the IPsec SA lifetime; compare `crypto ipsec security-association lifetime` and PFS.',
     paloAlto: 'Phase 2 rekey failure: compare IPSec Crypto profile lifetime and DH group.',
   },
   'lifetime-mismatch': {
     phase: 'config',
     title: 'lifetimes differ',
-    fix: ['Not fatal in strongSwan (each side rekeys on its own timer), but align child `rekey_time`/`life_time` to avoid rekey collisions with other vendors.'],
+    fix: [
+      'Not fatal in strongSwan (each side rekeys on its own timer), but align child `rekey_time`/`life_time` to avoid rekey collisions with other vendors.',
+    ],
     asa: 'Phase 2 lifetime should match; phase 1 lifetime longer than phase 2.',
     paloAlto: 'Align lifetimes in the IKE and IPSec Crypto profiles.',
   },
@@ -221,10 +235,11 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
     phase: 'datapath',
     title: 'traffic arrives through the tunnel but nothing goes back',
     fix: [
-      'On the side that decrypts but does not encrypt: check the LAN host\'s route back to the remote subnet (default gateway), forwarding (`net.ipv4.ip_forward`), the host firewall, and that replies are not NATed before IPsec.',
+      "On the side that decrypts but does not encrypt: check the LAN host's route back to the remote subnet (default gateway), forwarding (`net.ipv4.ip_forward`), the host firewall, and that replies are not NATed before IPsec.",
     ],
     asa: '`#pkts decaps` grows but `#pkts encaps` stays 0: return route, NAT exemption or ACL behind the ASA.',
-    paloAlto: 'Decap grows, encap 0: check the return route via the tunnel interface and the security policy for the reply direction.',
+    paloAlto:
+      'Decap grows, encap 0: check the return route via the tunnel interface and the security policy for the reply direction.',
   },
   'no-outbound-traffic': {
     phase: 'datapath',
@@ -239,23 +254,29 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
   'nat-t-disabled-behind-nat': {
     phase: 'ike',
     title: 'NAT between the gateways but NAT-T not used',
-    fix: ['Allow NAT-T (strongSwan always supports it; check the peer) and UDP 4500; `encap = yes` forces UDP encapsulation.'],
+    fix: [
+      'Allow NAT-T (strongSwan always supports it; check the peer) and UDP 4500; `encap = yes` forces UDP encapsulation.',
+    ],
     asa: '`crypto isakmp nat-traversal` must be enabled.',
     paloAlto: 'Enable NAT Traversal on the IKE Gateway (Advanced Options).',
   },
   'packet-loss': {
     phase: 'path',
     title: 'packets lost on the path (retransmits that later succeed)',
-    fix: ['Check the path between the gateways for loss (`mtr`, interface errors); IKE recovers by retransmitting, but large loss also hurts ESP.'],
+    fix: [
+      'Check the path between the gateways for loss (`mtr`, interface errors); IKE recovers by retransmitting, but large loss also hurts ESP.',
+    ],
     asa: '`show crypto isakmp stats` / retransmissions; check interface drops.',
     paloAlto: 'Check interface counters and the path for loss.',
   },
   'overlapping-subnets': {
     phase: 'config',
     title: 'local and remote subnets overlap',
-    fix: ['Renumber one LAN or NAT it to a unique range before IPsec (the selectors must not overlap, or traffic stays local).'],
+    fix: [
+      'Renumber one LAN or NAT it to a unique range before IPsec (the selectors must not overlap, or traffic stays local).',
+    ],
     asa: 'Overlapping encryption domains need twice NAT (policy NAT) to a unique subnet.',
-    paloAlto: 'Use NAT to translate one side\'s overlapping subnet before it enters the tunnel.',
+    paloAlto: "Use NAT to translate one side's overlapping subnet before it enters the tunnel.",
   },
   'kernel-install-failure': {
     phase: 'child',
@@ -272,6 +293,6 @@ export const KNOWLEDGE: Record<CauseId, CauseKnowledge> = {
     title: 'charon cannot send (local routing or socket error)',
     fix: ['Check the local route to the peer (`ip route get <peer>`) and the local address in `local_addrs`.'],
     asa: 'Route to the peer missing on the outside interface.',
-    paloAlto: 'Check the virtual router\'s route to the peer.',
+    paloAlto: "Check the virtual router's route to the peer.",
   },
 };

@@ -275,6 +275,7 @@ const SEARCH_CHUNK_AFTER = 256;
 /** Whether `lit` occurs within bytes[from, end). */
 function bytesWithin(b: Uint8Array, from: number, end: number, lit: number[]): boolean {
   const first = lit[0];
-  for (let i = from, last = end - lit.length; i <= last; i++) if (b[i] === first && bytesAt(b, i, end, lit, 1)) return true;
+  for (let i = from, last = end - lit.length; i <= last; i++)
+    if (b[i] === first && bytesAt(b, i, end, lit, 1)) return true;
   return false;
 }

@@ -9,22 +9,52 @@ import { parseLogLine, type LogRecord } from './log-line.js';
 import { evidence, finding, type Rule, type RuleContext } from './rules/common.js';
 import { datapathRule, healthyCounters } from './rules/datapath.js';
 import { noInitiatorRule, peerClosedRule, staleSaRule } from './rules/lifecycle.js';
-import { aggressiveModeRule, authRule, configLookupRule, kernelRule, natRule, overlapRule, proposalRule, tsRule } from './rules/negotiation.js';
+import {
+  aggressiveModeRule,
+  authRule,
+  configLookupRule,
+  kernelRule,
+  natRule,
+  overlapRule,
+  proposalRule,
+  tsRule,
+} from './rules/negotiation.js';
 import { lossRule, rekeyRule, silentPeerRule } from './rules/path.js';
 import { emptySeries, type SaSnapshot } from './sas-text.js';
 
 export const RULES: Rule[] = [
-  proposalRule, aggressiveModeRule, authRule, tsRule, overlapRule, configLookupRule, kernelRule, natRule,
-  silentPeerRule, lossRule, rekeyRule, datapathRule, noInitiatorRule, peerClosedRule, staleSaRule,
+  proposalRule,
+  aggressiveModeRule,
+  authRule,
+  tsRule,
+  overlapRule,
+  configLookupRule,
+  kernelRule,
+  natRule,
+  silentPeerRule,
+  lossRule,
+  rekeyRule,
+  datapathRule,
+  noInitiatorRule,
+  peerClosedRule,
+  staleSaRule,
 ];
 
 /** Setup failures (not a peer that died: a tunnel that drops and comes back is the story), and what a log must show later for them to count as fixed (see resolved()). */
 const RESOLVED_BY: Partial<Record<string, 'ike-established' | 'child-established'>> = {
-  'psk-mismatch': 'ike-established', 'ike-proposal-mismatch': 'ike-established', 'dh-group-mismatch': 'ike-established',
-  'id-mismatch': 'ike-established', 'ike-version-mismatch': 'ike-established', 'peer-address-mismatch': 'ike-established',
-  'aggressive-mode-mismatch': 'ike-established', 'peer-unreachable': 'ike-established', 'ike-port-blocked': 'ike-established',
-  'natt-port-blocked': 'ike-established', 'local-socket-error': 'ike-established',
-  'esp-proposal-mismatch': 'child-established', 'ts-mismatch': 'child-established',
+  'psk-mismatch': 'ike-established',
+  'ike-proposal-mismatch': 'ike-established',
+  'dh-group-mismatch': 'ike-established',
+  'id-mismatch': 'ike-established',
+  'ike-version-mismatch': 'ike-established',
+  'peer-address-mismatch': 'ike-established',
+  'aggressive-mode-mismatch': 'ike-established',
+  'peer-unreachable': 'ike-established',
+  'ike-port-blocked': 'ike-established',
+  'natt-port-blocked': 'ike-established',
+  'local-socket-error': 'ike-established',
+  'esp-proposal-mismatch': 'child-established',
+  'ts-mismatch': 'child-established',
 };
 
 /**
@@ -118,19 +148,30 @@ export class LiveDiagnosis {
     const after = RESOLVED_BY[f.cause];
     if (!after) return false;
     const last = new Map<string, number>();
-    for (const e of f.evidence) if (e.line > 0 && this.log.sources.has(e.source)) last.set(e.source, Math.max(last.get(e.source) ?? 0, e.line));
+    for (const e of f.evidence)
+      if (e.line > 0 && this.log.sources.has(e.source)) last.set(e.source, Math.max(last.get(e.source) ?? 0, e.line));
     if (!last.size) return false;
-    return [...last].every(([source, line]) => this.log.events(after).some((x) => x.rec.source === source && x.rec.line > line));
+    return [...last].every(([source, line]) =>
+      this.log.events(after).some((x) => x.rec.source === source && x.rec.line > line),
+    );
   }
 
   private healthy(): Finding | null {
     const ike = this.log.events('ike-established')[0];
     const child = this.log.events('child-established')[0];
-    const counters = healthyCounters([...this.snapshots.left, ...this.snapshots.right, ...this.snapshots.unknown].slice(-1));
+    const counters = healthyCounters(
+      [...this.snapshots.left, ...this.snapshots.right, ...this.snapshots.unknown].slice(-1),
+    );
     if (!(ike && child) && !counters.length) return null;
-    return finding('healthy', 'both', ike && child ? 0.9 : 0.7,
-      'IKE_SA and CHILD_SA established' + (counters.length ? ', and the CHILD_SA carries traffic both ways' : '') + '; no fault found.',
-      [...evidence([ike, child]), ...counters]);
+    return finding(
+      'healthy',
+      'both',
+      ike && child ? 0.9 : 0.7,
+      'IKE_SA and CHILD_SA established' +
+        (counters.length ? ', and the CHILD_SA carries traffic both ways' : '') +
+        '; no fault found.',
+      [...evidence([ike, child]), ...counters],
+    );
   }
 }
 

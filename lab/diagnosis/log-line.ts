@@ -29,7 +29,8 @@ export interface LogRecord {
 }
 
 // "Nov 22 11:03:11.958", "Nov  2 11:03:11", "2024-06-20T14:29:47.123+02:00", "2024-06-20 14:29:47"
-const TIME_RE = /^(?:[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,6})?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) +/;
+const TIME_RE =
+  /^(?:[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,6})?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) +/;
 // "13[IKE]", "13[IKE2]", optionally followed by a space.
 const THREAD_RE = /^(\d{1,4})\[([A-Z]{2,4})(\d)?\] ?/;
 // "<lab|1> ", "<1> ", "<net-net|12> "
@@ -37,7 +38,16 @@ const IKE_TAG_RE = /^<(?:([^|<>]*)\|)?(\d+)> ?/;
 // "host prog[123]: " or "prog[123]: " or "host prog: " (syslog / journald)
 const SYSLOG_RE = /^(?:([A-Za-z0-9_.:-]+) +)?([A-Za-z][A-Za-z0-9_.\/-]*)(?:\[(\d+)\])?: /;
 // Programs whose syslog lines carry charon messages.
-const PROGRAMS = new Set(['charon', 'charon-systemd', 'ipsec', 'charon-cmd', 'strongswan', 'swanctl', 'ipsec_starter', 'starter']);
+const PROGRAMS = new Set([
+  'charon',
+  'charon-systemd',
+  'ipsec',
+  'charon-cmd',
+  'strongswan',
+  'swanctl',
+  'ipsec_starter',
+  'starter',
+]);
 
 /** Longest line the parser looks at; anything longer is not charon's and is counted as unparsed. */
 export const MAX_LINE = 16384;
@@ -93,7 +103,14 @@ const isUpper = (c: number) => c >= 65 && c <= 90;
  * Anything unusual returns null and takes the general path.
  */
 function parseLabLine(text: string, raw: string, line: number, source: string): LogRecord | null {
-  if (text.length < 20 || text.charCodeAt(3) !== 32 || text.charCodeAt(9) !== 58 || text.charCodeAt(12) !== 58 || text.charCodeAt(15) === 58) return null;
+  if (
+    text.length < 20 ||
+    text.charCodeAt(3) !== 32 ||
+    text.charCodeAt(9) !== 58 ||
+    text.charCodeAt(12) !== 58 ||
+    text.charCodeAt(15) === 58
+  )
+    return null;
   if (!isUpper(text.charCodeAt(0)) || !isDigit(text.charCodeAt(14))) return null;
   let i = 15;
   if (text.charCodeAt(i) === 46 /* . */) {
@@ -117,7 +134,17 @@ function parseLabLine(text: string, raw: string, line: number, source: string): 
   if (text.charCodeAt(i) !== 93 /* ] */) return null;
   i++;
   if (text.charCodeAt(i) === 32) i++;
-  const rec: LogRecord = { source, line, raw, shape: 'filelog', time: text.slice(0, timeEnd), thread, group, level, msg: '' };
+  const rec: LogRecord = {
+    source,
+    line,
+    raw,
+    shape: 'filelog',
+    time: text.slice(0, timeEnd),
+    thread,
+    group,
+    level,
+    msg: '',
+  };
   if (text.charCodeAt(i) === 60 /* < */) {
     // "<name|id> " or "<id> "
     const close = text.indexOf('>', i);

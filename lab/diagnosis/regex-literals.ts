@@ -30,12 +30,26 @@ function tokens(src: string, from: number): Token[] | null {
     } else if (c === '(' || c === '[') {
       const close = c === '(' ? groupEnd(src, i) : classEnd(src, i);
       if (close < 0) return null;
-      tok = c === '(' ? { t: 'group', body: src.slice(i + 1, close), quantified: false } : { t: 'other', quantified: false };
+      tok =
+        c === '('
+          ? { t: 'group', body: src.slice(i + 1, close), quantified: false }
+          : { t: 'other', quantified: false };
       i = close + 1;
     } else if (c === '|') {
       tok = { t: 'alt' };
       i++;
-    } else if (c === '.' || c === '$' || c === '^' || c === ')' || c === ']' || c === '}' || c === '?' || c === '*' || c === '+' || c === '{') {
+    } else if (
+      c === '.' ||
+      c === '$' ||
+      c === '^' ||
+      c === ')' ||
+      c === ']' ||
+      c === '}' ||
+      c === '?' ||
+      c === '*' ||
+      c === '+' ||
+      c === '{'
+    ) {
       tok = { t: 'other', quantified: false };
       i++;
     } else {
@@ -127,7 +141,13 @@ export function requiredLiterals(re: RegExp): RequiredLiterals | null {
   }
   if (run) runs.push(run);
   const next = toks[firstRunAt - 1];
-  if (next && next.t === 'group' && !next.quantified && NON_SPACE_RUN.test(next.body) && toks[firstRunAt]?.t === 'lit') {
+  if (
+    next &&
+    next.t === 'group' &&
+    !next.quantified &&
+    NON_SPACE_RUN.test(next.body) &&
+    toks[firstRunAt]?.t === 'lit'
+  ) {
     // The literal run right after the \S+ group is the first of `runs`.
     if (runs[0]?.startsWith(' ')) after = runs.shift()!;
   }

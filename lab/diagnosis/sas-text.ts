@@ -57,7 +57,8 @@ const TS_RE = /^ {4}(local|remote) +(\S.*)$/;
 // Cisco ASA `show crypto ipsec sa [peer X]`.
 const ASA_MAP_RE = /^\s*Crypto map tag: ([^,]+), seq num: (\d+)/;
 const ASA_PEER_RE = /^\s*(?:current_peer|peer address): (\S+)/;
-const ASA_IDENT_RE = /^\s*(local|remote) ident \(addr\/mask\/prot\/port\): \((\d+\.\d+\.\d+\.\d+)\/(\d+\.\d+\.\d+\.\d+)\/\d+\/\d+\)/;
+const ASA_IDENT_RE =
+  /^\s*(local|remote) ident \(addr\/mask\/prot\/port\): \((\d+\.\d+\.\d+\.\d+)\/(\d+\.\d+\.\d+\.\d+)\/\d+\/\d+\)/;
 const ASA_COUNT_RE = /#pkts (encaps|decaps): (\d+)/;
 const ASA_SPI_RE = /^\s*spi: 0x([0-9A-Fa-f]+)/;
 const ASA_DIR_RE = /^\s*(inbound|outbound) esp sas:/;
@@ -67,7 +68,11 @@ function maskBits(mask: string): number {
 }
 
 /** Parses `swanctl --list-sas` output line by line; unknown lines are ignored. */
-export async function parseSasText(lines: AsyncIterable<string> | Iterable<string>, side: SaSnapshot['side'], source: string): Promise<SaSnapshot> {
+export async function parseSasText(
+  lines: AsyncIterable<string> | Iterable<string>,
+  side: SaSnapshot['side'],
+  source: string,
+): Promise<SaSnapshot> {
   const snap: SaSnapshot = { side, source, ikeSas: [] };
   let ike: IkeSaSnapshot | undefined;
   let child: ChildSaSnapshot | undefined;
@@ -80,7 +85,17 @@ export async function parseSasText(lines: AsyncIterable<string> | Iterable<strin
     // An ASA lists one block per crypto map entry: it becomes one IKE SA with one CHILD_SA.
     let m = ASA_MAP_RE.exec(line);
     if (m) {
-      child = { name: `${m[1]} ${m[2]}`, state: 'INSTALLED', bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0, localTs: [], remoteTs: [], lines: { header: ev() } };
+      child = {
+        name: `${m[1]} ${m[2]}`,
+        state: 'INSTALLED',
+        bytesIn: 0,
+        bytesOut: 0,
+        packetsIn: 0,
+        packetsOut: 0,
+        localTs: [],
+        remoteTs: [],
+        lines: { header: ev() },
+      };
       ike = { name: `${m[1]} ${m[2]}`, state: 'ESTABLISHED', version: 0, children: [child], header: ev() };
       snap.ikeSas.push(ike);
       asaDir = undefined;
@@ -121,8 +136,16 @@ export async function parseSasText(lines: AsyncIterable<string> | Iterable<strin
     m = CHILD_RE.exec(line);
     if (m && !line.startsWith('  local') && !line.startsWith('  remote')) {
       child = {
-        name: m[1], state: m[3], udpEncap: m[4].includes('UDP'),
-        bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0, localTs: [], remoteTs: [], lines: { header: ev() },
+        name: m[1],
+        state: m[3],
+        udpEncap: m[4].includes('UDP'),
+        bytesIn: 0,
+        bytesOut: 0,
+        packetsIn: 0,
+        packetsOut: 0,
+        localTs: [],
+        remoteTs: [],
+        lines: { header: ev() },
       };
       ike.children.push(child);
       continue;

@@ -53,7 +53,11 @@ export function dockerOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
     case 'https:': {
       const tls = url.protocol === 'https:' || process.env.DOCKER_TLS_VERIFY === '1';
       const certDir = process.env.DOCKER_CERT_PATH;
-      const opts: Docker.DockerOptions = { host: url.hostname, port: Number(url.port) || (tls ? 2376 : 2375), protocol: tls ? 'https' : 'http' };
+      const opts: Docker.DockerOptions = {
+        host: url.hostname,
+        port: Number(url.port) || (tls ? 2376 : 2375),
+        protocol: tls ? 'https' : 'http',
+      };
       if (tls && certDir) {
         opts.ca = readFileSync(path.join(certDir, 'ca.pem'));
         opts.cert = readFileSync(path.join(certDir, 'cert.pem'));

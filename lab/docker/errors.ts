@@ -11,7 +11,11 @@ export type LabErrorCode =
   | 'unsupported';
 
 export class LabError extends Error {
-  constructor(readonly code: LabErrorCode, message: string, readonly hint?: string) {
+  constructor(
+    readonly code: LabErrorCode,
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'LabError';
   }
@@ -20,6 +24,11 @@ export class LabError extends Error {
 /** Turns dockerode's connection failures into one clear error. */
 export function dockerUnavailable(err: unknown, host: string): LabError {
   const e = err as NodeJS.ErrnoException;
-  const why = e?.code === 'ENOENT' || e?.code === 'ECONNREFUSED' ? 'no Docker engine answers' : (e?.message ?? String(err));
-  return new LabError('docker-unavailable', `Docker engine unavailable at ${host}: ${why}`, 'run `ipsec-lab doctor` (as root on Debian/Ubuntu: `ipsec-lab doctor --fix`)');
+  const why =
+    e?.code === 'ENOENT' || e?.code === 'ECONNREFUSED' ? 'no Docker engine answers' : (e?.message ?? String(err));
+  return new LabError(
+    'docker-unavailable',
+    `Docker engine unavailable at ${host}: ${why}`,
+    'run `ipsec-lab doctor` (as root on Debian/Ubuntu: `ipsec-lab doctor --fix`)',
+  );
 }

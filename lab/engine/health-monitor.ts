@@ -23,7 +23,12 @@ export class HealthMonitor {
   private pollTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly docker: Docker, private readonly lab: string, private readonly emit: (e: HealthEvent) => void, private readonly pollMs = 2000) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly lab: string,
+    private readonly emit: (e: HealthEvent) => void,
+    private readonly pollMs = 2000,
+  ) {}
 
   start(): void {
     void this.poll();
@@ -52,7 +57,11 @@ export class HealthMonitor {
     }
     if (ok !== this.available) {
       this.available = ok;
-      this.emit({ type: 'engine', available: ok, message: ok ? 'Docker engine available' : `Docker engine unavailable: ${why}` });
+      this.emit({
+        type: 'engine',
+        available: ok,
+        message: ok ? 'Docker engine available' : `Docker engine unavailable: ${why}`,
+      });
       if (ok) this.openEvents();
     }
     this.pollTimer = setTimeout(() => void this.poll(), this.pollMs);
@@ -99,6 +108,11 @@ export class HealthMonitor {
     const role = e.Actor?.Attributes?.[LABEL.role] as Role | undefined;
     if (!role || !BOX_ACTIONS.has(action)) return;
     const code = e.Actor?.Attributes?.exitCode;
-    this.emit({ type: 'box', role, action, message: `${role} ${action}${code !== undefined && action === 'die' ? ` (exit code ${code})` : ''}` });
+    this.emit({
+      type: 'box',
+      role,
+      action,
+      message: `${role} ${action}${code !== undefined && action === 'die' ? ` (exit code ${code})` : ''}`,
+    });
   }
 }

@@ -9,21 +9,34 @@ import type { LabEngine } from './lab-engine.js';
 
 /** When the lab last changed (settings applied, fault applied or fixed): its state files' mtime. */
 async function lastChange(engine: LabEngine): Promise<number | undefined> {
-  const r = await execIn(engine.docker, engine.container('router'), ['sh', '-c', 'stat -c %Y /run/ipsec-lab/settings.json /run/ipsec-lab/faults.json 2>/dev/null']);
+  const r = await execIn(engine.docker, engine.container('router'), [
+    'sh',
+    '-c',
+    'stat -c %Y /run/ipsec-lab/settings.json /run/ipsec-lab/faults.json 2>/dev/null',
+  ]);
   const times = r.stdout.split('\n').filter(Boolean).map(Number);
   return times.length ? Math.max(...times) : undefined;
 }
 
 /** Both gateways' log lines Docker holds in a time window (unix seconds), read once, not followed. */
-function readGatewayLogs(engine: LabEngine, window: { since?: number; until?: number }, onLine: (side: Side, raw: string) => void): Promise<unknown> {
-  return Promise.all(SIDES.map((side) => new Promise<void>((resolve, reject) => {
-    streamGatewayLog(engine.docker, engine.container(gatewayRole(side)), side, {
-      follow: false,
-      ...window,
-      onRecord: (r) => onLine(side, r.raw),
-      onEnd: (err) => (err ? reject(err) : resolve()),
-    }).catch(reject);
-  })));
+function readGatewayLogs(
+  engine: LabEngine,
+  window: { since?: number; until?: number },
+  onLine: (side: Side, raw: string) => void,
+): Promise<unknown> {
+  return Promise.all(
+    SIDES.map(
+      (side) =>
+        new Promise<void>((resolve, reject) => {
+          streamGatewayLog(engine.docker, engine.container(gatewayRole(side)), side, {
+            follow: false,
+            ...window,
+            onRecord: (r) => onLine(side, r.raw),
+            onEnd: (err) => (err ? reject(err) : resolve()),
+          }).catch(reject);
+        }),
+    ),
+  );
 }
 
 /** How many lines each gateway logged before the lab last changed: the history a new watcher skips. */
@@ -39,7 +52,10 @@ export async function linesBeforeLastChange(engine: LabEngine): Promise<Record<S
  * changed, two SA snapshots around a short ping (so datapath faults show in the counters), and
  * both gateways' settings for the pre-flight comparison.
  */
-export async function diagnoseLab(engine: LabEngine, opts: { sinceS?: number; traffic?: boolean } = {}): Promise<DiagnosisResult & { since?: number }> {
+export async function diagnoseLab(
+  engine: LabEngine,
+  opts: { sinceS?: number; traffic?: boolean } = {},
+): Promise<DiagnosisResult & { since?: number }> {
   const since = opts.sinceS !== undefined ? Math.floor(Date.now() / 1000) - opts.sinceS : await lastChange(engine);
   const lines: Record<Side, string[]> = { left: [], right: [] };
   await readGatewayLogs(engine, { since }, (side, raw) => lines[side].push(raw));

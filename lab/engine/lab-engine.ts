@@ -58,8 +58,16 @@ export class LabEngine {
   private vici = new Map<Side, Promise<ViciClient>>();
   private watchers: Array<() => void> = [];
 
-  constructor(readonly name: string, readonly docker: Docker, readonly endpoint: EngineEndpoint) {
-    if (!LAB_NAME_RE.test(name)) throw new LabError('invalid-settings', `lab name "${name}": expected lowercase letters, digits and "-", at most 24 characters`);
+  constructor(
+    readonly name: string,
+    readonly docker: Docker,
+    readonly endpoint: EngineEndpoint,
+  ) {
+    if (!LAB_NAME_RE.test(name))
+      throw new LabError(
+        'invalid-settings',
+        `lab name "${name}": expected lowercase letters, digits and "-", at most 24 characters`,
+      );
     this.logs.on((r) => {
       this.logStore.add(r);
       this.diagnosis.pushLog(r);
@@ -98,7 +106,12 @@ export class LabEngine {
     const releases = new Set<Release>(['trixie', settings.left.gateway.release, settings.right.gateway.release]);
     const images = {} as Record<Release, string>;
     for (const release of releases) {
-      images[release] = await ensureImage(this.docker, release, (progress) => this.events.emit({ type: 'image', progress }), { local: isLocalEngine(this.endpoint) });
+      images[release] = await ensureImage(
+        this.docker,
+        release,
+        (progress) => this.events.emit({ type: 'image', progress }),
+        { local: isLocalEngine(this.endpoint) },
+      );
     }
     images.bookworm ??= images.trixie;
     return images;
@@ -114,15 +127,26 @@ export class LabEngine {
     await this.ping();
     this.step('leftovers', 'looking for leftovers of crashed runs');
     const removedLeftovers = await removeOrphans(this.docker);
-    if (removedLeftovers.length) this.step('leftovers', `removed leftovers of crashed runs: ${removedLeftovers.join(', ')}`);
+    if (removedLeftovers.length)
+      this.step('leftovers', `removed leftovers of crashed runs: ${removedLeftovers.join(', ')}`);
     const existing = await this.find();
-    if (existing) throw new LabError('lab-exists', `lab "${this.name}" is already running (created ${existing.created})`, 'stop it with `ipsec-lab down`, or pick another name with --lab');
+    if (existing)
+      throw new LabError(
+        'lab-exists',
+        `lab "${this.name}" is already running (created ${existing.created})`,
+        'stop it with `ipsec-lab down`, or pick another name with --lab',
+      );
     const images = await this.ensureImages(settings);
     const tImages = Date.now();
     this.step('probe', 'probing the kernel for ESP, netem and TUN');
     const features = await probeKernel(this.docker, images.trixie);
     const datapath = chooseDatapath(features);
-    this.step('probe', datapath === 'kernel' ? 'datapath: kernel ESP (kernel-netlink)' : 'datapath: strongSwan userspace ESP (kernel-libipsec over TUN): this kernel has no ESP');
+    this.step(
+      'probe',
+      datapath === 'kernel'
+        ? 'datapath: kernel ESP (kernel-netlink)'
+        : 'datapath: strongSwan userspace ESP (kernel-libipsec over TUN): this kernel has no ESP',
+    );
     this.step('create', 'creating the lab network and five boxes');
     await createLab(this.docker, settings, { name: this.name, mode: opts.mode ?? 'attached', datapath, images });
     await this.storeSettings(settings);
@@ -132,7 +156,14 @@ export class LabEngine {
     const order: Side[] = settings.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
     for (const side of order) await loadGatewayConfig(await this.viciOf(side), settings, side);
     // From now on a restarted charon reloads its config by itself, like a rebooted gateway.
-    await Promise.all(SIDES.map((side) => writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), settings, side, { datapath, autoload: true })));
+    await Promise.all(
+      SIDES.map((side) =>
+        writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), settings, side, {
+          datapath,
+          autoload: true,
+        }),
+      ),
+    );
     this.step('negotiate', 'waiting for IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways');
     const status = await this.waitForTunnel(opts.timeoutMs ?? 20_000);
     const tEnd = Date.now();
@@ -142,7 +173,14 @@ export class LabEngine {
       this.events.emit({ type: 'tunnel', up: false, message: reason });
     } else this.events.emit({ type: 'tunnel', up: true, message: 'tunnel up on both gateways' });
     this.step('up', `lab "${this.name}" running`);
-    return { status, features, datapath, removedLeftovers, reason, ms: { images: tImages - t0, create: tCreate - tImages, negotiate: tEnd - tCreate, total: tEnd - t0 } };
+    return {
+      status,
+      features,
+      datapath,
+      removedLeftovers,
+      reason,
+      ms: { images: tImages - t0, create: tCreate - tImages, negotiate: tEnd - tCreate, total: tEnd - t0 },
+    };
   }
 
   /** Polls both gateways' SAs until the tunnel is up or the time is over. */
@@ -159,7 +197,9 @@ export class LabEngine {
     const pack = tar.pack();
     pack.entry({ name: SETTINGS_PATH.slice(1), mode: 0o600 }, JSON.stringify(settings, null, 2));
     pack.finalize();
-    await this.docker.getContainer(this.container('router')).putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });
+    await this.docker
+      .getContainer(this.container('router'))
+      .putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });
   }
 
   /** This engine's kernel features (probed once per engine, cached). */
@@ -184,18 +224,35 @@ export class LabEngine {
     const prev = await this.settings();
     for (const side of SIDES) {
       for (const key of ['lan', 'wan'] as const) {
-        if (normalizeCidr(prev[side][key]) !== normalizeCidr(next[side][key])) throw new LabError('unsupported', `${side}.${key}: a running lab cannot change its subnets; stop it (down) and start it with the new settings`);
+        if (normalizeCidr(prev[side][key]) !== normalizeCidr(next[side][key]))
+          throw new LabError(
+            'unsupported',
+            `${side}.${key}: a running lab cannot change its subnets; stop it (down) and start it with the new settings`,
+          );
       }
-      if (prev[side].gateway.release !== next[side].gateway.release) throw new LabError('unsupported', `${side}.gateway.release: a running lab cannot change the strongSwan release of a gateway; stop it (down) and start it again`);
+      if (prev[side].gateway.release !== next[side].gateway.release)
+        throw new LabError(
+          'unsupported',
+          `${side}.gateway.release: a running lab cannot change the strongSwan release of a gateway; stop it (down) and start it again`,
+        );
     }
     const lab = await this.find();
     if (!lab) throw new LabError('lab-not-found', `lab "${this.name}" is not running`);
     const datapath = (lab.datapath || 'libipsec') as Datapath;
     if (prev.realisticTimers !== next.realisticTimers) {
       // Timers live in strongswan.conf: the gateways restart and reload their configs by themselves.
-      await Promise.all(SIDES.map((side) => writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), next, side, { datapath, autoload: true })));
+      await Promise.all(
+        SIDES.map((side) =>
+          writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), next, side, {
+            datapath,
+            autoload: true,
+          }),
+        ),
+      );
       await this.storeSettings(next);
-      await Promise.all(SIDES.map((side) => this.docker.getContainer(this.container(gatewayRole(side))).restart({ t: 1 })));
+      await Promise.all(
+        SIDES.map((side) => this.docker.getContainer(this.container(gatewayRole(side))).restart({ t: 1 })),
+      );
       await this.forgetVici();
       return { changed: [...SIDES] };
     }
@@ -207,7 +264,10 @@ export class LabEngine {
     const order: Side[] = next.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
     for (const side of order.filter((s) => changed.includes(s))) {
       await loadGatewayConfig(await this.viciOf(side), next, side);
-      await writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), next, side, { datapath, autoload: true });
+      await writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), next, side, {
+        datapath,
+        autoload: true,
+      });
     }
     await this.storeSettings(next);
     await this.initiateWhereDue(next);
@@ -216,10 +276,12 @@ export class LabEngine {
 
   /** Tears down the lab's IKE_SAs on both gateways at once, without waiting for the peer. */
   private async terminateAll(): Promise<void> {
-    await Promise.all(SIDES.map(async (side) => {
-      const client = await this.viciOf(side);
-      await client.terminate({ ike: CONNECTION_NAME, force: true, timeoutMs: 2000 }).catch(() => {});
-    }));
+    await Promise.all(
+      SIDES.map(async (side) => {
+        const client = await this.viciOf(side);
+        await client.terminate({ ike: CONNECTION_NAME, force: true, timeoutMs: 2000 }).catch(() => {});
+      }),
+    );
   }
 
   /** Gateways that should initiate and have no IKE_SA start one (without waiting for the result). */
@@ -227,7 +289,8 @@ export class LabEngine {
     for (const side of SIDES.filter((s) => settings[s].gateway.startAction === 'initiate')) {
       const client = await this.viciOf(side);
       const sas = parseListSas(await client.listSas({ ike: CONNECTION_NAME }));
-      if (!sas.length) await client.initiate({ child: CHILD_NAME, ike: CONNECTION_NAME, timeoutMs: -1 }).catch(() => {});
+      if (!sas.length)
+        await client.initiate({ child: CHILD_NAME, ike: CONNECTION_NAME, timeoutMs: -1 }).catch(() => {});
     }
   }
 
@@ -241,7 +304,8 @@ export class LabEngine {
   /** The settings the running lab was started (or last changed) with; they live in the lab itself. */
   async settings(): Promise<LabSettings> {
     const r = await execIn(this.docker, this.container('router'), ['cat', SETTINGS_PATH]);
-    if (r.exitCode !== 0) throw new LabError('lab-not-found', `lab "${this.name}" is not running (no settings in its router)`);
+    if (r.exitCode !== 0)
+      throw new LabError('lab-not-found', `lab "${this.name}" is not running (no settings in its router)`);
     return validateSettings(JSON.parse(r.stdout));
   }
 
@@ -278,11 +342,22 @@ export class LabEngine {
     });
     const running = (side: Side) => boxes.find((b) => b.role === gatewayRole(side))?.state === 'running';
     const sas: LabStatus['sas'] = {};
-    await Promise.all(SIDES.map(async (side) => {
-      if (running(side)) sas[side] = await this.snapshot(side);
-    }));
+    await Promise.all(
+      SIDES.map(async (side) => {
+        if (running(side)) sas[side] = await this.snapshot(side);
+      }),
+    );
     const tunnel = { left: tunnelState(sas.left?.ikeSas), right: tunnelState(sas.right?.ikeSas) };
-    return { name: this.name, exists: !!lab, mode: lab?.mode, datapath: lab?.datapath, boxes, sas, tunnel, up: isUp(tunnel.left) && isUp(tunnel.right) };
+    return {
+      name: this.name,
+      exists: !!lab,
+      mode: lab?.mode,
+      datapath: lab?.datapath,
+      boxes,
+      sas,
+      tunnel,
+      up: isUp(tunnel.left) && isUp(tunnel.right),
+    };
   }
 
   /**
@@ -322,21 +397,42 @@ export class LabEngine {
   async adopt(mode: LabMode = 'attached'): Promise<FoundLab> {
     const lab = await this.find();
     if (!lab) throw new LabError('lab-not-found', `no lab "${this.name}" to adopt`);
-    if (!lab.complete) throw new LabError('lab-start-failed', `lab "${this.name}" is incomplete (its start never finished): remove it with \`ipsec-lab down\``);
+    if (!lab.complete)
+      throw new LabError(
+        'lab-start-failed',
+        `lab "${this.name}" is incomplete (its start never finished): remove it with \`ipsec-lab down\``,
+      );
     const owner = { pid: process.pid, host: os.hostname(), mode };
-    await execOk(this.docker, this.container('router'), ['sh', '-c', `mkdir -p /run/ipsec-lab && cat > ${OWNER_PATH}`], { stdin: JSON.stringify(owner) });
+    await execOk(
+      this.docker,
+      this.container('router'),
+      ['sh', '-c', `mkdir -p /run/ipsec-lab && cat > ${OWNER_PATH}`],
+      { stdin: JSON.stringify(owner) },
+    );
     return (await this.find())!;
   }
 
   /** A continuous ping from one LAN host to the other, sampled every second until stopped. */
-  async flow(opts: { from?: Side; intervalMs?: number; onSample: (s: FlowSample) => void }): Promise<{ stop: () => Promise<FlowTotals> }> {
+  async flow(opts: {
+    from?: Side;
+    intervalMs?: number;
+    onSample: (s: FlowSample) => void;
+  }): Promise<{ stop: () => Promise<FlowTotals> }> {
     const from = opts.from ?? 'left';
     const settings = await this.settings();
     const to = siteAddresses(settings, from === 'left' ? 'right' : 'left').host;
-    const flow = await startFlow(this.docker, this.container(hostRole(from)), to, { intervalMs: opts.intervalMs ?? 200, onSample: opts.onSample });
+    const flow = await startFlow(this.docker, this.container(hostRole(from)), to, {
+      intervalMs: opts.intervalMs ?? 200,
+      onSample: opts.onSample,
+    });
     const ended = this.diagnosis.trafficOffered('flow');
     this.watchers.push(() => void flow.stop());
-    return { stop: () => { ended(); return flow.stop(); } };
+    return {
+      stop: () => {
+        ended();
+        return flow.stop();
+      },
+    };
   }
 
   /** Removes every container and network of this lab. */
@@ -360,12 +456,17 @@ export class LabEngine {
 export function chooseDatapath(f: KernelFeatures): Datapath {
   if (f.kernelEsp) return 'kernel';
   if (f.tun) return 'libipsec';
-  throw new LabError('unsupported', 'this engine\'s kernel has neither ESP (xfrm) nor /dev/net/tun: charon cannot carry ESP', 'use a Docker engine whose kernel has xfrm ESP or TUN (any mainstream Linux or Docker Desktop)');
+  throw new LabError(
+    'unsupported',
+    "this engine's kernel has neither ESP (xfrm) nor /dev/net/tun: charon cannot carry ESP",
+    'use a Docker engine whose kernel has xfrm ESP or TUN (any mainstream Linux or Docker Desktop)',
+  );
 }
 
 function noTunnelReason(settings: LabSettings, status: LabStatus): string {
   const starts = SIDES.filter((s) => settings[s].gateway.startAction === 'initiate');
-  if (!starts.length) return 'neither gateway initiates (both startAction "wait"/"trap"): nothing starts until traffic or a peer does';
+  if (!starts.length)
+    return 'neither gateway initiates (both startAction "wait"/"trap"): nothing starts until traffic or a peer does';
   const t = status.tunnel;
   return `tunnel not up: left IKE ${t.left.ike}/CHILD ${t.left.child}, right IKE ${t.right.ike}/CHILD ${t.right.child}; see \`ipsec-lab logs\` or \`ipsec-lab diagnose\``;
 }

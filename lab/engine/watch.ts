@@ -73,7 +73,8 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
   let engineWasDown = false;
   const monitor = new HealthMonitor(lab.docker, lab.name, (e) => {
     lab.health.emit(e);
-    const side: Side | undefined = e.type === 'box' ? (e.role === 'gw-left' ? 'left' : e.role === 'gw-right' ? 'right' : undefined) : undefined;
+    const side: Side | undefined =
+      e.type === 'box' ? (e.role === 'gw-left' ? 'left' : e.role === 'gw-right' ? 'right' : undefined) : undefined;
     if (e.type === 'box' && side && e.action === 'start') {
       // A restarted charon is a new VICI peer and a new log stream.
       lab.forgetViciOf(side);
@@ -82,10 +83,16 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
     if (e.type === 'engine' && !e.available) engineWasDown = true;
     if (e.type === 'engine' && e.available && engineWasDown) {
       engineWasDown = false;
-      void reportLost(lab).then(() => lab.forgetVici()).then(() => Promise.all(SIDES.map(async (s) => {
-        if (!logStops[s]) await openLog(s);
-        await subscribe(s);
-      })));
+      void reportLost(lab)
+        .then(() => lab.forgetVici())
+        .then(() =>
+          Promise.all(
+            SIDES.map(async (s) => {
+              if (!logStops[s]) await openLog(s);
+              await subscribe(s);
+            }),
+          ),
+        );
     }
   });
   monitor.start();
@@ -103,7 +110,12 @@ async function reportLost(lab: LabEngine): Promise<void> {
   const found = await lab.find().catch(() => undefined);
   const lost = ROLES.filter((r) => found?.containers.find((c) => c.role === r)?.state !== 'running');
   if (lost.length) {
-    lab.health.emit({ type: 'lost', boxes: lost, message: found ? `the Docker engine stopped these boxes while it was down: ${lost.join(', ')}; restart the lab (down, then up)` : `lab "${lab.name}" did not survive the engine outage; start it again (up)` });
+    lab.health.emit({
+      type: 'lost',
+      boxes: lost,
+      message: found
+        ? `the Docker engine stopped these boxes while it was down: ${lost.join(', ')}; restart the lab (down, then up)`
+        : `lab "${lab.name}" did not survive the engine outage; start it again (up)`,
+    });
   }
 }
-

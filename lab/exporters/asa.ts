@@ -1,4 +1,11 @@
-import { isIPv4, parseCidr, peerAddressOf, siteAddresses, trafficSelectors, formatIPv4 } from '../settings/addresses.js';
+import {
+  isIPv4,
+  parseCidr,
+  peerAddressOf,
+  siteAddresses,
+  trafficSelectors,
+  formatIPv4,
+} from '../settings/addresses.js';
 import { parseProposal, type ParsedProposal } from '../settings/proposals.js';
 import type { GatewaySettings, LabSettings, Side } from '../settings/types.js';
 import { validateSettings } from '../settings/validate.js';
@@ -33,7 +40,11 @@ type Field = string;
 function mapAll(table: Record<string, string>, keywords: string[], field: Field, what: string): string[] {
   return keywords.map((k) => {
     const name = asaName(table, k);
-    if (!name) throw new ExportError(field, `an ASA has no ${what} "${k}" (it offers ${[...new Set(Object.values(table).filter(Boolean))].join(', ')})`);
+    if (!name)
+      throw new ExportError(
+        field,
+        `an ASA has no ${what} "${k}" (it offers ${[...new Set(Object.values(table).filter(Boolean))].join(', ')})`,
+      );
     return name;
   });
 }
@@ -45,7 +56,8 @@ function groupNumbers(dh: string[], field: Field): string[] {
 function parsed(p: string, kind: 'ike' | 'esp', field: Field): ParsedProposal {
   const r = parseProposal(p, kind);
   if (!r.encryption.length) throw new ExportError(field, 'an ASA needs explicit algorithms, not "default"');
-  if (r.esn.includes('esn')) throw new ExportError(field, 'extended sequence numbers (esn) are not configurable on an ASA crypto map');
+  if (r.esn.includes('esn'))
+    throw new ExportError(field, 'extended sequence numbers (esn) are not configurable on an ASA crypto map');
   return r;
 }
 
@@ -72,7 +84,10 @@ function v1Policies(gw: GatewaySettings, base: string): string[][] {
   return out;
 }
 
-function v2Policies(gw: GatewaySettings, base: string): { enc: string[]; integ: string[]; prf: string[]; group: string[] }[] {
+function v2Policies(
+  gw: GatewaySettings,
+  base: string,
+): { enc: string[]; integ: string[]; prf: string[]; group: string[] }[] {
   return gw.ikeProposals.map((p, i) => {
     const field = `${base}.ikeProposals[${i}]`;
     const r = parsed(p, 'ike', field);
@@ -91,7 +106,10 @@ function espParts(gw: GatewaySettings, base: string): { proposals: ParsedProposa
   const proposals = gw.espProposals.map((p, i) => parsed(p, 'esp', `${base}.espProposals[${i}]`));
   const groups = proposals.map((r) => r.dh.join('-'));
   if (new Set(groups).size > 1 || proposals.some((r) => r.dh.length > 1)) {
-    throw new ExportError(`${base}.espProposals`, 'an ASA crypto map has one PFS group for all proposals; use the same single DH group (or none) in every ESP proposal');
+    throw new ExportError(
+      `${base}.espProposals`,
+      'an ASA crypto map has one PFS group for all proposals; use the same single DH group (or none) in every ESP proposal',
+    );
   }
   const dh = proposals[0].dh;
   return { proposals, pfs: dh.length ? groupNumbers(dh, `${base}.espProposals`)[0] : undefined };
@@ -104,7 +122,8 @@ function netName(cidr: string): string {
 
 function netDefinition(cidr: string): string[] {
   const c = parseCidr(cidr)!;
-  const line = c.prefix === 32 ? ` host ${formatIPv4(c.network)}` : ` subnet ${formatIPv4(c.network)} ${prefixToMask(c.prefix)}`;
+  const line =
+    c.prefix === 32 ? ` host ${formatIPv4(c.network)}` : ` subnet ${formatIPv4(c.network)} ${prefixToMask(c.prefix)}`;
   return [`object network ${netName(cidr)}`, line];
 }
 
@@ -114,7 +133,10 @@ function canonical(ts: string): string {
 }
 
 /** The local identity as an ASA states it; an ASA can only present its address, hostname or a key id. */
-function identity(gw: GatewaySettings, field: Field): { mode: string; address?: string; hostname?: string; domain?: string } {
+function identity(
+  gw: GatewaySettings,
+  field: Field,
+): { mode: string; address?: string; hostname?: string; domain?: string } {
   const id = gw.localId;
   if (isIPv4(id)) return { mode: 'address', address: id };
   if (id.startsWith('keyid:')) return { mode: `key-id ${id.slice(6)}` };
@@ -139,7 +161,11 @@ export function exportAsa(input: LabSettings, side: Side, options: AsaExportOpti
   const notes: string[] = [];
   const out: string[] = [];
 
-  if (gw.encap) throw new ExportError(`${base}.encap`, 'an ASA cannot force UDP encapsulation of ESP; it uses NAT-T only when it detects NAT');
+  if (gw.encap)
+    throw new ExportError(
+      `${base}.encap`,
+      'an ASA cannot force UDP encapsulation of ESP; it uses NAT-T only when it detects NAT',
+    );
   if (/\s/.test(gw.psk) || gw.psk.length > MAX_ASA_PSK) {
     throw new ExportError(`${base}.psk`, `an ASA pre-shared key has no spaces and at most ${MAX_ASA_PSK} characters`);
   }
@@ -163,10 +189,14 @@ export function exportAsa(input: LabSettings, side: Side, options: AsaExportOpti
   // The ASA matches a site-to-site peer by address: an explicit peer address, else an address
   // identity of the peer, else the lab's peer gateway.
   const peer = gw.peerAddress || (isIPv4(gw.remoteId) ? gw.remoteId : peerAddressOf(settings, side));
-  if (gw.remoteId !== peer) notes.push(`the ASA does not check the peer identity ${gw.remoteId}; it matches the peer by its address ${peer}`);
-  if (gw.ike.reauthTime) notes.push(`the ASA does not reauthenticate (reauth_time ${gw.ike.reauthTime}s); it rekeys at the lifetime`);
-  if (gw.child.lifeTime) notes.push(`the ASA has one SA lifetime; the hard life_time ${gw.child.lifeTime}s is not carried`);
-  if (gw.startAction === 'initiate') notes.push('the ASA brings the tunnel up on the first interesting packet, not at once');
+  if (gw.remoteId !== peer)
+    notes.push(`the ASA does not check the peer identity ${gw.remoteId}; it matches the peer by its address ${peer}`);
+  if (gw.ike.reauthTime)
+    notes.push(`the ASA does not reauthenticate (reauth_time ${gw.ike.reauthTime}s); it rekeys at the lifetime`);
+  if (gw.child.lifeTime)
+    notes.push(`the ASA has one SA lifetime; the hard life_time ${gw.child.lifeTime}s is not carried`);
+  if (gw.startAction === 'initiate')
+    notes.push('the ASA brings the tunnel up on the first interesting packet, not at once');
   if (!v1 && gw.mobike) notes.push('the ASA does no MOBIKE on site-to-site tunnels');
 
   const wanPrefix = parseCidr(settings[side].wan)!.prefix;
@@ -178,8 +208,20 @@ export function exportAsa(input: LabSettings, side: Side, options: AsaExportOpti
   for (const n of notes) out.push(`! note: ${n}`);
   if (id.hostname) out.push(`hostname ${id.hostname}`);
   if (id.domain) out.push(`domain-name ${id.domain}`);
-  out.push('interface GigabitEthernet0/0', ' nameif outside', ' security-level 0', ` ip address ${outsideAddress} ${outsideMask}`, '!');
-  out.push('interface GigabitEthernet0/1', ' nameif inside', ' security-level 100', ` ip address ${site.gatewayLan} ${prefixToMask(site.prefixLan)}`, '!');
+  out.push(
+    'interface GigabitEthernet0/0',
+    ' nameif outside',
+    ' security-level 0',
+    ` ip address ${outsideAddress} ${outsideMask}`,
+    '!',
+  );
+  out.push(
+    'interface GigabitEthernet0/1',
+    ' nameif inside',
+    ' security-level 100',
+    ` ip address ${site.gatewayLan} ${prefixToMask(site.prefixLan)}`,
+    '!',
+  );
 
   // Encryption domain: one object per subnet, grouped when there are several.
   const ts = trafficSelectors(settings, side);
@@ -193,13 +235,19 @@ export function exportAsa(input: LabSettings, side: Side, options: AsaExportOpti
   }
   const operand = (cidrs: string[], group: string): { acl: string; nat: string; lines: string[] } => {
     if (cidrs.length === 1) return { acl: `object ${netName(cidrs[0])}`, nat: netName(cidrs[0]), lines: [] };
-    return { acl: `object-group ${group}`, nat: group, lines: [`object-group network ${group}`, ...cidrs.map((c) => ` network-object object ${netName(c)}`)] };
+    return {
+      acl: `object-group ${group}`,
+      nat: group,
+      lines: [`object-group network ${group}`, ...cidrs.map((c) => ` network-object object ${netName(c)}`)],
+    };
   };
   const l = operand(local, 'LAB-LOCAL-NETS');
   const r = operand(remote, 'LAB-REMOTE-NETS');
   out.push(...l.lines, ...r.lines);
   out.push(`access-list ${ACL} extended permit ip ${l.acl} ${r.acl}`);
-  out.push(`nat (inside,outside) source static ${l.nat} ${l.nat} destination static ${r.nat} ${r.nat} no-proxy-arp route-lookup`);
+  out.push(
+    `nat (inside,outside) source static ${l.nat} ${l.nat} destination static ${r.nat} ${r.nat} no-proxy-arp route-lookup`,
+  );
 
   // Phase 2.
   const phase2Names: string[] = [];
@@ -227,14 +275,22 @@ export function exportAsa(input: LabSettings, side: Side, options: AsaExportOpti
       const integ = aead ? ['null'] : mapAll(ESP_V2_INTEGRITY, p.integrity, field, 'ESP integrity algorithm');
       const name = uniqueName(`ESP-${enc[0]}-${integ[0]}`.toUpperCase());
       phase2Names.push(name);
-      out.push(`crypto ipsec ikev2 ipsec-proposal ${name}`, ` protocol esp encryption ${enc.join(' ')}`, ` protocol esp integrity ${integ.join(' ')}`);
+      out.push(
+        `crypto ipsec ikev2 ipsec-proposal ${name}`,
+        ` protocol esp encryption ${enc.join(' ')}`,
+        ` protocol esp integrity ${integ.join(' ')}`,
+      );
     }
   });
 
   const entry = `crypto map ${MAP} ${SEQ}`;
   out.push(`${entry} match address ${ACL}`);
   out.push(`${entry} set peer ${peer}`);
-  out.push(v1 ? `${entry} set ikev1 transform-set ${phase2Names.join(' ')}` : `${entry} set ikev2 ipsec-proposal ${phase2Names.join(' ')}`);
+  out.push(
+    v1
+      ? `${entry} set ikev1 transform-set ${phase2Names.join(' ')}`
+      : `${entry} set ikev2 ipsec-proposal ${phase2Names.join(' ')}`,
+  );
   if (esp.pfs) out.push(`${entry} set pfs group${esp.pfs}`);
   out.push(`${entry} set security-association lifetime seconds ${childLifetime}`);
   if (gw.aggressive) out.push(`${entry} set ikev1 phase1-mode aggressive`);
@@ -246,11 +302,23 @@ export function exportAsa(input: LabSettings, side: Side, options: AsaExportOpti
   // Phase 1: one policy per proposal, priorities in proposal order.
   if (v1) {
     ikeV1.forEach(([e, h, g], i) => {
-      out.push(`crypto ikev1 policy ${(i + 1) * 10}`, ' authentication pre-share', ` encryption ${e}`, ` hash ${h}`, ` group ${g}`, ` lifetime ${ikeLifetime}`);
+      out.push(
+        `crypto ikev1 policy ${(i + 1) * 10}`,
+        ' authentication pre-share',
+        ` encryption ${e}`,
+        ` hash ${h}`,
+        ` group ${g}`,
+        ` lifetime ${ikeLifetime}`,
+      );
     });
   } else {
     ikeV2.forEach((p, i) => {
-      out.push(`crypto ikev2 policy ${(i + 1) * 10}`, ` encryption ${p.enc.join(' ')}`, ` integrity ${p.integ.join(' ')}`, ` group ${p.group.join(' ')}`);
+      out.push(
+        `crypto ikev2 policy ${(i + 1) * 10}`,
+        ` encryption ${p.enc.join(' ')}`,
+        ` integrity ${p.integ.join(' ')}`,
+        ` group ${p.group.join(' ')}`,
+      );
       if (p.prf.length) out.push(` prf ${p.prf.join(' ')}`);
       out.push(ikeLifetime === 'none' ? ' lifetime none' : ` lifetime seconds ${ikeLifetime}`);
     });
@@ -259,7 +327,8 @@ export function exportAsa(input: LabSettings, side: Side, options: AsaExportOpti
   const psk = options.revealSecrets ? gw.psk : '*****';
   out.push(`tunnel-group ${peer} type ipsec-l2l`, `tunnel-group ${peer} ipsec-attributes`);
   if (v1) out.push(` ikev1 pre-shared-key ${psk}`);
-  else out.push(` ikev2 remote-authentication pre-shared-key ${psk}`, ` ikev2 local-authentication pre-shared-key ${psk}`);
+  else
+    out.push(` ikev2 remote-authentication pre-shared-key ${psk}`, ` ikev2 local-authentication pre-shared-key ${psk}`);
   out.push(gw.dpd.delay ? ` isakmp keepalive threshold ${gw.dpd.delay} retry 2` : ' isakmp keepalive disable');
   return out.join('\n') + '\n';
 }
@@ -268,5 +337,5 @@ function inSubnet(address: string, cidr: string): boolean {
   const c = parseCidr(cidr)!;
   const a = parseCidr(`${address}/32`)!.network;
   const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
-  return ((a & mask) >>> 0) === c.network;
+  return (a & mask) >>> 0 === c.network;
 }

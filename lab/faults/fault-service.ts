@@ -5,7 +5,14 @@ import type { KernelFeatures } from '../probe/kernel-features.js';
 import { validateSettings } from '../settings/validate.js';
 import type { LabSettings } from '../settings/types.js';
 import { faultUnavailable, FAULTS, findFault, IMPOSSIBLE_CAUSES } from './catalogue.js';
-import { DIRECTIONS, ImpairmentError, unavailableImpairments, validateImpairment, type Direction, type Impairment } from './impairment.js';
+import {
+  DIRECTIONS,
+  ImpairmentError,
+  unavailableImpairments,
+  validateImpairment,
+  type Direction,
+  type Impairment,
+} from './impairment.js';
 import { impairmentScript } from './router-impairment.js';
 import { emptyState, type FaultState } from './state.js';
 import type { FaultDefinition } from './types.js';
@@ -13,7 +20,10 @@ import type { FaultDefinition } from './types.js';
 const STATE_PATH = '/run/ipsec-lab/faults.json';
 
 export class FaultError extends Error {
-  constructor(readonly code: 'unknown-fault' | 'fault-unavailable' | 'fault-active' | 'fault-not-active' | 'invalid-impairment', message: string) {
+  constructor(
+    readonly code: 'unknown-fault' | 'fault-unavailable' | 'fault-active' | 'fault-not-active' | 'invalid-impairment',
+    message: string,
+  ) {
     super(message);
     this.name = 'FaultError';
   }
@@ -45,14 +55,22 @@ export class FaultService {
   }
 
   private async saveState(state: FaultState): Promise<void> {
-    await execOk(this.lab.docker, this.lab.container('router'), ['sh', '-c', `mkdir -p /run/ipsec-lab && umask 077 && cat > ${STATE_PATH}`], { stdin: JSON.stringify(state) });
+    await execOk(
+      this.lab.docker,
+      this.lab.container('router'),
+      ['sh', '-c', `mkdir -p /run/ipsec-lab && umask 077 && cat > ${STATE_PATH}`],
+      { stdin: JSON.stringify(state) },
+    );
   }
 
   async catalogue(): Promise<CatalogueEntry[]> {
     const [state, settings, features] = await Promise.all([this.state(), this.lab.settings(), this.features()]);
     return FAULTS.map(({ settings: _s, boxes: _b, unavailable: _u, ...fault }) => ({
       fault,
-      unavailable: faultUnavailable(FAULTS.find((f) => f.id === fault.id)!, { settings, features }),
+      unavailable: faultUnavailable(
+        FAULTS.find((f) => f.id === fault.id)!,
+        { settings, features },
+      ),
       active: state.active.some((a) => a.id === fault.id),
     }));
   }
@@ -76,8 +94,10 @@ export class FaultService {
     const defs: FaultDefinition[] = [];
     for (const id of ids) {
       const f = findFault(id);
-      if (!f) throw new FaultError('unknown-fault', `unknown fault "${id}" (known: ${FAULTS.map((x) => x.id).join(', ')})`);
-      if (state.active.some((a) => a.id === id)) throw new FaultError('fault-active', `fault "${id}" is already applied`);
+      if (!f)
+        throw new FaultError('unknown-fault', `unknown fault "${id}" (known: ${FAULTS.map((x) => x.id).join(', ')})`);
+      if (state.active.some((a) => a.id === id))
+        throw new FaultError('fault-active', `fault "${id}" is already applied`);
       const why = faultUnavailable(f, { settings: current, features });
       if (why) throw new FaultError('fault-unavailable', `fault "${id}" cannot be applied here: ${why}`);
       defs.push(f);
@@ -93,7 +113,8 @@ export class FaultService {
     const done: string[] = [];
     try {
       for (const f of defs) {
-        for (const b of next.active.find((a) => a.id === f.id)!.boxes) await execOk(this.lab.docker, this.lab.container(b.role), ['sh', '-c', b.apply]);
+        for (const b of next.active.find((a) => a.id === f.id)!.boxes)
+          await execOk(this.lab.docker, this.lab.container(b.role), ['sh', '-c', b.apply]);
         if (f.docker) await this.dockerAction(f.docker.role, f.docker.action);
         done.push(f.id);
       }
@@ -111,7 +132,8 @@ export class FaultService {
   private async undoBoxes(state: FaultState, id: string): Promise<void> {
     const f = findFault(id);
     const a = state.active.find((x) => x.id === id);
-    for (const b of [...(a?.boxes ?? [])].reverse()) await execIn(this.lab.docker, this.lab.container(b.role), ['sh', '-c', b.revert]);
+    for (const b of [...(a?.boxes ?? [])].reverse())
+      await execIn(this.lab.docker, this.lab.container(b.role), ['sh', '-c', b.revert]);
     if (f?.docker) await this.undoDocker(f.docker.role, f.docker.action);
   }
 
@@ -121,7 +143,8 @@ export class FaultService {
     const targets = ids?.length ? ids : state.active.map((a) => a.id).reverse();
     for (const id of targets) {
       if (!findFault(id)) throw new FaultError('unknown-fault', `unknown fault "${id}"`);
-      if (!state.active.some((a) => a.id === id)) throw new FaultError('fault-not-active', `fault "${id}" is not applied`);
+      if (!state.active.some((a) => a.id === id))
+        throw new FaultError('fault-not-active', `fault "${id}" is not applied`);
     }
     this.lab.diagnosis.reset();
     for (const id of targets) await this.undoBoxes(state, id);
@@ -129,14 +152,18 @@ export class FaultService {
     const next: FaultState = { ...state, active: remaining };
     if (!ids?.length) next.impairments = emptyState(state.baseline).impairments;
     const settingsChanged = targets.some((id) => findFault(id)?.settings);
-    if (settingsChanged || targets.some((id) => findFault(id)?.docker)) await this.lab.applySettings(this.effective(next));
+    if (settingsChanged || targets.some((id) => findFault(id)?.docker))
+      await this.lab.applySettings(this.effective(next));
     else if (targets.some((id) => findFault(id)?.renegotiate)) await this.lab.renegotiate();
     if (!ids?.length) await this.applyImpairments(next.impairments);
     await this.saveState(next);
     return { reverted: targets };
   }
 
-  private async dockerAction(role: Parameters<LabEngine['container']>[0], action: 'pause' | 'stop' | 'kill-restart'): Promise<void> {
+  private async dockerAction(
+    role: Parameters<LabEngine['container']>[0],
+    action: 'pause' | 'stop' | 'kill-restart',
+  ): Promise<void> {
     const c = this.lab.docker.getContainer(this.lab.container(role));
     if (action === 'pause') await c.pause();
     else if (action === 'stop') await c.stop({ t: 1 });
@@ -150,7 +177,10 @@ export class FaultService {
     await this.lab.forgetVici();
   }
 
-  private async undoDocker(role: Parameters<LabEngine['container']>[0], action: 'pause' | 'stop' | 'kill-restart'): Promise<void> {
+  private async undoDocker(
+    role: Parameters<LabEngine['container']>[0],
+    action: 'pause' | 'stop' | 'kill-restart',
+  ): Promise<void> {
     const c = this.lab.docker.getContainer(this.lab.container(role));
     const info = await c.inspect();
     if (action === 'pause' && info.State.Paused) await c.unpause();
@@ -176,17 +206,23 @@ export class FaultService {
   }
 
   /** Sets the link impairment of one or both directions; unavailable parts are refused, not ignored. */
-  async impair(changes: Partial<Record<Direction, Record<string, unknown>>>, opts: { replace?: boolean } = {}): Promise<{ impairments: Record<Direction, Impairment> }> {
+  async impair(
+    changes: Partial<Record<Direction, Record<string, unknown>>>,
+    opts: { replace?: boolean } = {},
+  ): Promise<{ impairments: Record<Direction, Impairment> }> {
     const features = await this.features();
     const state = await this.state();
     const next = structuredClone(state.impairments);
     for (const [dir, change] of Object.entries(changes) as [Direction, Record<string, unknown>][]) {
-      if (!DIRECTIONS.includes(dir)) throw new ImpairmentError(dir, `unknown direction (expected ${DIRECTIONS.join(' or ')})`);
+      if (!DIRECTIONS.includes(dir))
+        throw new ImpairmentError(dir, `unknown direction (expected ${DIRECTIONS.join(' or ')})`);
       const valid = validateImpairment(dir, change);
       next[dir] = opts.replace ? valid : { ...next[dir], ...valid };
-      for (const [k, v] of Object.entries(change)) if (v === undefined || v === null) delete (next[dir] as Record<string, unknown>)[k];
+      for (const [k, v] of Object.entries(change))
+        if (v === undefined || v === null) delete (next[dir] as Record<string, unknown>)[k];
       const missing = unavailableImpairments(next[dir], features.netem, features.tbf);
-      if (missing.length) throw new ImpairmentError(`${dir}.${missing[0].key}`, `unavailable on this engine: ${missing[0].why}`);
+      if (missing.length)
+        throw new ImpairmentError(`${dir}.${missing[0].key}`, `unavailable on this engine: ${missing[0].why}`);
     }
     await this.applyImpairments(next);
     await this.saveState({ ...state, impairments: next });

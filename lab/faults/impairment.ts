@@ -33,7 +33,10 @@ const LIMITS: Record<ImpairmentKey, { min: number; max: number; what: string } |
 
 export class ImpairmentError extends Error {
   readonly code = 'invalid-impairment';
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
     this.name = 'ImpairmentError';
   }
@@ -45,7 +48,8 @@ export function validateImpairment(direction: Direction, imp: Record<string, unk
   for (const [key, value] of Object.entries(imp)) {
     const field = `${direction}.${key}`;
     const limit = LIMITS[key as ImpairmentKey];
-    if (!limit) throw new ImpairmentError(field, `unknown impairment (expected one of ${Object.keys(LIMITS).join(', ')})`);
+    if (!limit)
+      throw new ImpairmentError(field, `unknown impairment (expected one of ${Object.keys(LIMITS).join(', ')})`);
     if (value === undefined) continue;
     if (limit === 'boolean') {
       if (typeof value !== 'boolean') throw new ImpairmentError(field, 'expected true or false');
@@ -58,12 +62,20 @@ export function validateImpairment(direction: Direction, imp: Record<string, unk
     (out as Record<string, unknown>)[key] = value;
   }
   if (out.jitterMs && !out.delayMs) throw new ImpairmentError(`${direction}.jitterMs`, 'jitter needs a delay');
-  if (out.reorderPercent && !out.delayMs) throw new ImpairmentError(`${direction}.reorderPercent`, 'reordering needs a delay (packets overtake delayed ones)');
+  if (out.reorderPercent && !out.delayMs)
+    throw new ImpairmentError(
+      `${direction}.reorderPercent`,
+      'reordering needs a delay (packets overtake delayed ones)',
+    );
   return out;
 }
 
 /** What the kernel needs for an impairment: netem does everything; without it only loss, rate and down. */
-export function unavailableImpairments(imp: Impairment, netem: boolean, tbf: boolean): { key: ImpairmentKey; why: string }[] {
+export function unavailableImpairments(
+  imp: Impairment,
+  netem: boolean,
+  tbf: boolean,
+): { key: ImpairmentKey; why: string }[] {
   const out: { key: ImpairmentKey; why: string }[] = [];
   if (!netem) {
     for (const key of ['delayMs', 'jitterMs', 'duplicatePercent', 'reorderPercent', 'corruptPercent'] as const) {
@@ -74,4 +86,5 @@ export function unavailableImpairments(imp: Impairment, netem: boolean, tbf: boo
   return out;
 }
 
-export const isEmptyImpairment = (imp: Impairment) => Object.values(imp).every((v) => v === undefined || v === 0 || v === false);
+export const isEmptyImpairment = (imp: Impairment) =>
+  Object.values(imp).every((v) => v === undefined || v === 0 || v === false);

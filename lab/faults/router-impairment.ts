@@ -35,11 +35,16 @@ export function impairmentScript(state: Record<Direction, Impairment>, netem: bo
       if (args.length) lines.push(`tc qdisc replace dev ${dev} root netem ${args.join(' ')}`);
     } else {
       if (imp.lossPercent) rules.push(`    ${match} numgen random mod 100 < ${imp.lossPercent} drop`);
-      if (imp.rateKbit) lines.push(`tc qdisc replace dev ${dev} root tbf rate ${imp.rateKbit}kbit burst ${Math.max(4, Math.ceil(imp.rateKbit / 64))}kbit latency 400ms`);
+      if (imp.rateKbit)
+        lines.push(
+          `tc qdisc replace dev ${dev} root tbf rate ${imp.rateKbit}kbit burst ${Math.max(4, Math.ceil(imp.rateKbit / 64))}kbit latency 400ms`,
+        );
     }
   }
   if (rules.length) {
-    lines.push(`nft -f - <<'NFT'\ntable inet lab_impair {\n  chain forward {\n    type filter hook forward priority -5; policy accept;\n${rules.join('\n')}\n  }\n}\nNFT`);
+    lines.push(
+      `nft -f - <<'NFT'\ntable inet lab_impair {\n  chain forward {\n    type filter hook forward priority -5; policy accept;\n${rules.join('\n')}\n  }\n}\nNFT`,
+    );
   }
   const flaps = DIRECTIONS.filter((d) => state[d].flapPeriodS);
   if (flaps.length) {

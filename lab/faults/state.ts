@@ -12,5 +12,9 @@ export interface FaultState {
 }
 
 export function emptyState(baseline: LabSettings): FaultState {
-  return { baseline, active: [], impairments: Object.fromEntries(DIRECTIONS.map((d) => [d, {}])) as Record<Direction, Impairment> };
+  return {
+    baseline,
+    active: [],
+    impairments: Object.fromEntries(DIRECTIONS.map((d) => [d, {}])) as Record<Direction, Impairment>,
+  };
 }

@@ -9,10 +9,21 @@ import type { LabSettings, Side } from '../settings/types.js';
  * box, so `swanctl --load-all` inside it works as on a real gateway. With `autoload`, charon loads
  * them by itself whenever it (re)starts (see lab/image/lab-autoload.sh).
  */
-export async function writeGatewayFiles(container: Docker.Container, settings: LabSettings, side: Side, opts: { datapath: Datapath; autoload: boolean }): Promise<void> {
+export async function writeGatewayFiles(
+  container: Docker.Container,
+  settings: LabSettings,
+  side: Side,
+  opts: { datapath: Datapath; autoload: boolean },
+): Promise<void> {
   const pack = tar.pack();
-  pack.entry({ name: 'etc/strongswan.conf', mode: 0o644 }, renderStrongswanConf({ datapath: opts.datapath, realisticTimers: settings.realisticTimers }));
-  pack.entry({ name: 'etc/swanctl/swanctl.conf', mode: 0o600 }, renderSwanctlConf(settings, side, { revealSecrets: true }));
+  pack.entry(
+    { name: 'etc/strongswan.conf', mode: 0o644 },
+    renderStrongswanConf({ datapath: opts.datapath, realisticTimers: settings.realisticTimers }),
+  );
+  pack.entry(
+    { name: 'etc/swanctl/swanctl.conf', mode: 0o600 },
+    renderSwanctlConf(settings, side, { revealSecrets: true }),
+  );
   if (opts.autoload) pack.entry({ name: 'etc/swanctl/lab-autoload', mode: 0o644 }, 'loaded by ipsec-lab\n');
   pack.finalize();
   await container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });

@@ -24,7 +24,10 @@ export async function dryRunLoad(client: ViciClient, settings: LabSettings, side
     // A peer address from TEST-NET-1 nobody uses, so no IKE request can match the check meanwhile.
     await client.loadConn(name, { ...tree, remote_addrs: ['192.0.2.254'], children: { [CHILD_NAME]: child } });
   } catch (e) {
-    throw new LabError('invalid-settings', `${side}.gateway: strongSwan refused the connection: ${(e as Error).message}`);
+    throw new LabError(
+      'invalid-settings',
+      `${side}.gateway: strongSwan refused the connection: ${(e as Error).message}`,
+    );
   }
   await client.unloadConn(name).catch(() => {});
 }

@@ -6,8 +6,13 @@ import path from 'node:path';
 import { LabError } from '../docker/errors.js';
 import type { Release } from '../settings/types.js';
 
-export type BaseImageProgress =
-  | { kind: 'base'; release: Release; image: string; action: 'found' | 'pulling' | 'pulled' | 'pull-failed' | 'bootstrapping' | 'bootstrapped'; detail?: string };
+export type BaseImageProgress = {
+  kind: 'base';
+  release: Release;
+  image: string;
+  action: 'found' | 'pulling' | 'pulled' | 'pull-failed' | 'bootstrapping' | 'bootstrapped';
+  detail?: string;
+};
 
 export const officialBase = (release: Release) => `debian:${release}-slim`;
 /** The locally made base: named as ours, so it is never mistaken for Debian's official image. */
@@ -66,7 +71,12 @@ function run(cmd: string, args: string[], opts: { input?: NodeJS.ReadableStream 
  * otherwise (no registry), on a local Linux engine as root, a minimal Debian made with debootstrap
  * from the machine's own mirror and imported into the engine.
  */
-export async function ensureBaseImage(docker: Docker, release: Release, onProgress: (p: BaseImageProgress) => void, opts: { local: boolean }): Promise<string> {
+export async function ensureBaseImage(
+  docker: Docker,
+  release: Release,
+  onProgress: (p: BaseImageProgress) => void,
+  opts: { local: boolean },
+): Promise<string> {
   const official = officialBase(release);
   const local = bootstrappedBase(release);
   for (const image of [official, local]) {
@@ -85,24 +95,44 @@ export async function ensureBaseImage(docker: Docker, release: Release, onProgre
   }
   const canBootstrap = opts.local && process.platform === 'linux' && process.getuid?.() === 0;
   if (!canBootstrap) {
-    throw new LabError('image-build-failed', `cannot pull ${official} and cannot make it locally`, `pull it where a registry is reachable (docker pull ${official}), or run ipsec-lab as root on the Linux machine of the engine with debootstrap installed`);
+    throw new LabError(
+      'image-build-failed',
+      `cannot pull ${official} and cannot make it locally`,
+      `pull it where a registry is reachable (docker pull ${official}), or run ipsec-lab as root on the Linux machine of the engine with debootstrap installed`,
+    );
   }
   const mirror = debianMirror();
-  onProgress({ kind: 'base', release, image: local, action: 'bootstrapping', detail: `no registry reachable: making a minimal Debian ${release} with debootstrap from ${mirror}` });
+  onProgress({
+    kind: 'base',
+    release,
+    image: local,
+    action: 'bootstrapping',
+    detail: `no registry reachable: making a minimal Debian ${release} with debootstrap from ${mirror}`,
+  });
   const root = mkdtempSync(path.join(os.tmpdir(), `ipsec-lab-${release}-`));
   try {
     await run('debootstrap', ['--variant=minbase', release, root, mirror]).catch((e: NodeJS.ErrnoException) => {
-      throw new LabError('image-build-failed', e.code === 'ENOENT' ? 'debootstrap is not installed' : `debootstrap failed: ${e.message}`, 'apt-get install -y debootstrap');
+      throw new LabError(
+        'image-build-failed',
+        e.code === 'ENOENT' ? 'debootstrap is not installed' : `debootstrap failed: ${e.message}`,
+        'apt-get install -y debootstrap',
+      );
     });
     const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const [repo, tag] = local.split(':');
-    await docker.importImage(tar.stdout as unknown as string, { repo, tag } as object).then(
-      (stream: NodeJS.ReadableStream) => new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()))),
-    );
+    await docker
+      .importImage(tar.stdout as unknown as string, { repo, tag } as object)
+      .then(
+        (stream: NodeJS.ReadableStream) =>
+          new Promise<void>((resolve, reject) =>
+            docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+          ),
+      );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  if (!(await imageExists(docker, local))) throw new LabError('image-build-failed', `importing the debootstrapped ${release} base into the engine failed`);
+  if (!(await imageExists(docker, local)))
+    throw new LabError('image-build-failed', `importing the debootstrapped ${release} base into the engine failed`);
   onProgress({ kind: 'base', release, image: local, action: 'bootstrapped' });
   return local;
 }

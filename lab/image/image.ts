@@ -29,33 +29,52 @@ export function imageTag(release: Release): string {
   return `${IMAGE_REPO}:${release}-${h.digest('hex').slice(0, 12)}`;
 }
 
-
 function buildContext(): NodeJS.ReadableStream {
   // tar-stream packs are streamx streams: readable enough for dockerode, not typed as Node streams.
   const pack = tar.pack();
-  for (const [name, data] of Object.entries(contextFiles())) pack.entry({ name, mode: name.endsWith('.sh') ? 0o755 : 0o644 }, data);
+  for (const [name, data] of Object.entries(contextFiles()))
+    pack.entry({ name, mode: name.endsWith('.sh') ? 0o755 : 0o644 }, data);
   pack.finalize();
   return pack as unknown as NodeJS.ReadableStream;
 }
 
 /** Builds (or reuses) the lab image of a release, reporting build steps as they happen. */
-export async function ensureImage(docker: Docker, release: Release, onProgress: (p: ImageProgress) => void = () => {}, opts: { local: boolean } = { local: true }): Promise<string> {
+export async function ensureImage(
+  docker: Docker,
+  release: Release,
+  onProgress: (p: ImageProgress) => void = () => {},
+  opts: { local: boolean } = { local: true },
+): Promise<string> {
   const tag = imageTag(release);
   if (await imageExists(docker, tag)) {
     onProgress({ kind: 'ready', release, tag, built: false });
     return tag;
   }
   await buildImage(docker, release, tag, onProgress, { ...opts, noCache: false });
-  if (!(await imageExists(docker, tag))) throw new LabError('image-build-failed', `building ${tag} reported success but the image is missing`);
+  if (!(await imageExists(docker, tag)))
+    throw new LabError('image-build-failed', `building ${tag} reported success but the image is missing`);
   await pruneOlderImages(docker, release, tag);
   onProgress({ kind: 'ready', release, tag, built: true });
   return tag;
 }
 
 /** Builds the lab image of a release under `tag` (noCache: every step again, for the benchmark). */
-export async function buildImage(docker: Docker, release: Release, tag: string, onProgress: (p: ImageProgress) => void, opts: { local: boolean; noCache: boolean }): Promise<void> {
+export async function buildImage(
+  docker: Docker,
+  release: Release,
+  tag: string,
+  onProgress: (p: ImageProgress) => void,
+  opts: { local: boolean; noCache: boolean },
+): Promise<void> {
   const base = await ensureBaseImage(docker, release, onProgress, opts);
-  const stream = await docker.buildImage(buildContext(), { t: tag, buildargs: { BASE: base }, labels: { 'ipsec-lab.image': release }, rm: true, forcerm: true, nocache: opts.noCache });
+  const stream = await docker.buildImage(buildContext(), {
+    t: tag,
+    buildargs: { BASE: base },
+    labels: { 'ipsec-lab.image': release },
+    rm: true,
+    forcerm: true,
+    nocache: opts.noCache,
+  });
   const tail: string[] = [];
   await new Promise<void>((resolve, reject) => {
     let step = 0;
@@ -64,7 +83,8 @@ export async function buildImage(docker: Docker, release: Release, tag: string, 
       stream,
       (err: Error | null, output: Array<{ error?: string; errorDetail?: { message?: string } }>) => {
         const failed = err?.message ?? output?.find((o) => o.error)?.error;
-        if (failed) reject(new LabError('image-build-failed', `building ${tag} failed: ${failed}`, tail.slice(-5).join('\n')));
+        if (failed)
+          reject(new LabError('image-build-failed', `building ${tag} failed: ${failed}`, tail.slice(-5).join('\n')));
         else resolve();
       },
       (event: { stream?: string; error?: string; status?: string }) => {
@@ -77,7 +97,14 @@ export async function buildImage(docker: Docker, release: Release, tag: string, 
           step = Number(m[1]);
           total = Number(m[2]);
         }
-        onProgress({ kind: 'build', release, step, totalSteps: total, percent: Math.round((100 * Math.max(0, step - 1)) / total), line: text });
+        onProgress({
+          kind: 'build',
+          release,
+          step,
+          totalSteps: total,
+          percent: Math.round((100 * Math.max(0, step - 1)) / total),
+          line: text,
+        });
       },
     );
   });
@@ -90,6 +117,9 @@ async function pruneOlderImages(docker: Docker, release: Release, keep: string):
     const tags = (img.RepoTags ?? []).filter((t) => t.startsWith(`${IMAGE_REPO}:${release}-`));
     if (!tags.length || tags.includes(keep)) continue;
     // An image a running lab still uses is refused by the engine: it stays until that lab is gone.
-    await docker.getImage(img.Id).remove().catch(() => {});
+    await docker
+      .getImage(img.Id)
+      .remove()
+      .catch(() => {});
   }
 }

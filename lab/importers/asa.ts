@@ -37,13 +37,69 @@ const DEFAULT_KEEPALIVE = 10;
 
 /** Device settings that have nothing to do with a site-to-site tunnel. */
 const NOT_TUNNEL = new Set([
-  'hostname', 'domain-name', 'names', 'name', 'route', 'enable', 'passwd', 'ssh', 'telnet', 'http', 'logging',
-  'ntp', 'clock', 'dns', 'aaa', 'aaa-server', 'username', 'pager', 'mtu', 'icmp', 'arp', 'timeout', 'snmp-server',
-  'ftp', 'boot', 'console', 'asdm', 'access-group', 'failover', 'monitor-interface', 'service-policy', 'class-map',
-  'policy-map', 'dhcpd', 'dhcprelay', 'threat-detection', 'prompt', 'call-home', 'webvpn', 'license', 'xlate',
-  'same-security-traffic', 'sysopt', 'firewall', 'dynamic-access-policy-record', 'user-identity', 'no',
-  'service', 'banner', 'terminal', 'ASA', 'PIX', 'cryptochecksum', 'end', 'management-access', 'router',
-  'anyconnect', 'ssl', 'vpn-sessiondb', 'flow-export', 'priority-queue', 'dns-guard', 'object-group-search',
+  'hostname',
+  'domain-name',
+  'names',
+  'name',
+  'route',
+  'enable',
+  'passwd',
+  'ssh',
+  'telnet',
+  'http',
+  'logging',
+  'ntp',
+  'clock',
+  'dns',
+  'aaa',
+  'aaa-server',
+  'username',
+  'pager',
+  'mtu',
+  'icmp',
+  'arp',
+  'timeout',
+  'snmp-server',
+  'ftp',
+  'boot',
+  'console',
+  'asdm',
+  'access-group',
+  'failover',
+  'monitor-interface',
+  'service-policy',
+  'class-map',
+  'policy-map',
+  'dhcpd',
+  'dhcprelay',
+  'threat-detection',
+  'prompt',
+  'call-home',
+  'webvpn',
+  'license',
+  'xlate',
+  'same-security-traffic',
+  'sysopt',
+  'firewall',
+  'dynamic-access-policy-record',
+  'user-identity',
+  'no',
+  'service',
+  'banner',
+  'terminal',
+  'ASA',
+  'PIX',
+  'cryptochecksum',
+  'end',
+  'management-access',
+  'router',
+  'anyconnect',
+  'ssl',
+  'vpn-sessiondb',
+  'flow-export',
+  'priority-queue',
+  'dns-guard',
+  'object-group-search',
 ]);
 
 type AddrSpec =
@@ -160,7 +216,8 @@ function oneOf(table: Record<string, string>, word: string | undefined, line: nu
 }
 
 function seconds(word: string | undefined, line: number, what: string): number {
-  if (word === undefined || !/^\d+$/.test(word)) throw new ImportError(line, `expected a number of seconds after "${what}"`);
+  if (word === undefined || !/^\d+$/.test(word))
+    throw new ImportError(line, `expected a number of seconds after "${what}"`);
   return Number(word);
 }
 
@@ -169,7 +226,11 @@ function parseAddr(t: string[], i: number, line: number): { spec: AddrSpec; next
   const expected = 'expected an address: any, host A, A MASK, object NAME or object-group NAME';
   if (w === undefined) throw new ImportError(line, expected);
   if (w === 'any' || w === 'any4') return { spec: { kind: 'cidr', cidr: '0.0.0.0/0' }, next: i + 1 };
-  if (w === 'any6' || w.includes(':')) return { spec: { kind: 'bad', reason: 'IPv6 selectors are not part of the lab' }, next: i + (w === 'any6' ? 1 : 1) };
+  if (w === 'any6' || w.includes(':'))
+    return {
+      spec: { kind: 'bad', reason: 'IPv6 selectors are not part of the lab' },
+      next: i + (w === 'any6' ? 1 : 1),
+    };
   if (w === 'host') {
     const a = t[i + 1];
     if (!a || !isIPv4(a)) throw new ImportError(line, 'expected an IPv4 address after "host"');
@@ -180,7 +241,8 @@ function parseAddr(t: string[], i: number, line: number): { spec: AddrSpec; next
     if (!name) throw new ImportError(line, `expected a name after "${w}"`);
     return { spec: { kind: w === 'object' ? 'object' : 'group', name }, next: i + 2 };
   }
-  if (w === 'interface') return { spec: { kind: 'bad', reason: 'interface addresses as selectors are not modelled' }, next: i + 2 };
+  if (w === 'interface')
+    return { spec: { kind: 'bad', reason: 'interface addresses as selectors are not modelled' }, next: i + 2 };
   if (isIPv4(w)) {
     const prefix = maskToPrefix(t[i + 1] ?? '');
     if (prefix === null) throw new ImportError(line, `expected a netmask such as 255.255.255.0 after ${w}`);
@@ -193,12 +255,20 @@ function parseAddr(t: string[], i: number, line: number): { spec: AddrSpec; next
 function pskAfter(t: string[], i: number, line: number, warnings: ImportWarning[]): string {
   let rest = t.slice(i);
   if (rest.length > 1 && (rest[0] === '0' || rest[0] === '8')) {
-    if (rest[0] === '8') warnings.push({ line, message: 'this pre-shared key is encrypted with the ASA master passphrase; replace it with the clear-text key' });
+    if (rest[0] === '8')
+      warnings.push({
+        line,
+        message: 'this pre-shared key is encrypted with the ASA master passphrase; replace it with the clear-text key',
+      });
     rest = rest.slice(1);
   }
   const key = rest.join(' ');
   if (!key) throw new ImportError(line, 'expected a key after "pre-shared-key"');
-  if (/^\*+$/.test(key)) warnings.push({ line, message: 'the pre-shared key is masked (show running-config hides it; use "more system:running-config")' });
+  if (/^\*+$/.test(key))
+    warnings.push({
+      line,
+      message: 'the pre-shared key is masked (show running-config hides it; use "more system:running-config")',
+    });
   return key;
 }
 
@@ -249,8 +319,9 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
     if (a === 'interface') return interfaceBlock(no, t.slice(1).join(' '));
     if (a === 'object' && b === 'network' && c) return objectBlock(no, c);
     if (a === 'object-group' && b === 'network' && c) return groupBlock(no, c);
-    if (a === 'object' || a === 'object-group') return unsupportedBlock(no, `${a} ${b ?? ''} is not a network definition the tunnel can use`);
-    if (a === 'access-list') return accessList(no, t), null;
+    if (a === 'object' || a === 'object-group')
+      return unsupportedBlock(no, `${a} ${b ?? ''} is not a network definition the tunnel can use`);
+    if (a === 'access-list') return (accessList(no, t), null);
     if (a === 'nat') {
       cfg.nats.push({ line: no, tokens: t });
       ledger.pending(no, 'NAT is not part of the lab (only NAT exemption of the tunnel traffic is understood)');
@@ -370,7 +441,10 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
     }
     if (t[4] !== 'ip') {
       // strongSwan could narrow to a protocol/port, but the lab's selectors are subnets only.
-      ledger.unsupported(no, `protocol-specific entries (${t[4] ?? '?'}) are not modelled; the lab selects whole subnets`);
+      ledger.unsupported(
+        no,
+        `protocol-specific entries (${t[4] ?? '?'}) are not modelled; the lab selects whole subnets`,
+      );
       acl.lines.push(no);
       return;
     }
@@ -402,7 +476,8 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
       ledger.pending(no, 'not used by the imported tunnel');
       return null;
     }
-    if (b === 'ipsec' && (c === 'ikev1' || c === 'transform-set')) return transformSet(no, c === 'ikev1' ? t.slice(3) : t.slice(2)), null;
+    if (b === 'ipsec' && (c === 'ikev1' || c === 'transform-set'))
+      return (transformSet(no, c === 'ikev1' ? t.slice(3) : t.slice(2)), null);
     if (b === 'ipsec' && c === 'ikev2' && d === 'ipsec-proposal') return proposalBlock(no, t[4]);
     if (b === 'ipsec' && c === 'security-association' && d === 'lifetime') {
       if (t[4] === 'seconds') {
@@ -411,8 +486,9 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
       } else ledger.unsupported(no, 'volume lifetimes are not modelled; the lab rekeys by time');
       return null;
     }
-    if (b === 'map') return cryptoMap(no, t), null;
-    if (b === 'dynamic-map') return unsupportedBlock(no, 'dynamic crypto maps (any peer) are not modelled; the lab tunnel has one fixed peer');
+    if (b === 'map') return (cryptoMap(no, t), null);
+    if (b === 'dynamic-map')
+      return unsupportedBlock(no, 'dynamic crypto maps (any peer) are not modelled; the lab tunnel has one fixed peer');
     if (b === 'ca') return unsupportedBlock(no, 'certificates are not modelled; the lab uses pre-shared keys');
     return unsupportedBlock(no, 'crypto setting not modelled in the lab');
   }
@@ -455,7 +531,8 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
       else if (s[0] === 'integrity') p.integ = list(s, no, IKEV2_INTEGRITY, 'IKEv2 integrity');
       else if (s[0] === 'group') p.group = list(s, no, ASA_DH_GROUPS, 'DH group');
       else if (s[0] === 'prf') p.prf = list(s, no, IKEV2_PRF, 'PRF');
-      else if (s[0] === 'lifetime') p.lifetime = s[1] === 'none' ? 0 : seconds(s[1] === 'seconds' ? s[2] : s[1], no, 'lifetime seconds');
+      else if (s[0] === 'lifetime')
+        p.lifetime = s[1] === 'none' ? 0 : seconds(s[1] === 'seconds' ? s[2] : s[1], no, 'lifetime seconds');
       else {
         ledger.unsupported(no, 'IKEv2 policy setting not understood');
         return;
@@ -468,9 +545,13 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
   function transformSet(no: number, t: string[]): void {
     // t: ["transform-set", NAME, transforms...]
     const name = t[1];
-    if (t[0] !== 'transform-set' || !name) throw new ImportError(no, 'expected "crypto ipsec ikev1 transform-set NAME TRANSFORMS"');
+    if (t[0] !== 'transform-set' || !name)
+      throw new ImportError(no, 'expected "crypto ipsec ikev1 transform-set NAME TRANSFORMS"');
     if (t[2] === 'mode') {
-      ledger.unsupported(no, t[3] === 'transport' ? 'transport mode is not modelled; the lab runs tunnel mode' : 'mode setting not modelled');
+      ledger.unsupported(
+        no,
+        t[3] === 'transport' ? 'transport mode is not modelled; the lab runs tunnel mode' : 'mode setting not modelled',
+      );
       return;
     }
     let enc = '';
@@ -479,7 +560,10 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
       if (w in ESP_V1_ENCRYPTION) enc = w;
       else if (w in ESP_V1_INTEGRITY) integ = w;
       else {
-        throw new ImportError(no, `unknown transform "${w}" (expected one of: ${[...Object.keys(ESP_V1_ENCRYPTION), ...Object.keys(ESP_V1_INTEGRITY)].join(', ')})`);
+        throw new ImportError(
+          no,
+          `unknown transform "${w}" (expected one of: ${[...Object.keys(ESP_V1_ENCRYPTION), ...Object.keys(ESP_V1_INTEGRITY)].join(', ')})`,
+        );
       }
     }
     if (!enc) throw new ImportError(no, `transform set ${name} has no cipher (expected e.g. esp-aes-256)`);
@@ -500,7 +584,11 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
         if (s.length < 4) throw new ImportError(no, `expected at least one ${s[2]} algorithm`);
         if (s[2] === 'encryption') {
           for (const w of s.slice(3)) {
-            if (w in ESP_V2_UNSUPPORTED) ledger.unsupported(no, `${ESP_V2_UNSUPPORTED[w]} is not available in the lab; the other ciphers are imported`);
+            if (w in ESP_V2_UNSUPPORTED)
+              ledger.unsupported(
+                no,
+                `${ESP_V2_UNSUPPORTED[w]} is not available in the lab; the other ciphers are imported`,
+              );
             else p.enc.push(oneOf(ESP_V2_ENCRYPTION, w, no, 'ESP encryption'));
           }
         } else p.integ = s.slice(3).map((w) => oneOf(ESP_V2_INTEGRITY, w, no, 'ESP integrity'));
@@ -526,7 +614,8 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
       return;
     }
     const seq = Number(t[3]);
-    if (!/^\d+$/.test(t[3] ?? '')) throw new ImportError(no, `expected a sequence number or "interface" after crypto map ${mapName}`);
+    if (!/^\d+$/.test(t[3] ?? ''))
+      throw new ImportError(no, `expected a sequence number or "interface" after crypto map ${mapName}`);
     const entries = cfg.maps.get(mapName) ?? new Map<number, MapEntry>();
     cfg.maps.set(mapName, entries);
     const entry = entries.get(seq) ?? { map: mapName, seq, lines: [] };
@@ -558,25 +647,33 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
       const i = t.indexOf('seconds');
       if (i >= 0) entry.lifetime = { value: seconds(t[i + 1], no, 'seconds'), line: no };
       if (t.includes('kilobytes')) {
-        if (i >= 0) warnings.push({ line: no, message: 'the kilobytes lifetime is not modelled; only the seconds are imported' });
+        if (i >= 0)
+          warnings.push({ line: no, message: 'the kilobytes lifetime is not modelled; only the seconds are imported' });
         else ledger.unsupported(no, 'volume lifetimes are not modelled; the lab rekeys by time');
       }
     } else if (what === 'ikev1' && t[6] === 'phase1-mode') {
-      if (t[7] !== 'aggressive' && t[7] !== 'main') throw new ImportError(no, 'expected "aggressive" or "main" after phase1-mode');
+      if (t[7] !== 'aggressive' && t[7] !== 'main')
+        throw new ImportError(no, 'expected "aggressive" or "main" after phase1-mode');
       entry.aggressive = { value: t[7] === 'aggressive', line: no };
     } else if (what === 'connection-type') {
-      const types: Record<string, StartAction> = { 'answer-only': 'wait', 'originate-only': 'trap', bidirectional: 'trap' };
+      const types: Record<string, StartAction> = {
+        'answer-only': 'wait',
+        'originate-only': 'trap',
+        bidirectional: 'trap',
+      };
       const v = args[0] ?? '';
       if (!(v in types)) throw new ImportError(no, 'expected answer-only, originate-only or bidirectional');
       entry.connectionType = { value: types[v], line: no };
-    } else if (what === 'reverse-route') ledger.unsupported(no, 'reverse route injection is routing, not part of the lab tunnel');
+    } else if (what === 'reverse-route')
+      ledger.unsupported(no, 'reverse route injection is routing, not part of the lab tunnel');
     else if (what === 'nat-t-disable') ledger.unsupported(no, 'disabling NAT-T is not modelled');
     else ledger.unsupported(no, 'crypto map setting not modelled in the lab');
   }
 
   function tunnelGroup(no: number, t: string[]): BlockHandler | null {
     const name = t[1];
-    if (!name || !t[2]) throw new ImportError(no, 'expected "tunnel-group NAME type ipsec-l2l" or "tunnel-group NAME ipsec-attributes"');
+    if (!name || !t[2])
+      throw new ImportError(no, 'expected "tunnel-group NAME type ipsec-l2l" or "tunnel-group NAME ipsec-attributes"');
     const tg = cfg.tunnelGroups.get(name) ?? { lines: [] };
     cfg.tunnelGroups.set(name, tg);
     const reason = `tunnel-group ${name} is not used by the imported tunnel`;
@@ -596,14 +693,17 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
     return (sub, s) => {
       if (s[0] === 'ikev1' && s[1] === 'pre-shared-key') tg.psk1 = { value: pskAfter(s, 2, sub, warnings), line: sub };
       else if (s[0] === 'pre-shared-key') tg.psk1 = { value: pskAfter(s, 1, sub, warnings), line: sub };
-      else if (s[0] === 'ikev2' && s[2] === 'pre-shared-key' && s[1] === 'local-authentication') tg.pskLocal = { value: pskAfter(s, 3, sub, warnings), line: sub };
-      else if (s[0] === 'ikev2' && s[2] === 'pre-shared-key' && s[1] === 'remote-authentication') tg.pskRemote = { value: pskAfter(s, 3, sub, warnings), line: sub };
+      else if (s[0] === 'ikev2' && s[2] === 'pre-shared-key' && s[1] === 'local-authentication')
+        tg.pskLocal = { value: pskAfter(s, 3, sub, warnings), line: sub };
+      else if (s[0] === 'ikev2' && s[2] === 'pre-shared-key' && s[1] === 'remote-authentication')
+        tg.pskRemote = { value: pskAfter(s, 3, sub, warnings), line: sub };
       else if (s[0] === 'isakmp' && s[1] === 'keepalive') {
         if (s[2] === 'disable') tg.keepalive = { value: 0, line: sub };
         else {
           const i = s.indexOf('threshold');
           const v = i >= 0 ? s[i + 1] : undefined;
-          if (i >= 0 && !/^\d+$/.test(v ?? '')) throw new ImportError(sub, 'expected a number of seconds after "threshold"');
+          if (i >= 0 && !/^\d+$/.test(v ?? ''))
+            throw new ImportError(sub, 'expected a number of seconds after "threshold"');
           // ASA's retry interval has no strongSwan counterpart; the lab keeps its DPD timeout.
           tg.keepalive = { value: v ? Number(v) : DEFAULT_KEEPALIVE, line: sub };
         }
@@ -636,10 +736,17 @@ export function importAsa(text: string, options: AsaImportOptions = {}): ImportR
 
   const entries = [...cfg.maps.values()].flatMap((m) => [...m.values()].sort((a, b) => a.seq - b.seq));
   for (const e of entries) checkReferences(cfg, e);
-  if (!entries.length) throw new ImportError(0, 'no crypto map entry found (expected "crypto map NAME SEQ match address ACL" and "crypto map NAME SEQ set peer ADDRESS")');
+  if (!entries.length)
+    throw new ImportError(
+      0,
+      'no crypto map entry found (expected "crypto map NAME SEQ match address ACL" and "crypto map NAME SEQ set peer ADDRESS")',
+    );
   const entry = options.entry === undefined ? entries[0] : entries.find((e) => matchesEntry(e, options.entry!));
   if (!entry) {
-    throw new ImportError(0, `no crypto map entry ${options.entry}; the configuration has ${entries.map((e) => `${e.map} ${e.seq}`).join(', ')}`);
+    throw new ImportError(
+      0,
+      `no crypto map entry ${options.entry}; the configuration has ${entries.map((e) => `${e.map} ${e.seq}`).join(', ')}`,
+    );
   }
   for (const e of entries) {
     if (e === entry) continue;
@@ -654,17 +761,27 @@ export function importAsa(text: string, options: AsaImportOptions = {}): ImportR
   // The version: IKEv2 when an ipsec-proposal is set (an ASA tries IKEv2 first when both are).
   const ikeVersion: 1 | 2 = entry.v2Proposals ? 2 : 1;
   if (!entry.v2Proposals && !entry.v1Sets) {
-    throw new ImportError(first, `${label} has no transform set (expected "${label} set ikev1 transform-set NAME" or "${label} set ikev2 ipsec-proposal NAME")`);
+    throw new ImportError(
+      first,
+      `${label} has no transform set (expected "${label} set ikev1 transform-set NAME" or "${label} set ikev2 ipsec-proposal NAME")`,
+    );
   }
   if (entry.v2Proposals && entry.v1Sets) {
-    ledger.unsupported(entry.v1Sets.line, 'the lab runs one IKE version; the IKEv2 proposals of this entry are imported (an ASA tries IKEv2 first)');
+    ledger.unsupported(
+      entry.v1Sets.line,
+      'the lab runs one IKE version; the IKEv2 proposals of this entry are imported (an ASA tries IKEv2 first)',
+    );
   }
 
   if (!entry.peers) throw new ImportError(first, `${label} has no peer (expected "${label} set peer ADDRESS")`);
   const peerAddress = entry.peers.value[0];
-  if (!isIPv4(peerAddress)) throw new ImportError(entry.peers.line, `expected an IPv4 peer address, got "${peerAddress}"`);
+  if (!isIPv4(peerAddress))
+    throw new ImportError(entry.peers.line, `expected an IPv4 peer address, got "${peerAddress}"`);
   if (entry.peers.value.length > 1) {
-    warnings.push({ line: entry.peers.line, message: `backup peers ${entry.peers.value.slice(1).join(' ')} are not modelled; the lab uses ${peerAddress}` });
+    warnings.push({
+      line: entry.peers.line,
+      message: `backup peers ${entry.peers.value.slice(1).join(' ')} are not modelled; the lab uses ${peerAddress}`,
+    });
   }
 
   if (!entry.acl) throw new ImportError(first, `${label} has no access list (expected "${label} match address ACL")`);
@@ -686,7 +803,10 @@ export function importAsa(text: string, options: AsaImportOptions = {}): ImportR
   let localPrefix: number | undefined;
   const bound = cfg.mapInterfaces.get(entry.map);
   if (!bound) {
-    warnings.push({ line: first, message: `crypto map ${entry.map} is not applied to an interface (expected "crypto map ${entry.map} interface outside")` });
+    warnings.push({
+      line: first,
+      message: `crypto map ${entry.map} is not applied to an interface (expected "crypto map ${entry.map} interface outside")`,
+    });
   } else {
     ledger.use(bound.line);
     const iface = cfg.interfaces.find((i) => i.nameif === bound.value);
@@ -695,11 +815,19 @@ export function importAsa(text: string, options: AsaImportOptions = {}): ImportR
       ledger.use(...iface.lines);
       localAddress = iface.ip;
       localPrefix = iface.prefix;
-      if (!localAddress) warnings.push({ line: iface.lines[0], message: `interface ${bound.value} has no static address; the lab keeps its default WAN` });
+      if (!localAddress)
+        warnings.push({
+          line: iface.lines[0],
+          message: `interface ${bound.value} has no static address; the lab keeps its default WAN`,
+        });
     }
     const enable = cfg.enables.filter((e) => e.ifname === bound.value && e.version === ikeVersion);
     if (enable.length) ledger.use(...enable.map((e) => e.line));
-    else warnings.push({ line: bound.line, message: `IKEv${ikeVersion} is not enabled on ${bound.value} (expected "crypto ikev${ikeVersion} enable ${bound.value}")` });
+    else
+      warnings.push({
+        line: bound.line,
+        message: `IKEv${ikeVersion} is not enabled on ${bound.value} (expected "crypto ikev${ikeVersion} enable ${bound.value}")`,
+      });
   }
 
   // The LAN behind the gateway: the inside interface, when there is one the lab can use.
@@ -731,7 +859,10 @@ export function importAsa(text: string, options: AsaImportOptions = {}): ImportR
     // ASA drops the SAs of a dead peer and brings them back on the next interesting packet.
     dpd: { delay: dpdDelay, timeout: base.dpd.timeout, action: 'trap' },
     ike: { rekeyTime: clampSeconds(ike.lifetime, ike.line, 'IKE lifetime', warnings), reauthTime: 0, overTime: 0 },
-    child: { rekeyTime: clampSeconds(childLifetime, entry.lifetime?.line ?? first, 'SA lifetime', warnings), lifeTime: 0 },
+    child: {
+      rekeyTime: clampSeconds(childLifetime, entry.lifetime?.line ?? first, 'SA lifetime', warnings),
+      lifeTime: 0,
+    },
     // A crypto map starts the tunnel when interesting traffic arrives.
     startAction: entry.connectionType?.value ?? 'trap',
     encap: false,
@@ -739,10 +870,20 @@ export function importAsa(text: string, options: AsaImportOptions = {}): ImportR
     mobike: false,
     aggressive: ikeVersion === 1 && (entry.aggressive?.value ?? false),
   };
-  if (entry.aggressive && ikeVersion === 2) ledger.unsupported(entry.aggressive.line, 'aggressive mode exists only in IKEv1');
+  if (entry.aggressive && ikeVersion === 2)
+    ledger.unsupported(entry.aggressive.line, 'aggressive mode exists only in IKEv1');
   checkNatExemption(cfg, ledger, ts);
 
-  const settings = buildLabSettings({ side, gateway, lan, localAddress, localPrefix, peerAddress, line: first, warnings });
+  const settings = buildLabSettings({
+    side,
+    gateway,
+    lan,
+    localAddress,
+    localPrefix,
+    peerAddress,
+    line: first,
+    warnings,
+  });
   const found: Partial<GatewaySettings> = { ...gateway };
   delete found.peerAddress;
   return {
@@ -761,33 +902,53 @@ export function importAsa(text: string, options: AsaImportOptions = {}): ImportR
 
 function checkReferences(cfg: AsaConfig, e: MapEntry): void {
   if (e.acl && !cfg.acls.has(e.acl.value)) {
-    throw new ImportError(e.acl.line, `access-list ${e.acl.value} is not defined (expected "access-list ${e.acl.value} extended permit ip ...")`);
+    throw new ImportError(
+      e.acl.line,
+      `access-list ${e.acl.value} is not defined (expected "access-list ${e.acl.value} extended permit ip ...")`,
+    );
   }
   for (const name of e.v1Sets?.value ?? []) {
     if (!cfg.transformSets.has(name)) {
-      throw new ImportError(e.v1Sets!.line, `transform set ${name} is not defined (expected "crypto ipsec ikev1 transform-set ${name} ...")`);
+      throw new ImportError(
+        e.v1Sets!.line,
+        `transform set ${name} is not defined (expected "crypto ipsec ikev1 transform-set ${name} ...")`,
+      );
     }
   }
   for (const name of e.v2Proposals?.value ?? []) {
     if (!cfg.proposals.has(name)) {
-      throw new ImportError(e.v2Proposals!.line, `ipsec-proposal ${name} is not defined (expected "crypto ipsec ikev2 ipsec-proposal ${name}")`);
+      throw new ImportError(
+        e.v2Proposals!.line,
+        `ipsec-proposal ${name} is not defined (expected "crypto ipsec ikev2 ipsec-proposal ${name}")`,
+      );
     }
   }
 }
 
 /** Addresses of an ACL operand, and the lines that define them (marked used only if the caller keeps them). */
-function resolve(cfg: AsaConfig, spec: AddrSpec, line: number, depth = 0): { cidrs: string[]; lines: number[]; bad?: string } {
+function resolve(
+  cfg: AsaConfig,
+  spec: AddrSpec,
+  line: number,
+  depth = 0,
+): { cidrs: string[]; lines: number[]; bad?: string } {
   if (depth > 16) throw new ImportError(line, 'object-groups nest too deeply (a loop?)');
   if (spec.kind === 'cidr') return { cidrs: [spec.cidr], lines: [] };
   if (spec.kind === 'bad') return { cidrs: [], lines: [], bad: spec.reason };
   if (spec.kind === 'object') {
     const obj = cfg.objects.get(spec.name);
-    if (!obj) throw new ImportError(line, `object ${spec.name} is not defined (expected "object network ${spec.name}")`);
-    if (!obj.bad && !obj.cidrs.length) throw new ImportError(obj.lines[0], `object ${spec.name} has no address (expected "subnet A MASK" or "host A")`);
+    if (!obj)
+      throw new ImportError(line, `object ${spec.name} is not defined (expected "object network ${spec.name}")`);
+    if (!obj.bad && !obj.cidrs.length)
+      throw new ImportError(obj.lines[0], `object ${spec.name} has no address (expected "subnet A MASK" or "host A")`);
     return { cidrs: obj.cidrs, lines: obj.lines, bad: obj.bad };
   }
   const group = cfg.groups.get(spec.name);
-  if (!group) throw new ImportError(line, `object-group ${spec.name} is not defined (expected "object-group network ${spec.name}")`);
+  if (!group)
+    throw new ImportError(
+      line,
+      `object-group ${spec.name} is not defined (expected "object-group network ${spec.name}")`,
+    );
   const out = { cidrs: [] as string[], lines: [...group.lines], bad: undefined as string | undefined };
   for (const m of group.members) {
     const r = resolve(cfg, m.spec, m.line, depth + 1);
@@ -798,7 +959,12 @@ function resolve(cfg: AsaConfig, spec: AddrSpec, line: number, depth = 0): { cid
   return out;
 }
 
-function selectors(cfg: AsaConfig, ledger: LineLedger, aclName: string, warnings: ImportWarning[]): { local: string[]; remote: string[] } {
+function selectors(
+  cfg: AsaConfig,
+  ledger: LineLedger,
+  aclName: string,
+  warnings: ImportWarning[],
+): { local: string[]; remote: string[] } {
   const acl = cfg.acls.get(aclName)!;
   const local: string[] = [];
   const remote: string[] = [];
@@ -816,7 +982,11 @@ function selectors(cfg: AsaConfig, ledger: LineLedger, aclName: string, warnings
     for (const s of src.cidrs) if (!local.includes(s)) local.push(s);
     for (const d of dst.cidrs) if (!remote.includes(d)) remote.push(d);
   }
-  if (!local.length) throw new ImportError(acl.lines[0] ?? 0, `access-list ${aclName} has no usable "permit ip" entry for the encryption domain`);
+  if (!local.length)
+    throw new ImportError(
+      acl.lines[0] ?? 0,
+      `access-list ${aclName} has no usable "permit ip" entry for the encryption domain`,
+    );
   if (pairs.size !== local.length * remote.length) {
     warnings.push({
       line: acl.lines[0],
@@ -848,7 +1018,11 @@ function v2Esp(cfg: AsaConfig, ledger: LineLedger, entry: MapEntry): string[] {
   for (const name of entry.v2Proposals!.value) {
     const p = cfg.proposals.get(name)!;
     ledger.use(...p.lines);
-    if (!p.enc.length) throw new ImportError(p.header, `ipsec-proposal ${name} has no cipher (expected "protocol esp encryption aes-256")`);
+    if (!p.enc.length)
+      throw new ImportError(
+        p.header,
+        `ipsec-proposal ${name} has no cipher (expected "protocol esp encryption aes-256")`,
+      );
     const enc = p.enc.map((e) => ESP_V2_ENCRYPTION[e]);
     const integ = (p.integ ?? ['sha-1']).map((i) => ESP_V2_INTEGRITY[i]).filter(Boolean);
     const aead = enc.filter(isAead);
@@ -856,7 +1030,11 @@ function v2Esp(cfg: AsaConfig, ledger: LineLedger, entry: MapEntry): string[] {
     const parts: string[][] = [];
     if (aead.length) parts.push(aead);
     if (classic.length) {
-      if (!integ.length) throw new ImportError(p.header, `ipsec-proposal ${name}: ${classic.join(', ')} need an integrity algorithm other than null`);
+      if (!integ.length)
+        throw new ImportError(
+          p.header,
+          `ipsec-proposal ${name}: ${classic.join(', ')} need an integrity algorithm other than null`,
+        );
       parts.push([...classic, ...integ]);
     }
     if (classic.length && aead.length && isAead(enc[0]) === false) parts.reverse();
@@ -865,13 +1043,24 @@ function v2Esp(cfg: AsaConfig, ledger: LineLedger, entry: MapEntry): string[] {
   return withPfs(out, entry, ledger).map((p) => checkProposal(p, 'esp', entry.v2Proposals!.line));
 }
 
-function v1Ike(cfg: AsaConfig, ledger: LineLedger, warnings: ImportWarning[]): { proposals: string[]; lifetime: number; line: number } {
-  const usable = [...cfg.v1Policies].sort((a, b) => a.prio - b.prio).filter((p) => {
-    if (p.auth === 'pre-share') return true;
-    for (const l of p.lines) ledger.unsupported(l, `IKEv1 policy ${p.prio} authenticates with ${p.auth}; the lab uses pre-shared keys`);
-    return false;
-  });
-  if (!usable.length) throw new ImportError(0, 'no IKEv1 policy with "authentication pre-share" (expected "crypto ikev1 policy N" with "authentication pre-share")');
+function v1Ike(
+  cfg: AsaConfig,
+  ledger: LineLedger,
+  warnings: ImportWarning[],
+): { proposals: string[]; lifetime: number; line: number } {
+  const usable = [...cfg.v1Policies]
+    .sort((a, b) => a.prio - b.prio)
+    .filter((p) => {
+      if (p.auth === 'pre-share') return true;
+      for (const l of p.lines)
+        ledger.unsupported(l, `IKEv1 policy ${p.prio} authenticates with ${p.auth}; the lab uses pre-shared keys`);
+      return false;
+    });
+  if (!usable.length)
+    throw new ImportError(
+      0,
+      'no IKEv1 policy with "authentication pre-share" (expected "crypto ikev1 policy N" with "authentication pre-share")',
+    );
   return policiesResult(
     usable.map((p) => {
       ledger.use(...p.lines);
@@ -882,9 +1071,14 @@ function v1Ike(cfg: AsaConfig, ledger: LineLedger, warnings: ImportWarning[]): {
   );
 }
 
-function v2Ike(cfg: AsaConfig, ledger: LineLedger, warnings: ImportWarning[]): { proposals: string[]; lifetime: number; line: number } {
+function v2Ike(
+  cfg: AsaConfig,
+  ledger: LineLedger,
+  warnings: ImportWarning[],
+): { proposals: string[]; lifetime: number; line: number } {
   const policies = [...cfg.v2Policies].sort((a, b) => a.prio - b.prio);
-  if (!policies.length) throw new ImportError(0, 'no IKEv2 policy (expected "crypto ikev2 policy N" with encryption, integrity, group)');
+  if (!policies.length)
+    throw new ImportError(0, 'no IKEv2 policy (expected "crypto ikev2 policy N" with encryption, integrity, group)');
   const items: { proposal: string; lifetime: number; line: number }[] = [];
   for (const p of policies) {
     ledger.use(...p.lines);
@@ -898,12 +1092,21 @@ function v2Ike(cfg: AsaConfig, ledger: LineLedger, warnings: ImportWarning[]): {
     // With GCM the integrity is null and an ASA then uses SHA-1 as PRF unless told otherwise.
     if (aead.length) parts.push([...aead, ...(prf.length ? prf : ['prfsha1']), ...groups]);
     if (classic.length) {
-      if (!integ.length) throw new ImportError(p.lines[0], `IKEv2 policy ${p.prio}: ${classic.join(', ')} need an integrity algorithm other than null`);
+      if (!integ.length)
+        throw new ImportError(
+          p.lines[0],
+          `IKEv2 policy ${p.prio}: ${classic.join(', ')} need an integrity algorithm other than null`,
+        );
       // No explicit prf: strongSwan, like the ASA, derives the PRF from the integrity algorithm.
       parts.push([...classic, ...integ, ...prf, ...groups]);
     }
     if (aead.length && classic.length && !isAead(enc[0])) parts.reverse();
-    for (const part of parts) items.push({ proposal: checkProposal(part.join('-'), 'ike', p.lines[0]), lifetime: p.lifetime, line: p.lines[0] });
+    for (const part of parts)
+      items.push({
+        proposal: checkProposal(part.join('-'), 'ike', p.lines[0]),
+        lifetime: p.lifetime,
+        line: p.lines[0],
+      });
   }
   return policiesResult(items, warnings);
 }
@@ -913,18 +1116,31 @@ function policiesResult(items: { proposal: string; lifetime: number; line: numbe
   const lifetime = items[0].lifetime;
   for (const it of items.slice(1)) {
     if (it.lifetime !== lifetime) {
-      warnings.push({ line: it.line, message: `lifetime ${it.lifetime}s differs from the first policy's ${lifetime}s; the lab uses one IKE lifetime (${lifetime}s)` });
+      warnings.push({
+        line: it.line,
+        message: `lifetime ${it.lifetime}s differs from the first policy's ${lifetime}s; the lab uses one IKE lifetime (${lifetime}s)`,
+      });
       break;
     }
   }
   return { proposals: [...new Set(items.map((i) => i.proposal))], lifetime, line: items[0].line };
 }
 
-function presharedKey(cfg: AsaConfig, ledger: LineLedger, peer: string, version: 1 | 2, entry: MapEntry, warnings: ImportWarning[]): string {
+function presharedKey(
+  cfg: AsaConfig,
+  ledger: LineLedger,
+  peer: string,
+  version: 1 | 2,
+  entry: MapEntry,
+  warnings: ImportWarning[],
+): string {
   const tg = cfg.tunnelGroups.get(peer) ?? cfg.tunnelGroups.get('DefaultL2LGroup');
   const fallback = defaultSettings().left.gateway.psk;
   if (!tg) {
-    warnings.push({ line: entry.peers!.line, message: `no tunnel-group ${peer} (expected "tunnel-group ${peer} ipsec-attributes" with a pre-shared key); the lab uses its default key` });
+    warnings.push({
+      line: entry.peers!.line,
+      message: `no tunnel-group ${peer} (expected "tunnel-group ${peer} ipsec-attributes" with a pre-shared key); the lab uses its default key`,
+    });
     return fallback;
   }
   ledger.use(...tg.lines.filter((l) => l !== tg.psk1?.line && l !== tg.pskLocal?.line && l !== tg.pskRemote?.line));
@@ -935,20 +1151,33 @@ function presharedKey(cfg: AsaConfig, ledger: LineLedger, peer: string, version:
     if (tg.pskLocal && tg.pskRemote) {
       ledger.use(tg.pskLocal.line);
       if (tg.pskRemote.value !== tg.pskLocal.value) {
-        ledger.unsupported(tg.pskRemote.line, 'differs from the local-authentication key; the lab uses one key in both directions (the local one)');
+        ledger.unsupported(
+          tg.pskRemote.line,
+          'differs from the local-authentication key; the lab uses one key in both directions (the local one)',
+        );
       } else ledger.use(tg.pskRemote.line);
     }
   }
   if (!key) {
-    warnings.push({ line: tg.lines[0], message: `tunnel-group ${peer} has no IKEv${version} pre-shared key; the lab uses its default key` });
+    warnings.push({
+      line: tg.lines[0],
+      message: `tunnel-group ${peer} has no IKEv${version} pre-shared key; the lab uses its default key`,
+    });
     return fallback;
   }
   ledger.use(key.line);
-  if (key.value.includes('\n') || key.value.length > 1024) throw new ImportError(key.line, 'the pre-shared key must be one line of at most 1024 characters');
+  if (key.value.includes('\n') || key.value.length > 1024)
+    throw new ImportError(key.line, 'the pre-shared key must be one line of at most 1024 characters');
   return key.value;
 }
 
-function localIdentity(cfg: AsaConfig, ledger: LineLedger, localAddress: string | undefined, side: 'left' | 'right', warnings: ImportWarning[]): string {
+function localIdentity(
+  cfg: AsaConfig,
+  ledger: LineLedger,
+  localAddress: string | undefined,
+  side: 'left' | 'right',
+  warnings: ImportWarning[],
+): string {
   const fallback = defaultSettings()[side].gateway.localId;
   const mode = cfg.identity?.value ?? ['auto'];
   if (cfg.identity) ledger.use(cfg.identity.line);
@@ -963,10 +1192,17 @@ function localIdentity(cfg: AsaConfig, ledger: LineLedger, localAddress: string 
     if (isLabIdentity(id)) return id;
   } else if (mode[0] === 'address' || mode[0] === 'auto') {
     if (localAddress) return localAddress;
-    warnings.push({ line: cfg.identity?.line ?? 0, message: `no local address found for the IKE identity; the lab uses ${fallback}` });
+    warnings.push({
+      line: cfg.identity?.line ?? 0,
+      message: `no local address found for the IKE identity; the lab uses ${fallback}`,
+    });
     return fallback;
-  } else if (cfg.identity) throw new ImportError(cfg.identity.line, 'expected identity address, hostname, key-id NAME or auto');
-  warnings.push({ line: cfg.identity?.line ?? 0, message: `the identity cannot be used in the lab; using ${fallback}` });
+  } else if (cfg.identity)
+    throw new ImportError(cfg.identity.line, 'expected identity address, hostname, key-id NAME or auto');
+  warnings.push({
+    line: cfg.identity?.line ?? 0,
+    message: `the identity cannot be used in the lab; using ${fallback}`,
+  });
   return fallback;
 }
 

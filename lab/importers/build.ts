@@ -1,4 +1,12 @@
-import { cidrsOverlap, formatIPv4, hostAddress, isIPv4, normalizeCidr, otherSide, parseCidr } from '../settings/addresses.js';
+import {
+  cidrsOverlap,
+  formatIPv4,
+  hostAddress,
+  isIPv4,
+  normalizeCidr,
+  otherSide,
+  parseCidr,
+} from '../settings/addresses.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { parseProposal, type ProposalKind } from '../settings/proposals.js';
 import type { GatewaySettings, LabSettings, Side, StartAction } from '../settings/types.js';
@@ -45,7 +53,10 @@ export function parseDuration(text: string): number | null {
 /** Clamps to what the settings validator accepts, warning about the change. */
 export function clampSeconds(value: number, line: number, what: string, warnings: ImportWarning[]): number {
   if (value <= MAX_SECONDS) return value;
-  warnings.push({ line, message: `${what} of ${value}s is longer than the lab allows; using ${MAX_SECONDS}s (one year)` });
+  warnings.push({
+    line,
+    message: `${what} of ${value}s is longer than the lab allows; using ${MAX_SECONDS}s (one year)`,
+  });
   return MAX_SECONDS;
 }
 
@@ -75,7 +86,7 @@ export function labWanFor(address: string, prefix?: number): { wan: string; exac
   for (const p of candidates) {
     const base = (addr - 10) >>> 0;
     const mask = p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0;
-    if (((base & mask) >>> 0) === base && addr >= 10) return { wan: `${formatIPv4(base)}/${p}`, exact: true };
+    if ((base & mask) >>> 0 === base && addr >= 10) return { wan: `${formatIPv4(base)}/${p}`, exact: true };
   }
   const p = prefix !== undefined && prefix <= MAX_LAB_PREFIX ? prefix : 24;
   return { wan: normalizeCidr(`${address}/${p}`), exact: false };
@@ -148,7 +159,10 @@ export function buildLabSettings(found: Found): LabSettings {
   const lan = found.lan ?? labLanFor(gw.localTs[0], line, 'local encryption domain', warnings) ?? base[side].lan;
   let peerLan = labLanFor(gw.remoteTs[0], line, 'remote encryption domain', warnings) ?? base[other].lan;
   if (cidrsOverlap(lan, peerLan)) {
-    warnings.push({ line, message: `the local LAN ${lan} and the remote LAN ${peerLan} overlap; the lab routes them as separate sites anyway` });
+    warnings.push({
+      line,
+      message: `the local LAN ${lan} and the remote LAN ${peerLan} overlap; the lab routes them as separate sites anyway`,
+    });
   }
 
   let wan = base[side].wan;
@@ -156,7 +170,10 @@ export function buildLabSettings(found: Found): LabSettings {
     const w = labWanFor(found.localAddress, found.localPrefix);
     wan = w.wan;
     if (!w.exact) {
-      warnings.push({ line, message: `the lab gateway sits at ${hostAddress(wan, 10)} in ${wan}, not at ${found.localAddress}; the IKE identities keep the configured values` });
+      warnings.push({
+        line,
+        message: `the lab gateway sits at ${hostAddress(wan, 10)} in ${wan}, not at ${found.localAddress}; the IKE identities keep the configured values`,
+      });
     }
   }
   let peerWan = base[other].wan;
@@ -164,17 +181,26 @@ export function buildLabSettings(found: Found): LabSettings {
   if (found.peerAddress) {
     const w = labWanFor(found.peerAddress);
     if (cidrsOverlap(w.wan, wan)) {
-      warnings.push({ line, message: `the peer ${found.peerAddress} is in the local WAN ${wan}; the lab puts the peer in its own WAN ${peerWan}` });
+      warnings.push({
+        line,
+        message: `the peer ${found.peerAddress} is in the local WAN ${wan}; the lab puts the peer in its own WAN ${peerWan}`,
+      });
     } else {
       peerWan = w.wan;
       if (!w.exact) {
-        warnings.push({ line, message: `the lab peer gateway sits at ${hostAddress(peerWan, 10)} in ${peerWan}, not at ${found.peerAddress}` });
+        warnings.push({
+          line,
+          message: `the lab peer gateway sits at ${hostAddress(peerWan, 10)} in ${peerWan}, not at ${found.peerAddress}`,
+        });
       }
     }
   }
   if (cidrsOverlap(peerWan, wan)) peerWan = cidrsOverlap(base[side].wan, wan) ? base[other].wan : base[side].wan;
   if (cidrsOverlap(peerLan, wan) || cidrsOverlap(peerLan, peerWan)) {
-    warnings.push({ line, message: `the remote LAN ${peerLan} overlaps a WAN subnet; the lab uses ${base[other].lan} instead` });
+    warnings.push({
+      line,
+      message: `the remote LAN ${peerLan} overlaps a WAN subnet; the lab uses ${base[other].lan} instead`,
+    });
     peerLan = base[other].lan;
   }
 
@@ -194,7 +220,10 @@ export function buildLabSettings(found: Found): LabSettings {
     return validateSettings(settings);
   } catch (e) {
     if (e instanceof SettingsError) {
-      throw new ImportError(0, `the imported configuration does not make valid lab settings: ${e.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+      throw new ImportError(
+        0,
+        `the imported configuration does not make valid lab settings: ${e.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+      );
     }
     throw e;
   }

@@ -20,7 +20,8 @@ export function detectFormat(text: string): ImportFormat | null {
   if (/^\s*\{/.test(t) && /"schema"\s*:/.test(t)) return 'settings-json';
   if (/^\s*(connections|secrets)\s*(\{|:|$)/m.test(t)) return 'swanctl';
   if (/^conn\s+\S+\s*$/m.test(t) || /^config\s+setup\s*$/m.test(t)) return 'ipsec.conf';
-  if (/^\s*(crypto\s+(map|ikev1|ikev2|isakmp|ipsec)|tunnel-group|access-list\s+\S+\s+extended)\b/m.test(t)) return 'asa';
+  if (/^\s*(crypto\s+(map|ikev1|ikev2|isakmp|ipsec)|tunnel-group|access-list\s+\S+\s+extended)\b/m.test(t))
+    return 'asa';
   return null;
 }
 
@@ -44,11 +45,19 @@ export function importConfig(text: string, options: ImportConfigOptions = {}): I
     case 'swanctl':
       return importSwanctl(text, { side, entry: options.entry });
     case 'ipsec.conf':
-      return importIpsecConf(text, { side, entry: options.entry, secretsText: options.secretsText, localAddress: options.localAddress });
+      return importIpsecConf(text, {
+        side,
+        entry: options.entry,
+        secretsText: options.secretsText,
+        localAddress: options.localAddress,
+      });
     case 'settings-json':
       return importSettingsJson(text, side);
     default:
-      throw new ImportError(0, 'unknown format (expected Cisco ASA CLI, swanctl.conf, ipsec.conf or lab settings JSON; pass format to choose)');
+      throw new ImportError(
+        0,
+        'unknown format (expected Cisco ASA CLI, swanctl.conf, ipsec.conf or lab settings JSON; pass format to choose)',
+      );
   }
 }
 

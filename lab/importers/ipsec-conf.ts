@@ -18,9 +18,34 @@ const DPD: Record<string, DpdAction | 'none'> = { none: 'none', clear: 'clear', 
 
 /** Understood keys; anything else in a conn is unsupported with the reason given here or a generic one. */
 const KNOWN = new Set([
-  'keyexchange', 'ike', 'esp', 'left', 'right', 'leftsubnet', 'rightsubnet', 'leftid', 'rightid', 'authby', 'leftauth',
-  'rightauth', 'auto', 'dpddelay', 'dpdtimeout', 'dpdaction', 'ikelifetime', 'lifetime', 'keylife', 'margintime',
-  'rekeymargin', 'reauth', 'aggressive', 'forceencaps', 'mobike', 'type', 'also', 'keyingtries',
+  'keyexchange',
+  'ike',
+  'esp',
+  'left',
+  'right',
+  'leftsubnet',
+  'rightsubnet',
+  'leftid',
+  'rightid',
+  'authby',
+  'leftauth',
+  'rightauth',
+  'auto',
+  'dpddelay',
+  'dpdtimeout',
+  'dpdaction',
+  'ikelifetime',
+  'lifetime',
+  'keylife',
+  'margintime',
+  'rekeymargin',
+  'reauth',
+  'aggressive',
+  'forceencaps',
+  'mobike',
+  'type',
+  'also',
+  'keyingtries',
 ]);
 const UNMODELLED: Record<string, string> = {
   leftfirewall: 'updown firewall rules are not modelled',
@@ -33,9 +58,9 @@ const UNMODELLED: Record<string, string> = {
   leftcert: 'certificates are not modelled; the lab uses pre-shared keys',
   rightcert: 'certificates are not modelled; the lab uses pre-shared keys',
   leftsendcert: 'certificates are not modelled; the lab uses pre-shared keys',
-  rekeyfuzz: 'rekey jitter is left at strongSwan\'s default',
+  rekeyfuzz: "rekey jitter is left at strongSwan's default",
   compress: 'IP compression is not modelled',
-  fragmentation: 'IKE fragmentation is left at strongSwan\'s default',
+  fragmentation: "IKE fragmentation is left at strongSwan's default",
   closeaction: 'the lab keeps closeaction at none',
   installpolicy: 'the lab always installs policies',
   rekey: 'the lab always rekeys',
@@ -90,7 +115,8 @@ function parse(ledger: LineLedger): { conns: Map<string, Conn>; order: string[] 
       other = null;
       if (kw === 'conn') {
         if (!name || rest.length) throw new ImportError(no, 'expected "conn NAME"');
-        if (conns.has(name)) throw new ImportError(no, `conn ${name} is defined twice (first on line ${conns.get(name)!.line})`);
+        if (conns.has(name))
+          throw new ImportError(no, `conn ${name} is defined twice (first on line ${conns.get(name)!.line})`);
         current = { name, line: no, settings: new Map(), lines: [no] };
         conns.set(name, current);
         order.push(name);
@@ -148,7 +174,8 @@ function effective(conn: Conn, conns: Map<string, Conn>, seen: string[] = []): M
 function durationOf(s: Setting | undefined, fallback: number, name: string, warnings: ImportWarning[]): number {
   if (!s) return fallback;
   const v = parseDuration(s.value);
-  if (v === null) throw new ImportError(s.line, `expected a time such as 3600, 60m, 1h or 1d for ${name}, got "${s.value}"`);
+  if (v === null)
+    throw new ImportError(s.line, `expected a time such as 3600, 60m, 1h or 1d for ${name}, got "${s.value}"`);
   return clampSeconds(v, s.line, name, warnings);
 }
 
@@ -165,7 +192,9 @@ export function importIpsecConf(text: string, options: IpsecConfImportOptions = 
   const ledger = new LineLedger(text);
   const warnings: ImportWarning[] = [];
   const { conns, order } = parse(ledger);
-  const referenced = new Set([...conns.values()].flatMap((c) => [...c.settings].filter(([k]) => k.startsWith('also#')).map(([, v]) => v.value)));
+  const referenced = new Set(
+    [...conns.values()].flatMap((c) => [...c.settings].filter(([k]) => k.startsWith('also#')).map(([, v]) => v.value)),
+  );
   const candidates = order.filter((n) => n !== '%default' && !referenced.has(n));
   if (!candidates.length) throw new ImportError(0, 'no conn found (expected "conn NAME" with indented settings)');
   const name = options.entry === undefined ? candidates[0] : candidates.find((c) => c === String(options.entry));
@@ -192,7 +221,10 @@ export function importIpsecConf(text: string, options: IpsecConfImportOptions = 
 
   // Which end is this gateway: the one at the given address, else left.
   const get = (k: string) => eff.get(k);
-  const localIsRight = !!options.localAddress && get('right')?.value === options.localAddress && get('left')?.value !== options.localAddress;
+  const localIsRight =
+    !!options.localAddress &&
+    get('right')?.value === options.localAddress &&
+    get('left')?.value !== options.localAddress;
   const [L, R] = localIsRight ? ['right', 'left'] : ['left', 'right'];
 
   for (const [k, s] of eff) {
@@ -211,14 +243,19 @@ export function importIpsecConf(text: string, options: IpsecConfImportOptions = 
   const peerAddress = address(R);
 
   const kx = get('keyexchange');
-  if (kx && !['ike', 'ikev1', 'ikev2'].includes(kx.value)) throw new ImportError(kx.line, `expected keyexchange ike, ikev1 or ikev2, got "${kx.value}"`);
+  if (kx && !['ike', 'ikev1', 'ikev2'].includes(kx.value))
+    throw new ImportError(kx.line, `expected keyexchange ike, ikev1 or ikev2, got "${kx.value}"`);
   const ikeVersion: 1 | 2 = kx?.value === 'ikev1' ? 1 : 2;
 
   const proposals = (k: 'ike' | 'esp'): string[] => {
     const s = get(k);
     if (!s) return ['default'];
     const strict = s.value.trim().endsWith('!');
-    if (!strict) warnings.push({ line: s.line, message: `${k}= without "!" also accepts strongSwan's default proposals; the lab imports only the listed ones` });
+    if (!strict)
+      warnings.push({
+        line: s.line,
+        message: `${k}= without "!" also accepts strongSwan's default proposals; the lab imports only the listed ones`,
+      });
     return s.value
       .replace(/!\s*$/, '')
       .split(',')
@@ -242,7 +279,10 @@ export function importIpsecConf(text: string, options: IpsecConfImportOptions = 
       return host ? [`${host}/32`] : [];
     }
     const out: string[] = [];
-    for (const t of s.value.split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const t of s.value
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const c = canonicalTs(t);
       if (!c) {
         ledger.unsupported(s.line, `subnet ${t} is not a subnet or address (protocols and ports are not modelled)`);
@@ -267,15 +307,23 @@ export function importIpsecConf(text: string, options: IpsecConfImportOptions = 
   const life = durationOf(get('lifetime') ?? get('keylife'), DEFAULTS.lifetime, 'lifetime', warnings);
   const ikeRekey = Math.max(ikeLife - margin, 0);
   const dpdAction = get('dpdaction');
-  if (dpdAction && !(dpdAction.value in DPD)) throw new ImportError(dpdAction.line, `expected dpdaction none, clear, hold or restart, got "${dpdAction.value}"`);
+  if (dpdAction && !(dpdAction.value in DPD))
+    throw new ImportError(dpdAction.line, `expected dpdaction none, clear, hold or restart, got "${dpdAction.value}"`);
   const dpd = DPD[dpdAction?.value ?? 'none'];
   const auto = get('auto');
-  if (auto && !(auto.value in START)) throw new ImportError(auto.line, `expected auto start, add, route or ignore, got "${auto.value}"`);
-  if (!auto || auto.value === 'ignore') warnings.push({ line: auto?.line ?? conn.line, message: 'auto=ignore: strongSwan would not even load this conn; the lab waits for the peer' });
+  if (auto && !(auto.value in START))
+    throw new ImportError(auto.line, `expected auto start, add, route or ignore, got "${auto.value}"`);
+  if (!auto || auto.value === 'ignore')
+    warnings.push({
+      line: auto?.line ?? conn.line,
+      message: 'auto=ignore: strongSwan would not even load this conn; the lab waits for the peer',
+    });
   const type = get('type');
-  if (type && type.value !== 'tunnel') ledger.unsupported(type.line, `type=${type.value} is not modelled; the lab runs tunnel mode`);
+  if (type && type.value !== 'tunnel')
+    ledger.unsupported(type.line, `type=${type.value} is not modelled; the lab runs tunnel mode`);
   const kt = get('keyingtries');
-  if (kt && kt.value !== '%forever' && kt.value !== '0') ledger.unsupported(kt.line, 'the lab always keeps retrying (keyingtries=%forever)');
+  if (kt && kt.value !== '%forever' && kt.value !== '0')
+    ledger.unsupported(kt.line, 'the lab always keeps retrying (keyingtries=%forever)');
 
   const localId = identity(`${L}id`, localAddress) ?? base.localId;
   const remoteId = identity(`${R}id`, peerAddress) ?? base.remoteId;
@@ -358,11 +406,20 @@ function secretFor(
     const secret = unquote(m[2]);
     if (!secret) throw new ImportError(0, `ipsec.secrets line ${i + 1}: expected a secret after PSK`);
     const wild = !selectors.length || selectors.every((s) => s === '%any' || s === '%any6');
-    const score = wild ? 1 : selectors.some((s) => local.has(s)) && selectors.some((s) => remote.has(s)) ? 3 : selectors.some((s) => local.has(s) || remote.has(s)) ? 2 : 0;
+    const score = wild
+      ? 1
+      : selectors.some((s) => local.has(s)) && selectors.some((s) => remote.has(s))
+        ? 3
+        : selectors.some((s) => local.has(s) || remote.has(s))
+          ? 2
+          : 0;
     if (score && (!best || score > best.score)) best = { secret, score };
   });
   if (!best) {
-    warnings.push({ line: connLine, message: 'ipsec.secrets has no PSK for this conn; the lab uses its default pre-shared key' });
+    warnings.push({
+      line: connLine,
+      message: 'ipsec.secrets has no PSK for this conn; the lab uses its default pre-shared key',
+    });
     return fallback;
   }
   return best.secret;

@@ -102,7 +102,8 @@ export function parseSettingsSyntax(text: string): ConfDocument {
       if (stack.length === 1) throw new ImportError(here, 'unexpected "}" (no section is open)');
       const closed = stack.pop()!;
       const opener = openedAt.pop()!;
-      if (!mismatch && indent(here) !== indent(opener) && /^[ \t]*}/.test(lines[here - 1] ?? '')) mismatch = { section: closed, opener, close: here };
+      if (!mismatch && indent(here) !== indent(opener) && /^[ \t]*}/.test(lines[here - 1] ?? ''))
+        mismatch = { section: closed, opener, close: here };
       advance();
       continue;
     }
@@ -168,7 +169,10 @@ export function parseSettingsSyntax(text: string): ConfDocument {
   if (stack.length > 1) {
     if (mismatch) {
       const { section: s, opener, close } = mismatch;
-      throw new ImportError(opener, `section "${s.name}" is never closed: the "}" on line ${close} is indented for an outer section (expected a "}" for "${s.name}" before it)`);
+      throw new ImportError(
+        opener,
+        `section "${s.name}" is never closed: the "}" on line ${close} is indented for an outer section (expected a "}" for "${s.name}" before it)`,
+      );
     }
     const open = stack[stack.length - 1];
     throw new ImportError(openedAt[openedAt.length - 1], `section "${open.name}" is never closed (expected "}")`);
@@ -189,7 +193,11 @@ function resolveReferences(section: ConfSection, root: ConfSection, referenced: 
   if (depth > 32) throw new ImportError(section.line, 'section references loop');
   for (const ref of section.refs) {
     const target = findSection(root, ref.path);
-    if (!target) throw new ImportError(ref.line, `section "${ref.path}" referenced by "${section.name}" does not exist (references use the full path, e.g. connections.base)`);
+    if (!target)
+      throw new ImportError(
+        ref.line,
+        `section "${ref.path}" referenced by "${section.name}" does not exist (references use the full path, e.g. connections.base)`,
+      );
     referenced.add(ref.path);
     resolveReferences(target, root, referenced, depth + 1);
     for (const [k, v] of target.keys) if (!section.keys.has(k)) section.keys.set(k, v);

@@ -21,39 +21,48 @@ const CONN_UNMODELLED: Record<string, string> = {
   unique: 'the lab has one peer; uniqueness policy does not apply',
   send_cert: 'certificates are not modelled; the lab uses pre-shared keys',
   send_certreq: 'certificates are not modelled; the lab uses pre-shared keys',
-  fragmentation: 'IKE fragmentation is left at strongSwan\'s default',
+  fragmentation: "IKE fragmentation is left at strongSwan's default",
   local_port: 'the lab uses the standard IKE ports',
   remote_port: 'the lab uses the standard IKE ports',
   pools: 'virtual IP pools (remote access) are not modelled',
   vips: 'virtual IPs (remote access) are not modelled',
-  rand_time: 'rekey jitter is left at strongSwan\'s default',
+  rand_time: "rekey jitter is left at strongSwan's default",
   childless: 'childless IKE SAs are not modelled',
   ppk_id: 'post-quantum preshared keys are not modelled',
   ppk_required: 'post-quantum preshared keys are not modelled',
 };
 const CHILD_UNMODELLED: Record<string, string> = {
   ah_proposals: 'AH is not modelled; the lab uses ESP',
-  rand_time: 'rekey jitter is left at strongSwan\'s default',
+  rand_time: "rekey jitter is left at strongSwan's default",
   updown: 'updown scripts are not modelled',
   hostaccess: 'updown scripts are not modelled',
   close_action: 'the lab keeps close_action at none',
   inactivity: 'inactivity timeouts are not modelled',
   policies: 'the lab always installs policies',
   ipcomp: 'IP compression is not modelled',
-  replay_window: 'the replay window is left at strongSwan\'s default',
+  replay_window: "the replay window is left at strongSwan's default",
   rekey_bytes: 'volume lifetimes are not modelled; the lab rekeys by time',
   life_bytes: 'volume lifetimes are not modelled; the lab rekeys by time',
   rekey_packets: 'volume lifetimes are not modelled; the lab rekeys by time',
   life_packets: 'volume lifetimes are not modelled; the lab rekeys by time',
 };
 
-const START: Record<string, StartAction> = { none: 'wait', start: 'initiate', trap: 'trap', 'trap|start': 'initiate', 'start|trap': 'initiate' };
+const START: Record<string, StartAction> = {
+  none: 'wait',
+  start: 'initiate',
+  trap: 'trap',
+  'trap|start': 'initiate',
+  'start|trap': 'initiate',
+};
 const DPD: Record<string, DpdAction> = { clear: 'clear', trap: 'trap', restart: 'restart', hold: 'trap' };
 
 export interface SwanctlImportOptions extends ImportOptions {}
 
 function list(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function bool(key: ConfKey): boolean {
@@ -65,7 +74,8 @@ function bool(key: ConfKey): boolean {
 
 function duration(key: ConfKey, warnings: ImportWarning[]): number {
   const v = parseDuration(key.value);
-  if (v === null) throw new ImportError(key.line, `expected a time such as 3600, 60m, 4h or 1d for ${key.name}, got "${key.value}"`);
+  if (v === null)
+    throw new ImportError(key.line, `expected a time such as 3600, 60m, 4h or 1d for ${key.name}, got "${key.value}"`);
   return clampSeconds(v, key.line, key.name, warnings);
 }
 
@@ -77,8 +87,9 @@ export function importSwanctl(text: string, options: SwanctlImportOptions = {}):
   const doc = parseSettingsSyntax(text);
   const root = doc.root;
 
-  for (const inc of doc.includes) ledger.unsupported(inc.line, 'include files are not read; paste their content instead');
-  for (const k of root.keys.values()) ledger.unsupported(k.line, 'not part of swanctl.conf\'s connections or secrets');
+  for (const inc of doc.includes)
+    ledger.unsupported(inc.line, 'include files are not read; paste their content instead');
+  for (const k of root.keys.values()) ledger.unsupported(k.line, "not part of swanctl.conf's connections or secrets");
   for (const s of root.sections.values()) {
     if (s.name !== 'connections' && s.name !== 'secrets') {
       for (const l of sectionLines(s)) ledger.unsupported(l, `${s.name} are not part of the lab tunnel`);
@@ -86,11 +97,18 @@ export function importSwanctl(text: string, options: SwanctlImportOptions = {}):
   }
   const connections = root.sections.get('connections');
   if (connections) ledger.use(connections.line, ...connections.extraLines);
-  for (const k of connections?.keys.values() ?? []) ledger.unsupported(k.line, 'a setting directly under connections is not understood');
-  const candidates = [...(connections?.sections.values() ?? [])].filter((c) => !doc.referenced.has(`connections.${c.name}`));
+  for (const k of connections?.keys.values() ?? [])
+    ledger.unsupported(k.line, 'a setting directly under connections is not understood');
+  const candidates = [...(connections?.sections.values() ?? [])].filter(
+    (c) => !doc.referenced.has(`connections.${c.name}`),
+  );
   if (!candidates.length) throw new ImportError(0, 'no connection found (expected "connections { NAME { ... } }")');
   const conn = options.entry === undefined ? candidates[0] : candidates.find((c) => c.name === String(options.entry));
-  if (!conn) throw new ImportError(0, `no connection ${options.entry}; the configuration has ${candidates.map((c) => c.name).join(', ')}`);
+  if (!conn)
+    throw new ImportError(
+      0,
+      `no connection ${options.entry}; the configuration has ${candidates.map((c) => c.name).join(', ')}`,
+    );
 
   // Mark the chosen connection first, so lines it inherits from a template count as used.
   const gw = mapConnection(conn, ledger, warnings, side);
@@ -99,7 +117,9 @@ export function importSwanctl(text: string, options: SwanctlImportOptions = {}):
     const template = doc.referenced.has(`connections.${c.name}`);
     // A template whose settings the connection inherited is in use, header included.
     if (template && sectionLines(c).some((l) => ledger.isUsed(l))) ledger.use(c.line, ...c.extraLines);
-    const reason = template ? `template connection ${c.name} is not used by ${conn.name}` : `connection ${c.name} is not imported (import it with entry ${c.name})`;
+    const reason = template
+      ? `template connection ${c.name} is not used by ${conn.name}`
+      : `connection ${c.name} is not imported (import it with entry ${c.name})`;
     for (const l of sectionLines(c)) if (!ledger.isUsed(l)) ledger.unsupported(l, reason);
     if (!template) warnings.push({ line: c.line, message: reason });
   }
@@ -153,8 +173,10 @@ function mapConnection(conn: ConfSection, ledger: LineLedger, warnings: ImportWa
   let ikeVersion: 1 | 2 = 2;
   const version = k.get('version');
   if (version) {
-    if (!['0', '1', '2'].includes(version.value)) throw new ImportError(version.line, `expected version 0, 1 or 2, got "${version.value}"`);
-    if (version.value === '0') warnings.push({ line: version.line, message: 'version 0 accepts IKEv1 and IKEv2; the lab runs IKEv2' });
+    if (!['0', '1', '2'].includes(version.value))
+      throw new ImportError(version.line, `expected version 0, 1 or 2, got "${version.value}"`);
+    if (version.value === '0')
+      warnings.push({ line: version.line, message: 'version 0 accepts IKEv1 and IKEv2; the lab runs IKEv2' });
     ikeVersion = version.value === '1' ? 1 : 2;
     used(version);
   }
@@ -183,8 +205,16 @@ function mapConnection(conn: ConfSection, ledger: LineLedger, warnings: ImportWa
     ikeVersion,
     ikeProposals: proposals(k.get('proposals'), 'ike'),
     // dpd_timeout only matters for IKEv1; IKEv2 keeps the lab's value, which charon ignores.
-    dpd: { delay: time('dpd_delay', 0), timeout: time('dpd_timeout', ikeVersion === 1 ? DEFAULTS.dpdTimeout : base.dpd.timeout), action: 'clear' },
-    ike: { rekeyTime: time('rekey_time', DEFAULTS.rekey), reauthTime: time('reauth_time', 0), overTime: time('over_time', 0) },
+    dpd: {
+      delay: time('dpd_delay', 0),
+      timeout: time('dpd_timeout', ikeVersion === 1 ? DEFAULTS.dpdTimeout : base.dpd.timeout),
+      action: 'clear',
+    },
+    ike: {
+      rekeyTime: time('rekey_time', DEFAULTS.rekey),
+      reauthTime: time('reauth_time', 0),
+      overTime: time('over_time', 0),
+    },
     encap: flag('encap', false),
     mobike: flag('mobike', true),
     aggressive: flag('aggressive', false),
@@ -194,9 +224,23 @@ function mapConnection(conn: ConfSection, ledger: LineLedger, warnings: ImportWa
     ledger.unsupported(k.get('aggressive')!.line, 'aggressive mode exists only in IKEv1');
     gateway.aggressive = false;
   }
-  if (ikeVersion === 2 && k.get('dpd_timeout')) ledger.unsupported(k.get('dpd_timeout')!.line, 'dpd_timeout applies to IKEv1 only');
+  if (ikeVersion === 2 && k.get('dpd_timeout'))
+    ledger.unsupported(k.get('dpd_timeout')!.line, 'dpd_timeout applies to IKEv1 only');
 
-  const known = new Set(['version', 'local_addrs', 'remote_addrs', 'proposals', 'dpd_delay', 'dpd_timeout', 'rekey_time', 'reauth_time', 'over_time', 'encap', 'mobike', 'aggressive']);
+  const known = new Set([
+    'version',
+    'local_addrs',
+    'remote_addrs',
+    'proposals',
+    'dpd_delay',
+    'dpd_timeout',
+    'rekey_time',
+    'reauth_time',
+    'over_time',
+    'encap',
+    'mobike',
+    'aggressive',
+  ]);
   for (const key of k.values()) {
     if (known.has(key.name)) continue;
     if (key.name === 'keyingtries' && key.value === '0') {
@@ -209,8 +253,13 @@ function mapConnection(conn: ConfSection, ledger: LineLedger, warnings: ImportWa
   gateway.localId = authRound(conn, 'local', ledger, warnings) ?? localAddress ?? base.localId;
   const remoteId = authRound(conn, 'remote', ledger, warnings);
   if (!remoteId) {
-    if (!peerAddress) warnings.push({ line: conn.line, message: `no remote id or address; the lab uses ${base.remoteId}` });
-    else warnings.push({ line: conn.line, message: `no remote.id (strongSwan accepts any); the lab expects the peer address ${peerAddress}` });
+    if (!peerAddress)
+      warnings.push({ line: conn.line, message: `no remote id or address; the lab uses ${base.remoteId}` });
+    else
+      warnings.push({
+        line: conn.line,
+        message: `no remote.id (strongSwan accepts any); the lab expects the peer address ${peerAddress}`,
+      });
   }
   gateway.remoteId = remoteId ?? peerAddress ?? base.remoteId;
 
@@ -221,7 +270,11 @@ function mapConnection(conn: ConfSection, ledger: LineLedger, warnings: ImportWa
     }
   }
   const childList = children.flatMap((c) => [...c.sections.values()]);
-  if (!childList.length) throw new ImportError(conn.line, `connection ${conn.name} has no child (expected "children { NAME { local_ts = ... } }")`);
+  if (!childList.length)
+    throw new ImportError(
+      conn.line,
+      `connection ${conn.name} has no child (expected "children { NAME { local_ts = ... } }")`,
+    );
   ledger.use(...children.flatMap((c) => [c.line, ...c.extraLines]));
   mapChild(childList[0], gateway, ledger, warnings);
   for (const c of childList.slice(1)) {
@@ -233,19 +286,31 @@ function mapConnection(conn: ConfSection, ledger: LineLedger, warnings: ImportWa
 }
 
 /** The identity of the first local/remote authentication round; later rounds cannot be modelled. */
-function authRound(conn: ConfSection, which: 'local' | 'remote', ledger: LineLedger, warnings: ImportWarning[]): string | undefined {
+function authRound(
+  conn: ConfSection,
+  which: 'local' | 'remote',
+  ledger: LineLedger,
+  warnings: ImportWarning[],
+): string | undefined {
   const rounds = [...conn.sections.values()].filter((s) => s.name === which || s.name.startsWith(`${which}-`));
   if (!rounds.length) return undefined;
   const [round, ...more] = rounds;
-  for (const r of more) for (const l of sectionLines(r)) ledger.unsupported(l, 'multiple authentication rounds are not modelled');
+  for (const r of more)
+    for (const l of sectionLines(r)) ledger.unsupported(l, 'multiple authentication rounds are not modelled');
   ledger.use(round.line, ...round.extraLines);
   let id: string | undefined;
   for (const key of round.keys.values()) {
     if (key.name === 'auth') {
       if (key.value === 'psk') ledger.use(key.line);
       else {
-        ledger.unsupported(key.line, `auth = ${key.value} is not modelled; the lab authenticates with a pre-shared key`);
-        warnings.push({ line: key.line, message: `the lab replaces ${key.value} authentication with a pre-shared key` });
+        ledger.unsupported(
+          key.line,
+          `auth = ${key.value} is not modelled; the lab authenticates with a pre-shared key`,
+        );
+        warnings.push({
+          line: key.line,
+          message: `the lab replaces ${key.value} authentication with a pre-shared key`,
+        });
       }
     } else if (key.name === 'id') {
       if (isLabIdentity(key.value)) {
@@ -264,7 +329,10 @@ function selectors(key: ConfKey | undefined, ledger: LineLedger): string[] {
     const c = canonicalTs(t);
     if (c) out.push(c);
     else {
-      ledger.unsupported(key.line, `selector ${t} is not a subnet or address (protocols, ports, ranges and dynamic are not modelled)`);
+      ledger.unsupported(
+        key.line,
+        `selector ${t} is not a subnet or address (protocols, ports, ranges and dynamic are not modelled)`,
+      );
       return [];
     }
   }
@@ -283,55 +351,98 @@ function mapChild(child: ConfSection, gw: GatewaySettings, ledger: LineLedger, w
   if (esp) ledger.use(esp.line);
   const rekey = k.get('rekey_time');
   const life = k.get('life_time');
-  gw.child = { rekeyTime: rekey ? duration(rekey, warnings) : DEFAULTS.childRekey, lifeTime: life ? duration(life, warnings) : 0 };
+  gw.child = {
+    rekeyTime: rekey ? duration(rekey, warnings) : DEFAULTS.childRekey,
+    lifeTime: life ? duration(life, warnings) : 0,
+  };
   const start = k.get('start_action');
   if (start) {
-    if (!(start.value in START)) throw new ImportError(start.line, `expected start_action none, start or trap, got "${start.value}"`);
+    if (!(start.value in START))
+      throw new ImportError(start.line, `expected start_action none, start or trap, got "${start.value}"`);
     gw.startAction = START[start.value];
-    if (start.value.includes('|')) warnings.push({ line: start.line, message: 'trap|start: the lab starts the tunnel at once' });
+    if (start.value.includes('|'))
+      warnings.push({ line: start.line, message: 'trap|start: the lab starts the tunnel at once' });
   } else gw.startAction = 'wait';
   const dpd = k.get('dpd_action');
   if (dpd && dpd.value in DPD) gw.dpd.action = DPD[dpd.value];
   else if (dpd) ledger.unsupported(dpd.line, `dpd_action ${dpd.value} is not modelled (clear, trap or restart)`);
   const mode = k.get('mode');
-  if (mode && mode.value !== 'tunnel') ledger.unsupported(mode.line, `mode ${mode.value} is not modelled; the lab runs tunnel mode`);
-  const known = new Set(['local_ts', 'remote_ts', 'esp_proposals', 'rekey_time', 'life_time', 'start_action', 'dpd_action', 'mode']);
+  if (mode && mode.value !== 'tunnel')
+    ledger.unsupported(mode.line, `mode ${mode.value} is not modelled; the lab runs tunnel mode`);
+  const known = new Set([
+    'local_ts',
+    'remote_ts',
+    'esp_proposals',
+    'rekey_time',
+    'life_time',
+    'start_action',
+    'dpd_action',
+    'mode',
+  ]);
   for (const key of k.values()) {
     if (known.has(key.name)) {
-      if (key.name !== 'dpd_action' || key.value in DPD) if (key.name !== 'mode' || key.value === 'tunnel') ledger.use(key.line);
-    } else ledger.unsupported(key.line, CHILD_UNMODELLED[key.name] ?? `${key.name} is not understood by the swanctl importer`);
+      if (key.name !== 'dpd_action' || key.value in DPD)
+        if (key.name !== 'mode' || key.value === 'tunnel') ledger.use(key.line);
+    } else
+      ledger.unsupported(
+        key.line,
+        CHILD_UNMODELLED[key.name] ?? `${key.name} is not understood by the swanctl importer`,
+      );
   }
-  for (const s of child.sections.values()) for (const l of sectionLines(s)) ledger.unsupported(l, `${s.name} is not understood by the swanctl importer`);
+  for (const s of child.sections.values())
+    for (const l of sectionLines(s)) ledger.unsupported(l, `${s.name} is not understood by the swanctl importer`);
 }
 
 /**
  * The `ike` secret for the connection: one whose id* keys name the local or remote identity,
  * else one without ids (it matches everyone). Other secret types are listed as unsupported.
  */
-function secretFor(secrets: ConfSection | undefined, gw: GatewaySettings, ledger: LineLedger, warnings: ImportWarning[], connLine: number): string {
+function secretFor(
+  secrets: ConfSection | undefined,
+  gw: GatewaySettings,
+  ledger: LineLedger,
+  warnings: ImportWarning[],
+  connLine: number,
+): string {
   const fallback = defaultSettings().left.gateway.psk;
   if (!secrets) {
     warnings.push({ line: connLine, message: 'no secrets section; the lab uses its default pre-shared key' });
     return fallback;
   }
   ledger.use(secrets.line, ...secrets.extraLines);
-  for (const k of secrets.keys.values()) ledger.unsupported(k.line, 'a setting directly under secrets is not understood');
+  for (const k of secrets.keys.values())
+    ledger.unsupported(k.line, 'a setting directly under secrets is not understood');
   let best: { section: ConfSection; score: number } | undefined;
   for (const s of secrets.sections.values()) {
     if (!/^ike(-|$)/.test(s.name)) {
-      for (const l of sectionLines(s)) ledger.unsupported(l, `${s.name.replace(/-.*/, '')} secrets are not modelled; the lab uses one IKE pre-shared key`);
+      for (const l of sectionLines(s))
+        ledger.unsupported(
+          l,
+          `${s.name.replace(/-.*/, '')} secrets are not modelled; the lab uses one IKE pre-shared key`,
+        );
       continue;
     }
     const ids = [...s.keys.values()].filter((k) => /^id($|-)/.test(k.name)).map((k) => k.value);
-    const score = ids.length === 0 ? 1 : ids.includes(gw.localId) && ids.includes(gw.remoteId) ? 3 : ids.includes(gw.localId) || ids.includes(gw.remoteId) ? 2 : 0;
+    const score =
+      ids.length === 0
+        ? 1
+        : ids.includes(gw.localId) && ids.includes(gw.remoteId)
+          ? 3
+          : ids.includes(gw.localId) || ids.includes(gw.remoteId)
+            ? 2
+            : 0;
     if (score && (!best || score > best.score)) best = { section: s, score };
   }
   for (const s of secrets.sections.values()) {
     if (!/^ike(-|$)/.test(s.name) || s === best?.section) continue;
-    for (const l of sectionLines(s)) ledger.unsupported(l, `secret ${s.name} is not for the imported connection's identities`);
+    for (const l of sectionLines(s))
+      ledger.unsupported(l, `secret ${s.name} is not for the imported connection's identities`);
   }
   if (!best) {
-    warnings.push({ line: secrets.line, message: `no ike secret for ${gw.localId} / ${gw.remoteId}; the lab uses its default pre-shared key` });
+    warnings.push({
+      line: secrets.line,
+      message: `no ike secret for ${gw.localId} / ${gw.remoteId}; the lab uses its default pre-shared key`,
+    });
     return fallback;
   }
   ledger.use(best.section.line, ...best.section.extraLines);
@@ -344,7 +455,15 @@ function secretFor(secrets: ConfSection | undefined, gw: GatewaySettings, ledger
     else ledger.unsupported(k.line, `${k.name} is not understood in an ike secret`);
   }
   if (!secret) throw new ImportError(best.section.line, `secret ${best.section.name} has no "secret = ..."`);
-  if (secret.includes('\n') || secret.length > 1024) throw new ImportError(best.section.keys.get('secret')!.line, 'the pre-shared key must be one line of at most 1024 characters');
-  if (/^\*+$/.test(secret)) warnings.push({ line: best.section.keys.get('secret')!.line, message: 'the pre-shared key is masked; replace it with the real key' });
+  if (secret.includes('\n') || secret.length > 1024)
+    throw new ImportError(
+      best.section.keys.get('secret')!.line,
+      'the pre-shared key must be one line of at most 1024 characters',
+    );
+  if (/^\*+$/.test(secret))
+    warnings.push({
+      line: best.section.keys.get('secret')!.line,
+      message: 'the pre-shared key is masked; replace it with the real key',
+    });
   return secret;
 }

@@ -15,7 +15,10 @@ export interface CreateOptions {
 
 function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Docker.ContainerCreateOptions {
   const isGateway = box.role.startsWith('gw-');
-  const sysctls: Record<string, string> = { 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.default.rp_filter': '0' };
+  const sysctls: Record<string, string> = {
+    'net.ipv4.conf.all.rp_filter': '0',
+    'net.ipv4.conf.default.rp_filter': '0',
+  };
   if (box.forwarding) sysctls['net.ipv4.ip_forward'] = '1';
   return {
     name: containerName(opts.name, box.role),
@@ -29,7 +32,10 @@ function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Dock
       NetworkMode: network,
       // Only what the boxes need: their own interfaces, routes, firewall and (libipsec) a TUN device.
       CapAdd: ['NET_ADMIN', 'NET_RAW'],
-      Devices: isGateway && opts.datapath === 'libipsec' ? [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }] : [],
+      Devices:
+        isGateway && opts.datapath === 'libipsec'
+          ? [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }]
+          : [],
       Sysctls: sysctls,
       Memory: 256 * 1024 * 1024,
       PidsLimit: 256,

@@ -57,13 +57,19 @@ export async function findLabs(docker: Docker): Promise<FoundLab[]> {
     return lab;
   };
   for (const c of containers) {
-    get(c.Labels).containers.push({ id: c.Id, role: c.Labels[LABEL.role] as Role, state: c.State, name: (c.Names[0] ?? '').replace(/^\//, '') });
+    get(c.Labels).containers.push({
+      id: c.Id,
+      role: c.Labels[LABEL.role] as Role,
+      state: c.State,
+      name: (c.Names[0] ?? '').replace(/^\//, ''),
+    });
     const lab = get(c.Labels);
     if (c.Labels[LABEL.datapath]) lab.datapath = c.Labels[LABEL.datapath];
   }
   for (const n of networks) get(n.Labels ?? {}).networks.push({ id: n.Id, name: n.Name });
   for (const lab of labs.values()) {
-    lab.complete = ROLES.every((r) => lab.containers.some((c) => c.role === r && c.state === 'running')) && lab.networks.length > 0;
+    lab.complete =
+      ROLES.every((r) => lab.containers.some((c) => c.role === r && c.state === 'running')) && lab.networks.length > 0;
     let alive = lab.ownerPid > 0 && ownerAlive(lab.ownerPid, lab.ownerHost);
     // Only an attached lab whose owner is gone can have been adopted since; ask its router then.
     if (lab.complete && lab.mode === 'attached' && !alive) {
@@ -100,12 +106,26 @@ async function applyAdoption(docker: Docker, lab: FoundLab): Promise<void> {
 
 /** Removes every container and network of a lab; returns what was removed. */
 export async function removeLab(docker: Docker, lab: FoundLab): Promise<{ containers: number; networks: number }> {
-  await Promise.all(lab.containers.map((c) => docker.getContainer(c.id).remove({ force: true, v: true }).catch((e: { statusCode?: number }) => {
-    if (e.statusCode !== 404) throw e;
-  })));
-  await Promise.all(lab.networks.map((n) => docker.getNetwork(n.id).remove().catch((e: { statusCode?: number }) => {
-    if (e.statusCode !== 404) throw e;
-  })));
+  await Promise.all(
+    lab.containers.map((c) =>
+      docker
+        .getContainer(c.id)
+        .remove({ force: true, v: true })
+        .catch((e: { statusCode?: number }) => {
+          if (e.statusCode !== 404) throw e;
+        }),
+    ),
+  );
+  await Promise.all(
+    lab.networks.map((n) =>
+      docker
+        .getNetwork(n.id)
+        .remove()
+        .catch((e: { statusCode?: number }) => {
+          if (e.statusCode !== 404) throw e;
+        }),
+    ),
+  );
   return { containers: lab.containers.length, networks: lab.networks.length };
 }
 

@@ -44,7 +44,11 @@ function cacheFile(engineId: string): string {
 const memo = new Map<string, KernelFeatures>();
 
 /** Probes once per engine (the result is cached on disk per engine id and kernel version). */
-export async function probeKernel(docker: Docker, image: string, opts: { fresh?: boolean } = {}): Promise<KernelFeatures> {
+export async function probeKernel(
+  docker: Docker,
+  image: string,
+  opts: { fresh?: boolean } = {},
+): Promise<KernelFeatures> {
   const info = await docker.info();
   const engineId = `${info.ID ?? info.Name}-${info.KernelVersion}`;
   if (!opts.fresh) {
@@ -58,17 +62,30 @@ export async function probeKernel(docker: Docker, image: string, opts: { fresh?:
       /* not probed yet */
     }
   }
-  const container = await docker.createContainer({
-    Image: image,
-    Entrypoint: ['/bin/sh', '-c'],
-    Cmd: [PROBE_SCRIPT],
-    Labels: { 'ipsec-lab.probe': '1' },
-    HostConfig: { NetworkMode: 'none', CapAdd: ['NET_ADMIN'], Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }], AutoRemove: false },
-  }).catch(async (e: Error) => {
-    // An engine without /dev/net/tun refuses the device mapping itself.
-    if (!/tun/.test(e.message)) throw e;
-    return docker.createContainer({ Image: image, Entrypoint: ['/bin/sh', '-c'], Cmd: [PROBE_SCRIPT], Labels: { 'ipsec-lab.probe': '1' }, HostConfig: { NetworkMode: 'none', CapAdd: ['NET_ADMIN'] } });
-  });
+  const container = await docker
+    .createContainer({
+      Image: image,
+      Entrypoint: ['/bin/sh', '-c'],
+      Cmd: [PROBE_SCRIPT],
+      Labels: { 'ipsec-lab.probe': '1' },
+      HostConfig: {
+        NetworkMode: 'none',
+        CapAdd: ['NET_ADMIN'],
+        Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
+        AutoRemove: false,
+      },
+    })
+    .catch(async (e: Error) => {
+      // An engine without /dev/net/tun refuses the device mapping itself.
+      if (!/tun/.test(e.message)) throw e;
+      return docker.createContainer({
+        Image: image,
+        Entrypoint: ['/bin/sh', '-c'],
+        Cmd: [PROBE_SCRIPT],
+        Labels: { 'ipsec-lab.probe': '1' },
+        HostConfig: { NetworkMode: 'none', CapAdd: ['NET_ADMIN'] },
+      });
+    });
   let output = '';
   try {
     await container.start();
@@ -85,8 +102,15 @@ export async function probeKernel(docker: Docker, image: string, opts: { fresh?:
   }
   const ok = (k: string) => details[k] === 'ok';
   const features: KernelFeatures = {
-    kernelEsp: ok('kernelEsp'), netem: ok('netem'), tbf: ok('tbf'), nftables: ok('nftables'), tun: ok('tun'), vxlan: ok('vxlan'),
-    details, engineId, kernelVersion: String(info.KernelVersion ?? ''),
+    kernelEsp: ok('kernelEsp'),
+    netem: ok('netem'),
+    tbf: ok('tbf'),
+    nftables: ok('nftables'),
+    tun: ok('tun'),
+    vxlan: ok('vxlan'),
+    details,
+    engineId,
+    kernelVersion: String(info.KernelVersion ?? ''),
   };
   memo.set(engineId, features);
   try {

@@ -28,7 +28,9 @@ export interface Reproduction {
 
 /** Catalogue faults that produce a cause on an IKE version, the one named like the cause first. */
 export function faultsForCause(cause: string, ikeVersion: 1 | 2): FaultDefinition[] {
-  return FAULTS.filter((f) => f.cause === cause && f.ikeVersions.includes(ikeVersion)).sort((a, b) => Number(b.id === cause) - Number(a.id === cause));
+  return FAULTS.filter((f) => f.cause === cause && f.ikeVersions.includes(ikeVersion)).sort(
+    (a, b) => Number(b.id === cause) - Number(a.id === cause),
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,10 +41,14 @@ export async function reproduce(
   opts: { settings?: LabSettings; waitMs?: number; onProgress?: (line: string) => void } = {},
 ): Promise<Reproduction> {
   const cause = diagnosis.verdict;
-  if (cause === 'healthy' || cause === 'unknown') throw new ReproduceError(`nothing to reproduce: the diagnosis is "${cause}"`);
+  if (cause === 'healthy' || cause === 'unknown')
+    throw new ReproduceError(`nothing to reproduce: the diagnosis is "${cause}"`);
   const settings = opts.settings ?? defaultSettings();
   const [fault, ...others] = faultsForCause(cause, settings.left.gateway.ikeVersion);
-  if (!fault) throw new ReproduceError(`no catalogue fault produces "${cause}" on IKEv${settings.left.gateway.ikeVersion} (see \`ipsec-lab faults\`)`);
+  if (!fault)
+    throw new ReproduceError(
+      `no catalogue fault produces "${cause}" on IKEv${settings.left.gateway.ikeVersion} (see \`ipsec-lab faults\`)`,
+    );
   const say = opts.onProgress ?? (() => {});
   const faults = new FaultService(engine);
 
@@ -52,7 +58,10 @@ export async function reproduce(
   } else {
     say(`starting lab "${engine.name}"${opts.settings ? ' with the given settings' : ' with default settings'}...`);
     const up = await engine.up(settings, { timeoutMs: 45_000 });
-    if (!up.status.up) throw new ReproduceError(`the lab did not come up healthy, so the fault cannot be shown on its own: ${up.reason ?? 'tunnel not up'}`);
+    if (!up.status.up)
+      throw new ReproduceError(
+        `the lab did not come up healthy, so the fault cannot be shown on its own: ${up.reason ?? 'tunnel not up'}`,
+      );
   }
   const stop = await engine.watch({ intervalMs: 500 });
   try {
@@ -68,8 +77,13 @@ export async function reproduce(
       verdict = engine.diagnosis.current().verdict;
     }
     return {
-      cause, fault, alternatives: others.map((f) => f.id), labVerdict: verdict, matched: verdict === cause,
-      notes: applied.notes, fixCommand: `ipsec-lab --lab ${engine.name} fix ${fault.id}`,
+      cause,
+      fault,
+      alternatives: others.map((f) => f.id),
+      labVerdict: verdict,
+      matched: verdict === cause,
+      notes: applied.notes,
+      fixCommand: `ipsec-lab --lab ${engine.name} fix ${fault.id}`,
     };
   } finally {
     stop();

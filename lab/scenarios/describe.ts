@@ -7,8 +7,10 @@ export const ASA_COUNTER = { out: '#pkts encaps', in: '#pkts decaps' } as const;
 export function describeExpectation(e: Expectation): string {
   switch (e.kind) {
     case 'tunnel':
-      return e.state === 'up' ? 'IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways'
-        : e.state === 'ike-only' ? 'IKE_SA ESTABLISHED on both gateways, no CHILD_SA (phase 1 up, phase 2 failed)'
+      return e.state === 'up'
+        ? 'IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways'
+        : e.state === 'ike-only'
+          ? 'IKE_SA ESTABLISHED on both gateways, no CHILD_SA (phase 1 up, phase 2 failed)'
           : 'the tunnel is not up';
     case 'log':
       return `gw-${e.side} logs a line matching /${e.pattern}/`;

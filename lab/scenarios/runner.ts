@@ -40,7 +40,9 @@ interface TrafficRun {
 }
 
 function packets(s: LabStatus, side: Side, dir: 'in' | 'out'): number {
-  const child = s.sas[side]?.ikeSas.find((i) => i.state === 'ESTABLISHED')?.children.find((c) => c.state === 'INSTALLED');
+  const child = s.sas[side]?.ikeSas
+    .find((i) => i.state === 'ESTABLISHED')
+    ?.children.find((c) => c.state === 'INSTALLED');
   return (dir === 'in' ? child?.packetsIn : child?.packetsOut) ?? 0;
 }
 
@@ -92,11 +94,24 @@ export class ScenarioRunner {
       const seen = await this.expectAll(step.expect, step.timeoutS * 1000);
       const failed = seen.filter((s) => !s.ok);
       report = {
-        index, title: step.title, ok: !failed.length, seen: seen.map((s) => s.text), ms: Date.now() - t0,
-        error: failed.length ? `step ${index + 1} "${step.title}": after ${step.timeoutS} s, ${failed.map((s) => s.text).join('; ')}` : undefined,
+        index,
+        title: step.title,
+        ok: !failed.length,
+        seen: seen.map((s) => s.text),
+        ms: Date.now() - t0,
+        error: failed.length
+          ? `step ${index + 1} "${step.title}": after ${step.timeoutS} s, ${failed.map((s) => s.text).join('; ')}`
+          : undefined,
       };
     } catch (e) {
-      report = { index, title: step.title, ok: false, seen: [], ms: Date.now() - t0, error: `step ${index + 1} "${step.title}": ${(e as Error).message}` };
+      report = {
+        index,
+        title: step.title,
+        ok: false,
+        seen: [],
+        ms: Date.now() - t0,
+        error: `step ${index + 1} "${step.title}": ${(e as Error).message}`,
+      };
     }
     this.opts.onEvent?.({ type: 'step-done', scenario: scenario.id, report });
     return report;
@@ -110,7 +125,8 @@ export class ScenarioRunner {
     this.offLogs = undefined;
     if (opts.removeLab && this.createdLab) await this.engine.down();
     else if (this.createdLab || this.records.length) {
-      if ((await this.faults.state().catch(() => ({ active: [] as string[] }))).active.length) await this.faults.revert().catch(() => {});
+      if ((await this.faults.state().catch(() => ({ active: [] as string[] }))).active.length)
+        await this.faults.revert().catch(() => {});
     }
   }
 
@@ -155,7 +171,9 @@ export class ScenarioRunner {
   private async expectAll(list: Expectation[], timeoutMs: number): Promise<{ ok: boolean; text: string }[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const status = list.some((e) => e.kind === 'tunnel' || e.kind === 'ike-sa') ? await this.engine.status() : undefined;
+      const status = list.some((e) => e.kind === 'tunnel' || e.kind === 'ike-sa')
+        ? await this.engine.status()
+        : undefined;
       const seen = list.map((e) => this.check(e, status));
       if (seen.every((s) => s.ok) || Date.now() > deadline) return seen;
       await sleep(300);
@@ -169,7 +187,10 @@ export class ScenarioRunner {
         const ikeBoth = t.left.ike === 'ESTABLISHED' && t.right.ike === 'ESTABLISHED';
         const state = status!.up ? 'up' : ikeBoth ? 'ike-only' : 'not-up';
         const ok = e.state === 'not-up' ? !status!.up : state === e.state;
-        return { ok, text: `tunnel ${state} (expected ${e.state}; gw-left IKE ${t.left.ike} CHILD ${t.left.child}, gw-right IKE ${t.right.ike} CHILD ${t.right.child})` };
+        return {
+          ok,
+          text: `tunnel ${state} (expected ${e.state}; gw-left IKE ${t.left.ike} CHILD ${t.left.child}, gw-right IKE ${t.right.ike} CHILD ${t.right.child})`,
+        };
       }
       case 'log': {
         const re = new RegExp(e.pattern);
@@ -181,23 +202,35 @@ export class ScenarioRunner {
       case 'verdict': {
         const r = this.engine.diagnosis.current();
         const top = r.findings[0];
-        return { ok: r.verdict === e.cause, text: `diagnosis verdict ${r.verdict}${top ? ` (${Math.round(top.confidence * 100)} %: ${top.summary})` : ''} (expected ${e.cause})` };
+        return {
+          ok: r.verdict === e.cause,
+          text: `diagnosis verdict ${r.verdict}${top ? ` (${Math.round(top.confidence * 100)} %: ${top.summary})` : ''} (expected ${e.cause})`,
+        };
       }
       case 'pings': {
         const p = this.traffic!.ping;
         const ok = e.result === 'pass' ? p.received === p.transmitted : p.received === 0;
-        return { ok, text: `${p.received}/${p.transmitted} ping replies ${p.from} -> ${p.to} (expected ${e.result === 'pass' ? 'all' : 'none'})` };
+        return {
+          ok,
+          text: `${p.received}/${p.transmitted} ping replies ${p.from} -> ${p.to} (expected ${e.result === 'pass' ? 'all' : 'none'})`,
+        };
       }
       case 'counter': {
         const { before, after } = this.traffic!;
         const d = packets(after, e.side, e.dir) - packets(before, e.side, e.dir);
         const ok = e.change === 'grows' ? d > 0 : d === 0;
-        return { ok, text: `gw-${e.side} CHILD_SA packets ${e.dir} (ASA ${ASA_COUNTER[e.dir]}) +${d} over the traffic (expected ${e.change})` };
+        return {
+          ok,
+          text: `gw-${e.side} CHILD_SA packets ${e.dir} (ASA ${ASA_COUNTER[e.dir]}) +${d} over the traffic (expected ${e.change})`,
+        };
       }
       case 'ike-sa': {
         const ike = status!.tunnel[e.side].ike;
         const ok = (ike === 'ESTABLISHED') === e.established;
-        return { ok, text: `gw-${e.side} IKE_SA ${ike} (expected ${e.established ? 'ESTABLISHED' : 'none ESTABLISHED'})` };
+        return {
+          ok,
+          text: `gw-${e.side} IKE_SA ${ike} (expected ${e.established ? 'ESTABLISHED' : 'none ESTABLISHED'})`,
+        };
       }
     }
   }

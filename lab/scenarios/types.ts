@@ -8,16 +8,23 @@ import { KNOWLEDGE } from '../diagnosis/knowledge.js';
 import { FAULTS } from '../faults/catalogue.js';
 
 const side = z.enum(['left', 'right']);
-const regex = z.string().min(1).refine((s) => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, { message: 'not a valid regular expression' });
+const regex = z
+  .string()
+  .min(1)
+  .refine(
+    (s) => {
+      try {
+        new RegExp(s);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression' },
+  );
 const faultId = z.string().superRefine((id, ctx) => {
-  if (!FAULTS.some((f) => f.id === id)) ctx.addIssue({ code: 'custom', message: `unknown fault "${id}" (see \`ipsec-lab faults\`)` });
+  if (!FAULTS.some((f) => f.id === id))
+    ctx.addIssue({ code: 'custom', message: `unknown fault "${id}" (see \`ipsec-lab faults\`)` });
 });
 
 export const actionSchema = z.discriminatedUnion('kind', [
@@ -27,16 +34,27 @@ export const actionSchema = z.discriminatedUnion('kind', [
   /** Revert every fault the scenario applied. */
   z.object({ kind: z.literal('fix') }),
   /** Pings from one LAN host to the other; the counters are read before and after. */
-  z.object({ kind: z.literal('traffic'), from: side.default('left'), count: z.number().int().min(1).max(50).default(4) }),
+  z.object({
+    kind: z.literal('traffic'),
+    from: side.default('left'),
+    count: z.number().int().min(1).max(50).default(4),
+  }),
 ]);
 
 export const expectationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('tunnel'), state: z.enum(['up', 'ike-only', 'not-up']) }),
   z.object({ kind: z.literal('log'), side, pattern: regex }),
   /** The live diagnosis's verdict (the engine's own, from the evidence; the applied fault is no input). */
-  z.object({ kind: z.literal('verdict'), cause: z.string().superRefine((c, ctx) => {
-    if (!(c in KNOWLEDGE)) ctx.addIssue({ code: 'custom', message: `unknown cause "${c}" (one of the diagnosis's cause ids, e.g. psk-mismatch)` });
-  }) }),
+  z.object({
+    kind: z.literal('verdict'),
+    cause: z.string().superRefine((c, ctx) => {
+      if (!(c in KNOWLEDGE))
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown cause "${c}" (one of the diagnosis's cause ids, e.g. psk-mismatch)`,
+        });
+    }),
+  }),
   z.object({ kind: z.literal('pings'), result: z.enum(['pass', 'fail']) }),
   /** A CHILD_SA packet counter over the last traffic step: grew, or stayed flat (out = ASA #pkts encaps, in = #pkts decaps). */
   z.object({ kind: z.literal('counter'), side, dir: z.enum(['in', 'out']), change: z.enum(['grows', 'flat']) }),
@@ -54,23 +72,41 @@ export const stepSchema = z.object({
   timeoutS: z.number().positive().max(120).default(25),
 });
 
-export const scenarioSchema = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
-  title: z.string().min(1),
-  family: z.enum(['phase1', 'phase2', 'no-traffic', 'flapping']),
-  summary: z.string().min(1),
-  steps: z.array(stepSchema).min(2),
-}).superRefine((s, ctx) => {
-  if (s.steps[0].action?.kind !== 'start') ctx.addIssue({ code: 'custom', path: ['steps', 0, 'action'], message: 'a scenario starts from a healthy lab: the first step\'s action must be { kind: "start" }' });
-  s.steps.forEach((st, i) => {
-    if (st.action?.kind === 'fix' && !s.steps.slice(0, i).some((x) => x.action?.kind === 'break')) {
-      ctx.addIssue({ code: 'custom', path: ['steps', i, 'action'], message: 'nothing to fix: no step before this one breaks the lab (action { kind: "break", fault })' });
-    }
-    if (st.expect.some((e) => e.kind === 'pings' || e.kind === 'counter') && !s.steps.slice(0, i + 1).some((x) => x.action?.kind === 'traffic')) {
-      ctx.addIssue({ code: 'custom', path: ['steps', i, 'expect'], message: 'pings and counter expectations need a traffic action in this step or before it' });
-    }
+export const scenarioSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
+    title: z.string().min(1),
+    family: z.enum(['phase1', 'phase2', 'no-traffic', 'flapping']),
+    summary: z.string().min(1),
+    steps: z.array(stepSchema).min(2),
+  })
+  .superRefine((s, ctx) => {
+    if (s.steps[0].action?.kind !== 'start')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', 0, 'action'],
+        message: 'a scenario starts from a healthy lab: the first step\'s action must be { kind: "start" }',
+      });
+    s.steps.forEach((st, i) => {
+      if (st.action?.kind === 'fix' && !s.steps.slice(0, i).some((x) => x.action?.kind === 'break')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'action'],
+          message: 'nothing to fix: no step before this one breaks the lab (action { kind: "break", fault })',
+        });
+      }
+      if (
+        st.expect.some((e) => e.kind === 'pings' || e.kind === 'counter') &&
+        !s.steps.slice(0, i + 1).some((x) => x.action?.kind === 'traffic')
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'expect'],
+          message: 'pings and counter expectations need a traffic action in this step or before it',
+        });
+      }
+    });
   });
-});
 
 export type ScenarioAction = z.output<typeof actionSchema>;
 export type Expectation = z.output<typeof expectationSchema>;

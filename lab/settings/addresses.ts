@@ -39,7 +39,7 @@ export function cidrsOverlap(a: string, b: string): boolean {
   if (!x || !y) return false;
   const prefix = Math.min(x.prefix, y.prefix);
   const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return ((x.network & mask) >>> 0) === ((y.network & mask) >>> 0);
+  return (x.network & mask) >>> 0 === (y.network & mask) >>> 0;
 }
 
 /** Where each box of one site sits. */

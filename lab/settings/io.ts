@@ -9,14 +9,20 @@ export async function loadSettingsFile(file: string): Promise<LabSettings> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new SettingsError([{ field: '(file)', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], file);
+    throw new SettingsError(
+      [{ field: '(file)', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }],
+      file,
+    );
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
     const line = jsonErrorLine(text, e as Error);
-    throw new SettingsError([{ field: line ? `line ${line}` : '(file)', message: `not valid JSON: ${(e as Error).message}` }], file);
+    throw new SettingsError(
+      [{ field: line ? `line ${line}` : '(file)', message: `not valid JSON: ${(e as Error).message}` }],
+      file,
+    );
   }
   return validateSettings(doc, file);
 }

@@ -12,19 +12,26 @@ export interface SettingsIssue {
 /** Thrown for settings that cannot run; `issues` names every field at fault. */
 export class SettingsError extends Error {
   readonly code = 'invalid-settings';
-  constructor(readonly issues: SettingsIssue[], readonly source?: string) {
+  constructor(
+    readonly issues: SettingsIssue[],
+    readonly source?: string,
+  ) {
     super(
-      (source ? `${source}: ` : '') +
-        'invalid settings: ' +
-        issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+      (source ? `${source}: ` : '') + 'invalid settings: ' + issues.map((i) => `${i.field}: ${i.message}`).join('; '),
     );
     this.name = 'SettingsError';
   }
 }
 
-const seconds = z.number().int('must be a whole number of seconds').min(0, 'must not be negative').max(31_536_000, 'must be at most a year');
+const seconds = z
+  .number()
+  .int('must be a whole number of seconds')
+  .min(0, 'must not be negative')
+  .max(31_536_000, 'must be at most a year');
 const cidr = z.string().refine((s) => parseCidr(s) !== null, 'expected an IPv4 subnet such as 10.1.0.0/24');
-const ts = z.string().refine((s) => parseCidr(s) !== null || isIPv4(s), 'expected a subnet (10.1.0.0/24) or an address');
+const ts = z
+  .string()
+  .refine((s) => parseCidr(s) !== null || isIPv4(s), 'expected a subnet (10.1.0.0/24) or an address');
 const identity = z
   .string()
   .min(1, 'must not be empty')
@@ -36,12 +43,18 @@ const gatewaySchema = z.strictObject({
   ikeVersion: z.union([z.literal(1), z.literal(2)], { error: 'expected 1 or 2' }),
   ikeProposals: z.array(z.string()).min(1, 'needs at least one proposal'),
   espProposals: z.array(z.string()).min(1, 'needs at least one proposal'),
-  psk: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters').refine((s) => !s.includes('\n'), 'must be one line'),
+  psk: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(1024, 'must be at most 1024 characters')
+    .refine((s) => !s.includes('\n'), 'must be one line'),
   localId: identity,
   remoteId: identity,
   localTs: z.array(ts),
   remoteTs: z.array(ts),
-  peerAddress: z.string().refine((s) => s === '' || isIPv4(s), 'expected an IPv4 address, or empty for the peer gateway'),
+  peerAddress: z
+    .string()
+    .refine((s) => s === '' || isIPv4(s), 'expected an IPv4 address, or empty for the peer gateway'),
   dpd: z.strictObject({ delay: seconds, timeout: seconds, action: z.enum(['clear', 'trap', 'restart']) }),
   ike: z.strictObject({ rekeyTime: seconds, reauthTime: seconds, overTime: seconds }),
   child: z.strictObject({ rekeyTime: seconds, lifeTime: seconds }),
@@ -95,11 +108,15 @@ export function validateSettings(input: unknown, source?: string): LabSettings {
       }
     });
     if (gw.aggressive && gw.ikeVersion !== 1) {
-      issues.push({ field: `${side}.gateway.aggressive`, message: 'aggressive mode exists only in IKEv1 (set ikeVersion to 1)' });
+      issues.push({
+        field: `${side}.gateway.aggressive`,
+        message: 'aggressive mode exists only in IKEv1 (set ikeVersion to 1)',
+      });
     }
     for (const key of ['lan', 'wan'] as const) {
       const c = parseCidr(s[side][key])!;
-      if (c.prefix > 28) issues.push({ field: `${side}.${key}`, message: 'must be /28 or larger (the lab places hosts at .1 and .10)' });
+      if (c.prefix > 28)
+        issues.push({ field: `${side}.${key}`, message: 'must be /28 or larger (the lab places hosts at .1 and .10)' });
     }
   }
   if (issues.length) throw new SettingsError(issues, source);

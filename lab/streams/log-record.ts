@@ -18,7 +18,8 @@ export interface LogRecord {
 }
 
 // The lab's file log shape: time_format "%b %e %T", time_add_ms, log_level, ike_name.
-const CHARON_LINE = /^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?) (\d+)\[([A-Z]+)(\d)?\] (?:<(?:([^|>]*)\|)?(\d+)> )?(.*)$/;
+const CHARON_LINE =
+  /^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?) (\d+)\[([A-Z]+)(\d)?\] (?:<(?:([^|>]*)\|)?(\d+)> )?(.*)$/;
 
 export function parseCharonLine(raw: string, side: Side, seq: number): LogRecord {
   const m = CHARON_LINE.exec(raw);

@@ -67,7 +67,8 @@ export class LogStore {
     let i = Math.max(0, from);
     if (i < s.spilled) out.push(...this.readSpilled(side, i, Math.min(limit, s.spilled - i)));
     i += out.length;
-    if (out.length < limit && i >= s.spilled) out.push(...s.memory.slice(i - s.spilled, i - s.spilled + (limit - out.length)));
+    if (out.length < limit && i >= s.spilled)
+      out.push(...s.memory.slice(i - s.spilled, i - s.spilled + (limit - out.length)));
     return out;
   }
 

@@ -21,8 +21,22 @@ export interface LogStreamOptions {
  * Streams a gateway's charon log from the container's stdout (Docker's frames demultiplexed).
  * Returns a cancel function; the stream is owned by whoever holds it.
  */
-export async function streamGatewayLog(docker: Docker, container: string, side: Side, opts: LogStreamOptions): Promise<() => void> {
-  const raw = (await docker.getContainer(container).logs({ follow: opts.follow as true, stdout: true, stderr: true, timestamps: false, since: opts.since ?? 0, ...(opts.until !== undefined ? { until: opts.until } : {}) })) as unknown as NodeJS.ReadableStream | Buffer;
+export async function streamGatewayLog(
+  docker: Docker,
+  container: string,
+  side: Side,
+  opts: LogStreamOptions,
+): Promise<() => void> {
+  const raw = (await docker
+    .getContainer(container)
+    .logs({
+      follow: opts.follow as true,
+      stdout: true,
+      stderr: true,
+      timestamps: false,
+      since: opts.since ?? 0,
+      ...(opts.until !== undefined ? { until: opts.until } : {}),
+    })) as unknown as NodeJS.ReadableStream | Buffer;
   let seq = 0;
   const splitter = new LineSplitter();
   const emit = (lines: string[]) => {

@@ -21,7 +21,14 @@ export interface LinkEnd {
  * its neighbours' ARP caches would point at the old one until they expire.
  */
 export function linkMac(role: Role, vni: number): string {
-  return ['02', '1a', 'b0', vni.toString(16).padStart(2, '0'), '00', (ROLES.indexOf(role) + 1).toString(16).padStart(2, '0')].join('-');
+  return [
+    '02',
+    '1a',
+    'b0',
+    vni.toString(16).padStart(2, '0'),
+    '00',
+    (ROLES.indexOf(role) + 1).toString(16).padStart(2, '0'),
+  ].join('-');
 }
 
 export interface BoxPlan {
@@ -47,12 +54,18 @@ export function planTopology(settings: LabSettings): BoxPlan[] {
   const idle = ['sleep', 'infinity'];
   return [
     {
-      role: 'host-left', release: 'trixie', forwarding: false, command: idle,
+      role: 'host-left',
+      release: 'trixie',
+      forwarding: false,
+      command: idle,
       links: [{ iface: 'lan', vni: VNI.lanLeft, peer: 'gw-left', address: `${L.host}/${L.prefixLan}` }],
       routes: [{ dest: 'default', via: L.gatewayLan }],
     },
     {
-      role: 'gw-left', release: settings.left.gateway.release, forwarding: true, command: charon,
+      role: 'gw-left',
+      release: settings.left.gateway.release,
+      forwarding: true,
+      command: charon,
       links: [
         { iface: 'lan', vni: VNI.lanLeft, peer: 'host-left', address: `${L.gatewayLan}/${L.prefixLan}` },
         { iface: 'wan', vni: VNI.wanLeft, peer: 'router', address: `${L.gatewayWan}/${L.prefixWan}` },
@@ -60,7 +73,10 @@ export function planTopology(settings: LabSettings): BoxPlan[] {
       routes: [{ dest: 'default', via: L.router }],
     },
     {
-      role: 'router', release: 'trixie', forwarding: true, command: idle,
+      role: 'router',
+      release: 'trixie',
+      forwarding: true,
+      command: idle,
       links: [
         { iface: 'left', vni: VNI.wanLeft, peer: 'gw-left', address: `${L.router}/${L.prefixWan}` },
         { iface: 'right', vni: VNI.wanRight, peer: 'gw-right', address: `${R.router}/${R.prefixWan}` },
@@ -68,7 +84,10 @@ export function planTopology(settings: LabSettings): BoxPlan[] {
       routes: [],
     },
     {
-      role: 'gw-right', release: settings.right.gateway.release, forwarding: true, command: charon,
+      role: 'gw-right',
+      release: settings.right.gateway.release,
+      forwarding: true,
+      command: charon,
       links: [
         { iface: 'lan', vni: VNI.lanRight, peer: 'host-right', address: `${R.gatewayLan}/${R.prefixLan}` },
         { iface: 'wan', vni: VNI.wanRight, peer: 'router', address: `${R.gatewayWan}/${R.prefixWan}` },
@@ -76,7 +95,10 @@ export function planTopology(settings: LabSettings): BoxPlan[] {
       routes: [{ dest: 'default', via: R.router }],
     },
     {
-      role: 'host-right', release: 'trixie', forwarding: false, command: idle,
+      role: 'host-right',
+      release: 'trixie',
+      forwarding: false,
+      command: idle,
       links: [{ iface: 'lan', vni: VNI.lanRight, peer: 'gw-right', address: `${R.host}/${R.prefixLan}` }],
       routes: [{ dest: 'default', via: R.gatewayLan }],
     },

@@ -22,11 +22,22 @@ export interface FlowTotals {
  * A continuous ping from one box, reported per interval until stopped. iputils' -O reports each
  * unanswered request as it times out, so loss shows while the flow runs, not only at the end.
  */
-export async function startFlow(docker: Docker, container: string, to: string, opts: { intervalMs: number; reportMs?: number; onSample: (s: FlowSample) => void }): Promise<{ stop: () => Promise<FlowTotals> }> {
+export async function startFlow(
+  docker: Docker,
+  container: string,
+  to: string,
+  opts: { intervalMs: number; reportMs?: number; onSample: (s: FlowSample) => void },
+): Promise<{ stop: () => Promise<FlowTotals> }> {
   const interval = Math.max(0.01, opts.intervalMs / 1000).toFixed(3);
   // `echo $$` then exec: the pid of ping, so stopping can end it inside the box (an exec's process
   // outlives the client that started it).
-  const exec = await docker.getContainer(container).exec({ Cmd: ['sh', '-c', `echo pid=$$; exec ping -n -O -W 1 -i ${interval} ${to}`], AttachStdout: true, AttachStderr: true });
+  const exec = await docker
+    .getContainer(container)
+    .exec({
+      Cmd: ['sh', '-c', `echo pid=$$; exec ping -n -O -W 1 -i ${interval} ${to}`],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
   const stream = await exec.start({ hijack: true, stdin: false });
   const out = new PassThrough();
   docker.modem.demuxStream(stream, out, out);
@@ -57,7 +68,9 @@ export async function startFlow(docker: Docker, container: string, to: string, o
     const w = window;
     window = { sent: 0, received: 0, rtt: 0 };
     opts.onSample({
-      time: Date.now(), sent: w.sent, received: w.received,
+      time: Date.now(),
+      sent: w.sent,
+      received: w.received,
       lossPercent: w.sent ? Math.round((1000 * (w.sent - w.received)) / w.sent) / 10 : 0,
       rttAvgMs: w.received ? Math.round((100 * w.rtt) / w.received) / 100 : undefined,
     });
@@ -67,7 +80,11 @@ export async function startFlow(docker: Docker, container: string, to: string, o
       clearInterval(timer);
       if (pid) await execIn(docker, container, ['kill', pid]).catch(() => {});
       stream.destroy();
-      return { sent: totals.sent, received: totals.received, lossPercent: totals.sent ? Math.round((1000 * (totals.sent - totals.received)) / totals.sent) / 10 : 0 };
+      return {
+        sent: totals.sent,
+        received: totals.received,
+        lossPercent: totals.sent ? Math.round((1000 * (totals.sent - totals.received)) / totals.sent) / 10 : 0,
+      };
     },
   };
 }

@@ -4,7 +4,17 @@ import type { LabStatus } from '../engine/types.js';
 import { FaultService } from '../faults/fault-service.js';
 import { SIDES, type LabSettings, type Release, type Side } from '../settings/types.js';
 import { gatewayRole } from '../topology/plan.js';
-import { activeChild, activeIke, counterSnapshot, cumulativeSeries, excerpt, faultFinding, LabRecorder, nameCause, sleep } from './evidence.js';
+import {
+  activeChild,
+  activeIke,
+  counterSnapshot,
+  cumulativeSeries,
+  excerpt,
+  faultFinding,
+  LabRecorder,
+  nameCause,
+  sleep,
+} from './evidence.js';
 import { CHECK_TITLES, type CheckId, type CheckResult, type ValidateTimers } from './types.js';
 
 export class CheckFailed extends Error {}
@@ -45,11 +55,25 @@ export interface CheckRun {
 }
 
 /** Runs one check: its result with timing, counters before/after, cited log lines and, on failure, the cause. */
-export async function runCheck(id: CheckId, ctx: TemplateContext, body: (run: CheckRun) => Promise<void>, opts: { countersBefore?: boolean } = {}): Promise<CheckResult> {
+export async function runCheck(
+  id: CheckId,
+  ctx: TemplateContext,
+  body: (run: CheckRun) => Promise<void>,
+  opts: { countersBefore?: boolean } = {},
+): Promise<CheckResult> {
   const t0 = Date.now();
   let src: EvidenceSource = { engine: ctx.engine, rec: ctx.rec };
   let mark = ctx.rec.records.length;
-  const result: CheckResult = { id, title: CHECK_TITLES[id], status: 'pass', durationMs: 0, facts: [], logs: [], counters: { before: [], after: [] }, series: [] };
+  const result: CheckResult = {
+    id,
+    title: CHECK_TITLES[id],
+    status: 'pass',
+    durationMs: 0,
+    facts: [],
+    logs: [],
+    counters: { before: [], after: [] },
+    series: [],
+  };
   const cleanups: Array<() => Promise<unknown>> = [];
   const run: CheckRun = {
     facts: result.facts,
@@ -86,7 +110,17 @@ export async function runCheck(id: CheckId, ctx: TemplateContext, body: (run: Ch
 }
 
 export function skippedCheck(id: CheckId, reason: string): CheckResult {
-  return { id, title: CHECK_TITLES[id], status: 'skipped', durationMs: 0, reason, facts: [], logs: [], counters: { before: [], after: [] }, series: [] };
+  return {
+    id,
+    title: CHECK_TITLES[id],
+    status: 'skipped',
+    durationMs: 0,
+    reason,
+    facts: [],
+    logs: [],
+    counters: { before: [], after: [] },
+    series: [],
+  };
 }
 
 async function countersOf(engine: LabEngine) {
@@ -110,7 +144,9 @@ function describeTunnel(s: LabStatus): string {
 async function pingBoth(engine: LabEngine, count: number, facts: string[]): Promise<{ left: number; right: number }> {
   const a = await engine.traffic({ from: 'left', count, intervalMs: 100 });
   const b = await engine.traffic({ from: 'right', count, intervalMs: 100 });
-  facts.push(`ping host-left -> host-right: ${a.received}/${a.transmitted}${a.rttAvgMs !== undefined ? `, avg ${a.rttAvgMs} ms` : ''}; host-right -> host-left: ${b.received}/${b.transmitted}${b.rttAvgMs !== undefined ? `, avg ${b.rttAvgMs} ms` : ''}`);
+  facts.push(
+    `ping host-left -> host-right: ${a.received}/${a.transmitted}${a.rttAvgMs !== undefined ? `, avg ${a.rttAvgMs} ms` : ''}; host-right -> host-left: ${b.received}/${b.transmitted}${b.rttAvgMs !== undefined ? `, avg ${b.rttAvgMs} ms` : ''}`,
+  );
   return { left: a.received, right: b.received };
 }
 
@@ -124,25 +160,45 @@ async function restore(ctx: TemplateContext): Promise<void> {
 // ---------------------------------------------------------------- (a) establish
 export async function checkEstablish(ctx: TemplateContext, run: CheckRun): Promise<void> {
   const r = await establishOrDiagnose(ctx.engine, ctx.rec, ctx.baseline);
-  run.facts.push(`datapath: ${r.datapath === 'kernel' ? 'kernel ESP' : 'strongSwan userspace ESP (libipsec)'}`, `lab started in ${(r.ms.total / 1000).toFixed(1)} s, negotiation ${(r.ms.negotiate / 1000).toFixed(1)} s`);
+  run.facts.push(
+    `datapath: ${r.datapath === 'kernel' ? 'kernel ESP' : 'strongSwan userspace ESP (libipsec)'}`,
+    `lab started in ${(r.ms.total / 1000).toFixed(1)} s, negotiation ${(r.ms.negotiate / 1000).toFixed(1)} s`,
+  );
   if (!r.status.up) throw fail(r.reason ?? `tunnel not up: ${describeTunnel(r.status)}`);
   const ike = activeIke(r.status.sas.left?.ikeSas);
   const child = activeChild(ike);
-  run.facts.push(`IKE ${ike?.encrAlg ?? ''}${ike?.encrKeysize ? `/${ike.encrKeysize}` : ''} ${ike?.integAlg ?? ''} ${ike?.dhGroup ?? ''}; CHILD ${child?.encrAlg ?? ''} ${child?.integAlg ?? ''} ${child?.localTs.join(',')} === ${child?.remoteTs.join(',')}`.replace(/\s+/g, ' '));
+  run.facts.push(
+    `IKE ${ike?.encrAlg ?? ''}${ike?.encrKeysize ? `/${ike.encrKeysize}` : ''} ${ike?.integAlg ?? ''} ${ike?.dhGroup ?? ''}; CHILD ${child?.encrAlg ?? ''} ${child?.integAlg ?? ''} ${child?.localTs.join(',')} === ${child?.remoteTs.join(',')}`.replace(
+      /\s+/g,
+      ' ',
+    ),
+  );
 }
 
 /**
  * Starts the lab and waits for the tunnel; when it is slow to come, the logs are followed and the
  * wait ends as soon as the live diagnosis names a cause (a refused proposal will not heal itself).
  */
-async function establishOrDiagnose(engine: LabEngine, rec: LabRecorder, settings: LabSettings, firstWaitMs = 10_000, totalMs = 30_000) {
+async function establishOrDiagnose(
+  engine: LabEngine,
+  rec: LabRecorder,
+  settings: LabSettings,
+  firstWaitMs = 10_000,
+  totalMs = 30_000,
+) {
   const t0 = Date.now();
   const r = await engine.up(settings, { mode: 'attached', timeoutMs: firstWaitMs });
   await rec.start();
   if (r.status.up) return r;
   while (Date.now() - t0 < totalMs) {
     const st = await engine.status();
-    if (st.up) return { ...r, status: st, reason: undefined, ms: { ...r.ms, negotiate: r.ms.negotiate + (Date.now() - t0 - r.ms.total), total: Date.now() - t0 } };
+    if (st.up)
+      return {
+        ...r,
+        status: st,
+        reason: undefined,
+        ms: { ...r.ms, negotiate: r.ms.negotiate + (Date.now() - t0 - r.ms.total), total: Date.now() - t0 },
+      };
     if (faultFinding(engine.diagnosis.current())) {
       await rec.settle(400, 2000);
       return { ...r, status: st };
@@ -189,11 +245,14 @@ export async function checkRekey(ctx: TemplateContext, run: CheckRun): Promise<v
     g.ike.reauthTime = 0;
     g.ike.overTime = 0;
   }
-  run.facts.push(`short timers for the test on ${sides.map((x) => `gw-${x}`).join(' and ')}: CHILD_SA rekey ${childRekey} s, IKE_SA rekey ${ikeRekey} s (strongSwan rekeys up to 10 % earlier)`);
+  run.facts.push(
+    `short timers for the test on ${sides.map((x) => `gw-${x}`).join(' and ')}: CHILD_SA rekey ${childRekey} s, IKE_SA rekey ${ikeRekey} s (strongSwan rekeys up to 10 % earlier)`,
+  );
   run.defer(() => restore(ctx));
   await ctx.engine.applySettings(s);
   const start = await ctx.engine.waitForTunnel(20_000);
-  if (!start.up) throw fail(`the tunnel did not come back after loading the short rekey timers: ${describeTunnel(start)}`);
+  if (!start.up)
+    throw fail(`the tunnel did not come back after loading the short rekey timers: ${describeTunnel(start)}`);
   const childSpis = { left: new Set<string>(), right: new Set<string>() };
   const ikeSpis = new Set<string>();
   let lastChange = Date.now();
@@ -222,10 +281,15 @@ export async function checkRekey(ctx: TemplateContext, run: CheckRun): Promise<v
     for (;;) {
       await sleep(500);
       observe(await ctx.engine.status());
-      const done = childSpis.left.size >= 2 && childSpis.right.size >= 2 && ikeSpis.size >= 2 && Date.now() - lastChange > 3000;
+      const done =
+        childSpis.left.size >= 2 && childSpis.right.size >= 2 && ikeSpis.size >= 2 && Date.now() - lastChange > 3000;
       if (done || Date.now() > deadline) break;
       // A rekey that the diagnosis already calls failed will not succeed by waiting.
-      if (Date.now() - t0 > (childRekey + 4) * 1000 && childSpis.left.size < 2 && faultFinding(ctx.engine.diagnosis.current())) {
+      if (
+        Date.now() - t0 > (childRekey + 4) * 1000 &&
+        childSpis.left.size < 2 &&
+        faultFinding(ctx.engine.diagnosis.current())
+      ) {
         early = ' (stopped early: the diagnosis named the cause)';
         break;
       }
@@ -236,13 +300,19 @@ export async function checkRekey(ctx: TemplateContext, run: CheckRun): Promise<v
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
   const lost = totals.sent - totals.received;
   const allowance = Math.max(2, Math.ceil(totals.sent * 0.02));
-  run.facts.push(`continuous ping across the rekeys: ${totals.sent} sent, ${totals.received} received (${lost} lost, allowance ${allowance}) over ${secs} s${early}`);
-  run.facts.push(`CHILD_SA inbound SPIs seen: gw-left ${[...childSpis.left].join(' -> ')}; gw-right ${[...childSpis.right].join(' -> ')}`);
+  run.facts.push(
+    `continuous ping across the rekeys: ${totals.sent} sent, ${totals.received} received (${lost} lost, allowance ${allowance}) over ${secs} s${early}`,
+  );
+  run.facts.push(
+    `CHILD_SA inbound SPIs seen: gw-left ${[...childSpis.left].join(' -> ')}; gw-right ${[...childSpis.right].join(' -> ')}`,
+  );
   run.facts.push(`IKE_SA SPIs seen on gw-left: ${[...ikeSpis].join(' -> ')}`);
   const problems: string[] = [];
-  if (childSpis.left.size < 2 || childSpis.right.size < 2) problems.push(`no successful CHILD_SA rekey (no new SPIs) within ${secs} s`);
+  if (childSpis.left.size < 2 || childSpis.right.size < 2)
+    problems.push(`no successful CHILD_SA rekey (no new SPIs) within ${secs} s`);
   if (ikeSpis.size < 2 && !early) problems.push(`no successful IKE_SA rekey within ${secs} s`);
-  if (lost > allowance) problems.push(`${lost} of ${totals.sent} pings lost across the rekeys (allowance ${allowance})`);
+  if (lost > allowance)
+    problems.push(`${lost} of ${totals.sent} pings lost across the rekeys (allowance ${allowance})`);
   if (problems.length) throw fail(problems.join('; '));
 }
 
@@ -255,7 +325,9 @@ export async function checkPeerRestart(ctx: TemplateContext, run: CheckRun): Pro
     if (s[side].gateway.ikeVersion === 1) s[side].gateway.dpd.timeout = Math.max(4 * dpdDelay, 8);
   }
   const peer: Side = initiators(s).includes('right') && !initiators(s).includes('left') ? 'left' : 'right';
-  run.facts.push(`DPD delay ${dpdDelay} s on both gateways for the test (DPD action: left ${s.left.gateway.dpd.action}, right ${s.right.gateway.dpd.action})`);
+  run.facts.push(
+    `DPD delay ${dpdDelay} s on both gateways for the test (DPD action: left ${s.left.gateway.dpd.action}, right ${s.right.gateway.dpd.action})`,
+  );
   run.defer(() => restore(ctx));
   await ctx.engine.applySettings(s);
   const st = await ctx.engine.waitForTunnel(20_000);
@@ -268,7 +340,9 @@ export async function checkPeerRestart(ctx: TemplateContext, run: CheckRun): Pro
   await box.wait().catch(() => {});
   await box.start();
   ctx.engine.forgetViciOf(peer);
-  run.facts.push(`gw-${peer} crashed and came back (docker kill, then start) in ${((Date.now() - t0) / 1000).toFixed(1)} s: its charon starts with no SAs, reloads its config by itself and never sent a DELETE`);
+  run.facts.push(
+    `gw-${peer} crashed and came back (docker kill, then start) in ${((Date.now() - t0) / 1000).toFixed(1)} s: its charon starts with no SAs, reloads its config by itself and never sent a DELETE`,
+  );
   let last: LabStatus | undefined;
   let recovered = 0;
   while (Date.now() - t0 < recoveryBound * 1000) {
@@ -282,26 +356,48 @@ export async function checkPeerRestart(ctx: TemplateContext, run: CheckRun): Pro
     }
     await sleep(1000);
   }
-  if (!recovered) throw fail(`the tunnel was not back within ${recoveryBound} s after gw-${peer} restarted${last ? `: ${describeTunnel(last)}` : ''}`);
-  run.facts.push(`tunnel back and passing traffic ${(recovered / 1000).toFixed(1)} s after the restart (bound ${recoveryBound} s)`);
+  if (!recovered)
+    throw fail(
+      `the tunnel was not back within ${recoveryBound} s after gw-${peer} restarted${last ? `: ${describeTunnel(last)}` : ''}`,
+    );
+  run.facts.push(
+    `tunnel back and passing traffic ${(recovered / 1000).toFixed(1)} s after the restart (bound ${recoveryBound} s)`,
+  );
   const got = await pingBoth(ctx.engine, 5, run.facts);
-  if (got.left < 5 || got.right < 5) throw fail(`after recovery, pings lost: left->right ${got.left}/5, right->left ${got.right}/5`);
+  if (got.left < 5 || got.right < 5)
+    throw fail(`after recovery, pings lost: left->right ${got.left}/5, right->left ${got.right}/5`);
 }
 
 /** Asks the initiating gateway to rekey its CHILD_SA now and waits for the new SPI. */
-async function rekeyNow(ctx: { engine: LabEngine }, side: Side, timeoutMs: number): Promise<{ ok: boolean; ms: number; detail: string }> {
+async function rekeyNow(
+  ctx: { engine: LabEngine },
+  side: Side,
+  timeoutMs: number,
+): Promise<{ ok: boolean; ms: number; detail: string }> {
   const before = activeChild(activeIke((await ctx.engine.snapshot(side)).ikeSas))?.spiIn;
   const t0 = Date.now();
   const client = await ctx.engine.viciOf(side);
-  const res = await client.request('rekey', { child: CHILD_NAME }).catch((e: Error) => ({ success: 'no', errmsg: e.message }));
-  if (res.success !== 'yes') return { ok: false, ms: 0, detail: `charon refused the rekey: ${String(res.errmsg ?? 'no reason')}` };
+  const res = await client
+    .request('rekey', { child: CHILD_NAME })
+    .catch((e: Error) => ({ success: 'no', errmsg: e.message }));
+  if (res.success !== 'yes')
+    return { ok: false, ms: 0, detail: `charon refused the rekey: ${String(res.errmsg ?? 'no reason')}` };
   while (Date.now() - t0 < timeoutMs) {
     const snap = await ctx.engine.snapshot(side);
     const c = activeIke(snap.ikeSas)?.children.find((x) => x.state === 'INSTALLED' && x.spiIn && x.spiIn !== before);
-    if (c) return { ok: true, ms: Date.now() - t0, detail: `CHILD_SA rekeyed: ${before} -> ${c.spiIn} in ${((Date.now() - t0) / 1000).toFixed(1)} s` };
+    if (c)
+      return {
+        ok: true,
+        ms: Date.now() - t0,
+        detail: `CHILD_SA rekeyed: ${before} -> ${c.spiIn} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      };
     await sleep(300);
   }
-  return { ok: false, ms: Date.now() - t0, detail: `no new CHILD_SA within ${timeoutMs / 1000} s of the rekey request (still ${before})` };
+  return {
+    ok: false,
+    ms: Date.now() - t0,
+    detail: `no new CHILD_SA within ${timeoutMs / 1000} s of the rekey request (still ${before})`,
+  };
 }
 
 // ---------------------------------------------------------------- (e) loss and latency
@@ -312,7 +408,9 @@ export async function checkLoss(ctx: TemplateContext, run: CheckRun): Promise<vo
   run.defer(() => ctx.faults.revert());
   const features = await ctx.engine.kernelFeatures();
   await ctx.faults.impair({ 'left-to-right': { lossPercent: p }, 'right-to-left': { lossPercent: p } });
-  run.facts.push(`${p} % loss each way on the internet link (${features.netem ? 'netem' : 'nftables random drop'}); a ping round trip then fails ~${expected.toFixed(0)} % of the time; allowed ${threshold} %`);
+  run.facts.push(
+    `${p} % loss each way on the internet link (${features.netem ? 'netem' : 'nftables random drop'}); a ping round trip then fails ~${expected.toFixed(0)} % of the time; allowed ${threshold} %`,
+  );
   const a = await ctx.engine.traffic({ from: 'left', count: 40, intervalMs: 100 });
   run.facts.push(`ping under loss: ${a.received}/${a.transmitted} (${a.lossPercent} % lost)`);
   const rk = await rekeyNow(ctx, initiators(ctx.baseline)[0], 20_000);
@@ -327,18 +425,23 @@ export async function checkLoss(ctx: TemplateContext, run: CheckRun): Promise<vo
 
 export async function checkLatency(ctx: TemplateContext, run: CheckRun): Promise<void> {
   const features = await ctx.engine.kernelFeatures();
-  if (!features.netem) throw skip("this Docker engine's kernel has no netem (sch_netem), so latency cannot be emulated here: not tested");
+  if (!features.netem)
+    throw skip("this Docker engine's kernel has no netem (sch_netem), so latency cannot be emulated here: not tested");
   const d = ctx.timers.delayMs;
   run.defer(() => ctx.faults.revert());
   const base = await ctx.engine.traffic({ from: 'left', count: 5, intervalMs: 100 });
   await ctx.faults.impair({ 'left-to-right': { delayMs: d }, 'right-to-left': { delayMs: d } });
-  const a = await ctx.engine.traffic({ from: 'left', count: 10, intervalMs: 100, });
-  run.facts.push(`${d} ms added each way (netem); round trip ${base.rttAvgMs ?? '?'} ms before, ${a.rttAvgMs ?? '?'} ms with the delay; ${a.received}/${a.transmitted} replies`);
+  const a = await ctx.engine.traffic({ from: 'left', count: 10, intervalMs: 100 });
+  run.facts.push(
+    `${d} ms added each way (netem); round trip ${base.rttAvgMs ?? '?'} ms before, ${a.rttAvgMs ?? '?'} ms with the delay; ${a.received}/${a.transmitted} replies`,
+  );
   const rk = await rekeyNow(ctx, initiators(ctx.baseline)[0], 20_000);
   run.facts.push(`CHILD_SA rekey under latency: ${rk.detail}`);
   const problems: string[] = [];
-  if (a.received < a.transmitted - 1) problems.push(`${a.transmitted - a.received} of ${a.transmitted} pings lost with ${d} ms latency`);
-  if (a.rttAvgMs !== undefined && a.rttAvgMs < 1.6 * d) problems.push(`round trip ${a.rttAvgMs} ms: the delay did not take effect`);
+  if (a.received < a.transmitted - 1)
+    problems.push(`${a.transmitted - a.received} of ${a.transmitted} pings lost with ${d} ms latency`);
+  if (a.rttAvgMs !== undefined && a.rttAvgMs < 1.6 * d)
+    problems.push(`round trip ${a.rttAvgMs} ms: the delay did not take effect`);
   if (!rk.ok) problems.push(`rekey under latency failed: ${rk.detail}`);
   if (problems.length) throw fail(problems.join('; '));
 }
@@ -350,12 +453,16 @@ export async function checkNat(ctx: TemplateContext, run: CheckRun): Promise<voi
   run.defer(() => restore(ctx));
   run.defer(() => ctx.faults.revert());
   await ctx.faults.apply(['left-behind-nat']);
-  run.facts.push("the router masquerades the left site (fault left-behind-nat); gw-right expects gw-left at the router's address");
+  run.facts.push(
+    "the router masquerades the left site (fault left-behind-nat); gw-right expects gw-left at the router's address",
+  );
   const st = await ctx.engine.waitForTunnel(30_000);
   if (!st.up) throw fail(`the tunnel did not establish behind NAT within 30 s: ${describeTunnel(st)}`);
   const l = activeIke(st.sas.left?.ikeSas);
   const r = activeIke(st.sas.right?.ikeSas);
-  run.facts.push(`gw-left IKE_SA ${l?.localHost}[${l?.localPort}] -> ${l?.remoteHost}[${l?.remotePort}], NAT: local ${l?.natLocal ? 'yes' : 'no'}, remote ${l?.natRemote ? 'yes' : 'no'}; gw-right sees the peer at ${r?.remoteHost}[${r?.remotePort}]`);
+  run.facts.push(
+    `gw-left IKE_SA ${l?.localHost}[${l?.localPort}] -> ${l?.remoteHost}[${l?.remotePort}], NAT: local ${l?.natLocal ? 'yes' : 'no'}, remote ${l?.natRemote ? 'yes' : 'no'}; gw-right sees the peer at ${r?.remoteHost}[${r?.remotePort}]`,
+  );
   const problems: string[] = [];
   if (!l?.natLocal && !l?.natAny) problems.push('gw-left did not detect the NAT in front of it');
   if (l?.remotePort !== 4500) problems.push(`IKE did not float to UDP 4500 (remote port ${l?.remotePort})`);
@@ -373,7 +480,10 @@ export async function checkInterop(ctx: TemplateContext, run: CheckRun): Promise
   if (ctx.quick) throw skip(`--quick: the interop check needs a second lab with ${label(peerRelease)} on gw-right`);
   const s = structuredClone(ctx.baseline);
   s.right.gateway.release = peerRelease;
-  if (s.left.gateway.release === s.right.gateway.release) throw skip(`both gateways would run ${label(peerRelease)}: nothing to interoperate with (pass --peer-release ${other(peerRelease)})`);
+  if (s.left.gateway.release === s.right.gateway.release)
+    throw skip(
+      `both gateways would run ${label(peerRelease)}: nothing to interoperate with (pass --peer-release ${other(peerRelease)})`,
+    );
   const engine = LabEngine.connect(ctx.secondLab);
   const rec = new LabRecorder(engine);
   run.useEvidenceFrom({ engine, rec });
@@ -383,18 +493,21 @@ export async function checkInterop(ctx: TemplateContext, run: CheckRun): Promise
     await engine.down();
     ctx.track(engine, false);
   });
-  run.facts.push(`second lab "${engine.name}": gw-left ${label(s.left.gateway.release)}, gw-right ${label(s.right.gateway.release)}`);
+  run.facts.push(
+    `second lab "${engine.name}": gw-left ${label(s.left.gateway.release)}, gw-right ${label(s.right.gateway.release)}`,
+  );
   const r = await establishOrDiagnose(engine, rec, s);
   if (!r.status.up) throw fail(`mixed releases did not establish: ${r.reason ?? describeTunnel(r.status)}`);
   await rec.settle(400, 2000);
   const versions = SIDES.map((side) => {
     const line = rec.records.find((x) => x.side === side && /strongSwan \d+\.\d+/.test(x.raw));
-    return `gw-${side}: ${line ? /strongSwan (\d+\.\d+\.\d+\w*)/.exec(line.raw)?.[1] ?? '?' : '?'}`;
+    return `gw-${side}: ${line ? (/strongSwan (\d+\.\d+\.\d+\w*)/.exec(line.raw)?.[1] ?? '?') : '?'}`;
   });
   run.facts.push(`charon versions ${versions.join(', ')}`);
   const got = await pingBoth(engine, 5, run.facts);
   const problems: string[] = [];
-  if (got.left < 5 || got.right < 5) problems.push(`pings across mixed releases lost: left->right ${got.left}/5, right->left ${got.right}/5`);
+  if (got.left < 5 || got.right < 5)
+    problems.push(`pings across mixed releases lost: left->right ${got.left}/5, right->left ${got.right}/5`);
   const rk = await rekeyNow({ engine }, initiators(s)[0], 15_000);
   run.facts.push(`CHILD_SA rekey across releases: ${rk.detail}`);
   if (!rk.ok) problems.push(`rekey across releases failed: ${rk.detail}`);

@@ -48,12 +48,16 @@ export class LabRecorder {
 }
 
 // Lines worth citing: SA life events, negotiation errors, DPD, NAT, retransmits.
-const NOTABLE = /established|rekey|DPD|retransmit|giving up|NAT|behind|NO_PROPOSAL|unacceptable|fail|error|delet|closing|restart|notify|INVALID|AUTHENTICATION|initiating|Starting IKE|no (IKE|matching)|proposals|timeout|keep ?alive|unable/i;
+const NOTABLE =
+  /established|rekey|DPD|retransmit|giving up|NAT|behind|NO_PROPOSAL|unacceptable|fail|error|delet|closing|restart|notify|INVALID|AUTHENTICATION|initiating|Starting IKE|no (IKE|matching)|proposals|timeout|keep ?alive|unable/i;
 
 /** Notable log lines from a slice of the records: the first and the last ones when there are many. */
 export function excerpt(records: LogRecord[], lab: string, max = 16): LogExcerpt[] {
-  const notable = records.filter((r) => r.group !== 'LAB' && r.group !== 'CFG' && r.level <= 1 && NOTABLE.test(r.message));
-  const pick = notable.length <= max ? notable : [...notable.slice(0, Math.ceil(max / 2)), ...notable.slice(-Math.floor(max / 2))];
+  const notable = records.filter(
+    (r) => r.group !== 'LAB' && r.group !== 'CFG' && r.level <= 1 && NOTABLE.test(r.message),
+  );
+  const pick =
+    notable.length <= max ? notable : [...notable.slice(0, Math.ceil(max / 2)), ...notable.slice(-Math.floor(max / 2))];
   return pick.map((r) => ({ side: r.side, lab, seq: r.seq, time: r.time, text: r.raw }));
 }
 
@@ -72,12 +76,21 @@ export function counterSnapshot(status: LabStatus, lab: string): CounterSnapshot
     const ike = activeIke(status.sas[side]?.ikeSas);
     const c = activeChild(ike);
     return {
-      side, lab, time: status.sas[side]?.time ?? Date.now(),
-      ike: status.tunnel[side].ike, child: status.tunnel[side].child,
+      side,
+      lab,
+      time: status.sas[side]?.time ?? Date.now(),
+      ike: status.tunnel[side].ike,
+      child: status.tunnel[side].child,
       ikeSpis: ike?.spiI ? `${ike.spiI}_i ${ike.spiR ?? ''}_r` : undefined,
-      spiIn: c?.spiIn, spiOut: c?.spiOut,
-      packetsIn: c?.packetsIn ?? 0, packetsOut: c?.packetsOut ?? 0, bytesIn: c?.bytesIn ?? 0, bytesOut: c?.bytesOut ?? 0,
-      natLocal: ike?.natLocal, natRemote: ike?.natRemote, encap: c?.encap,
+      spiIn: c?.spiIn,
+      spiOut: c?.spiOut,
+      packetsIn: c?.packetsIn ?? 0,
+      packetsOut: c?.packetsOut ?? 0,
+      bytesIn: c?.bytesIn ?? 0,
+      bytesOut: c?.bytesOut ?? 0,
+      natLocal: ike?.natLocal,
+      natRemote: ike?.natRemote,
+      encap: c?.encap,
     };
   });
 }
@@ -116,13 +129,19 @@ export function faultFinding(r: DiagnosisResult): Finding | undefined {
   return r.findings.find((f) => !NOT_A_FAULT.has(f.cause) && !ADVISORY.has(f.cause));
 }
 
-function toCause(f: Finding, source: NamedCause['source'], mapLine?: (src: string, line: number) => number): NamedCause {
+function toCause(
+  f: Finding,
+  source: NamedCause['source'],
+  mapLine?: (src: string, line: number) => number,
+): NamedCause {
   return {
     cause: f.cause,
     summary: f.summary,
     fix: f.fix,
     source,
-    evidence: f.evidence.slice(0, 8).map((e) => ({ source: e.source, line: mapLine ? mapLine(e.source, e.line) : e.line, text: e.text })),
+    evidence: f.evidence
+      .slice(0, 8)
+      .map((e) => ({ source: e.source, line: mapLine ? mapLine(e.source, e.line) : e.line, text: e.text })),
   };
 }
 
@@ -131,21 +150,34 @@ function toCause(f: Finding, source: NamedCause['source'], mapLine?: (src: strin
  * both gateways since the last change), else a diagnosis of the check's own log lines and SA
  * snapshots with both gateways' settings. Evidence cites the lab's log line numbers.
  */
-export async function nameCause(engine: LabEngine, rec: LabRecorder, fromRecord: number, fromTime: number): Promise<NamedCause | undefined> {
+export async function nameCause(
+  engine: LabEngine,
+  rec: LabRecorder,
+  fromRecord: number,
+  fromTime: number,
+): Promise<NamedCause | undefined> {
   const live = faultFinding(engine.diagnosis.current());
   if (live) return toCause(live, 'live');
   const slice = rec.records.slice(fromRecord);
-  const bySide: Record<Side, LogRecord[]> = { left: slice.filter((r) => r.side === 'left'), right: slice.filter((r) => r.side === 'right') };
+  const bySide: Record<Side, LogRecord[]> = {
+    left: slice.filter((r) => r.side === 'left'),
+    right: slice.filter((r) => r.side === 'right'),
+  };
   const settings = await engine.settings().catch(() => undefined);
   const { toDiagnosisSnapshot } = await import('../engine/diagnosis-feed.js');
   const r = await diagnose({
     logs: SIDES.map((side) => ({ source: side, side, lines: bySide[side].map((x) => x.raw) })),
-    snapshots: rec.samples.filter((s) => s.time >= fromTime).slice(-20).map(toDiagnosisSnapshot),
+    snapshots: rec.samples
+      .filter((s) => s.time >= fromTime)
+      .slice(-20)
+      .map(toDiagnosisSnapshot),
     settings,
   });
   const f = faultFinding(r);
   if (!f) return undefined;
-  return toCause(f, 'logs', (src, line) => (src === 'left' || src === 'right' ? bySide[src][line - 1]?.seq ?? line : line));
+  return toCause(f, 'logs', (src, line) =>
+    src === 'left' || src === 'right' ? (bySide[src][line - 1]?.seq ?? line) : line,
+  );
 }
 
 /** Polls the live diagnosis until it names a fault (or the time is over). */

@@ -21,7 +21,10 @@ function testcase(t: TemplateResult, c: CheckResult): string {
   const cls = `ipsec-lab.validate.${path.basename(t.template).replace(/[^A-Za-z0-9_.-]/g, '_')}`;
   const open = `    <testcase classname="${clean(cls)}" name="${clean(`${c.id}: ${c.title}`)}" time="${secs(c.durationMs)}">`;
   const body: string[] = [];
-  if (c.status === 'fail') body.push(`      <failure message="${clean(c.reason ?? 'failed')}" type="${clean(c.cause?.cause ?? 'check-failed')}">${clean(details(c))}</failure>`);
+  if (c.status === 'fail')
+    body.push(
+      `      <failure message="${clean(c.reason ?? 'failed')}" type="${clean(c.cause?.cause ?? 'check-failed')}">${clean(details(c))}</failure>`,
+    );
   if (c.status === 'skipped') body.push(`      <skipped message="${clean(c.reason ?? 'skipped')}"/>`);
   const out = [...(c.status === 'fail' ? [] : c.facts), ...c.logs.map((l) => `${l.lab} ${l.side}#${l.seq} ${l.text}`)];
   if (out.length) body.push(`      <system-out>${clean(out.join('\n'))}</system-out>`);
@@ -33,11 +36,19 @@ function suite(t: TemplateResult): string {
   const skipped = t.checks.filter((c) => c.status === 'skipped').length;
   const props = `    <properties><property name="lab" value="${clean(t.lab)}"/><property name="format" value="${clean(t.format ?? '')}"/></properties>`;
   if (t.error) {
-    return [`  <testsuite name="${clean(t.template)}" tests="1" failures="0" errors="1" skipped="0" time="${secs(t.durationMs)}">`, props,
-      `    <testcase classname="ipsec-lab.validate" name="load template" time="0"><error message="${clean(t.error)}" type="template-error"/></testcase>`, '  </testsuite>'].join('\n');
+    return [
+      `  <testsuite name="${clean(t.template)}" tests="1" failures="0" errors="1" skipped="0" time="${secs(t.durationMs)}">`,
+      props,
+      `    <testcase classname="ipsec-lab.validate" name="load template" time="0"><error message="${clean(t.error)}" type="template-error"/></testcase>`,
+      '  </testsuite>',
+    ].join('\n');
   }
-  return [`  <testsuite name="${clean(t.template)}" tests="${t.checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${secs(t.durationMs)}">`, props,
-    ...t.checks.map((c) => testcase(t, c)), '  </testsuite>'].join('\n');
+  return [
+    `  <testsuite name="${clean(t.template)}" tests="${t.checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${secs(t.durationMs)}">`,
+    props,
+    ...t.checks.map((c) => testcase(t, c)),
+    '  </testsuite>',
+  ].join('\n');
 }
 
 /** The report as JUnit XML (one testsuite per template, one testcase per check), secrets masked. */

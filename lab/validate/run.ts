@@ -5,7 +5,15 @@ import { FaultService } from '../faults/fault-service.js';
 import { checkEstablish, CHECKS, runCheck, skippedCheck, type TemplateContext } from './checks.js';
 import { LabRecorder } from './evidence.js';
 import { loadTemplate, maskSettings, maskText, secretsOf } from './template.js';
-import { CHECK_IDS, DEFAULT_TIMERS, type CheckId, type CheckResult, type TemplateResult, type ValidateOptions, type ValidateReport } from './types.js';
+import {
+  CHECK_IDS,
+  DEFAULT_TIMERS,
+  type CheckId,
+  type CheckResult,
+  type TemplateResult,
+  type ValidateOptions,
+  type ValidateReport,
+} from './types.js';
 
 /** Labs this process is validating right now, so an interrupted run (Ctrl-C) can remove them. */
 export const activeLabs = new Set<LabEngine>();
@@ -24,7 +32,11 @@ function labName(prefix: string, run: string, index: number): string {
  * rekey, recover from a peer restart, survive loss (and latency where the engine can), work
  * behind NAT and across strongSwan releases. The lab is always removed at the end.
  */
-export async function validateTemplate(file: string, name: string, opts: ValidateOptions = {}): Promise<TemplateResult> {
+export async function validateTemplate(
+  file: string,
+  name: string,
+  opts: ValidateOptions = {},
+): Promise<TemplateResult> {
   const t0 = Date.now();
   const progress = (line: string) => opts.onProgress?.(`[${path.basename(file)}] ${line}`);
   let loaded: Awaited<ReturnType<typeof loadTemplate>>;
@@ -32,7 +44,15 @@ export async function validateTemplate(file: string, name: string, opts: Validat
     loaded = await loadTemplate(file);
   } catch (e) {
     progress(`✘ cannot load: ${(e as Error).message}`);
-    return { template: file, lab: name, importNotes: [], checks: [], durationMs: Date.now() - t0, error: (e as Error).message, ok: false };
+    return {
+      template: file,
+      lab: name,
+      importNotes: [],
+      checks: [],
+      durationMs: Date.now() - t0,
+      error: (e as Error).message,
+      ok: false,
+    };
   }
   const engine = LabEngine.connect(name);
   const rec = new LabRecorder(engine);
@@ -53,7 +73,9 @@ export async function validateTemplate(file: string, name: string, opts: Validat
   const report = (c: CheckResult) => {
     checks.push(c);
     const mark = c.status === 'pass' ? '✔' : c.status === 'fail' ? '✘' : '–';
-    progress(`${mark} ${c.id} ${c.status}${c.reason ? `: ${c.reason}` : ''}${c.cause ? ` [cause: ${c.cause.cause}]` : ''} (${(c.durationMs / 1000).toFixed(1)} s)`);
+    progress(
+      `${mark} ${c.id} ${c.status}${c.reason ? `: ${c.reason}` : ''}${c.cause ? ` [cause: ${c.cause.cause}]` : ''} (${(c.durationMs / 1000).toFixed(1)} s)`,
+    );
   };
   try {
     progress(`lab "${name}" starting (${loaded.format})`);
@@ -96,7 +118,11 @@ export async function validateTemplates(files: string[], opts: ValidateOptions =
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
   const all = results.flatMap((r) => r.checks);
-  const totals = { pass: all.filter((c) => c.status === 'pass').length, fail: all.filter((c) => c.status === 'fail').length, skipped: all.filter((c) => c.status === 'skipped').length };
+  const totals = {
+    pass: all.filter((c) => c.status === 'pass').length,
+    fail: all.filter((c) => c.status === 'fail').length,
+    skipped: all.filter((c) => c.status === 'skipped').length,
+  };
   return {
     tool: 'ipsec-lab validate',
     startedAt: started.toISOString(),

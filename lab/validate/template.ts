@@ -53,11 +53,17 @@ export function maskText(text: string, secrets: string[]): string {
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join(MASK);
   // A key can also show JSON-escaped or XML/HTML-escaped in a serialized report.
   for (const s of secrets) {
-    for (const variant of [JSON.stringify(s).slice(1, -1), escapeXml(s)]) if (variant !== s) out = out.split(variant).join(MASK);
+    for (const variant of [JSON.stringify(s).slice(1, -1), escapeXml(s)])
+      if (variant !== s) out = out.split(variant).join(MASK);
   }
   return out;
 }
 
 export function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }

@@ -2,7 +2,16 @@ import type { Release, Side } from '../settings/types.js';
 import type { LabSettings } from '../settings/types.js';
 
 export type CheckId = 'establish' | 'traffic' | 'rekey' | 'peer-restart' | 'loss' | 'latency' | 'nat' | 'interop';
-export const CHECK_IDS: readonly CheckId[] = ['establish', 'traffic', 'rekey', 'peer-restart', 'loss', 'latency', 'nat', 'interop'];
+export const CHECK_IDS: readonly CheckId[] = [
+  'establish',
+  'traffic',
+  'rekey',
+  'peer-restart',
+  'loss',
+  'latency',
+  'nat',
+  'interop',
+];
 
 export const CHECK_TITLES: Record<CheckId, string> = {
   establish: 'Tunnel establishes (IKE_SA ESTABLISHED, CHILD_SA INSTALLED on both gateways)',
@@ -119,7 +128,14 @@ export interface ValidateTimers {
   delayMs: number;
 }
 
-export const DEFAULT_TIMERS: ValidateTimers = { childRekey: 10, ikeRekey: 20, dpdDelay: 2, recoveryBound: 45, lossPercent: 10, delayMs: 50 };
+export const DEFAULT_TIMERS: ValidateTimers = {
+  childRekey: 10,
+  ikeRekey: 20,
+  dpdDelay: 2,
+  recoveryBound: 45,
+  lossPercent: 10,
+  delayMs: 50,
+};
 
 export interface ValidateReport {
   tool: 'ipsec-lab validate';

@@ -1,11 +1,21 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { encodePacket, PacketReader, PacketType, ViciProtocolError, type Packet, type ViciMessage } from './encoding.js';
+import {
+  encodePacket,
+  PacketReader,
+  PacketType,
+  ViciProtocolError,
+  type Packet,
+  type ViciMessage,
+} from './encoding.js';
 
 export class ViciCommandError extends Error {
   /** For a streamed command (initiate, terminate): the events it streamed before failing. */
   events: ViciMessage[] = [];
-  constructor(readonly command: string, readonly errmsg: string) {
+  constructor(
+    readonly command: string,
+    readonly errmsg: string,
+  ) {
     super(`VICI ${command} failed: ${errmsg}`);
     this.name = 'ViciCommandError';
   }
@@ -132,7 +142,8 @@ export class ViciClient extends EventEmitter {
     if (p.type === PacketType.CmdUnknown) throw new ViciCommandError(command, 'unknown command');
     if (p.type !== PacketType.CmdResponse) throw new ViciProtocolError(`${command}: unexpected answer type ${p.type}`);
     const msg = p.message ?? {};
-    if (msg.success === 'no') throw new ViciCommandError(command, typeof msg.errmsg === 'string' ? msg.errmsg : 'failed');
+    if (msg.success === 'no')
+      throw new ViciCommandError(command, typeof msg.errmsg === 'string' ? msg.errmsg : 'failed');
     return msg;
   }
 
@@ -143,8 +154,10 @@ export class ViciClient extends EventEmitter {
 
   private async register(event: string, on: boolean): Promise<void> {
     const p = await this.send({ type: on ? PacketType.EventRegister : PacketType.EventUnregister, name: event });
-    if (p.type === PacketType.EventUnknown) throw new ViciCommandError(`${on ? '' : 'un'}register ${event}`, 'unknown event');
-    if (p.type !== PacketType.EventConfirm) throw new ViciProtocolError(`${on ? '' : 'un'}register ${event}: unexpected answer type ${p.type}`);
+    if (p.type === PacketType.EventUnknown)
+      throw new ViciCommandError(`${on ? '' : 'un'}register ${event}`, 'unknown event');
+    if (p.type !== PacketType.EventConfirm)
+      throw new ViciProtocolError(`${on ? '' : 'un'}register ${event}: unexpected answer type ${p.type}`);
   }
 
   /**
@@ -214,7 +227,11 @@ export class ViciClient extends EventEmitter {
    * initiate -> control-log). Only events arriving while this command is in flight are its own, so
    * concurrent streamed commands of the same event never see each other's results.
    */
-  async streamedRequest(command: string, event: string, message: ViciMessage = {}): Promise<{ response: ViciMessage; events: ViciMessage[] }> {
+  async streamedRequest(
+    command: string,
+    event: string,
+    message: ViciMessage = {},
+  ): Promise<{ response: ViciMessage; events: ViciMessage[] }> {
     await this.acquire(event);
     const collect = { event, events: [] as ViciMessage[] };
     try {
@@ -254,7 +271,12 @@ export class ViciClient extends EventEmitter {
     return this.request('unload-conn', { name });
   }
   /** `id` names the secret so unload-shared can remove it (strongSwan 5.8+). */
-  loadShared(s: { id?: string; type: 'IKE' | 'EAP' | 'XAUTH' | 'NTLM' | 'PPK'; data: string; owners: string[] }): Promise<ViciMessage> {
+  loadShared(s: {
+    id?: string;
+    type: 'IKE' | 'EAP' | 'XAUTH' | 'NTLM' | 'PPK';
+    data: string;
+    owners: string[];
+  }): Promise<ViciMessage> {
     const msg: ViciMessage = {};
     if (s.id) msg.id = s.id;
     msg.type = s.type;
@@ -270,12 +292,25 @@ export class ViciClient extends EventEmitter {
    * `events`). `timeout` is VICI's, in ms: 0 waits for the outcome, -1 (the default here) returns
    * at once. `timeoutMs` is the same, for older callers.
    */
-  async initiate(opts: { child?: string; ike?: string; timeout?: number; timeoutMs?: number; loglevel?: number }): Promise<{ response: ViciMessage; log: ViciMessage[] }> {
+  async initiate(opts: {
+    child?: string;
+    ike?: string;
+    timeout?: number;
+    timeoutMs?: number;
+    loglevel?: number;
+  }): Promise<{ response: ViciMessage; log: ViciMessage[] }> {
     const r = await this.streamedRequest('initiate', 'control-log', controlMessage(opts));
     return { response: r.response, log: r.events };
   }
   /** Terminates by configuration name; like initiate, with charon's control-log. */
-  async terminate(opts: { child?: string; ike?: string; force?: boolean; timeout?: number; timeoutMs?: number; loglevel?: number }): Promise<{ response: ViciMessage; log: ViciMessage[] }> {
+  async terminate(opts: {
+    child?: string;
+    ike?: string;
+    force?: boolean;
+    timeout?: number;
+    timeoutMs?: number;
+    loglevel?: number;
+  }): Promise<{ response: ViciMessage; log: ViciMessage[] }> {
     const msg = controlMessage(opts);
     if (opts.force) msg.force = 'yes';
     const r = await this.streamedRequest('terminate', 'control-log', msg);
@@ -303,7 +338,13 @@ export class ViciClient extends EventEmitter {
   }
 }
 
-function controlMessage(opts: { child?: string; ike?: string; timeout?: number; timeoutMs?: number; loglevel?: number }): ViciMessage {
+function controlMessage(opts: {
+  child?: string;
+  ike?: string;
+  timeout?: number;
+  timeoutMs?: number;
+  loglevel?: number;
+}): ViciMessage {
   const msg: ViciMessage = {};
   if (opts.child) msg.child = opts.child;
   if (opts.ike) msg.ike = opts.ike;

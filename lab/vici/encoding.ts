@@ -108,7 +108,8 @@ export function decodeMessage(buf: Buffer): ViciMessage {
   while (pos < buf.length) {
     const type = buf[pos++];
     const top = stack[stack.length - 1];
-    if (list && type !== Element.ListItem && type !== Element.ListEnd) throw new ViciProtocolError(`element ${type} inside a list at byte ${pos - 1}`);
+    if (list && type !== Element.ListItem && type !== Element.ListEnd)
+      throw new ViciProtocolError(`element ${type} inside a list at byte ${pos - 1}`);
     switch (type) {
       case Element.SectionStart: {
         const section: ViciMessage = {};
@@ -193,7 +194,8 @@ export function decodePacket(buf: Buffer): Packet {
     pos = 2 + len;
   }
   const message = WITH_MESSAGE.has(type) ? decodeMessage(buf.subarray(pos)) : undefined;
-  if (!WITH_MESSAGE.has(type) && pos !== buf.length) throw new ViciProtocolError(`packet type ${type} carries unexpected bytes`);
+  if (!WITH_MESSAGE.has(type) && pos !== buf.length)
+    throw new ViciProtocolError(`packet type ${type} carries unexpected bytes`);
   return { type, name, message };
 }
 
@@ -220,7 +222,8 @@ export class PacketReader {
       if (this.want === null) {
         if (this.size < 4) break;
         const len = this.take(4).readUInt32BE(0);
-        if (len > this.maxPacket) throw new ViciProtocolError(`packet of ${len} bytes exceeds the ${this.maxPacket} byte limit`);
+        if (len > this.maxPacket)
+          throw new ViciProtocolError(`packet of ${len} bytes exceeds the ${this.maxPacket} byte limit`);
         this.want = len;
       }
       // Concatenating only once the whole packet is in keeps a big packet in small chunks linear.

@@ -41,7 +41,9 @@ createRoot(document.getElementById('root')!).render(
   <div className="app" style={{ height: '100vh' }}>
     <div className="main">
       <section className="work">
-        <div className="tab-body"><LogsPanel /></div>
+        <div className="tab-body">
+          <LogsPanel />
+        </div>
       </section>
     </div>
   </div>,

@@ -51,7 +51,14 @@ export function App() {
             <section className="work">
               <nav className="tabs" role="tablist">
                 {TABS.map((t) => (
-                  <button key={t.id} role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'active' : ''} onClick={() => store().set({ tab: t.id })} data-tab={t.id}>
+                  <button
+                    key={t.id}
+                    role="tab"
+                    aria-selected={tab === t.id}
+                    className={tab === t.id ? 'active' : ''}
+                    onClick={() => store().set({ tab: t.id })}
+                    data-tab={t.id}
+                  >
                     {t.label}
                   </button>
                 ))}

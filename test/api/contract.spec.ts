@@ -2,8 +2,27 @@
 // own values fit the shapes that cross to the UI. A change that breaks the contract fails here.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type {
-  ApiErrorCode, ApiEvents, ApiMethod, ApiMethods, ApiResponse, CheckInfo, DiagnosisResult, FaultFamilyInfo, HealthEventInfo, IkeSaInfo, LabApi,
-  LabEventInfo, LabSettings, LabStatusInfo, LogRecord, PingResultInfo, PreloadApi, SaSnapshotInfo, SettingsIssue, SettingsPair, UpResultInfo,
+  ApiErrorCode,
+  ApiEvents,
+  ApiMethod,
+  ApiMethods,
+  ApiResponse,
+  CheckInfo,
+  DiagnosisResult,
+  FaultFamilyInfo,
+  HealthEventInfo,
+  IkeSaInfo,
+  LabApi,
+  LabEventInfo,
+  LabSettings,
+  LabStatusInfo,
+  LogRecord,
+  PingResultInfo,
+  PreloadApi,
+  SaSnapshotInfo,
+  SettingsIssue,
+  SettingsPair,
+  UpResultInfo,
 } from '../../lab/api/contract.js';
 import type { ARG_SCHEMAS } from '../../lab/api/schemas.js';
 import type { LabService } from '../../lab/api/service.js';
@@ -19,7 +38,27 @@ import type { IkeSaInfo as ViciIkeSa } from '../../lab/vici/sas.js';
 describe('the UI contract', () => {
   it('pins the channel map: every method, its arguments and its result', () => {
     expectTypeOf<ApiMethod>().toEqualTypeOf<
-      'snapshot' | 'labUp' | 'labDown' | 'labStatus' | 'getSettings' | 'validateSettings' | 'traffic' | 'doctor' | 'faultsList' | 'faultApply' | 'faultRevert' | 'impair' | 'applySettings' | 'settingsDiff' | 'diagnosis' | 'logsPage' | 'validateRun' | 'captureStart' | 'captureStop' | 'scenariosList' | 'scenarioStep'
+      | 'snapshot'
+      | 'labUp'
+      | 'labDown'
+      | 'labStatus'
+      | 'getSettings'
+      | 'validateSettings'
+      | 'traffic'
+      | 'doctor'
+      | 'faultsList'
+      | 'faultApply'
+      | 'faultRevert'
+      | 'impair'
+      | 'applySettings'
+      | 'settingsDiff'
+      | 'diagnosis'
+      | 'logsPage'
+      | 'validateRun'
+      | 'captureStart'
+      | 'captureStop'
+      | 'scenariosList'
+      | 'scenarioStep'
     >();
     expectTypeOf<ApiMethods['labUp']['args']>().toEqualTypeOf<[settings?: LabSettings]>();
     expectTypeOf<ApiMethods['labUp']['result']>().toEqualTypeOf<UpResultInfo>();
@@ -43,22 +82,27 @@ describe('the UI contract', () => {
   });
 
   it('pins the events', () => {
-    expectTypeOf<keyof ApiEvents>().toEqualTypeOf<'logs' | 'sas' | 'lab' | 'health' | 'findings' | 'engine' | 'changed' | 'validate'>();
+    expectTypeOf<keyof ApiEvents>().toEqualTypeOf<
+      'logs' | 'sas' | 'lab' | 'health' | 'findings' | 'engine' | 'changed' | 'validate'
+    >();
     expectTypeOf<ApiEvents['logs']>().toEqualTypeOf<LogRecord[]>();
     expectTypeOf<ApiEvents['sas']>().toEqualTypeOf<SaSnapshotInfo>();
     expectTypeOf<ApiEvents['findings']>().toEqualTypeOf<DiagnosisResult>();
     expectTypeOf<ApiEvents['engine']>().toEqualTypeOf<{ available: boolean; message: string }>();
   });
 
-  it('pins the envelope and the error codes (the engine\'s and the fault layer\'s included)', () => {
-    expectTypeOf<ApiResponse<number>>().toEqualTypeOf<{ ok: true; result: number } | { ok: false; error: { code: ApiErrorCode; message: string; hint?: string; issues?: SettingsIssue[] } }>();
+  it("pins the envelope and the error codes (the engine's and the fault layer's included)", () => {
+    expectTypeOf<ApiResponse<number>>().toEqualTypeOf<
+      | { ok: true; result: number }
+      | { ok: false; error: { code: ApiErrorCode; message: string; hint?: string; issues?: SettingsIssue[] } }
+    >();
     expectTypeOf<LabErrorCode>().toExtend<ApiErrorCode>();
     expectTypeOf<FaultError['code']>().toExtend<ApiErrorCode>();
     expectTypeOf<'invalid-request'>().toExtend<ApiErrorCode>();
     expectTypeOf<'forbidden'>().toExtend<ApiErrorCode>();
   });
 
-  it('the engine\'s values fit the shapes that cross', () => {
+  it("the engine's values fit the shapes that cross", () => {
     expectTypeOf<ViciIkeSa>().toExtend<IkeSaInfo>();
     expectTypeOf<SaSnapshot>().toExtend<SaSnapshotInfo>();
     expectTypeOf<LabStatus>().toExtend<LabStatusInfo>();
@@ -76,11 +120,17 @@ describe('the UI contract', () => {
 });
 
 describe('scenario requests', () => {
-  it('are checked like every other request: the id\'s shape and the step number', async () => {
+  it("are checked like every other request: the id's shape and the step number", async () => {
     const { checkCall } = await import('../../lab/api/schemas.js');
     expect(checkCall('scenarioStep', ['phase1-psk', 0])).toMatchObject({ ok: true });
-    expect(checkCall('scenarioStep', ['Phase 1!', 0])).toMatchObject({ ok: false, message: expect.stringContaining('expected a scenario id') });
-    expect(checkCall('scenarioStep', ['phase1-psk', -1])).toMatchObject({ ok: false, message: expect.stringContaining('argument 1') });
+    expect(checkCall('scenarioStep', ['Phase 1!', 0])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('expected a scenario id'),
+    });
+    expect(checkCall('scenarioStep', ['phase1-psk', -1])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('argument 1'),
+    });
     expect(checkCall('scenariosList', [])).toMatchObject({ ok: true });
   });
 });

@@ -22,7 +22,11 @@ describe.skipIf(skipWithoutDocker('capture on a real lab'))('ipsec-lab capture (
 
   beforeAll(async () => {
     expect((await engine.up(defaultSettings(), { timeoutMs: 45_000 })).status.up).toBe(true);
-    const cli = spawn(process.execPath, ['bin/ipsec-lab.js', '--lab', lab, 'capture', '--seconds', '8', '--out', pcap], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = spawn(
+      process.execPath,
+      ['bin/ipsec-lab.js', '--lab', lab, 'capture', '--seconds', '8', '--out', pcap],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     cli.stdout.on('data', (d) => (out += d));
     let err = '';
     cli.stderr.on('data', (d) => (err += d));
@@ -46,7 +50,9 @@ describe.skipIf(skipWithoutDocker('capture on a real lab'))('ipsec-lab capture (
 
   it('writes a pcap that tshark reads: the IKE exchanges and the ESP of the pings', async () => {
     expect(status).toBe(0);
-    const ike = await tsharkRead(pcap, ['frame.number', 'isakmp.exchangetype', 'isakmp.messageid']).then((rows) => rows.filter((r) => r[1]));
+    const ike = await tsharkRead(pcap, ['frame.number', 'isakmp.exchangetype', 'isakmp.messageid']).then((rows) =>
+      rows.filter((r) => r[1]),
+    );
     const exchanges = new Set(ike.map((r) => Number(r[1])));
     expect(exchanges.has(34), 'IKE_SA_INIT').toBe(true);
     expect(exchanges.has(35), 'IKE_AUTH').toBe(true);
@@ -71,7 +77,7 @@ describe.skipIf(skipWithoutDocker('capture on a real lab'))('ipsec-lab capture (
     expect(read.stdout).toMatch(/IKE_SA_INIT/);
   });
 
-  it('the app\'s capture (the contract): start, a renegotiation, stop: exchanges per row and the pcap itself', async () => {
+  it("the app's capture (the contract): start, a renegotiation, stop: exchanges per row and the pcap itself", async () => {
     const service = new LabService(engine);
     try {
       await expect(service.captureStop()).rejects.toThrow(/no capture is running/);
@@ -93,7 +99,9 @@ describe.skipIf(skipWithoutDocker('capture on a real lab'))('ipsec-lab capture (
   }, 90_000);
 
   it('refuses bad options with the option named', () => {
-    const r = spawnSync(process.execPath, ['bin/ipsec-lab.js', '--lab', lab, 'capture', '--seconds', 'soon'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['bin/ipsec-lab.js', '--lab', lab, 'capture', '--seconds', 'soon'], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--seconds: expected 1 to 3600, got "soon"');
   });

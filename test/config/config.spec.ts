@@ -39,14 +39,26 @@ describe('swanctl.conf generation', () => {
   });
 
   it('renders lists comma-separated and quotes values that need it', () => {
-    expect(renderConf({ a: ['x', 'y'], b: 'has space', c: { d: '1' } })).toBe('a = x,y\nb = "has space"\nc {\n  d = 1\n}\n');
+    expect(renderConf({ a: ['x', 'y'], b: 'has space', c: { d: '1' } })).toBe(
+      'a = x,y\nb = "has space"\nc {\n  d = 1\n}\n',
+    );
   });
 });
 
 describe('strongswan.conf generation', () => {
   it('logs at the lab levels with timestamps and IKE SA names to stdout', () => {
     const conf = renderStrongswanConf({ datapath: 'libipsec', realisticTimers: false });
-    for (const line of ['ike = 2', 'cfg = 2', 'knl = 2', 'net = 2', 'default = 1', 'ike_name = yes', 'path = /dev/stdout', 'retransmit_tries = 3']) expect(conf).toContain(line);
+    for (const line of [
+      'ike = 2',
+      'cfg = 2',
+      'knl = 2',
+      'net = 2',
+      'default = 1',
+      'ike_name = yes',
+      'path = /dev/stdout',
+      'retransmit_tries = 3',
+    ])
+      expect(conf).toContain(line);
     expect(conf).toMatch(/kernel-libipsec \{\n\s+load = yes/);
   });
   it("uses strongSwan's own timers when realistic", () => {
@@ -63,9 +75,15 @@ describe('topology plan', () => {
     for (const box of plan) {
       for (const link of box.links) {
         const peer = plan.find((b) => b.role === link.peer)!;
-        expect(peer.links.some((l) => l.peer === box.role && l.vni === link.vni), `${box.role} <-> ${link.peer}`).toBe(true);
+        expect(
+          peer.links.some((l) => l.peer === box.role && l.vni === link.vni),
+          `${box.role} <-> ${link.peer}`,
+        ).toBe(true);
       }
     }
-    expect(boxEnv(plan[1])).toEqual(['LAB_LINKS=lan:11:host-left:10.1.0.1/24:02-1a-b0-0b-00-02 wan:12:router:198.51.100.10/24:02-1a-b0-0c-00-02', 'LAB_ROUTES=default:198.51.100.1']);
+    expect(boxEnv(plan[1])).toEqual([
+      'LAB_LINKS=lan:11:host-left:10.1.0.1/24:02-1a-b0-0b-00-02 wan:12:router:198.51.100.10/24:02-1a-b0-0c-00-02',
+      'LAB_ROUTES=default:198.51.100.1',
+    ]);
   });
 });

@@ -13,17 +13,33 @@ describe('Cisco ASA show crypto ipsec sa', () => {
     const snap = await parseSasText(lines('show-crypto-ipsec-sa-no-decaps.txt'), 'right', 'asa.txt');
     expect(snap.ikeSas).toHaveLength(1);
     const c = snap.ikeSas[0].children[0];
-    expect(c).toMatchObject({ state: 'INSTALLED', packetsOut: 1520, packetsIn: 0, localTs: ['10.2.0.0/24'], remoteTs: ['10.1.0.0/24'], spiIn: 'c0ffee01', spiOut: '5d1a2b3c', udpEncap: true });
+    expect(c).toMatchObject({
+      state: 'INSTALLED',
+      packetsOut: 1520,
+      packetsIn: 0,
+      localTs: ['10.2.0.0/24'],
+      remoteTs: ['10.1.0.0/24'],
+      spiIn: 'c0ffee01',
+      spiOut: '5d1a2b3c',
+      udpEncap: true,
+    });
     expect(c.lines?.out?.text).toContain('#pkts encaps: 1520');
     expect(c.lines?.in?.line).toBe(11);
   });
 
   it('diagnose: counters moving both ways are healthy; encaps without decaps is ESP lost or no return traffic, with the deciding check', () => {
-    const run = (file: string) => JSON.parse(spawnSync(process.execPath, ['bin/ipsec-lab.js', 'diagnose', '--json', '--right-sas', `${F}/${file}`], { encoding: 'utf8' }).stdout);
+    const run = (file: string) =>
+      JSON.parse(
+        spawnSync(process.execPath, ['bin/ipsec-lab.js', 'diagnose', '--json', '--right-sas', `${F}/${file}`], {
+          encoding: 'utf8',
+        }).stdout,
+      );
     expect(run('show-crypto-ipsec-sa-healthy.txt').verdict).toBe('healthy');
     const bad = run('show-crypto-ipsec-sa-no-decaps.txt');
     expect(bad.verdict).toBe('esp-blocked');
     expect(bad.findings.map((f: { cause: string }) => f.cause)).toContain('no-return-traffic');
-    expect(bad.findings[0].evidence.map((e: { text: string }) => e.text.trim())).toEqual(expect.arrayContaining([expect.stringContaining('#pkts decaps: 0')]));
+    expect(bad.findings[0].evidence.map((e: { text: string }) => e.text.trim())).toEqual(
+      expect.arrayContaining([expect.stringContaining('#pkts decaps: 0')]),
+    );
   });
 });

@@ -6,8 +6,14 @@ import { FIXTURES } from './helpers.js';
 function capture(): { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { out += String(c); return true; });
-  vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { err += String(c); return true; });
+  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+    out += String(c);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
+    err += String(c);
+    return true;
+  });
   return { out: () => out, err: () => err };
 }
 
@@ -18,15 +24,26 @@ describe('ipsec-lab diagnose', () => {
 
   it('--json prints exactly one JSON object with verdict, ranked findings and stats', async () => {
     const io = capture();
-    const code = await diagnoseCommand(['--json', '--left', fx('ts-mismatch-v2-trixie', 'left.log'), '--right', fx('ts-mismatch-v2-trixie', 'right.log'),
-      '--left-sas', fx('ts-mismatch-v2-trixie', 'left.sas.txt'), '--right-sas', fx('ts-mismatch-v2-trixie', 'right.sas.txt')]);
+    const code = await diagnoseCommand([
+      '--json',
+      '--left',
+      fx('ts-mismatch-v2-trixie', 'left.log'),
+      '--right',
+      fx('ts-mismatch-v2-trixie', 'right.log'),
+      '--left-sas',
+      fx('ts-mismatch-v2-trixie', 'left.sas.txt'),
+      '--right-sas',
+      fx('ts-mismatch-v2-trixie', 'right.sas.txt'),
+    ]);
     expect(code).toBe(0);
     const lines = io.out().trim().split('\n');
     expect(lines).toHaveLength(1);
     const doc = JSON.parse(lines[0]);
     expect(doc.verdict).toBe('ts-mismatch');
     expect(doc.findings[0]).toMatchObject({ cause: 'ts-mismatch', phase: 'child', side: 'both' });
-    expect(Object.keys(doc.findings[0])).toEqual(expect.arrayContaining(['cause', 'phase', 'confidence', 'side', 'summary', 'evidence', 'fix', 'vendor']));
+    expect(Object.keys(doc.findings[0])).toEqual(
+      expect.arrayContaining(['cause', 'phase', 'confidence', 'side', 'summary', 'evidence', 'fix', 'vendor']),
+    );
     expect(doc.stats.lines).toBeGreaterThan(100);
     expect(doc.stats.unparsed).toBe(0);
   });
@@ -40,10 +57,24 @@ describe('ipsec-lab diagnose', () => {
   });
 
   it('compares both swanctl.conf files before anything runs', async () => {
-    for (const [name, cause] of [['healthy-v2-trixie', 'unknown'], ['ts-mismatch-v2-trixie', 'ts-mismatch'], ['id-mismatch-v2-trixie', 'id-mismatch'],
-      ['peer-address-mismatch-v2-trixie', 'peer-address-mismatch'], ['pfs-mismatch-v1-trixie', 'pfs-mismatch'], ['ike-version-mismatch-trixie', 'ike-version-mismatch']]) {
+    for (const [name, cause] of [
+      ['healthy-v2-trixie', 'unknown'],
+      ['ts-mismatch-v2-trixie', 'ts-mismatch'],
+      ['id-mismatch-v2-trixie', 'id-mismatch'],
+      ['peer-address-mismatch-v2-trixie', 'peer-address-mismatch'],
+      ['pfs-mismatch-v1-trixie', 'pfs-mismatch'],
+      ['ike-version-mismatch-trixie', 'ike-version-mismatch'],
+    ]) {
       const io = capture();
-      expect(await diagnoseCommand(['--json', '--left-conf', fx(name, 'left.swanctl.conf'), '--right-conf', fx(name, 'right.swanctl.conf')])).toBe(0);
+      expect(
+        await diagnoseCommand([
+          '--json',
+          '--left-conf',
+          fx(name, 'left.swanctl.conf'),
+          '--right-conf',
+          fx(name, 'right.swanctl.conf'),
+        ]),
+      ).toBe(0);
       expect(JSON.parse(io.out()).verdict, name).toBe(cause);
       vi.restoreAllMocks();
     }

@@ -31,7 +31,12 @@ describe('one side only', () => {
   });
 
   it('responder-only logs carry the reason', async () => {
-    for (const [name, cause] of [['ike-proposal-mismatch-v2-bookworm', 'ike-proposal-mismatch'], ['id-mismatch-v2-trixie', 'id-mismatch'], ['ts-mismatch-v2-trixie', 'ts-mismatch'], ['esp-proposal-mismatch-v1-bookworm', 'esp-proposal-mismatch']]) {
+    for (const [name, cause] of [
+      ['ike-proposal-mismatch-v2-bookworm', 'ike-proposal-mismatch'],
+      ['id-mismatch-v2-trixie', 'id-mismatch'],
+      ['ts-mismatch-v2-trixie', 'ts-mismatch'],
+      ['esp-proposal-mismatch-v1-bookworm', 'esp-proposal-mismatch'],
+    ]) {
       const r = await diagnoseFixture(name, { sides: ['right'] });
       expect(r.verdict, name).toBe(cause);
       expectEvidenceVerbatim(r);
@@ -41,7 +46,9 @@ describe('one side only', () => {
   it('initiator-only NO_PROPOSAL_CHOSEN ranks proposal, version and address causes', async () => {
     const r = await diagnoseFixture('ike-proposal-mismatch-v2-trixie', { sides: ['left'] });
     expect(r.verdict).toBe('ike-proposal-mismatch');
-    expect(r.findings[0].alternatives).toEqual(expect.arrayContaining(['ike-version-mismatch', 'peer-address-mismatch']));
+    expect(r.findings[0].alternatives).toEqual(
+      expect.arrayContaining(['ike-version-mismatch', 'peer-address-mismatch']),
+    );
   });
 
   it('silent peer with the initiator log only: unreachable and UDP 500 blocked are both ranked, with a deciding check', async () => {
@@ -60,7 +67,7 @@ describe('one side only', () => {
     expect(r.findings.map((f) => f.cause)).toContain('peer-unreachable');
   });
 
-  it('version vs address: the responder\'s own config dump decides', async () => {
+  it("version vs address: the responder's own config dump decides", async () => {
     const v = await diagnoseFixture('ike-version-mismatch-trixie', { sides: ['right'] });
     expect(v.verdict).toBe('ike-version-mismatch');
     const a = await diagnoseFixture('peer-address-mismatch-v2-trixie', { sides: ['right'] });

@@ -26,14 +26,27 @@ export function meta(name: string): FixtureMeta {
 }
 
 /** Diagnoses a fixture from files, sources named relative to the fixtures folder. */
-export async function diagnoseFixture(name: string, opts: { sides?: ('left' | 'right')[]; sas?: boolean } = {}): Promise<DiagnosisResult> {
+export async function diagnoseFixture(
+  name: string,
+  opts: { sides?: ('left' | 'right')[]; sas?: boolean } = {},
+): Promise<DiagnosisResult> {
   const sides = (opts.sides ?? ['left', 'right']).filter((s) => existsSync(path.join(FIXTURES, name, `${s}.log`)));
   const input: DiagnoseInput = {
-    logs: sides.map((s) => ({ source: `${name}/${s}.log`, side: s, lines: createReadStream(path.join(FIXTURES, name, `${s}.log`)) })),
-    sasText: (opts.sas ?? true)
-      ? sides.filter((s) => existsSync(path.join(FIXTURES, name, `${s}.sas.txt`)))
-          .map((s) => ({ source: `${name}/${s}.sas.txt`, side: s, lines: createReadStream(path.join(FIXTURES, name, `${s}.sas.txt`)) }))
-      : [],
+    logs: sides.map((s) => ({
+      source: `${name}/${s}.log`,
+      side: s,
+      lines: createReadStream(path.join(FIXTURES, name, `${s}.log`)),
+    })),
+    sasText:
+      (opts.sas ?? true)
+        ? sides
+            .filter((s) => existsSync(path.join(FIXTURES, name, `${s}.sas.txt`)))
+            .map((s) => ({
+              source: `${name}/${s}.sas.txt`,
+              side: s,
+              lines: createReadStream(path.join(FIXTURES, name, `${s}.sas.txt`)),
+            }))
+        : [],
   };
   return diagnose(input);
 }
@@ -54,4 +67,5 @@ export function expectEvidenceVerbatim(result: DiagnosisResult, root = FIXTURES)
   }
 }
 
-export const isFault = (cause: string) => cause !== 'healthy' && cause !== 'dh-group-retry' && cause !== 'lifetime-mismatch';
+export const isFault = (cause: string) =>
+  cause !== 'healthy' && cause !== 'dh-group-retry' && cause !== 'lifetime-mismatch';

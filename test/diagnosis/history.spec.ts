@@ -10,11 +10,17 @@ import { FIXTURES } from './helpers.js';
  * one case's log followed by another's, as one long log of the same two gateways.
  */
 const lines = (name: string, side: 'left' | 'right') =>
-  readFileSync(path.join(FIXTURES, 'lab', name, `${side}.log`), 'utf8').split('\n').filter(Boolean);
+  readFileSync(path.join(FIXTURES, 'lab', name, `${side}.log`), 'utf8')
+    .split('\n')
+    .filter(Boolean);
 
 async function story(...cases: string[]) {
   return diagnose({
-    logs: (['left', 'right'] as const).map((side) => ({ source: side, side, lines: cases.flatMap((c) => lines(c, side)) })),
+    logs: (['left', 'right'] as const).map((side) => ({
+      source: side,
+      side,
+      lines: cases.flatMap((c) => lines(c, side)),
+    })),
   });
 }
 
@@ -54,7 +60,8 @@ describe('a long log does not grow the diagnosis without bound', () => {
     const live = new LiveDiagnosis();
     // 3000 IKE_SAs, each set up and answered once, then one that is never answered.
     let n = 0;
-    const push = (msg: string, id: number) => live.pushLine('left', 'left', `Nov 22 10:00:00.000 01[IKE1] <lab|${id}> ${msg}`, ++n);
+    const push = (msg: string, id: number) =>
+      live.pushLine('left', 'left', `Nov 22 10:00:00.000 01[IKE1] <lab|${id}> ${msg}`, ++n);
     for (let id = 1; id <= 3000; id++) {
       push('generating IKE_SA_INIT request 0 [ SA KE No ]', id);
       push('retransmit 1 of request with message ID 0', id);
@@ -78,7 +85,8 @@ describe('a closed tunnel nobody brings back', () => {
     // The recorded no-initiator case, as when gw-right's own terminate lost the race with gw-left's
     // DELETE: its terminate lines (2-12) removed, and the SA goes ESTABLISHED => DELETING on receipt,
     // as a receiving charon logs it (see peer-down-v2's left.log).
-    const right = lines('no-initiator-v2', 'right').slice(12)
+    const right = lines('no-initiator-v2', 'right')
+      .slice(12)
       .map((l) => l.replace('state change: DELETING => DELETING', 'state change: ESTABLISHED => DELETING'));
     expect(right[4]).toMatch(/received DELETE for IKE_SA lab\[14\]/);
     expect(right.some((l) => /ESTABLISHED => DELETING/.test(l))).toBe(true);
@@ -93,7 +101,11 @@ describe('a closed tunnel nobody brings back', () => {
     // Without the config evidence (no load-conn dump) the same DELETE is a closed tunnel.
     const bare = await diagnose({
       logs: [
-        { source: 'left', side: 'left', lines: lines('no-initiator-v2', 'left').filter((l) => !/start_action/.test(l)) },
+        {
+          source: 'left',
+          side: 'left',
+          lines: lines('no-initiator-v2', 'left').filter((l) => !/start_action/.test(l)),
+        },
         { source: 'right', side: 'right', lines: right },
       ],
     });

@@ -13,7 +13,9 @@ async function idleLab(trafficOffered: boolean | undefined): Promise<LiveDiagnos
   live.trafficOffered = trafficOffered;
   for (const side of ['left', 'right'] as const) {
     const file = path.join(FIXTURES, 'healthy-v2-trixie', `${side}.log`);
-    readFileSync(file, 'utf8').split('\n').forEach((l, i) => live.pushLine(side, `${side}.log`, l, i + 1));
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((l, i) => live.pushLine(side, `${side}.log`, l, i + 1));
     const sas = readFileSync(path.join(FIXTURES, 'healthy-v2-trixie', `${side}.sas.txt`), 'utf8').split('\n');
     for (let t = 0; t < 3; t++) live.pushSnapshot({ ...(await parseSasText(sas, side, `${side}.sas.txt`)), time: t });
   }

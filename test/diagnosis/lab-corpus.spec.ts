@@ -32,7 +32,9 @@ interface LabMeta {
 }
 
 const cases = existsSync(LAB)
-  ? readdirSync(LAB).filter((d) => existsSync(path.join(LAB, d, 'meta.json'))).sort()
+  ? readdirSync(LAB)
+      .filter((d) => existsSync(path.join(LAB, d, 'meta.json')))
+      .sort()
   : [];
 const metaOf = (name: string) => JSON.parse(readFileSync(path.join(LAB, name, 'meta.json'), 'utf8')) as LabMeta;
 
@@ -79,7 +81,9 @@ function expectVerdict(r: DiagnosisResult, m: LabMeta, label: string): void {
   const causes = r.findings.map((f) => f.cause);
   if (m.acceptable?.length) {
     expect(m.why, `${label}: meta.json lists acceptable verdicts without saying why`).toBeTruthy();
-    expect([m.expect, ...m.acceptable], `${label}: verdict ${r.verdict} (findings ${causes.join(', ')})`).toContain(r.verdict);
+    expect([m.expect, ...m.acceptable], `${label}: verdict ${r.verdict} (findings ${causes.join(', ')})`).toContain(
+      r.verdict,
+    );
     // The evidence cannot separate them: the expected cause must still be ranked.
     expect(causes, `${label}: ${m.expect} is ranked`).toContain(m.expect);
   } else {
@@ -87,12 +91,15 @@ function expectVerdict(r: DiagnosisResult, m: LabMeta, label: string): void {
   }
   if (m.expect === 'healthy' || m.expect === 'unknown') {
     // False alarms are defects: a healthy tunnel gives no fault finding at all.
-    expect(r.findings.filter((f) => isFault(f.cause)).map((f) => f.cause), label).toEqual([]);
+    expect(
+      r.findings.filter((f) => isFault(f.cause)).map((f) => f.cause),
+      label,
+    ).toEqual([]);
   }
   if (m.advisory) expect(causes, `${label}: advisory ${m.advisory} listed`).toContain(m.advisory);
 }
 
-describe('lab corpus: the verdict from both gateways\' logs and SA listings', () => {
+describe("lab corpus: the verdict from both gateways' logs and SA listings", () => {
   it('has every catalogue fault recorded (IKEv2 and IKEv1 where it applies) and healthy runs', async () => {
     const { FAULTS } = await import('../../lab/faults/catalogue.js');
     const want = FAULTS.flatMap((f) => f.ikeVersions.map((v) => `${f.id}-v${v}`));
@@ -114,7 +121,10 @@ describe('lab corpus in every pasted shape: the same verdict', () => {
     const m = metaOf(name);
     it(`${name} as ${SHAPES.join(', ')}`, async () => {
       for (const shape of SHAPES) {
-        expect(existsSync(path.join(SHAPES_LAB, name, `left.${shape}.log`)), `${name} rewritten as ${shape} (run shapes.ts)`).toBe(true);
+        expect(
+          existsSync(path.join(SHAPES_LAB, name, `left.${shape}.log`)),
+          `${name} rewritten as ${shape} (run shapes.ts)`,
+        ).toBe(true);
         const r = await diagnoseCase(name, shape);
         const lost = m.shapes?.[shape];
         if (lost) expect(lost.why, `${name}: meta.json shapes.${shape} says why`).toBeTruthy();

@@ -21,10 +21,11 @@ import { FIXTURES, fixtureNames } from './helpers.js';
 /** Every recorded log file: both sides of every case (bare gateways and the full lab) and every rewritten shape. */
 function recordedLogs(): string[] {
   const files: string[] = [];
-  for (const name of fixtureNames()) for (const side of ['left', 'right']) {
-    const f = path.join(FIXTURES, name, `${side}.log`);
-    if (existsSync(f)) files.push(f);
-  }
+  for (const name of fixtureNames())
+    for (const side of ['left', 'right']) {
+      const f = path.join(FIXTURES, name, `${side}.log`);
+      if (existsSync(f)) files.push(f);
+    }
   const walk = (dir: string): void => {
     for (const d of readdirSync(dir, { withFileTypes: true })) {
       if (d.isDirectory()) walk(path.join(dir, d.name));
@@ -59,7 +60,11 @@ function skips(line: string): boolean {
 function seen(live: LiveDiagnosis) {
   // The correlator is private to LiveDiagnosis; the test reads it to compare events, not just findings.
   const log = (live as unknown as { log: Correlator }).log;
-  const events = [...log.byKind].map(([kind, list]) => [kind, log.count(kind), list.map((e) => `${e.rec.line}:${JSON.stringify({ ...e, rec: undefined })}`)]);
+  const events = [...log.byKind].map(([kind, list]) => [
+    kind,
+    log.count(kind),
+    list.map((e) => `${e.rec.line}:${JSON.stringify({ ...e, rec: undefined })}`),
+  ]);
   const sas = [...log.sas.values()].map((sa) => [sa.key, sa.established, sa.childUp, sa.answered, sa.requests.size]);
   return { result: live.result(), events, sas, recovered: log.recoveredCount };
 }
@@ -128,58 +133,107 @@ describe('the prefilter never drops a line the parser needs', () => {
     const edit = fc.record({
       at: fc.nat(),
       len: fc.nat({ max: 6 }),
-      insert: fc.constantFrom('', ' ', '  ', '\t', 'x', '>', '<', '|', '[', ']', '(', ')', '0', 'bytes)', ' notify', 'IKE_SA ', '{', '}', '\r', 'é'),
+      insert: fc.constantFrom(
+        '',
+        ' ',
+        '  ',
+        '\t',
+        'x',
+        '>',
+        '<',
+        '|',
+        '[',
+        ']',
+        '(',
+        ')',
+        '0',
+        'bytes)',
+        ' notify',
+        'IKE_SA ',
+        '{',
+        '}',
+        '\r',
+        'é',
+      ),
     });
-    fc.assert(fc.property(line, fc.array(edit, { maxLength: 3 }), (l, edits) => {
-      let s = l;
-      for (const e of edits) {
-        const at = e.at % (s.length + 1);
-        s = s.slice(0, at) + e.insert + s.slice(at + e.len);
-      }
-      const rec = parseLogLine(s, 1, 'x');
-      if (rec !== null && classify(rec, 'left') !== null) expect(skips(s), s).toBe(false);
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(line, fc.array(edit, { maxLength: 3 }), (l, edits) => {
+        let s = l;
+        for (const e of edits) {
+          const at = e.at % (s.length + 1);
+          s = s.slice(0, at) + e.insert + s.slice(at + e.len);
+        }
+        const rec = parseLogLine(s, 1, 'x');
+        if (rec !== null && classify(rec, 'left') !== null) expect(skips(s), s).toBe(false);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('keeps event messages behind any lab prefix', () => {
     const msgs = [...new Set(EVENT_LINES.map((l) => parseLogLine(l, 1, 'x')!.msg))];
-    const prefix = fc.tuple(
-      fc.constantFrom('Nov 22 11:04:31.792 ', 'Jan  2 01:02:03 ', 'Dec 31 23:59:59.123456 '),
-      fc.constantFrom('13[IKE1] ', '0[NET] ', '1234[CFG2]', '05[ENC1]  '),
-      fc.constantFrom('', '<lab|1> ', '<7>', '<a|b|12> ', '<|3> ', '<x> ', '<lab|> '),
-    ).map((p) => p.join(''));
-    fc.assert(fc.property(prefix, fc.constantFrom(...msgs), (p, m) => {
-      const s = p + m;
-      const rec = parseLogLine(s, 1, 'x');
-      if (rec !== null && classify(rec, 'left') !== null) expect(skips(s), s).toBe(false);
-    }), { numRuns: 3000 });
+    const prefix = fc
+      .tuple(
+        fc.constantFrom('Nov 22 11:04:31.792 ', 'Jan  2 01:02:03 ', 'Dec 31 23:59:59.123456 '),
+        fc.constantFrom('13[IKE1] ', '0[NET] ', '1234[CFG2]', '05[ENC1]  '),
+        fc.constantFrom('', '<lab|1> ', '<7>', '<a|b|12> ', '<|3> ', '<x> ', '<lab|> '),
+      )
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(prefix, fc.constantFrom(...msgs), (p, m) => {
+        const s = p + m;
+        const rec = parseLogLine(s, 1, 'x');
+        if (rec !== null && classify(rec, 'left') !== null) expect(skips(s), s).toBe(false);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
 describe('the literals read from the classifier patterns', () => {
   it('are found in every recorded message each pattern matches', () => {
-    for (const [, patterns] of CLASSIFIER_PATTERNS) for (const p of patterns) {
-      const lit = requiredLiterals(p.re);
-      expect(lit, p.re.source).not.toBeNull();
-      for (const line of EVENT_LINES) {
-        const msg = parseLogLine(line, 1, 'x')!.msg;
-        if (!p.re.test(msg)) continue;
-        expect(lit!.prefixes.some((x) => msg.startsWith(x)), `${p.re.source} / ${msg}`).toBe(true);
-        for (const n of lit!.needles) expect(msg.includes(n), `${p.re.source} / ${n}`).toBe(true);
-        if (lit!.after) {
-          const prefix = lit!.prefixes.find((x) => msg.startsWith(x))!;
-          const space = msg.indexOf(' ', prefix.length);
-          expect(msg.startsWith(lit!.after, space), `${p.re.source} / ${msg}`).toBe(true);
+    for (const [, patterns] of CLASSIFIER_PATTERNS)
+      for (const p of patterns) {
+        const lit = requiredLiterals(p.re);
+        expect(lit, p.re.source).not.toBeNull();
+        for (const line of EVENT_LINES) {
+          const msg = parseLogLine(line, 1, 'x')!.msg;
+          if (!p.re.test(msg)) continue;
+          expect(
+            lit!.prefixes.some((x) => msg.startsWith(x)),
+            `${p.re.source} / ${msg}`,
+          ).toBe(true);
+          for (const n of lit!.needles) expect(msg.includes(n), `${p.re.source} / ${n}`).toBe(true);
+          if (lit!.after) {
+            const prefix = lit!.prefixes.find((x) => msg.startsWith(x))!;
+            const space = msg.indexOf(' ', prefix.length);
+            expect(msg.startsWith(lit!.after, space), `${p.re.source} / ${msg}`).toBe(true);
+          }
         }
       }
-    }
   });
 
   it('drop what a quantifier or a group makes optional, and give up on alternation and flags', () => {
-    expect(requiredLiterals(/^received IDr? (.*), but require (.*)/)).toEqual({ prefixes: ['received ID'], after: null, needles: [' ', ', but require '] });
-    expect(requiredLiterals(/^no (?:matching )?peer config found/)).toEqual({ prefixes: ['no '], after: null, needles: ['peer config found'] });
-    expect(requiredLiterals(/^  (version|encap) = (.*)$/)).toEqual({ prefixes: ['  version = ', '  encap = '], after: null, needles: [] });
-    expect(requiredLiterals(/^received (\S+) notify error/)).toEqual({ prefixes: ['received '], after: ' notify error', needles: [] });
+    expect(requiredLiterals(/^received IDr? (.*), but require (.*)/)).toEqual({
+      prefixes: ['received ID'],
+      after: null,
+      needles: [' ', ', but require '],
+    });
+    expect(requiredLiterals(/^no (?:matching )?peer config found/)).toEqual({
+      prefixes: ['no '],
+      after: null,
+      needles: ['peer config found'],
+    });
+    expect(requiredLiterals(/^  (version|encap) = (.*)$/)).toEqual({
+      prefixes: ['  version = ', '  encap = '],
+      after: null,
+      needles: [],
+    });
+    expect(requiredLiterals(/^received (\S+) notify error/)).toEqual({
+      prefixes: ['received '],
+      after: ' notify error',
+      needles: [],
+    });
     expect(requiredLiterals(/^a\.b\(c\) x{2}y/)).toEqual({ prefixes: ['a.b(c) '], after: null, needles: ['y'] });
     expect(requiredLiterals(/^ab|cd/)).toBeNull();
     expect(requiredLiterals(/^abc/i)).toBeNull();
@@ -187,7 +241,7 @@ describe('the literals read from the classifier patterns', () => {
   });
 });
 
-describe('the fast path gives the old path\'s result', () => {
+describe("the fast path gives the old path's result", () => {
   it('on every recorded log, whole and one side at a time', async () => {
     for (const file of LOGS) {
       const bytes = readFileSync(file);
@@ -204,20 +258,36 @@ describe('the fast path gives the old path\'s result', () => {
       if (i % 11 === 5) return '\u0000\u0001 binary \ufffd';
       return l;
     });
-    noisy.splice(40, 0, 'y'.repeat(70_000), "Nov 22 11:06:11.363 01[IKE1] <lab|1> tried 1 shared key for 'a' - 'b', but MAC mismatched");
-    const bytes = Buffer.concat([Buffer.from(noisy.join('\n')), Buffer.from([0xe2, 0x82]), Buffer.from('\n13[IKE1] <lab|1> retransmit 1 of req')]);
+    noisy.splice(
+      40,
+      0,
+      'y'.repeat(70_000),
+      "Nov 22 11:06:11.363 01[IKE1] <lab|1> tried 1 shared key for 'a' - 'b', but MAC mismatched",
+    );
+    const bytes = Buffer.concat([
+      Buffer.from(noisy.join('\n')),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from('\n13[IKE1] <lab|1> retransmit 1 of req'),
+    ]);
     expect((await reference([bytes], 'right')).result.stats.unparsed).toBeGreaterThan(0);
     // Same chunks for both: a line longer than the splitter's bound is cut where a chunk ends.
-    await fc.assert(fc.asyncProperty(fc.array(fc.nat({ max: bytes.length }), { maxLength: 40 }), async (at) => {
-      const chunks = cut(bytes, at);
-      expect(await fast(chunks, 'right')).toEqual(await reference(chunks, 'right'));
-    }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat({ max: bytes.length }), { maxLength: 40 }), async (at) => {
+        const chunks = cut(bytes, at);
+        expect(await fast(chunks, 'right')).toEqual(await reference(chunks, 'right'));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('in large chunks, where a needle is searched ahead in the chunk instead of in each line', async () => {
     // Many packet lines per chunk (with and without a byte count) and other event lines.
-    const logs = ['dpd-peer-dead-v2-trixie', 'healthy-v2-trixie', 'natt-port-blocked-v2-trixie', 'psk-mismatch-v2-trixie']
-      .flatMap((n) => ['left', 'right'].map((s) => readFileSync(path.join(FIXTURES, n, `${s}.log`))));
+    const logs = [
+      'dpd-peer-dead-v2-trixie',
+      'healthy-v2-trixie',
+      'natt-port-blocked-v2-trixie',
+      'psk-mismatch-v2-trixie',
+    ].flatMap((n) => ['left', 'right'].map((s) => readFileSync(path.join(FIXTURES, n, `${s}.log`))));
     const bytes = Buffer.concat(Array.from({ length: 12 }, () => logs).flat());
     expect(bytes.length).toBeGreaterThan(1_000_000);
     expect(await fast([bytes])).toEqual(await reference([bytes]));
@@ -231,7 +301,9 @@ describe('the fast path gives the old path\'s result', () => {
       Buffer.from([0xe2, 0x82]), // truncated euro sign
       Buffer.from('\nNov 22 11:06:11.364 01[IKE1] <lab|1> received AUTHENTICATION_FAILED notify error\n'),
       Buffer.from([0xf0, 0x9f, 0x98]), // truncated emoji, then plain ASCII
-      Buffer.from('Nov 22 11:06:11.365 01[NET1] <lab|1> sending packet: from 1.2.3.4[500] to 5.6.7.8[500] (80 bytes)\n'),
+      Buffer.from(
+        'Nov 22 11:06:11.365 01[NET1] <lab|1> sending packet: from 1.2.3.4[500] to 5.6.7.8[500] (80 bytes)\n',
+      ),
     ]);
     for (let a = 0; a <= text.length; a++) {
       const chunks = cut(text, [a, a + 1]);

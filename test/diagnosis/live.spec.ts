@@ -40,12 +40,16 @@ describe('LiveDiagnosis: findings from early evidence', () => {
 
   it('UDP 4500 blocked is reported at the first IKE_AUTH retransmit', () => {
     const live = new LiveDiagnosis();
-    expect(feedUntil(live, 'left', 'natt-port-blocked-v2-trixie', /retransmit 1 of request with message ID 1/)[0]).toBe('natt-port-blocked');
+    expect(feedUntil(live, 'left', 'natt-port-blocked-v2-trixie', /retransmit 1 of request with message ID 1/)[0]).toBe(
+      'natt-port-blocked',
+    );
   });
 
   it('a dead peer is reported before DPD gives up', () => {
     const live = new LiveDiagnosis();
-    expect(feedUntil(live, 'left', 'dpd-peer-dead-v2-trixie', /retransmit 2 of request with message ID 2/)[0]).toBe('dpd-peer-dead');
+    expect(feedUntil(live, 'left', 'dpd-peer-dead-v2-trixie', /retransmit 2 of request with message ID 2/)[0]).toBe(
+      'dpd-peer-dead',
+    );
   });
 
   it('a healthy tunnel stays healthy while lines arrive', () => {
@@ -62,11 +66,30 @@ describe('LiveDiagnosis: findings from early evidence', () => {
   it('judges counter growth over a series of typed snapshots', () => {
     const live = new LiveDiagnosis();
     const snap = (side: 'left' | 'right', time: number, inPk: number, outPk: number) => ({
-      side, time, source: `${side}-vici`,
-      ikeSas: [{ name: 'lab', state: 'ESTABLISHED', version: 2, children: [{
-        name: 'net', state: 'INSTALLED', bytesIn: inPk * 84, bytesOut: outPk * 84, packetsIn: inPk, packetsOut: outPk,
-        localTs: [], remoteTs: [], spiIn: side === 'left' ? 'aa' : 'bb', spiOut: side === 'left' ? 'bb' : 'aa',
-      }] }],
+      side,
+      time,
+      source: `${side}-vici`,
+      ikeSas: [
+        {
+          name: 'lab',
+          state: 'ESTABLISHED',
+          version: 2,
+          children: [
+            {
+              name: 'net',
+              state: 'INSTALLED',
+              bytesIn: inPk * 84,
+              bytesOut: outPk * 84,
+              packetsIn: inPk,
+              packetsOut: outPk,
+              localTs: [],
+              remoteTs: [],
+              spiIn: side === 'left' ? 'aa' : 'bb',
+              spiOut: side === 'left' ? 'bb' : 'aa',
+            },
+          ],
+        },
+      ],
     });
     // Old traffic both ways, then only left -> right grows at right, nothing comes back.
     live.pushSnapshot(snap('left', 1, 10, 10));
@@ -77,12 +100,17 @@ describe('LiveDiagnosis: findings from early evidence', () => {
     expect(live.findings()[0].side).toBe('right');
   });
 
-  it('one side\'s counters only: ESP loss and no return traffic are both ranked', async () => {
+  it("one side's counters only: ESP loss and no return traffic are both ranked", async () => {
     const live = new LiveDiagnosis();
     const text = readFileSync(path.join(FIXTURES, 'esp-blocked-v2-trixie', 'left.sas.txt'), 'utf8').split('\n');
     live.pushSnapshot(await parseSasText(text, 'left', 'esp-blocked-v2-trixie/left.sas.txt'));
     const f = live.findings();
-    expect(f.map((x) => x.cause).slice(0, 2).sort()).toEqual(['esp-blocked', 'no-return-traffic']);
+    expect(
+      f
+        .map((x) => x.cause)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['esp-blocked', 'no-return-traffic']);
     expect(f[0].decidingCheck).toMatch(/counters/);
   });
 });

@@ -13,23 +13,78 @@ function tweaked(fn: (s: LabSettings) => void): LabSettings {
   return s;
 }
 
-describe('pre-flight comparison of both gateways\' settings', () => {
+describe("pre-flight comparison of both gateways' settings", () => {
   it('finds nothing in the default (healthy) settings', () => {
     expect(preflight(defaultSettings())).toEqual([]);
   });
 
   const cases: [string, (s: LabSettings) => void][] = [
-    ['ike-proposal-mismatch', (s) => { s.right.gateway.ikeProposals = ['aes128-sha1-ecp256']; }],
-    ['esp-proposal-mismatch', (s) => { s.right.gateway.espProposals = ['aes128gcm16']; }],
-    ['pfs-mismatch', (s) => { s.left.gateway.espProposals = ['aes256-sha256-modp2048']; }],
-    ['psk-mismatch', (s) => { s.right.gateway.psk = 'other'; }],
-    ['id-mismatch', (s) => { s.right.gateway.remoteId = 'left.example.net'; }],
-    ['ts-mismatch', (s) => { s.right.gateway.remoteTs = ['10.9.0.0/24']; }],
-    ['ike-version-mismatch', (s) => { s.left.gateway.ikeVersion = 1; }],
-    ['peer-address-mismatch', (s) => { s.left.gateway.peerAddress = '192.0.2.99'; }],
-    ['overlapping-subnets', (s) => { s.right.lan = '10.1.0.0/16'; }],
-    ['dpd-mismatch', (s) => { s.right.gateway.dpd.delay = 0; }],
-    ['lifetime-mismatch', (s) => { s.right.gateway.child.rekeyTime = 1800; }],
+    [
+      'ike-proposal-mismatch',
+      (s) => {
+        s.right.gateway.ikeProposals = ['aes128-sha1-ecp256'];
+      },
+    ],
+    [
+      'esp-proposal-mismatch',
+      (s) => {
+        s.right.gateway.espProposals = ['aes128gcm16'];
+      },
+    ],
+    [
+      'pfs-mismatch',
+      (s) => {
+        s.left.gateway.espProposals = ['aes256-sha256-modp2048'];
+      },
+    ],
+    [
+      'psk-mismatch',
+      (s) => {
+        s.right.gateway.psk = 'other';
+      },
+    ],
+    [
+      'id-mismatch',
+      (s) => {
+        s.right.gateway.remoteId = 'left.example.net';
+      },
+    ],
+    [
+      'ts-mismatch',
+      (s) => {
+        s.right.gateway.remoteTs = ['10.9.0.0/24'];
+      },
+    ],
+    [
+      'ike-version-mismatch',
+      (s) => {
+        s.left.gateway.ikeVersion = 1;
+      },
+    ],
+    [
+      'peer-address-mismatch',
+      (s) => {
+        s.left.gateway.peerAddress = '192.0.2.99';
+      },
+    ],
+    [
+      'overlapping-subnets',
+      (s) => {
+        s.right.lan = '10.1.0.0/16';
+      },
+    ],
+    [
+      'dpd-mismatch',
+      (s) => {
+        s.right.gateway.dpd.delay = 0;
+      },
+    ],
+    [
+      'lifetime-mismatch',
+      (s) => {
+        s.right.gateway.child.rekeyTime = 1800;
+      },
+    ],
   ];
   for (const [cause, fn] of cases) {
     it(`finds ${cause}`, () => {
@@ -42,12 +97,18 @@ describe('pre-flight comparison of both gateways\' settings', () => {
   }
 
   it('never puts the PSK itself into evidence', () => {
-    const f = preflight(tweaked((s) => { s.right.gateway.psk = 'sekrit-right'; }));
+    const f = preflight(
+      tweaked((s) => {
+        s.right.gateway.psk = 'sekrit-right';
+      }),
+    );
     expect(JSON.stringify(f)).not.toMatch(/sekrit-right|ipsec-lab-shared-secret/);
   });
 
   it('the settings recorded with a fixture predict the cause the logs show', async () => {
-    const settings = JSON.parse(readFileSync(path.join(FIXTURES, 'pfs-mismatch-v2-trixie', 'settings.json'), 'utf8')) as LabSettings;
+    const settings = JSON.parse(
+      readFileSync(path.join(FIXTURES, 'pfs-mismatch-v2-trixie', 'settings.json'), 'utf8'),
+    ) as LabSettings;
     const r = await diagnose({ settings });
     expect(r.findings.map((f) => f.cause)).toContain('pfs-mismatch');
   });

@@ -12,7 +12,15 @@ describe('swanctl --list-sas text', () => {
     const ike = snap.ikeSas[0];
     expect(ike).toMatchObject({ name: 'lab', state: 'ESTABLISHED', version: 2 });
     const child = ike.children[0];
-    expect(child).toMatchObject({ name: 'net', state: 'INSTALLED', udpEncap: true, packetsIn: 5, packetsOut: 5, localTs: ['10.1.0.0/24'], remoteTs: ['10.2.0.0/24'] });
+    expect(child).toMatchObject({
+      name: 'net',
+      state: 'INSTALLED',
+      udpEncap: true,
+      packetsIn: 5,
+      packetsOut: 5,
+      localTs: ['10.1.0.0/24'],
+      remoteTs: ['10.2.0.0/24'],
+    });
     expect(text[child.lines!.in!.line - 1]).toBe(child.lines!.in!.text);
   });
 

@@ -10,7 +10,10 @@ import { FIXTURES, expectEvidenceVerbatim, meta } from './helpers.js';
 describe('line shapes', () => {
   const msg = "tried 1 shared key for 'a' - 'b', but MAC mismatched";
   const cases: [string, Partial<ReturnType<typeof parseLogLine> & object>][] = [
-    [`Jun 20 14:29:47 02[NET] <gw|1> ${msg}`, { time: 'Jun 20 14:29:47', thread: 2, group: 'NET', ikeName: 'gw', ikeId: 1 }],
+    [
+      `Jun 20 14:29:47 02[NET] <gw|1> ${msg}`,
+      { time: 'Jun 20 14:29:47', thread: 2, group: 'NET', ikeName: 'gw', ikeId: 1 },
+    ],
     [`Nov 22 11:06:11.363 01[IKE1] <lab|1> ${msg}`, { time: 'Nov 22 11:06:11.363', group: 'IKE', level: 1, ikeId: 1 }],
     [`Nov  2 11:06:11.363 01[IKE1] <7> ${msg}`, { time: 'Nov  2 11:06:11.363', ikeId: 7 }],
     [`13[IKE2] ${msg}`, { thread: 13, level: 2 }],
@@ -21,8 +24,14 @@ describe('line shapes', () => {
     [`Oct 01 13:26:50 host charon-systemd[63658]: ${msg}`, { shape: 'journald' }],
     [`2024-06-20T14:29:47.123+02:00 host charon[1]: 05[IKE] ${msg}`, { shape: 'syslog', thread: 5 }],
     [`2024-06-20 14:29:47 05[IKE] ${msg}`, { shape: 'filelog' }],
-    [JSON.stringify({ time: 't', thread: 13, group: 'IKE', level: 1, 'ikesa-name': 'gw', 'ikesa-uniqueid': 3, msg }), { shape: 'json', ikeName: 'gw', ikeId: 3, level: 1 }],
-    [JSON.stringify({ MESSAGE: msg, GROUP: 'IKE', THREAD: '4', IKE_SA_NAME: 'gw' }), { shape: 'json', thread: 4, group: 'IKE' }],
+    [
+      JSON.stringify({ time: 't', thread: 13, group: 'IKE', level: 1, 'ikesa-name': 'gw', 'ikesa-uniqueid': 3, msg }),
+      { shape: 'json', ikeName: 'gw', ikeId: 3, level: 1 },
+    ],
+    [
+      JSON.stringify({ MESSAGE: msg, GROUP: 'IKE', THREAD: '4', IKE_SA_NAME: 'gw' }),
+      { shape: 'json', thread: 4, group: 'IKE' },
+    ],
     [`${msg}\r`, { shape: 'bare' }],
   ];
   for (const [line, want] of cases) {
@@ -47,8 +56,14 @@ describe('line shapes', () => {
       'no matching CHILD_SA config found for 10.1.0.0/24 === 10.2.0.0/24',
     ].map((m) => classify(parseLogLine(`09[IKE] ${m}`, 1, 'x')!, 'left')?.kind);
     expect(kinds).toEqual([
-      'ke-retry-responder', 'ke-retry-responder', 'ke-retry-responder', 'proposals-unacceptable',
-      'proposals-unacceptable', 'ts-unacceptable', 'no-child-config', 'no-child-config',
+      'ke-retry-responder',
+      'ke-retry-responder',
+      'ke-retry-responder',
+      'proposals-unacceptable',
+      'proposals-unacceptable',
+      'ts-unacceptable',
+      'no-child-config',
+      'no-child-config',
     ]);
   });
 });
@@ -59,7 +74,9 @@ describe('rewritten fixtures: every shape gives the same verdict', () => {
       it(`${fx} as ${shape}`, async () => {
         const r = await diagnose({
           logs: (['left', 'right'] as const).map((s) => ({
-            source: `shapes/${fx}/${s}.${shape}.log`, side: s, lines: createReadStream(path.join(FIXTURES, 'shapes', fx, `${s}.${shape}.log`)),
+            source: `shapes/${fx}/${s}.${shape}.log`,
+            side: s,
+            lines: createReadStream(path.join(FIXTURES, 'shapes', fx, `${s}.${shape}.log`)),
           })),
         });
         expect(r.verdict).toBe(meta(fx).expect);

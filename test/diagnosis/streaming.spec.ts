@@ -22,8 +22,12 @@ function* bigLog(lines: number): Generator<Buffer> {
   let t = 0;
   while (n < lines) {
     const ms = String(t++ % 1000).padStart(3, '0');
-    emit(`Nov 22 11:0${t % 10}:32.${ms} 04[NET2] <lab|1> sending packet: from 172.31.250.10[4500] to 172.31.251.10[4500] (80 bytes)`);
-    emit(`Nov 22 11:0${t % 10}:32.${ms} 12[NET2] <lab|1> received packet: from 172.31.251.10[4500] to 172.31.250.10[4500] (80 bytes)`);
+    emit(
+      `Nov 22 11:0${t % 10}:32.${ms} 04[NET2] <lab|1> sending packet: from 172.31.250.10[4500] to 172.31.251.10[4500] (80 bytes)`,
+    );
+    emit(
+      `Nov 22 11:0${t % 10}:32.${ms} 12[NET2] <lab|1> received packet: from 172.31.251.10[4500] to 172.31.250.10[4500] (80 bytes)`,
+    );
     emit(`Nov 22 11:0${t % 10}:32.${ms} 12[KNL2] <lab|1> querying policy 10.2.0.0/24 === 10.1.0.0/24 out`);
     if (chunk.length > 60_000) {
       // Split in the middle of a line on purpose.
@@ -50,7 +54,15 @@ describe('streaming', () => {
       yield "Nov 22 11:06:11.363 01[IKE1] <lab|1> tried 1 shared key for 'a' - 'b', but MAC mismatched";
     }
     const a = await diagnose({ logs: [{ source: 'a', side: 'right', lines: lines() }] });
-    const b = await diagnose({ logs: [{ source: 'b', side: 'right', lines: ["01[IKE1] <lab|1> tried 1 shared key for 'a' - 'b', but MAC mismatched"] }] });
+    const b = await diagnose({
+      logs: [
+        {
+          source: 'b',
+          side: 'right',
+          lines: ["01[IKE1] <lab|1> tried 1 shared key for 'a' - 'b', but MAC mismatched"],
+        },
+      ],
+    });
     expect(a.verdict).toBe('psk-mismatch');
     expect(b.verdict).toBe('psk-mismatch');
   });

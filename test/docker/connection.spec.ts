@@ -27,8 +27,15 @@ describe("the Docker connection follows Docker's conventions", () => {
     process.env.DOCKER_HOST = 'tcp://10.9.8.7:2375';
     expect(resolveEndpoint()).toEqual({ host: 'tcp://10.9.8.7:2375', source: 'DOCKER_HOST' });
     expect(dockerOptions(resolveEndpoint())).toMatchObject({ host: '10.9.8.7', port: 2375, protocol: 'http' });
-    expect(dockerOptions({ host: 'ssh://ops@lab-host:2222', source: 'DOCKER_HOST' })).toMatchObject({ protocol: 'ssh', host: 'lab-host', port: 2222, username: 'ops' });
-    expect(dockerOptions({ host: 'unix:///run/user/1000/docker.sock', source: 'default' })).toEqual({ socketPath: '/run/user/1000/docker.sock' });
+    expect(dockerOptions({ host: 'ssh://ops@lab-host:2222', source: 'DOCKER_HOST' })).toMatchObject({
+      protocol: 'ssh',
+      host: 'lab-host',
+      port: 2222,
+      username: 'ops',
+    });
+    expect(dockerOptions({ host: 'unix:///run/user/1000/docker.sock', source: 'default' })).toEqual({
+      socketPath: '/run/user/1000/docker.sock',
+    });
   });
   it('uses the active docker context when DOCKER_HOST is unset', () => {
     delete process.env.DOCKER_HOST;

@@ -4,7 +4,10 @@ import { skipWithoutDocker } from '../support/docker-available.js';
 
 describe.skipIf(skipWithoutDocker('doctor'))('ipsec-lab doctor', () => {
   it('reports the engine, the kernel datapath, netem and Electron with fixes, as JSON', () => {
-    const r = spawnSync(process.execPath, ['bin/ipsec-lab.js', 'doctor', '--json'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['bin/ipsec-lab.js', 'doctor', '--json'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     const checks = JSON.parse(r.stdout) as Array<{ id: string; status: string; detail: string; fix?: string }>;
     const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
     expect(byId.docker.status).toBe('ok');
@@ -24,9 +27,13 @@ describe.skipIf(skipWithoutDocker('doctor'))('ipsec-lab doctor', () => {
 describe('ipsec-lab doctor without an engine', () => {
   it('names DOCKER_HOST as the thing to fix when it points at no engine', () => {
     const r = spawnSync(process.execPath, ['bin/ipsec-lab.js', 'doctor', '--json'], {
-      encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
     });
-    const docker = (JSON.parse(r.stdout) as Array<{ id: string; status: string; detail: string; fix?: string }>).find((c) => c.id === 'docker')!;
+    const docker = (JSON.parse(r.stdout) as Array<{ id: string; status: string; detail: string; fix?: string }>).find(
+      (c) => c.id === 'docker',
+    )!;
     expect(docker.status).toBe('fail');
     expect(docker.detail).toContain('unix:///nonexistent/docker.sock (DOCKER_HOST)');
     expect(docker.fix).toMatch(/DOCKER_HOST=unix:\/\/\/nonexistent\/docker\.sock/);

@@ -19,100 +19,115 @@ const SHOTS = path.resolve('test-output/screenshots-workflows');
 // The page's DOM, as far as the functions run inside Chromium use it (this file compiles for Node).
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 
-describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))('capture and validate in the app (Chromium, real lab)', () => {
-  let engine: LabEngine;
-  let service: LabService;
-  let server: HeadlessServer;
-  let context: BrowserContext;
-  let page: Page;
-  let profile: string;
-  const pageErrors: string[] = [];
+describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))(
+  'capture and validate in the app (Chromium, real lab)',
+  () => {
+    let engine: LabEngine;
+    let service: LabService;
+    let server: HeadlessServer;
+    let context: BrowserContext;
+    let page: Page;
+    let profile: string;
+    const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    rmSync(SHOTS, { recursive: true, force: true });
-    mkdirSync(SHOTS, { recursive: true });
-    await ensureRendererBuilt(() => {});
-    engine = LabEngine.connect(testLabName('e2e-wf'));
-    service = new LabService(engine);
-    await service.start();
-    server = await startHeadlessServer({ host: service });
-    profile = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1500, height: 920 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server.url);
-    await page.click('[data-testid=start-lab]');
-    await page.waitForSelector('[data-testid=tunnel-state]:has-text("tunnel up")', { timeout: 120_000 });
-  }, 180_000);
+    beforeAll(async () => {
+      rmSync(SHOTS, { recursive: true, force: true });
+      mkdirSync(SHOTS, { recursive: true });
+      await ensureRendererBuilt(() => {});
+      engine = LabEngine.connect(testLabName('e2e-wf'));
+      service = new LabService(engine);
+      await service.start();
+      server = await startHeadlessServer({ host: service });
+      profile = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-chromium-'));
+      context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport: { width: 1500, height: 920 },
+        acceptDownloads: true,
+      });
+      page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(server.url);
+      await page.click('[data-testid=start-lab]');
+      await page.waitForSelector('[data-testid=tunnel-state]:has-text("tunnel up")', { timeout: 120_000 });
+    }, 180_000);
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await server?.close();
-    await service?.dispose();
-    await engine?.down();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      await context?.close().catch(() => {});
+      await server?.close();
+      await service?.dispose();
+      await engine?.down();
+      if (profile) rmSync(profile, { recursive: true, force: true });
+    });
 
-  it('captures in the router while the tunnel renegotiates and lists the exchanges next to the ladder, with the pcap to save', async () => {
-    await page.click('[data-tab=ladder]');
-    await page.click('[data-testid=capture-start]');
-    await page.waitForSelector('[data-testid=capture-stop]');
-    await engine.renegotiate();
-    for (let i = 0; i < 40 && !(await engine.status()).up; i++) await new Promise((r) => setTimeout(r, 250));
-    await page.click('[data-testid=capture-stop]');
-    await page.waitForSelector('[data-testid=capture-exchange]', { timeout: 30_000 });
-    const rows = await page.locator('[data-testid=capture-exchange]').allTextContents();
-    expect(rows.some((r) => /IKE_SA_INIT.*answered/.test(r))).toBe(true);
-    expect(rows.some((r) => /IKE_AUTH.*answered/.test(r))).toBe(true);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=capture-save]')]);
-    const file = path.join(SHOTS, 'capture.pcap');
-    await download.saveAs(file);
-    const { decodePcap } = await import('../../lab/capture/index.js');
-    const { readFileSync } = await import('node:fs');
-    expect(decodePcap(readFileSync(file)).filter((p) => p.kind === 'ike').length).toBeGreaterThanOrEqual(4);
-    await page.screenshot({ path: path.join(SHOTS, '01-capture-ladder.png') });
-  }, 90_000);
+    it('captures in the router while the tunnel renegotiates and lists the exchanges next to the ladder, with the pcap to save', async () => {
+      await page.click('[data-tab=ladder]');
+      await page.click('[data-testid=capture-start]');
+      await page.waitForSelector('[data-testid=capture-stop]');
+      await engine.renegotiate();
+      for (let i = 0; i < 40 && !(await engine.status()).up; i++) await new Promise((r) => setTimeout(r, 250));
+      await page.click('[data-testid=capture-stop]');
+      await page.waitForSelector('[data-testid=capture-exchange]', { timeout: 30_000 });
+      const rows = await page.locator('[data-testid=capture-exchange]').allTextContents();
+      expect(rows.some((r) => /IKE_SA_INIT.*answered/.test(r))).toBe(true);
+      expect(rows.some((r) => /IKE_AUTH.*answered/.test(r))).toBe(true);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=capture-save]')]);
+      const file = path.join(SHOTS, 'capture.pcap');
+      await download.saveAs(file);
+      const { decodePcap } = await import('../../lab/capture/index.js');
+      const { readFileSync } = await import('node:fs');
+      expect(decodePcap(readFileSync(file)).filter((p) => p.kind === 'ike').length).toBeGreaterThanOrEqual(4);
+      await page.screenshot({ path: path.join(SHOTS, '01-capture-ladder.png') });
+    }, 90_000);
 
-  it('pages a gateway\'s whole log in the History view, oldest line first', async () => {
-    await page.click('[data-tab=logs]');
-    // The lab keeps logging: the view's total is the log's length when it opened, between these two.
-    const before = (await service.logsPage('left', 0, 1)).total;
-    await page.click('[data-testid=log-history-open]');
-    await page.waitForSelector('[data-testid=history-range]');
-    const after = (await service.logsPage('left', 0, 1)).total;
-    const m = /^lines (\d+)–(\d+) of (\d+)$/.exec((await page.textContent('[data-testid=history-range]')) ?? '');
-    expect(m, 'the History view names its range and the total').not.toBeNull();
-    const [, , last, total] = m!.map(Number);
-    expect(total).toBeGreaterThanOrEqual(before);
-    expect(total).toBeLessThanOrEqual(after);
-    // It opens on the newest lines.
-    expect(last).toBe(total);
-    await page.click('text=⇤ oldest');
-    await page.waitForFunction(() => document.querySelector('[data-testid=history-range]')?.textContent?.startsWith('lines 1–'));
-    expect(await page.getAttribute('.history-line >> nth=0', 'data-seq')).toBe('1');
-    await page.screenshot({ path: path.join(SHOTS, '00-log-history.png') });
-    await page.click('text=Back to live');
-  }, 60_000);
+    it("pages a gateway's whole log in the History view, oldest line first", async () => {
+      await page.click('[data-tab=logs]');
+      // The lab keeps logging: the view's total is the log's length when it opened, between these two.
+      const before = (await service.logsPage('left', 0, 1)).total;
+      await page.click('[data-testid=log-history-open]');
+      await page.waitForSelector('[data-testid=history-range]');
+      const after = (await service.logsPage('left', 0, 1)).total;
+      const m = /^lines (\d+)–(\d+) of (\d+)$/.exec((await page.textContent('[data-testid=history-range]')) ?? '');
+      expect(m, 'the History view names its range and the total').not.toBeNull();
+      const [, , last, total] = m!.map(Number);
+      expect(total).toBeGreaterThanOrEqual(before);
+      expect(total).toBeLessThanOrEqual(after);
+      // It opens on the newest lines.
+      expect(last).toBe(total);
+      await page.click('text=⇤ oldest');
+      await page.waitForFunction(() =>
+        document.querySelector('[data-testid=history-range]')?.textContent?.startsWith('lines 1–'),
+      );
+      expect(await page.getAttribute('.history-line >> nth=0', 'data-seq')).toBe('1');
+      await page.screenshot({ path: path.join(SHOTS, '00-log-history.png') });
+      await page.click('text=Back to live');
+    }, 60_000);
 
-  it('validates the lab\'s settings from the Validate tab: every check listed with its result, and the report to save', async () => {
-    await page.click('[data-tab=validate]');
-    await page.click('[data-testid=validate-run]');
-    await page.waitForSelector('[data-testid=validate-progress] li', { timeout: 60_000 });
-    await page.waitForSelector('[data-testid=validate-verdict]', { timeout: 240_000 });
-    expect(await page.textContent('[data-testid=validate-verdict]')).toBe('passed');
-    for (const id of CHECK_IDS) expect(await page.getAttribute(`[data-testid=validate-check-${id}]`, 'data-status')).toMatch(/pass|skipped/);
-    expect(await page.getAttribute('[data-testid=validate-check-establish]', 'data-status')).toBe('pass');
-    expect(await page.getAttribute('[data-testid=validate-check-rekey]', 'data-status')).toBe('pass');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=validate-report]')]);
-    const html = path.join(SHOTS, 'report.html');
-    await download.saveAs(html);
-    const { readFileSync } = await import('node:fs');
-    const text = readFileSync(html, 'utf8');
-    expect(text).toContain('Tunnel establishes');
-    expect(text).not.toContain((await engine.settings()).left.gateway.psk);
-    await page.screenshot({ path: path.join(SHOTS, '02-validate.png'), fullPage: true });
-    // The lab the user is working on was left alone.
-    expect((await engine.status()).up).toBe(true);
-    expect(pageErrors).toEqual([]);
-  }, 300_000);
-});
+    it("validates the lab's settings from the Validate tab: every check listed with its result, and the report to save", async () => {
+      await page.click('[data-tab=validate]');
+      await page.click('[data-testid=validate-run]');
+      await page.waitForSelector('[data-testid=validate-progress] li', { timeout: 60_000 });
+      await page.waitForSelector('[data-testid=validate-verdict]', { timeout: 240_000 });
+      expect(await page.textContent('[data-testid=validate-verdict]')).toBe('passed');
+      for (const id of CHECK_IDS)
+        expect(await page.getAttribute(`[data-testid=validate-check-${id}]`, 'data-status')).toMatch(/pass|skipped/);
+      expect(await page.getAttribute('[data-testid=validate-check-establish]', 'data-status')).toBe('pass');
+      expect(await page.getAttribute('[data-testid=validate-check-rekey]', 'data-status')).toBe('pass');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-testid=validate-report]'),
+      ]);
+      const html = path.join(SHOTS, 'report.html');
+      await download.saveAs(html);
+      const { readFileSync } = await import('node:fs');
+      const text = readFileSync(html, 'utf8');
+      expect(text).toContain('Tunnel establishes');
+      expect(text).not.toContain((await engine.settings()).left.gateway.psk);
+      await page.screenshot({ path: path.join(SHOTS, '02-validate.png'), fullPage: true });
+      // The lab the user is working on was left alone.
+      expect((await engine.status()).up).toBe(true);
+      expect(pageErrors).toEqual([]);
+    }, 300_000);
+  },
+);

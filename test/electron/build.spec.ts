@@ -20,7 +20,12 @@ const out = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-electron-build-'));
 
 beforeAll(async () => {
   const { build } = await import('electron-vite');
-  await build({ root, configFile: path.join(root, 'electron.vite.config.ts'), logLevel: 'warn', build: { outDir: out } });
+  await build({
+    root,
+    configFile: path.join(root, 'electron.vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: out },
+  });
 }, 240_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -52,25 +57,54 @@ describe('electron-vite build', () => {
       expect(attrs).toMatch(/src="\.\/assets\/[^"]+\.js"/);
       expect(body.trim()).toBe('');
     }
-    for (const [, src] of html.matchAll(/(?:src|href)="(\.\/assets\/[^"]+)"/g)) expect(existsSync(path.join(out, 'renderer', src))).toBe(true);
+    for (const [, src] of html.matchAll(/(?:src|href)="(\.\/assets\/[^"]+)"/g))
+      expect(existsSync(path.join(out, 'renderer', src))).toBe(true);
     expect(html).toMatch(/Content-Security-Policy/);
   });
 
   it('the built main process starts under Node with Electron stubbed: hardened window on the built page, every contract channel, clean exit', async () => {
     const register = path.join(root, 'test/electron/fixtures/register-electron-stub.mjs');
-    const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', pathToFileURL(register).href, path.join(out, 'main/index.js')], {
-        env: { ...process.env, IPSEC_LAB_NAME: testLabName('ebuilt') }, timeout: 60_000,
-      }, (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : null) : 0 }));
-      child.stdin?.end();
-    });
-    const events = stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
-    expect(events.map((e) => e.event), stderr).toEqual(['sandbox', 'permissions', 'csp', 'loaded', 'quit-held', 'exit']);
-    const loaded = events.find((e) => e.event === 'loaded') as unknown as { url: string; webPreferences: Record<string, unknown>; handlers: string[]; contentsEvents: string[] };
+    const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>(
+      (resolve) => {
+        const child = execFile(
+          process.execPath,
+          ['--import', pathToFileURL(register).href, path.join(out, 'main/index.js')],
+          {
+            env: { ...process.env, IPSEC_LAB_NAME: testLabName('ebuilt') },
+            timeout: 60_000,
+          },
+          (err, stdout, stderr) =>
+            resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : null) : 0 }),
+        );
+        child.stdin?.end();
+      },
+    );
+    const events = stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
+    expect(
+      events.map((e) => e.event),
+      stderr,
+    ).toEqual(['sandbox', 'permissions', 'csp', 'loaded', 'quit-held', 'exit']);
+    const loaded = events.find((e) => e.event === 'loaded') as unknown as {
+      url: string;
+      webPreferences: Record<string, unknown>;
+      handlers: string[];
+      contentsEvents: string[];
+    };
     expect(loaded.url).toBe(pathToFileURL(path.join(out, 'renderer/index.html')).href);
-    expect(loaded.webPreferences).toMatchObject({ preload: path.join(out, 'preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(loaded.webPreferences).toMatchObject({
+      preload: path.join(out, 'preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    });
     expect([...loaded.handlers].sort()).toEqual(METHODS.map(ipcChannel).sort());
-    expect(loaded.contentsEvents).toEqual(expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview', 'open:deny']));
+    expect(loaded.contentsEvents).toEqual(
+      expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview', 'open:deny']),
+    );
     expect(code).toBe(0);
   }, 90_000);
 
@@ -79,8 +113,19 @@ describe('electron-vite build', () => {
     const exposed: Record<string, unknown> = {};
     const invoked: unknown[][] = [];
     const electron = {
-      contextBridge: { exposeInMainWorld: (key: string, api: unknown) => { exposed[key] = api; } },
-      ipcRenderer: { invoke: async (...a: unknown[]) => { invoked.push(a); return { ok: true, result: 'pong' }; }, on: () => {}, removeListener: () => {} },
+      contextBridge: {
+        exposeInMainWorld: (key: string, api: unknown) => {
+          exposed[key] = api;
+        },
+      },
+      ipcRenderer: {
+        invoke: async (...a: unknown[]) => {
+          invoked.push(a);
+          return { ok: true, result: 'pong' };
+        },
+        on: () => {},
+        removeListener: () => {},
+      },
     };
     const required: string[] = [];
     const sandboxRequire = (name: string) => {
@@ -90,7 +135,10 @@ describe('electron-vite build', () => {
     };
     // Electron's sandboxed preload wrapper: (require, process, Buffer, global, setImmediate, clearImmediate, exports, module).
     const module = { exports: {} };
-    const wrapper = vm.runInNewContext(`(function (require, process, Buffer, global, setImmediate, clearImmediate, exports, module) {${code}\n})`, { Promise, Object });
+    const wrapper = vm.runInNewContext(
+      `(function (require, process, Buffer, global, setImmediate, clearImmediate, exports, module) {${code}\n})`,
+      { Promise, Object },
+    );
     wrapper(sandboxRequire, {}, undefined, {}, setImmediate, clearImmediate, module.exports, module);
     expect(required).toEqual(['electron']);
     expect(Object.keys(exposed)).toEqual(['ipsecLab']);

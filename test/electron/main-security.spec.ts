@@ -27,18 +27,36 @@ const own = (url = OWN): IpcMainInvokeEventLike => ({ senderFrame: { url, parent
 
 /** Parses a CSP into directive -> sources. */
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((p) => p[0]).map(([k, ...v]) => [k, v]));
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((p) => p[0])
+      .map(([k, ...v]) => [k, v]),
+  );
 }
 
 describe('window options', () => {
   it('isolates, sandboxes and keeps Node out of the page', () => {
     const made: WindowOptions[] = [];
-    class FakeWindow { constructor(o: WindowOptions) { made.push(o); } }
+    class FakeWindow {
+      constructor(o: WindowOptions) {
+        made.push(o);
+      }
+    }
     expect(createWindow(FakeWindow, '/x/preload/index.cjs')).toBeInstanceOf(FakeWindow);
     const o = made[0];
     expect(o.webPreferences).toMatchObject({
-      preload: '/x/preload/index.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false,
+      preload: '/x/preload/index.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
       disableBlinkFeatures: 'Auxclick',
     });
     expect(o.show).toBe(false);
@@ -65,7 +83,10 @@ describe('content security policy', () => {
   });
 
   it('replaces a CSP the response carried (in any case) and keeps the other headers', () => {
-    const h = withCsp({ url: OWN, responseHeaders: { 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] } }, 'default-src \'self\'');
+    const h = withCsp(
+      { url: OWN, responseHeaders: { 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] } },
+      "default-src 'self'",
+    );
     expect(h['Content-Security-Policy']).toEqual(["default-src 'self'"]);
     expect(h['content-security-policy']).toBeUndefined();
     expect(h['Content-Type']).toEqual(['text/html']);
@@ -79,9 +100,14 @@ function fakeContents() {
   const sent: unknown[][] = [];
   let destroyed = false;
   const contents: WebContentsLike = {
-    on: ((event: string, listener: (e: { preventDefault(): void }, url?: string) => void) => handlers.set(event, listener)) as WebContentsLike['on'],
-    setWindowOpenHandler: (h) => { openHandler = h; },
-    send: (...args) => { sent.push(args); },
+    on: ((event: string, listener: (e: { preventDefault(): void }, url?: string) => void) =>
+      handlers.set(event, listener)) as WebContentsLike['on'],
+    setWindowOpenHandler: (h) => {
+      openHandler = h;
+    },
+    send: (...args) => {
+      sent.push(args);
+    },
     isDestroyed: () => destroyed,
   };
   const fire = (name: string, url?: string) => {
@@ -89,7 +115,15 @@ function fakeContents() {
     handlers.get(name)!(event, url);
     return event.preventDefault;
   };
-  return { contents, fire, open: (url: string) => openHandler!({ url }), sent, destroy: () => { destroyed = true; } };
+  return {
+    contents,
+    fire,
+    open: (url: string) => openHandler!({ url }),
+    sent,
+    destroy: () => {
+      destroyed = true;
+    },
+  };
 }
 
 describe('navigation, new windows, permissions', () => {
@@ -103,7 +137,14 @@ describe('navigation, new windows, permissions', () => {
     expect(f.fire('will-redirect', 'https://evil.example/r')).toHaveBeenCalled();
     expect(f.fire('will-attach-webview')).toHaveBeenCalled();
     expect(f.open('https://evil.example/popup')).toEqual({ action: 'deny' });
-    expect(refused.map((r) => r.what)).toEqual(['navigation', 'navigation', 'navigation', 'redirect', 'webview', 'window-open']);
+    expect(refused.map((r) => r.what)).toEqual([
+      'navigation',
+      'navigation',
+      'navigation',
+      'redirect',
+      'webview',
+      'window-open',
+    ]);
   });
 
   it('denies every permission request and check, and puts the CSP on responses', () => {
@@ -111,9 +152,17 @@ describe('navigation, new windows, permissions', () => {
     let check: Parameters<SessionLike['setPermissionCheckHandler']>[0] = null;
     let headers: Parameters<SessionLike['webRequest']['onHeadersReceived']>[0] | undefined;
     const session: SessionLike = {
-      webRequest: { onHeadersReceived: (l) => { headers = l; } },
-      setPermissionRequestHandler: (h) => { request = h; },
-      setPermissionCheckHandler: (h) => { check = h; },
+      webRequest: {
+        onHeadersReceived: (l) => {
+          headers = l;
+        },
+      },
+      setPermissionRequestHandler: (h) => {
+        request = h;
+      },
+      setPermissionCheckHandler: (h) => {
+        check = h;
+      },
     };
     hardenSession(session, contentSecurityPolicy());
     for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
@@ -138,7 +187,10 @@ describe('sender check', () => {
     expect(checkSender(own(pathToFileURL('/tmp/evil/index.html').href), origin).ok).toBe(false);
     expect(checkSender(own('https://evil.example/'), origin).ok).toBe(false);
     expect(checkSender(own(`file://evil.example${new URL(OWN).pathname}`), origin).ok).toBe(false);
-    expect(checkSender({ senderFrame: { url: OWN, parent: { url: OWN } } }, origin)).toMatchObject({ ok: false, reason: /top-level/ });
+    expect(checkSender({ senderFrame: { url: OWN, parent: { url: OWN } } }, origin)).toMatchObject({
+      ok: false,
+      reason: /top-level/,
+    });
     expect(checkSender({ senderFrame: null }, origin)).toMatchObject({ ok: false, reason: /gone/ });
   });
 
@@ -162,14 +214,20 @@ describe('IPC dispatch', () => {
   it('registers exactly one handler per contract method', () => {
     const channels: string[] = [];
     const removed: string[] = [];
-    const off = registerIpc({ handle: (c) => channels.push(c), removeHandler: (c) => removed.push(c) }, service, origin);
+    const off = registerIpc(
+      { handle: (c) => channels.push(c), removeHandler: (c) => removed.push(c) },
+      service,
+      origin,
+    );
     expect(channels.sort()).toEqual(METHODS.map(ipcChannel).sort());
     off();
     expect(removed.sort()).toEqual(channels);
   });
 
   it('a valid call from our page reaches the real service (validateSettings names the bad field)', async () => {
-    const r = (await dispatch(service, origin, 'validateSettings', own(), [{ ike: { version: 7 } }])) as ApiResponse<SettingsIssue[]>;
+    const r = (await dispatch(service, origin, 'validateSettings', own(), [{ ike: { version: 7 } }])) as ApiResponse<
+      SettingsIssue[]
+    >;
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.result.length).toBeGreaterThan(0);
@@ -181,7 +239,9 @@ describe('IPC dispatch', () => {
   it('refuses invalid input in the envelope, naming the argument and field, before the service sees it', async () => {
     const host: ApiHost = { call: vi.fn(), onEvent: () => () => {} };
     const refused: string[] = [];
-    const bad = await dispatch(host, origin, 'traffic', own(), [{ count: 0, colour: 'red' }], { onRefused: (m, why) => refused.push(`${m}: ${why}`) });
+    const bad = await dispatch(host, origin, 'traffic', own(), [{ count: 0, colour: 'red' }], {
+      onRefused: (m, why) => refused.push(`${m}: ${why}`),
+    });
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.error.code).toBe('invalid-request');
@@ -198,18 +258,38 @@ describe('IPC dispatch', () => {
   it('refuses a foreign sender before validating or calling', async () => {
     const host: ApiHost = { call: vi.fn(), onEvent: () => () => {} };
     const r = await dispatch(host, origin, 'labDown', own('https://evil.example/'), []);
-    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/refused labDown: the calling page is not IPsec Lab's own/) } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'forbidden',
+        message: expect.stringMatching(/refused labDown: the calling page is not IPsec Lab's own/),
+      },
+    });
     expect(host.call).not.toHaveBeenCalled();
   });
 
   it('turns a host that throws into an internal error envelope', async () => {
-    const host: ApiHost = { call: async () => { throw new Error('boom'); }, onEvent: () => () => {} };
-    expect(await dispatch(host, origin, 'labStatus', own(), [])).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
+    const host: ApiHost = {
+      call: async () => {
+        throw new Error('boom');
+      },
+      onEvent: () => () => {},
+    };
+    expect(await dispatch(host, origin, 'labStatus', own(), [])).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'boom' },
+    });
   });
 
   it('pushes service events to the window until it is destroyed', () => {
     const listeners = new Set<(m: ApiEventMessage) => void>();
-    const host: ApiHost = { call: vi.fn(), onEvent: (l) => { listeners.add(l); return () => listeners.delete(l); } };
+    const host: ApiHost = {
+      call: vi.fn(),
+      onEvent: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
     const f = fakeContents();
     forwardEvents(host, f.contents);
     const m: ApiEventMessage = { event: 'changed', payload: { what: 'faults' } };

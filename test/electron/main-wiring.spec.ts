@@ -20,7 +20,8 @@ const m = vi.hoisted(() => {
     sent: [] as unknown[][],
     openHandler: undefined as undefined | ((d: { url: string }) => { action: string }),
     permissionRequest: undefined as undefined | ((c: unknown, p: string, cb: (g: boolean) => void) => void),
-    headers: undefined as undefined | ((d: unknown, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
+    headers: undefined as
+      undefined | ((d: unknown, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
     sandboxEnabled: false,
     exitCode: undefined as number | undefined,
   };
@@ -28,7 +29,9 @@ const m = vi.hoisted(() => {
     record: { options: Record<string, unknown>; url?: string };
     webContents = {
       on: (e: string, l: (...a: unknown[]) => void) => state.contentsEvents.set(e, l),
-      setWindowOpenHandler: (h: (d: { url: string }) => { action: string }) => { state.openHandler = h; },
+      setWindowOpenHandler: (h: (d: { url: string }) => { action: string }) => {
+        state.openHandler = h;
+      },
       send: (...a: unknown[]) => state.sent.push(a),
       isDestroyed: () => false,
     };
@@ -37,21 +40,31 @@ const m = vi.hoisted(() => {
       state.windows.push(this.record);
       state.appEvents.get('web-contents-created')?.({}, this.webContents);
     }
-    async loadURL(url: string) { this.record.url = url; }
-    once() { return this; }
+    async loadURL(url: string) {
+      this.record.url = url;
+    }
+    once() {
+      return this;
+    }
     show() {}
     focus() {}
     restore() {}
-    isMinimized() { return false; }
+    isMinimized() {
+      return false;
+    }
   }
   const electron = {
     app: {
       isPackaged: true,
-      enableSandbox: () => { state.sandboxEnabled = true; },
+      enableSandbox: () => {
+        state.sandboxEnabled = true;
+      },
       requestSingleInstanceLock: () => true,
       whenReady: async () => {},
       quit: () => {},
-      exit: (code: number) => { state.exitCode = code; },
+      exit: (code: number) => {
+        state.exitCode = code;
+      },
       on: (e: string, l: (...a: unknown[]) => void) => state.appEvents.set(e, l),
     },
     BrowserWindow,
@@ -61,8 +74,14 @@ const m = vi.hoisted(() => {
     },
     session: {
       defaultSession: {
-        webRequest: { onHeadersReceived: (l: typeof state.headers) => { state.headers = l; } },
-        setPermissionRequestHandler: (h: typeof state.permissionRequest) => { state.permissionRequest = h; },
+        webRequest: {
+          onHeadersReceived: (l: typeof state.headers) => {
+            state.headers = l;
+          },
+        },
+        setPermissionRequestHandler: (h: typeof state.permissionRequest) => {
+          state.permissionRequest = h;
+        },
         setPermissionCheckHandler: () => {},
       },
     },
@@ -98,7 +117,9 @@ describe('electron main wiring', () => {
   });
 
   it('hardens the window and its session', () => {
-    expect([...s.contentsEvents.keys()]).toEqual(expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview']));
+    expect([...s.contentsEvents.keys()]).toEqual(
+      expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview']),
+    );
     const ev = { preventDefault: vi.fn() };
     s.contentsEvents.get('will-navigate')!(ev, 'https://evil.example/');
     expect(ev.preventDefault).toHaveBeenCalled();
@@ -125,7 +146,13 @@ describe('electron main wiring', () => {
 
   it('pushes service events on the event channel', async () => {
     // The service announces the engine's availability once it has pinged it (either answer).
-    await vi.waitFor(() => expect(s.sent.some(([c, msg]) => c === IPC_EVENT_CHANNEL && (msg as { event: string }).event === 'engine')).toBe(true), { timeout: 20_000 });
+    await vi.waitFor(
+      () =>
+        expect(
+          s.sent.some(([c, msg]) => c === IPC_EVENT_CHANNEL && (msg as { event: string }).event === 'engine'),
+        ).toBe(true),
+      { timeout: 20_000 },
+    );
   });
 
   it('on quit removes the IPC handlers, releases the lab and exits', async () => {

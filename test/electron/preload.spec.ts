@@ -22,11 +22,17 @@ const mock = vi.hoisted(() => {
       if (!listeners.has(channel)) listeners.set(channel, new Set());
       listeners.get(channel)!.add(l);
     }),
-    removeListener: vi.fn((channel: string, l: (event: unknown, ...args: unknown[]) => void) => listeners.get(channel)?.delete(l)),
+    removeListener: vi.fn((channel: string, l: (event: unknown, ...args: unknown[]) => void) =>
+      listeners.get(channel)?.delete(l),
+    ),
     send: vi.fn(),
     sendSync: vi.fn(),
   };
-  const contextBridge = { exposeInMainWorld: vi.fn((key: string, api: unknown) => { exposed[key] = api; }) };
+  const contextBridge = {
+    exposeInMainWorld: vi.fn((key: string, api: unknown) => {
+      exposed[key] = api;
+    }),
+  };
   return { listeners, exposed, answers, ipcRenderer, contextBridge };
 });
 vi.mock('electron', () => ({ ipcRenderer: mock.ipcRenderer, contextBridge: mock.contextBridge }));
@@ -37,7 +43,8 @@ beforeAll(async () => {
   api = mock.exposed.ipsecLab as PreloadApi;
 });
 
-const emit = (m: unknown) => mock.listeners.get(IPC_EVENT_CHANNEL)?.forEach((l: Listener) => l({ sender: 'electron-event-object' }, m));
+const emit = (m: unknown) =>
+  mock.listeners.get(IPC_EVENT_CHANNEL)?.forEach((l: Listener) => l({ sender: 'electron-event-object' }, m));
 
 describe('preload', () => {
   it('exposes window.ipsecLab once, with invoke and on only, frozen', () => {
@@ -53,7 +60,9 @@ describe('preload', () => {
   it('knows exactly the contract methods and events', () => {
     expect([...PRELOAD_METHODS].sort()).toEqual([...METHODS].sort());
     // The compiler keeps the event list complete (Record<ApiEvent, true>); here: no strays, no channel names.
-    expect(PRELOAD_EVENTS).toEqual(expect.arrayContaining(['changed', 'engine', 'findings', 'health', 'lab', 'logs', 'sas']));
+    expect(PRELOAD_EVENTS).toEqual(
+      expect.arrayContaining(['changed', 'engine', 'findings', 'health', 'lab', 'logs', 'sas']),
+    );
     for (const e of PRELOAD_EVENTS) expect(e).toMatch(/^[a-z]+$/);
   });
 
@@ -67,16 +76,30 @@ describe('preload', () => {
 
   it('refuses a method outside the contract without touching IPC', async () => {
     const calls = mock.ipcRenderer.invoke.mock.calls.length;
-    await expect((api.invoke as (m: string) => Promise<unknown>)('constructor')).rejects.toMatchObject({ code: 'invalid-request', message: /unknown method/ });
-    await expect((api.invoke as (m: string) => Promise<unknown>)('event')).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect((api.invoke as (m: string) => Promise<unknown>)('constructor')).rejects.toMatchObject({
+      code: 'invalid-request',
+      message: /unknown method/,
+    });
+    await expect((api.invoke as (m: string) => Promise<unknown>)('event')).rejects.toMatchObject({
+      code: 'invalid-request',
+    });
     expect(mock.ipcRenderer.invoke.mock.calls.length).toBe(calls);
   });
 
   it('rejects with the envelope error as a plain object that keeps code, hint and issues', async () => {
     const issues = [{ field: 'left.psk', message: 'must not be empty' }];
-    mock.answers.set(ipcChannel('applySettings'), { ok: false, error: { code: 'invalid-settings', message: 'bad settings', issues } });
+    mock.answers.set(ipcChannel('applySettings'), {
+      ok: false,
+      error: { code: 'invalid-settings', message: 'bad settings', issues },
+    });
     const err = await api.invoke('applySettings', {} as never).catch((e: unknown) => e);
-    expect(err).toEqual({ name: 'ApiError', code: 'invalid-settings', message: 'bad settings', hint: undefined, issues });
+    expect(err).toEqual({
+      name: 'ApiError',
+      code: 'invalid-settings',
+      message: 'bad settings',
+      hint: undefined,
+      issues,
+    });
     // Not an Error instance: contextBridge would keep only an Error's message.
     expect(err).not.toBeInstanceOf(Error);
     mock.answers.set(ipcChannel('doctor'), 'not an envelope');

@@ -4,7 +4,14 @@ import { exportAsa } from '../../lab/exporters/asa.js';
 import { ExportError } from '../../lab/exporters/types.js';
 import { importAsa } from '../../lab/importers/asa.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
-import { hostAddress, peerAddressOf, trafficSelectors, otherSide, normalizeCidr, isIPv4 } from '../../lab/settings/addresses.js';
+import {
+  hostAddress,
+  peerAddressOf,
+  trafficSelectors,
+  otherSide,
+  normalizeCidr,
+  isIPv4,
+} from '../../lab/settings/addresses.js';
 import { validateSettings } from '../../lab/settings/validate.js';
 import type { LabSettings, Side } from '../../lab/settings/types.js';
 
@@ -42,21 +49,32 @@ function expectRoundTrip(settings: LabSettings, side: Side): void {
   const want = trafficSelectors(settings, side);
   expect(trafficSelectors(r.settings, side)).toEqual({ local: canon(want.local), remote: canon(want.remote) });
   // The mirror sees the same tunnel from the other end.
-  expect(trafficSelectors(r.settings, otherSide(side))).toEqual({ local: canon(want.remote), remote: canon(want.local) });
+  expect(trafficSelectors(r.settings, otherSide(side))).toEqual({
+    local: canon(want.remote),
+    remote: canon(want.local),
+  });
   validateSettings(r.settings);
 }
 
 describe('ASA exporter', () => {
   it('writes the IKEv2 default tunnel with a masked key', () => {
     const text = exportAsa(defaultSettings(), 'left');
-    expect(text).toContain('crypto ikev2 policy 10\n encryption aes-256\n integrity sha256\n group 14\n lifetime seconds 14400\n');
-    expect(text).toContain('crypto ipsec ikev2 ipsec-proposal ESP-AES-256-SHA-256\n protocol esp encryption aes-256\n protocol esp integrity sha-256\n');
+    expect(text).toContain(
+      'crypto ikev2 policy 10\n encryption aes-256\n integrity sha256\n group 14\n lifetime seconds 14400\n',
+    );
+    expect(text).toContain(
+      'crypto ipsec ikev2 ipsec-proposal ESP-AES-256-SHA-256\n protocol esp encryption aes-256\n protocol esp integrity sha-256\n',
+    );
     expect(text).toContain('crypto map LAB_MAP 10 set peer 203.0.113.10\n');
     expect(text).toContain('access-list LAB_VPN extended permit ip object NET-10.1.0.0-24 object NET-10.2.0.0-24\n');
-    expect(text).toContain('nat (inside,outside) source static NET-10.1.0.0-24 NET-10.1.0.0-24 destination static NET-10.2.0.0-24 NET-10.2.0.0-24 no-proxy-arp route-lookup\n');
+    expect(text).toContain(
+      'nat (inside,outside) source static NET-10.1.0.0-24 NET-10.1.0.0-24 destination static NET-10.2.0.0-24 NET-10.2.0.0-24 no-proxy-arp route-lookup\n',
+    );
     expect(text).toContain(' ikev2 local-authentication pre-shared-key *****\n');
     expect(text).not.toContain('ipsec-lab-shared-secret');
-    expect(exportAsa(defaultSettings(), 'left', { revealSecrets: true })).toContain('pre-shared-key ipsec-lab-shared-secret');
+    expect(exportAsa(defaultSettings(), 'left', { revealSecrets: true })).toContain(
+      'pre-shared-key ipsec-lab-shared-secret',
+    );
   });
 
   it('writes IKEv1 policies, transform sets, PFS, aggressive mode and answer-only', () => {
@@ -68,8 +86,12 @@ describe('ASA exporter', () => {
       espProposals: ['aes256-sha1-ecp256'],
     });
     const text = exportAsa(s, 'right');
-    expect(text).toContain('crypto ikev1 policy 10\n authentication pre-share\n encryption aes-256\n hash sha256\n group 14\n lifetime 14400\n');
-    expect(text).toContain('crypto ikev1 policy 20\n authentication pre-share\n encryption 3des\n hash sha\n group 2\n');
+    expect(text).toContain(
+      'crypto ikev1 policy 10\n authentication pre-share\n encryption aes-256\n hash sha256\n group 14\n lifetime 14400\n',
+    );
+    expect(text).toContain(
+      'crypto ikev1 policy 20\n authentication pre-share\n encryption 3des\n hash sha\n group 2\n',
+    );
     expect(text).toContain('crypto ipsec ikev1 transform-set ESP-AES-256-SHA esp-aes-256 esp-sha-hmac\n');
     expect(text).toContain('crypto map LAB_MAP 10 set pfs group19\n');
     expect(text).toContain('crypto map LAB_MAP 10 set ikev1 phase1-mode aggressive\n');
@@ -80,10 +102,19 @@ describe('ASA exporter', () => {
   it('refuses what an ASA cannot express, naming the setting', () => {
     const cases: [(s: LabSettings) => void, string][] = [
       [(s) => (s.left.gateway.ikeProposals = ['chacha20poly1305-prfsha256-x25519']), 'left.gateway.ikeProposals[0]'],
-      [(s) => (s.left.gateway.ikeProposals = ['aes256-sha256-modp2048', 'aes256-aesxcbc-modp2048']), 'left.gateway.ikeProposals[1]'],
+      [
+        (s) => (s.left.gateway.ikeProposals = ['aes256-sha256-modp2048', 'aes256-aesxcbc-modp2048']),
+        'left.gateway.ikeProposals[1]',
+      ],
       [(s) => (s.left.gateway.espProposals = ['aes256ctr-sha256']), 'left.gateway.espProposals[0]'],
-      [(s) => (s.left.gateway.espProposals = ['aes256-sha256-modp2048', 'aes128-sha1-ecp256']), 'left.gateway.espProposals'],
-      [(s) => Object.assign(s.left.gateway, { ikeVersion: 1, mobike: false, espProposals: ['aes256gcm16'] }), 'left.gateway.espProposals[0]'],
+      [
+        (s) => (s.left.gateway.espProposals = ['aes256-sha256-modp2048', 'aes128-sha1-ecp256']),
+        'left.gateway.espProposals',
+      ],
+      [
+        (s) => Object.assign(s.left.gateway, { ikeVersion: 1, mobike: false, espProposals: ['aes256gcm16'] }),
+        'left.gateway.espProposals[0]',
+      ],
       [(s) => (s.left.gateway.encap = true), 'left.gateway.encap'],
       [(s) => (s.left.gateway.child.rekeyTime = 60), 'left.gateway.child.rekeyTime'],
       [(s) => (s.left.gateway.localId = 'C=CH,O=Lab,CN=gw'), 'left.gateway.localId'],
@@ -118,7 +149,18 @@ describe('ASA exporter', () => {
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
 const some = <T>(xs: readonly T[], max = 2) => fc.uniqueArray(pick(xs), { minLength: 1, maxLength: max });
 
-const DH = ['modp768', 'modp1024', 'modp1536', 'modp2048', 'modp3072', 'modp4096', 'ecp256', 'ecp384', 'ecp521', 'modp2048s256'];
+const DH = [
+  'modp768',
+  'modp1024',
+  'modp1536',
+  'modp2048',
+  'modp3072',
+  'modp4096',
+  'ecp256',
+  'ecp384',
+  'ecp521',
+  'modp2048s256',
+];
 const CBC = ['aes128', 'aes192', 'aes256', '3des', 'des'];
 const GCM = ['aes128gcm16', 'aes192gcm16', 'aes256gcm16'];
 const INTEG = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'];
@@ -131,13 +173,31 @@ const ikeV2 = fc.oneof(
   fc.tuple(some(CBC), some(INTEG), fc.uniqueArray(pick(PRF), { maxLength: 2 }), some(DH)).map((p) => join(...p)),
 );
 const espV1 = fc.tuple(pick([...CBC, 'null']), pick(INTEG)).map((p) => p.join('-'));
-const espV2 = fc.oneof(some(GCM).map((p) => join(p)), fc.tuple(some(CBC), some(INTEG)).map((p) => join(...p)));
+const espV2 = fc.oneof(
+  some(GCM).map((p) => join(p)),
+  fc.tuple(some(CBC), some(INTEG)).map((p) => join(...p)),
+);
 
 const octet = fc.integer({ min: 1, max: 223 });
 const subnet = (min: number, max: number) =>
-  fc.tuple(octet, fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: min, max: max })).map(([a, b, c, p]) => normalizeCidr(`${a}.${b}.${c}.0/${p}`));
-const selector = fc.oneof(subnet(8, 30), fc.tuple(octet, fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 254 })).map((o) => o.join('.')));
-const selectors = fc.oneof(fc.constant([] as string[]), fc.uniqueArray(selector, { minLength: 1, maxLength: 3, selector: (t) => (isIPv4(t) ? `${t}/32` : t) }));
+  fc
+    .tuple(
+      octet,
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer({ min: min, max: max }),
+    )
+    .map(([a, b, c, p]) => normalizeCidr(`${a}.${b}.${c}.0/${p}`));
+const selector = fc.oneof(
+  subnet(8, 30),
+  fc
+    .tuple(octet, fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 254 }))
+    .map((o) => o.join('.')),
+);
+const selectors = fc.oneof(
+  fc.constant([] as string[]),
+  fc.uniqueArray(selector, { minLength: 1, maxLength: 3, selector: (t) => (isIPv4(t) ? `${t}/32` : t) }),
+);
 const lifetime = fc.integer({ min: 120, max: 31_536_000 });
 
 const generated = fc

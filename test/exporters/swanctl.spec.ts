@@ -8,7 +8,9 @@ describe('swanctl.conf exporter', () => {
     const masked = exportSwanctl(defaultSettings(), 'left');
     expect(masked).toContain('secret = ********');
     expect(masked).not.toContain('ipsec-lab-shared-secret');
-    expect(exportSwanctl(defaultSettings(), 'left', { revealSecrets: true })).toContain('secret = ipsec-lab-shared-secret');
+    expect(exportSwanctl(defaultSettings(), 'left', { revealSecrets: true })).toContain(
+      'secret = ipsec-lab-shared-secret',
+    );
   });
   it('refuses invalid settings', () => {
     const s = defaultSettings();

@@ -213,7 +213,15 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
 
   it('peer-restart: gw-right comes back without SAs while gw-left keeps its stale ones', async () => {
     await breakIt('peer-restart');
-    const s = await waitStatus(engine, (x) => x.boxes.find((b) => b.role === 'gw-right')?.state === 'running' && !x.sas.right?.error && x.tunnel.right.ike === 'NONE', 20_000, 'gw-right back without SAs');
+    const s = await waitStatus(
+      engine,
+      (x) =>
+        x.boxes.find((b) => b.role === 'gw-right')?.state === 'running' &&
+        !x.sas.right?.error &&
+        x.tunnel.right.ike === 'NONE',
+      20_000,
+      'gw-right back without SAs',
+    );
     expect(s.tunnel.left.ike).toBe('ESTABLISHED');
     await w.restartStreams();
     await engine.traffic({ from: 'left', count: 3, intervalMs: 100 });
@@ -223,7 +231,12 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
 
   it('peer-down: gw-right stopped', async () => {
     await breakIt('peer-down');
-    await waitStatus(engine, (x) => x.boxes.find((b) => b.role === 'gw-right')?.state === 'exited', 10_000, 'gw-right stopped');
+    await waitStatus(
+      engine,
+      (x) => x.boxes.find((b) => b.role === 'gw-right')?.state === 'exited',
+      10_000,
+      'gw-right stopped',
+    );
     await diagnosed('peer-closed');
     await fixIt();
     await w.restartStreams();
@@ -233,7 +246,12 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     await breakIt('lifetime-mismatch');
     const first = await waitStatus(engine, (x) => x.up, 15_000, 'tunnel up');
     const firstChild = installedChild(first, 'left')!.uniqueId;
-    await waitStatus(engine, (x) => (installedChild(x, 'left')?.uniqueId ?? 0) > firstChild, 30_000, 'a rekeyed CHILD_SA');
+    await waitStatus(
+      engine,
+      (x) => (installedChild(x, 'left')?.uniqueId ?? 0) > firstChild,
+      30_000,
+      'a rekeyed CHILD_SA',
+    );
     await diagnosed('healthy');
     await fixIt();
   }, 90_000);
@@ -284,11 +302,16 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
   it('refuses bad input and leaves the lab as it was', async () => {
     await expect(faults.apply(['no-such-fault'])).rejects.toMatchObject({ code: 'unknown-fault' });
     await expect(faults.apply(['aggressive-mode-mismatch'])).rejects.toMatchObject({ code: 'fault-unavailable' });
-    await expect(faults.impair({ 'left-to-right': { lossPercent: 150 } })).rejects.toThrow(/left-to-right.lossPercent: 150 is out of range/);
+    await expect(faults.impair({ 'left-to-right': { lossPercent: 150 } })).rejects.toThrow(
+      /left-to-right.lossPercent: 150 is out of range/,
+    );
     await expect(faults.impair({ 'left-to-right': { delayMs: -5 } })).rejects.toThrow(/left-to-right.delayMs/);
     const bad = structuredClone(await engine.settings());
     bad.right.gateway.espProposals = ['aes256-sha999'];
-    await expect(engine.applySettings(bad)).rejects.toMatchObject({ code: 'invalid-settings', issues: [{ field: 'right.gateway.espProposals[0]' }] });
+    await expect(engine.applySettings(bad)).rejects.toMatchObject({
+      code: 'invalid-settings',
+      issues: [{ field: 'right.gateway.espProposals[0]' }],
+    });
     const moved = structuredClone(await engine.settings());
     moved.left.lan = '10.50.0.0/24';
     await expect(engine.applySettings(moved)).rejects.toThrow(/left.lan: a running lab cannot change its subnets/);

@@ -43,7 +43,11 @@ export class Watched {
   /** Waits until a record of `side` after the mark matches. */
   async logs(side: 'left' | 'right', re: RegExp, timeoutMs = 15_000): Promise<LogRecord> {
     let found: LogRecord | undefined;
-    await waitFor(() => (found = this.since(side).find((r) => re.test(r.message))) !== undefined, timeoutMs, `${side} log matching ${re}`);
+    await waitFor(
+      () => (found = this.since(side).find((r) => re.test(r.message))) !== undefined,
+      timeoutMs,
+      `${side} log matching ${re}`,
+    );
     return found!;
   }
 }
@@ -57,7 +61,12 @@ export async function waitFor(fn: () => boolean | Promise<boolean>, timeoutMs: n
   }
 }
 
-export async function waitStatus(engine: LabEngine, pred: (s: LabStatus) => boolean, timeoutMs: number, what: string): Promise<LabStatus> {
+export async function waitStatus(
+  engine: LabEngine,
+  pred: (s: LabStatus) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<LabStatus> {
   let last: LabStatus | undefined;
   try {
     await waitFor(async () => pred((last = await engine.status())), timeoutMs, what);
@@ -119,9 +128,15 @@ export function useFaultLab(purpose: string, settings: () => LabSettings) {
       const want = Array.isArray(expected) ? expected : [expected];
       let last = engine.diagnosis.current();
       try {
-        await waitFor(() => want.includes((last = engine.diagnosis.current()).verdict), timeoutMs, `the live verdict ${want.join(' or ')}`);
+        await waitFor(
+          () => want.includes((last = engine.diagnosis.current()).verdict),
+          timeoutMs,
+          `the live verdict ${want.join(' or ')}`,
+        );
       } catch (e) {
-        throw new Error(`${(e as Error).message}; it says ${last.verdict}: ${last.findings.map((f) => `${f.cause} ${f.confidence} (${f.summary})`).join('; ')}`);
+        throw new Error(
+          `${(e as Error).message}; it says ${last.verdict}: ${last.findings.map((f) => `${f.cause} ${f.confidence} (${f.summary})`).join('; ')}`,
+        );
       }
       return last;
     },

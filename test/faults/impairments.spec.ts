@@ -29,7 +29,12 @@ describe.skipIf(skipWithoutDocker('impairment integration'))('link impairments o
   async function throughputKbit(): Promise<number> {
     await execOk(engine.docker, engine.container('host-right'), ['iperf3', '-s', '-D', '-1']);
     await new Promise((r) => setTimeout(r, 300));
-    const out = await execOk(engine.docker, engine.container('host-left'), ['iperf3', '-c', '10.2.0.10', '-t', '3', '-J'], { timeoutMs: 20_000 });
+    const out = await execOk(
+      engine.docker,
+      engine.container('host-left'),
+      ['iperf3', '-c', '10.2.0.10', '-t', '3', '-J'],
+      { timeoutMs: 20_000 },
+    );
     return JSON.parse(out).end.sum_received.bits_per_second / 1000;
   }
 
@@ -59,25 +64,39 @@ describe.skipIf(skipWithoutDocker('impairment integration'))('link impairments o
 
   it('flap: the link goes down and up with the period, and the loop lives in the router', async () => {
     await faults.impair({ 'left-to-right': { flapPeriodS: 2 } });
-    const loop = await execIn(engine.docker, engine.container('router'), ['pgrep', '-f', '^sh /run/ipsec-lab/lab-flap']);
+    const loop = await execIn(engine.docker, engine.container('router'), [
+      'pgrep',
+      '-f',
+      '^sh /run/ipsec-lab/lab-flap',
+    ]);
     expect(loop.exitCode).toBe(0);
     const r = await engine.traffic({ from: 'left', count: 40, intervalMs: 100 });
     expect(r.lossPercent).toBeGreaterThan(20);
     expect(r.lossPercent).toBeLessThan(80);
     await faults.revert();
-    expect((await execIn(engine.docker, engine.container('router'), ['pgrep', '-f', '^sh /run/ipsec-lab/lab-flap'])).exitCode).toBe(1);
+    expect(
+      (await execIn(engine.docker, engine.container('router'), ['pgrep', '-f', '^sh /run/ipsec-lab/lab-flap']))
+        .exitCode,
+    ).toBe(1);
   });
 
   it('several impairments at once, shown back as current state', async () => {
     await faults.impair({ 'left-to-right': { lossPercent: 10, rateKbit: 2000 }, 'right-to-left': { lossPercent: 5 } });
-    expect((await faults.state()).impairments).toEqual({ 'left-to-right': { lossPercent: 10, rateKbit: 2000 }, 'right-to-left': { lossPercent: 5 } });
+    expect((await faults.state()).impairments).toEqual({
+      'left-to-right': { lossPercent: 10, rateKbit: 2000 },
+      'right-to-left': { lossPercent: 5 },
+    });
   });
 
   it('delay: measured as added round-trip time where netem exists, refused plainly where it does not', async (ctx) => {
     if (!features.netem) {
-      await expect(faults.impair({ 'left-to-right': { delayMs: 100 } })).rejects.toThrow(/left-to-right.delayMs: unavailable on this engine: needs sch_netem/);
+      await expect(faults.impair({ 'left-to-right': { delayMs: 100 } })).rejects.toThrow(
+        /left-to-right.delayMs: unavailable on this engine: needs sch_netem/,
+      );
       expect((await faults.state()).impairments['left-to-right']).toEqual({});
-      console.warn(`SKIPPED measuring delay: this engine's kernel has no sch_netem (${features.details.netem}); the refusal was checked instead`);
+      console.warn(
+        `SKIPPED measuring delay: this engine's kernel has no sch_netem (${features.details.netem}); the refusal was checked instead`,
+      );
       ctx.skip();
       return;
     }
@@ -89,9 +108,15 @@ describe.skipIf(skipWithoutDocker('impairment integration'))('link impairments o
 
   it('bad values are refused with the field and range, and nothing changes', async () => {
     await faults.impair({ 'left-to-right': { lossPercent: 20 } });
-    await expect(faults.impair({ 'left-to-right': { lossPercent: 150 } })).rejects.toThrow('left-to-right.lossPercent: 150 is out of range: expected a percentage from 0 to 100');
-    await expect(faults.impair({ 'right-to-left': { delayMs: -1 } })).rejects.toThrow(/right-to-left.delayMs: -1 is out of range/);
-    await expect(faults.impair({ 'right-to-left': { bogus: 1 } })).rejects.toThrow(/right-to-left.bogus: unknown impairment/);
+    await expect(faults.impair({ 'left-to-right': { lossPercent: 150 } })).rejects.toThrow(
+      'left-to-right.lossPercent: 150 is out of range: expected a percentage from 0 to 100',
+    );
+    await expect(faults.impair({ 'right-to-left': { delayMs: -1 } })).rejects.toThrow(
+      /right-to-left.delayMs: -1 is out of range/,
+    );
+    await expect(faults.impair({ 'right-to-left': { bogus: 1 } })).rejects.toThrow(
+      /right-to-left.bogus: unknown impairment/,
+    );
     expect((await faults.state()).impairments).toEqual({ 'left-to-right': { lossPercent: 20 }, 'right-to-left': {} });
   });
 });

@@ -10,7 +10,14 @@ import { startHeadlessServer, type ApiHost, type HeadlessServer } from '../../el
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
-const status: LabStatusInfo = { name: 'stub', exists: false, boxes: [], sas: {}, tunnel: { left: { ike: 'NONE', child: 'NONE' }, right: { ike: 'NONE', child: 'NONE' } }, up: false };
+const status: LabStatusInfo = {
+  name: 'stub',
+  exists: false,
+  boxes: [],
+  sas: {},
+  tunnel: { left: { ike: 'NONE', child: 'NONE' }, right: { ike: 'NONE', child: 'NONE' } },
+  up: false,
+};
 
 /** A host that records what reaches it: only validated calls may. */
 function stubHost() {
@@ -96,9 +103,14 @@ describe('headless host: token, origin, host and message checks', () => {
 
   it('refuses a foreign Host header (DNS rebinding) and paths outside the renderer', async () => {
     const http = await import('node:http');
-    const get = (p: string, host: string) => new Promise<number>((resolve) => {
-      http.get({ host: '127.0.0.1', port: server.port, path: p, headers: { host } }, (res) => resolve(res.statusCode ?? 0)).end();
-    });
+    const get = (p: string, host: string) =>
+      new Promise<number>((resolve) => {
+        http
+          .get({ host: '127.0.0.1', port: server.port, path: p, headers: { host } }, (res) =>
+            resolve(res.statusCode ?? 0),
+          )
+          .end();
+      });
     expect(await get(`/?token=${server.token}`, `evil.example:${server.port}`)).toBe(403);
     expect(await get(`/..%2f..%2fetc%2fpasswd?token=${server.token}`, `127.0.0.1:${server.port}`)).toBe(404);
   });
@@ -142,30 +154,36 @@ describe('headless host: token, origin, host and message checks', () => {
   });
 });
 
-describe.skipIf(skipWithoutDocker('headless host against the real engine'))('headless host with the real service', () => {
-  it('a valid client calls labStatus of a lab that does not exist', async () => {
-    const engine = LabEngine.connect(testLabName('serve'));
-    const service = new LabService(engine);
-    await service.start();
-    const server = await startHeadlessServer({ host: service, rendererDir: rendererDir() });
-    try {
-      const { ws } = await connect(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, `http://127.0.0.1:${server.port}`);
-      const r = await request<LabStatusInfo>(ws!, { id: 1, method: 'labStatus', args: [] });
-      expect(r.response.ok).toBe(true);
-      if (r.response.ok) {
-        expect(r.response.result.name).toBe(engine.name);
-        expect(r.response.result.exists).toBe(false);
-        expect(r.response.result.up).toBe(false);
+describe.skipIf(skipWithoutDocker('headless host against the real engine'))(
+  'headless host with the real service',
+  () => {
+    it('a valid client calls labStatus of a lab that does not exist', async () => {
+      const engine = LabEngine.connect(testLabName('serve'));
+      const service = new LabService(engine);
+      await service.start();
+      const server = await startHeadlessServer({ host: service, rendererDir: rendererDir() });
+      try {
+        const { ws } = await connect(
+          `ws://127.0.0.1:${server.port}/api?token=${server.token}`,
+          `http://127.0.0.1:${server.port}`,
+        );
+        const r = await request<LabStatusInfo>(ws!, { id: 1, method: 'labStatus', args: [] });
+        expect(r.response.ok).toBe(true);
+        if (r.response.ok) {
+          expect(r.response.result.name).toBe(engine.name);
+          expect(r.response.result.exists).toBe(false);
+          expect(r.response.result.up).toBe(false);
+        }
+        const faults = await request(ws!, { id: 2, method: 'faultsList', args: [] });
+        expect(faults.response).toMatchObject({ ok: false, error: { code: 'lab-not-found' } });
+        const issues = await request(ws!, { id: 3, method: 'validateSettings', args: [{ schema: 1 }] });
+        expect(issues.response.ok).toBe(true);
+        ws!.close();
+      } finally {
+        await server.close();
+        await service.dispose();
+        await engine.close();
       }
-      const faults = await request(ws!, { id: 2, method: 'faultsList', args: [] });
-      expect(faults.response).toMatchObject({ ok: false, error: { code: 'lab-not-found' } });
-      const issues = await request(ws!, { id: 3, method: 'validateSettings', args: [{ schema: 1 }] });
-      expect(issues.response.ok).toBe(true);
-      ws!.close();
-    } finally {
-      await server.close();
-      await service.dispose();
-      await engine.close();
-    }
-  });
-});
+    });
+  },
+);

@@ -145,7 +145,9 @@ describe('ASA importer', () => {
     const e = thrown(() => importAsa(fixture('asa-broken-transform-set.txt')));
     expect(e).toBeInstanceOf(ImportError);
     expect(e).toMatchObject({ code: 'import-error', line: 8 });
-    expect(e.message).toBe('line 8: transform set ESP-AES256 is not defined (expected "crypto ipsec ikev1 transform-set ESP-AES256 ...")');
+    expect(e.message).toBe(
+      'line 8: transform set ESP-AES256 is not defined (expected "crypto ipsec ikev1 transform-set ESP-AES256 ...")',
+    );
   });
 
   it('names the line of a crypto map that references an undefined ACL', () => {
@@ -155,12 +157,11 @@ describe('ASA importer', () => {
   });
 
   it('refuses unknown algorithms and objects with the line', () => {
-    const base = [
-      'crypto ikev1 policy 10',
-      ' authentication pre-share',
-      ' encryption aes-512',
-    ].join('\n');
-    expect(thrown(() => importAsa(base))).toMatchObject({ line: 3, message: expect.stringContaining('unknown IKEv1 encryption "aes-512"') });
+    const base = ['crypto ikev1 policy 10', ' authentication pre-share', ' encryption aes-512'].join('\n');
+    expect(thrown(() => importAsa(base))).toMatchObject({
+      line: 3,
+      message: expect.stringContaining('unknown IKEv1 encryption "aes-512"'),
+    });
     const acl = [
       'access-list v extended permit ip object NOPE any',
       'crypto ipsec ikev1 transform-set T esp-aes esp-sha-hmac',
@@ -170,9 +171,17 @@ describe('ASA importer', () => {
       'crypto map m 1 set peer 192.0.2.1',
       'crypto map m 1 set ikev1 transform-set T',
     ].join('\n');
-    expect(thrown(() => importAsa(acl))).toMatchObject({ line: 1, message: expect.stringContaining('object NOPE is not defined') });
-    expect(thrown(() => importAsa('access-list v extended permit ip 10.0.0.0 255.0.255.0 any'))).toMatchObject({ line: 1 });
-    expect(thrown(() => importAsa('hostname x\n'))).toMatchObject({ line: 0, message: expect.stringContaining('no crypto map entry') });
+    expect(thrown(() => importAsa(acl))).toMatchObject({
+      line: 1,
+      message: expect.stringContaining('object NOPE is not defined'),
+    });
+    expect(thrown(() => importAsa('access-list v extended permit ip 10.0.0.0 255.0.255.0 any'))).toMatchObject({
+      line: 1,
+    });
+    expect(thrown(() => importAsa('hostname x\n'))).toMatchObject({
+      line: 0,
+      message: expect.stringContaining('no crypto map entry'),
+    });
   });
 
   it('applies ASA defaults to a minimal policy and reports a masked key', () => {
@@ -218,6 +227,12 @@ describe('ASA importer', () => {
     expect(r.gateway.ikeProposals).toEqual(['aes256-sha512-ecp521']);
     // An ipsec-proposal without integrity: the ASA default SHA-1.
     expect(r.gateway.espProposals).toEqual(['aes256-sha1']);
-    expect(r.unsupported).toEqual([{ line: 12, text: ' ikev2 remote-authentication pre-shared-key theirs', reason: expect.stringContaining('one key') }]);
+    expect(r.unsupported).toEqual([
+      {
+        line: 12,
+        text: ' ikev2 remote-authentication pre-shared-key theirs',
+        reason: expect.stringContaining('one key'),
+      },
+    ]);
   });
 });

@@ -16,7 +16,9 @@ describe('importConfig', () => {
 
   it('dispatches on the detected format and passes options on', () => {
     expect(importConfig(fixture('asa-multi-entry.txt'), { entry: 20 }).entry).toBe('outside_map 20');
-    expect(importConfig(fixture('ipsec-multi.conf'), { secretsText: fixture('ipsec-multi.secrets') }).gateway.psk).toBe('hq-shared-secret');
+    expect(importConfig(fixture('ipsec-multi.conf'), { secretsText: fixture('ipsec-multi.secrets') }).gateway.psk).toBe(
+      'hq-shared-secret',
+    );
     const r = importConfig(fixture('swanctl-ikev1.conf'), { side: 'right' });
     expect(r.format).toBe('swanctl');
     expect(r.settings.right.gateway.localId).toBe('203.0.113.10');
@@ -27,7 +29,10 @@ describe('importConfig', () => {
     expect(r.settings).toEqual(defaultSettings());
     expect(r.gateway.localId).toBe('203.0.113.10');
     const broken = '{\n  "schema": 1,\n  "left": ,\n}';
-    expect(thrown(() => importConfig(broken, { format: 'settings-json' }))).toMatchObject({ code: 'import-error', line: 3 });
+    expect(thrown(() => importConfig(broken, { format: 'settings-json' }))).toMatchObject({
+      code: 'import-error',
+      line: 3,
+    });
     expect(thrown(() => importConfig('hello'))).toMatchObject({ code: 'import-error', line: 0 });
   });
 });

@@ -30,9 +30,16 @@ describe('ipsec.conf importer', () => {
     expect(r.localAddress).toBe('203.0.113.10');
     expect(r.peerAddress).toBe('198.51.100.10');
     expect(r.unsupported.map((u) => u.line)).toEqual([3, 4, 5, 22, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43]);
-    expect(r.unsupported[3]).toEqual({ line: 22, text: '\tleftfirewall=yes', reason: 'updown firewall rules are not modelled' });
+    expect(r.unsupported[3]).toEqual({
+      line: 22,
+      text: '\tleftfirewall=yes',
+      reason: 'updown firewall rules are not modelled',
+    });
     expect(r.warnings).toEqual([{ line: 34, message: 'conn to-dr is not imported (import it with entry to-dr)' }]);
-    expect(trafficSelectors(r.settings, 'right')).toEqual({ local: ['10.1.0.0/24', '10.1.10.0/24'], remote: ['10.2.0.0/24'] });
+    expect(trafficSelectors(r.settings, 'right')).toEqual({
+      local: ['10.1.0.0/24', '10.1.10.0/24'],
+      remote: ['10.2.0.0/24'],
+    });
     expect(r.settings.right.gateway.localId).toBe('@hq.example.com');
     validateSettings(r.settings);
   });
@@ -57,18 +64,37 @@ describe('ipsec.conf importer', () => {
   });
 
   it('falls back to a wildcard secret and to defaults', () => {
-    const text = 'conn x\n  right=198.51.100.10\n  rightsubnet=10.1.0.0/24\n  left=203.0.113.10\n  leftsubnet=10.2.0.0/24\n  auto=add\n';
+    const text =
+      'conn x\n  right=198.51.100.10\n  rightsubnet=10.1.0.0/24\n  left=203.0.113.10\n  leftsubnet=10.2.0.0/24\n  auto=add\n';
     const r = importIpsecConf(text, { secretsText: ': PSK "any-peer"\n' });
-    expect(r.gateway).toMatchObject({ psk: 'any-peer', ikeVersion: 2, ikeProposals: ['default'], dpd: { delay: 0 }, startAction: 'wait' });
+    expect(r.gateway).toMatchObject({
+      psk: 'any-peer',
+      ikeVersion: 2,
+      ikeProposals: ['default'],
+      dpd: { delay: 0 },
+      startAction: 'wait',
+    });
     expect(r.unsupported).toEqual([]);
   });
 
   it('names the line of broken input', () => {
-    expect(thrown(() => importIpsecConf('conn a\n  also=missing\n'))).toMatchObject({ code: 'import-error', line: 2, message: expect.stringContaining('no conn missing') });
-    expect(thrown(() => importIpsecConf('conn a\n  left 1.2.3.4\n'))).toMatchObject({ line: 2, message: 'line 2: expected "key=value"' });
+    expect(thrown(() => importIpsecConf('conn a\n  also=missing\n'))).toMatchObject({
+      code: 'import-error',
+      line: 2,
+      message: expect.stringContaining('no conn missing'),
+    });
+    expect(thrown(() => importIpsecConf('conn a\n  left 1.2.3.4\n'))).toMatchObject({
+      line: 2,
+      message: 'line 2: expected "key=value"',
+    });
     expect(thrown(() => importIpsecConf('  left=1.2.3.4\n'))).toMatchObject({ line: 1 });
-    expect(thrown(() => importIpsecConf('conn a\n  ike=aes256-sha1-nope!\n'))).toMatchObject({ line: 2, message: expect.stringContaining('nope') });
+    expect(thrown(() => importIpsecConf('conn a\n  ike=aes256-sha1-nope!\n'))).toMatchObject({
+      line: 2,
+      message: expect.stringContaining('nope'),
+    });
     expect(thrown(() => importIpsecConf('conn a\n  ikelifetime=forever\n'))).toMatchObject({ line: 2 });
-    expect(thrown(() => importIpsecConf('conn a\n  also=b\nconn b\n  also=a\nconn c\n  also=a\n'))).toMatchObject({ message: expect.stringContaining('loop') });
+    expect(thrown(() => importIpsecConf('conn a\n  also=b\nconn b\n  also=a\nconn c\n  also=a\n'))).toMatchObject({
+      message: expect.stringContaining('loop'),
+    });
   });
 });

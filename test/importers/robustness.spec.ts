@@ -15,17 +15,21 @@ const samples: [ImportFormat, string][] = [
 describe('importers on mangled input', () => {
   it('return valid settings or throw ImportError', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...samples), fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }), ([format, text], cuts) => {
-        const lines = text.split('\n');
-        for (const [a, b] of cuts) lines.splice(a % (lines.length || 1), 1 + (b % 2));
-        try {
-          const r = importConfig(lines.join('\n'), { format });
-          validateSettings(r.settings);
-          for (const u of r.unsupported) expect(u.line).toBeGreaterThan(0);
-        } catch (e) {
-          expect(e).toBeInstanceOf(ImportError);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...samples),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }),
+        ([format, text], cuts) => {
+          const lines = text.split('\n');
+          for (const [a, b] of cuts) lines.splice(a % (lines.length || 1), 1 + (b % 2));
+          try {
+            const r = importConfig(lines.join('\n'), { format });
+            validateSettings(r.settings);
+            for (const u of r.unsupported) expect(u.line).toBeGreaterThan(0);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ImportError);
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -32,8 +32,14 @@ describe('swanctl.conf importer', () => {
     expect(r.peerAddress).toBe('198.51.100.7');
     // include, the updown script, the second child, the road-warrior connection, the pool and
     // the secrets of other peers; keyingtries = 0 is what the lab does anyway.
-    expect(lines(r)).toEqual([2, 35, 37, 38, 39, 44, 45, 46, 47, 48, 49, 51, 52, 54, 55, 56, 62, 63, 64, 74, 75, 76, 78, 79, 80]);
-    expect(r.unsupported[0]).toEqual({ line: 2, text: 'include conf.d/*.conf', reason: expect.stringContaining('include') });
+    expect(lines(r)).toEqual([
+      2, 35, 37, 38, 39, 44, 45, 46, 47, 48, 49, 51, 52, 54, 55, 56, 62, 63, 64, 74, 75, 76, 78, 79, 80,
+    ]);
+    expect(r.unsupported[0]).toEqual({
+      line: 2,
+      text: 'include conf.d/*.conf',
+      reason: expect.stringContaining('include'),
+    });
     expect(r.warnings).toContainEqual({ line: 44, message: expect.stringContaining('roadwarrior is not imported') });
     expect(r.warnings).toContainEqual({ line: 37, message: expect.stringContaining('berlin-voice') });
     const s = r.settings;
@@ -48,7 +54,9 @@ describe('swanctl.conf importer', () => {
     expect(r.unsupported.find((u) => u.line === 48)!.reason).toContain('auth = pubkey');
     expect(r.unsupported.find((u) => u.line === 46)!.reason).toContain('pools');
     validateSettings(r.settings);
-    expect(thrown(() => importSwanctl(fixture('swanctl-multi.conf'), { entry: 'nope' })).message).toContain('branch-berlin, roadwarrior');
+    expect(thrown(() => importSwanctl(fixture('swanctl-multi.conf'), { entry: 'nope' })).message).toContain(
+      'branch-berlin, roadwarrior',
+    );
   });
 
   it('imports IKEv1, one-line sections and a wildcard secret', () => {
@@ -77,14 +85,24 @@ describe('swanctl.conf importer', () => {
     expect(e).toMatchObject({ code: 'import-error', line: 2 });
     expect(e.message).toContain('section "site" is never closed');
     expect(e.message).toContain('line 10');
-    expect(thrown(() => importSwanctl(fixture('swanctl-broken-extra-brace.conf')))).toMatchObject({ line: 6, message: 'line 6: unexpected "}" (no section is open)' });
+    expect(thrown(() => importSwanctl(fixture('swanctl-broken-extra-brace.conf')))).toMatchObject({
+      line: 6,
+      message: 'line 6: unexpected "}" (no section is open)',
+    });
   });
 
   it('names the line of other syntax errors', () => {
     expect(thrown(() => importSwanctl('connections {\n  a {\n    version 2\n  }\n}\n'))).toMatchObject({ line: 3 });
-    expect(thrown(() => importSwanctl('secrets {\n  ike {\n    secret = "open\n  }\n}\n'))).toMatchObject({ line: 3, message: expect.stringContaining('unterminated') });
-    expect(thrown(() => importSwanctl('connections {\n a {\n  proposals = aes256-sha999-modp2048\n }\n}'))).toMatchObject({ line: 3, message: expect.stringContaining('sha999') });
-    expect(thrown(() => importSwanctl('connections {\n a {\n  rekey_time = soon\n  children { c { } }\n }\n}'))).toMatchObject({ line: 3 });
+    expect(thrown(() => importSwanctl('secrets {\n  ike {\n    secret = "open\n  }\n}\n'))).toMatchObject({
+      line: 3,
+      message: expect.stringContaining('unterminated'),
+    });
+    expect(
+      thrown(() => importSwanctl('connections {\n a {\n  proposals = aes256-sha999-modp2048\n }\n}')),
+    ).toMatchObject({ line: 3, message: expect.stringContaining('sha999') });
+    expect(
+      thrown(() => importSwanctl('connections {\n a {\n  rekey_time = soon\n  children { c { } }\n }\n}')),
+    ).toMatchObject({ line: 3 });
     expect(thrown(() => importSwanctl('# nothing\n'))).toMatchObject({ line: 0 });
   });
 

@@ -59,7 +59,13 @@ describe.skipIf(skipWithoutDocker('lab integration (healthy tunnel)'))('a health
 
   it('streams log records from both charons, parsed into fields', async () => {
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !(records.some((r) => r.side === 'left' && /established/.test(r.message)) && records.some((r) => r.side === 'right' && /established/.test(r.message)))) {
+    while (
+      Date.now() < deadline &&
+      !(
+        records.some((r) => r.side === 'left' && /established/.test(r.message)) &&
+        records.some((r) => r.side === 'right' && /established/.test(r.message))
+      )
+    ) {
       await new Promise((r) => setTimeout(r, 200));
     }
     for (const side of ['left', 'right'] as const) {
@@ -100,7 +106,10 @@ describe.skipIf(skipWithoutDocker('lab integration (healthy tunnel)'))('a health
     const removed = await engine.down();
     expect(removed).toEqual({ containers: 5, networks: 1 });
     expect((await findLabs(engine.docker)).find((l) => l.name === engine.name)).toBeUndefined();
-    const leftover = await engine.docker.listContainers({ all: true, filters: { label: [`ipsec-lab.lab=${engine.name}`] } });
+    const leftover = await engine.docker.listContainers({
+      all: true,
+      filters: { label: [`ipsec-lab.lab=${engine.name}`] },
+    });
     expect(leftover).toEqual([]);
   });
 });
@@ -121,23 +130,28 @@ describe.skipIf(skipWithoutDocker('lab integration (invalid settings)'))('invali
   });
 });
 
-describe.skipIf(skipWithoutDocker('lab integration (two strongSwan releases)'))('a lab mixing strongSwan 5.9 and 6.0', () => {
-  it('comes up with gw-left on bookworm (5.9) and gw-right on trixie (6.0), and carries traffic', async () => {
-    const engine = LabEngine.connect(testLabName('mix'));
-    try {
-      const s = defaultSettings();
-      s.left.gateway.release = 'bookworm';
-      const r = await engine.up(s, { timeoutMs: 30_000 });
-      expect(r.status.up).toBe(true);
-      const { execOk } = await import('../../lab/docker/exec.js');
-      expect(await execOk(engine.docker, engine.container('gw-left'), ['swanctl', '--version'])).toMatch(/5\.9\.\d+/);
-      expect(await execOk(engine.docker, engine.container('gw-right'), ['swanctl', '--version'])).toMatch(/6\.0\.\d+/);
-      expect((await engine.traffic({ count: 3, intervalMs: 100 })).received).toBe(3);
-    } finally {
-      await engine.down();
-    }
-  }, 180_000);
-});
+describe.skipIf(skipWithoutDocker('lab integration (two strongSwan releases)'))(
+  'a lab mixing strongSwan 5.9 and 6.0',
+  () => {
+    it('comes up with gw-left on bookworm (5.9) and gw-right on trixie (6.0), and carries traffic', async () => {
+      const engine = LabEngine.connect(testLabName('mix'));
+      try {
+        const s = defaultSettings();
+        s.left.gateway.release = 'bookworm';
+        const r = await engine.up(s, { timeoutMs: 30_000 });
+        expect(r.status.up).toBe(true);
+        const { execOk } = await import('../../lab/docker/exec.js');
+        expect(await execOk(engine.docker, engine.container('gw-left'), ['swanctl', '--version'])).toMatch(/5\.9\.\d+/);
+        expect(await execOk(engine.docker, engine.container('gw-right'), ['swanctl', '--version'])).toMatch(
+          /6\.0\.\d+/,
+        );
+        expect((await engine.traffic({ count: 3, intervalMs: 100 })).received).toBe(3);
+      } finally {
+        await engine.down();
+      }
+    }, 180_000);
+  },
+);
 
 describe.skipIf(skipWithoutDocker('lab integration (continuous flow)'))('a continuous flow', () => {
   it('reports per-second samples while it runs, shows loss when the tunnel breaks, and stops its ping', async () => {

@@ -17,7 +17,9 @@ describe.skipIf(skipWithoutDocker('lab integration (leftovers)'))('leftovers of 
   });
 
   it('are found and removed by the next start', async () => {
-    const child = spawn(process.execPath, ['bin/run-ts.js', 'test/support/hold-lab.ts', crashed], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['bin/run-ts.js', 'test/support/hold-lab.ts', crashed], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (c) => String(c).includes('READY') && resolve());
       child.on('exit', (code) => reject(new Error(`lab holder exited early (${code})`)));

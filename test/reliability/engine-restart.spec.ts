@@ -44,12 +44,20 @@ describe.skipIf(skipDocker || !dockerd)('the Docker engine stops and comes back 
     await waitFor(() => events.some((e) => e.type === 'engine' && e.available), 10_000, 'engine available');
 
     process.kill(Number(dockerd), 'SIGTERM');
-    await waitFor(() => events.some((e) => e.type === 'engine' && !e.available), 30_000, 'the engine reported unavailable');
+    await waitFor(
+      () => events.some((e) => e.type === 'engine' && !e.available),
+      30_000,
+      'the engine reported unavailable',
+    );
     await expect(engine.status()).rejects.toBeDefined();
 
     const d = spawn('sh', ['-c', 'setsid dockerd >/var/log/dockerd.log 2>&1 &'], { stdio: 'ignore', detached: true });
     d.unref();
-    await waitFor(() => events.filter((e) => e.type === 'engine' && e.available).length >= 2, 60_000, 'the engine reported available again');
+    await waitFor(
+      () => events.filter((e) => e.type === 'engine' && e.available).length >= 2,
+      60_000,
+      'the engine reported available again',
+    );
     await waitFor(() => events.some((e) => e.type === 'lost'), 15_000, 'a report of what was lost');
     const lost = events.find((e) => e.type === 'lost') as Extract<HealthEvent, { type: 'lost' }>;
     expect(lost.boxes.length).toBeGreaterThan(0);

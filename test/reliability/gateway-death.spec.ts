@@ -28,7 +28,11 @@ describe.skipIf(skipWithoutDocker('reliability (gateway death)'))('a gateway tha
   it('is detected within seconds, and after a restart its logs and SAs are followed again', async () => {
     const killedAt = Date.now();
     await engine.docker.getContainer(engine.container('gw-right')).kill();
-    await waitFor(() => health.some((e) => e.type === 'box' && e.role === 'gw-right' && e.action === 'die'), 5000, 'a die event for gw-right');
+    await waitFor(
+      () => health.some((e) => e.type === 'box' && e.role === 'gw-right' && e.action === 'die'),
+      5000,
+      'a die event for gw-right',
+    );
     const died = health.find((e) => e.type === 'box' && e.role === 'gw-right' && e.action === 'die')!;
     expect(died.at - killedAt).toBeLessThan(5000);
     const s = await engine.status();
@@ -36,9 +40,21 @@ describe.skipIf(skipWithoutDocker('reliability (gateway death)'))('a gateway tha
 
     const before = records.filter((r) => r.side === 'right').length;
     await engine.docker.getContainer(engine.container('gw-right')).start();
-    await waitFor(() => health.some((e) => e.type === 'box' && e.role === 'gw-right' && e.action === 'start'), 5000, 'a start event');
+    await waitFor(
+      () => health.some((e) => e.type === 'box' && e.role === 'gw-right' && e.action === 'start'),
+      5000,
+      'a start event',
+    );
     // The log stream resumes with the new charon's lines, without repeating the old ones.
-    await waitFor(() => records.filter((r) => r.side === 'right').slice(before).some((r) => /Starting charon-systemd IKE daemon/.test(r.message)), 15_000, 'the restarted charon\'s log');
+    await waitFor(
+      () =>
+        records
+          .filter((r) => r.side === 'right')
+          .slice(before)
+          .some((r) => /Starting charon-systemd IKE daemon/.test(r.message)),
+      15_000,
+      "the restarted charon's log",
+    );
     const seqs = records.filter((r) => r.side === 'right').map((r) => r.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
     // The restarted charon reloads its config by itself; a fresh negotiation brings the tunnel back.

@@ -60,8 +60,15 @@ describe.skipIf(skipWithoutDocker('security (isolation and secrets)'))('isolatio
     expect(JSON.stringify(await engine.status())).not.toContain(PSK);
     const { compareGateways } = await import('../../lab/settings/compare.js');
     expect(JSON.stringify(compareGateways(await engine.settings()))).not.toContain(PSK);
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/ipsec-lab.js', '--lab', engine.name, ...args], { encoding: 'utf8' });
-    for (const args of [['status', '--json'], ['export', '--side', 'left'], ['export', '--format', 'asa', '--side', 'right'], ['compare', '--json'], ['logs']]) {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/ipsec-lab.js', '--lab', engine.name, ...args], { encoding: 'utf8' });
+    for (const args of [
+      ['status', '--json'],
+      ['export', '--side', 'left'],
+      ['export', '--format', 'asa', '--side', 'right'],
+      ['compare', '--json'],
+      ['logs'],
+    ]) {
       const r = cli(...args);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       expect(r.stdout + r.stderr, args.join(' ')).not.toContain(PSK);

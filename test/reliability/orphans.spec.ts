@@ -45,7 +45,9 @@ describe.skipIf(skipWithoutDocker('reliability (killed runs)'))('runs killed wit
   it('an app killed while it owns a lab leaves an orphan that can be adopted instead of removed', async () => {
     const name = testLabName('adopt');
     names.push(name);
-    const holder = spawn(process.execPath, ['bin/run-ts.js', 'test/support/hold-lab.ts', name], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(process.execPath, ['bin/run-ts.js', 'test/support/hold-lab.ts', name], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       holder.stdout!.on('data', (c) => String(c).includes('READY') && resolve());
       holder.on('exit', (code) => reject(new Error(`lab holder exited early (${code})`)));

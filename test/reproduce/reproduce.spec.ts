@@ -11,7 +11,7 @@ import { testLabName } from '../support/lab-names.js';
 const F = 'test/fixtures/diagnosis';
 
 describe('mapping a cause to catalogue faults', () => {
-  it('every fault\'s cause maps back to a fault, the one named like the cause first', () => {
+  it("every fault's cause maps back to a fault, the one named like the cause first", () => {
     for (const f of FAULTS) {
       for (const v of f.ikeVersions) {
         const list = faultsForCause(f.cause, v);
@@ -38,9 +38,13 @@ describe.skipIf(skipWithoutDocker('reproduce on a real lab'))('ipsec-lab diagnos
     await engine.close();
   });
 
-  const run = (...args: string[]) => spawnSync(process.execPath, ['bin/ipsec-lab.js', '--lab', lab, 'diagnose', '--json', ...args, '--reproduce'], { encoding: 'utf8', timeout: 180_000 });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['bin/ipsec-lab.js', '--lab', lab, 'diagnose', '--json', ...args, '--reproduce'], {
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
 
-  it('a customer\'s PSK mismatch, from their logs, reappears on the lab and the lab diagnoses it the same', () => {
+  it("a customer's PSK mismatch, from their logs, reappears on the lab and the lab diagnoses it the same", () => {
     const r = run('--left', `${F}/psk-mismatch-v2-trixie/left.log`, '--right', `${F}/psk-mismatch-v2-trixie/right.log`);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -51,7 +55,16 @@ describe.skipIf(skipWithoutDocker('reproduce on a real lab'))('ipsec-lab diagnos
 
   it('a datapath cause (ESP dropped) is reproduced on the running lab, with traffic to show it', () => {
     const d = `${F}/esp-blocked-v2-trixie`;
-    const r = run('--left', `${d}/left.log`, '--right', `${d}/right.log`, '--left-sas', `${d}/left.sas.txt`, '--right-sas', `${d}/right.sas.txt`);
+    const r = run(
+      '--left',
+      `${d}/left.log`,
+      '--right',
+      `${d}/right.log`,
+      '--left-sas',
+      `${d}/left.sas.txt`,
+      '--right-sas',
+      `${d}/right.sas.txt`,
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.verdict).toBe('esp-blocked');

@@ -38,17 +38,27 @@ describe.skipIf(skipWithoutDocker('scenarios on a real lab'))('demonstration sce
 
   it('an expectation the lab does not meet stops the run, naming the step and what was seen', async () => {
     const wrong = defineScenario({
-      id: 'wrong', title: 'expects a fault nobody applied', family: 'phase1', summary: 's',
+      id: 'wrong',
+      title: 'expects a fault nobody applied',
+      family: 'phase1',
+      summary: 's',
       steps: [
         { title: 'start', narration: ['healthy'], action: { kind: 'start' } },
-        { title: 'See a PSK mismatch', narration: ['there is none'], expect: [{ kind: 'verdict', cause: 'psk-mismatch' }], timeoutS: 3 },
+        {
+          title: 'See a PSK mismatch',
+          narration: ['there is none'],
+          expect: [{ kind: 'verdict', cause: 'psk-mismatch' }],
+          timeoutS: 3,
+        },
         { title: 'never reached', narration: ['-'], expect: [] },
       ],
     });
     const report = await new ScenarioRunner(engine).run(wrong);
     expect(report.ok).toBe(false);
     expect(report.steps).toHaveLength(2);
-    expect(report.steps[1].error).toMatch(/^step 2 "See a PSK mismatch": after 3 s, diagnosis verdict (healthy|unknown)/);
+    expect(report.steps[1].error).toMatch(
+      /^step 2 "See a PSK mismatch": after 3 s, diagnosis verdict (healthy|unknown)/,
+    );
     expect(report.steps[1].error).toContain('(expected psk-mismatch)');
   }, 120_000);
 
@@ -57,7 +67,9 @@ describe.skipIf(skipWithoutDocker('scenarios on a real lab'))('demonstration sce
     expect(JSON.parse(list.stdout).map((s: { id: string }) => s.id)).toEqual(SCENARIOS.map((s) => s.id));
     const s = SCENARIOS.find((x) => x.id === 'phase1-psk')!;
     const r = spawnSync(process.execPath, ['bin/ipsec-lab.js', '--lab', lab, 'scenario', 'run', s.id, '--step'], {
-      encoding: 'utf8', input: '\n'.repeat(s.steps.length), timeout: 180_000,
+      encoding: 'utf8',
+      input: '\n'.repeat(s.steps.length),
+      timeout: 180_000,
     });
     expect(r.status, r.stderr + r.stdout).toBe(0);
     expect(r.stderr.match(/press Enter to run this step/g)).toHaveLength(s.steps.length);

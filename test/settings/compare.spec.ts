@@ -3,7 +3,10 @@ import { compareGateways } from '../../lab/settings/compare.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
 import { FAULTS } from '../../lab/faults/catalogue.js';
 
-const broken = (s: ReturnType<typeof defaultSettings>) => compareGateways(s).filter((p) => !p.ok).map((p) => `${p.left}~${p.right}`);
+const broken = (s: ReturnType<typeof defaultSettings>) =>
+  compareGateways(s)
+    .filter((p) => !p.ok)
+    .map((p) => `${p.left}~${p.right}`);
 
 describe('comparing the two gateways', () => {
   it('finds nothing wrong in the defaults', () => {
@@ -31,7 +34,11 @@ describe('comparing the two gateways', () => {
     const s = defaultSettings();
     FAULTS.find((f) => f.id === 'pfs-mismatch')!.settings!(s);
     expect(broken(s)).toContain('left.gateway.espProposals~right.gateway.espProposals');
-    expect(compareGateways(s).find((p) => !p.ok && Array.isArray(p.leftValue) && (p.leftValue as string[]).includes('modp2048'))).toBeDefined();
+    expect(
+      compareGateways(s).find(
+        (p) => !p.ok && Array.isArray(p.leftValue) && (p.leftValue as string[]).includes('modp2048'),
+      ),
+    ).toBeDefined();
   });
   it('never shows the keys themselves', () => {
     const s = defaultSettings();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, validateSettings, SettingsError, parseProposal, siteAddresses, cidrsOverlap } from '../../lab/settings/index.js';
+import {
+  defaultSettings,
+  validateSettings,
+  SettingsError,
+  parseProposal,
+  siteAddresses,
+  cidrsOverlap,
+} from '../../lab/settings/index.js';
 
 function issuesOf(mutate: (s: ReturnType<typeof defaultSettings>) => void) {
   const s = defaultSettings();
@@ -18,7 +25,9 @@ describe('settings validation', () => {
     expect(validateSettings(defaultSettings())).toEqual(defaultSettings());
   });
   it('names the field of an empty PSK', () => {
-    expect(issuesOf((s) => (s.left.gateway.psk = ''))).toEqual([{ field: 'left.gateway.psk', message: 'must not be empty' }]);
+    expect(issuesOf((s) => (s.left.gateway.psk = ''))).toEqual([
+      { field: 'left.gateway.psk', message: 'must not be empty' },
+    ]);
   });
   it('names the field and keyword of a bad proposal', () => {
     const issues = issuesOf((s) => (s.right.gateway.ikeProposals = ['aes256-sha999-modp2048']));
@@ -48,7 +57,13 @@ describe('settings validation', () => {
 
 describe('proposals', () => {
   it('splits a proposal into transforms', () => {
-    expect(parseProposal('aes256gcm16-prfsha384-ecp384', 'ike')).toEqual({ encryption: ['aes256gcm16'], integrity: [], prf: ['prfsha384'], dh: ['ecp384'], esn: [] });
+    expect(parseProposal('aes256gcm16-prfsha384-ecp384', 'ike')).toEqual({
+      encryption: ['aes256gcm16'],
+      integrity: [],
+      prf: ['prfsha384'],
+      dh: ['ecp384'],
+      esn: [],
+    });
   });
   it('requires a DH group for IKE but not ESP', () => {
     expect(() => parseProposal('aes128-sha1', 'ike')).toThrow(/DH group/);
@@ -58,7 +73,12 @@ describe('proposals', () => {
 
 describe('addresses', () => {
   it('places the gateway, host and router in each subnet', () => {
-    expect(siteAddresses(defaultSettings(), 'left')).toMatchObject({ gatewayLan: '10.1.0.1', host: '10.1.0.10', gatewayWan: '198.51.100.10', router: '198.51.100.1' });
+    expect(siteAddresses(defaultSettings(), 'left')).toMatchObject({
+      gatewayLan: '10.1.0.1',
+      host: '10.1.0.10',
+      gatewayWan: '198.51.100.10',
+      router: '198.51.100.1',
+    });
   });
   it('detects overlapping subnets', () => {
     expect(cidrsOverlap('10.1.0.0/16', '10.1.5.0/24')).toBe(true);

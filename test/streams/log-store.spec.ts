@@ -4,7 +4,8 @@ import { parseCharonLine } from '../../lab/streams/log-record.js';
 import { LineSplitter } from '../../lab/streams/line-splitter.js';
 import { CounterHistory } from '../../lab/engine/counter-history.js';
 
-const rec = (side: 'left' | 'right', seq: number) => parseCharonLine(`Nov 22 11:04:34.576 09[IKE2] <lab|1> line ${seq}`, side, seq);
+const rec = (side: 'left' | 'right', seq: number) =>
+  parseCharonLine(`Nov 22 11:04:34.576 09[IKE2] <lab|1> line ${seq}`, side, seq);
 
 describe('log store', () => {
   it('keeps memory bounded, spills older lines to disk and pages any range back in order', () => {
@@ -29,24 +30,62 @@ describe('line splitting', () => {
   it('keeps UTF-8 characters split across chunk borders intact', () => {
     const s = new LineSplitter();
     const bytes = Buffer.from('größe ✓\nnext');
-    const out = [...s.push(bytes.subarray(0, 3)), ...s.push(bytes.subarray(3, 9)), ...s.push(bytes.subarray(9)), ...s.flush()];
+    const out = [
+      ...s.push(bytes.subarray(0, 3)),
+      ...s.push(bytes.subarray(3, 9)),
+      ...s.push(bytes.subarray(9)),
+      ...s.flush(),
+    ];
     expect(out).toEqual(['größe ✓', 'next']);
   });
 });
 
 describe('charon log records', () => {
   it('parse time, thread, group, level and IKE SA', () => {
-    expect(parseCharonLine('Nov 22 11:04:34.576 09[IKE2] <lab|12> IKE_SA lab[12] established', 'left', 7)).toMatchObject({
-      side: 'left', seq: 7, time: 'Nov 22 11:04:34.576', thread: 9, group: 'IKE', level: 2, ikeName: 'lab', ikeId: 12, message: 'IKE_SA lab[12] established',
+    expect(
+      parseCharonLine('Nov 22 11:04:34.576 09[IKE2] <lab|12> IKE_SA lab[12] established', 'left', 7),
+    ).toMatchObject({
+      side: 'left',
+      seq: 7,
+      time: 'Nov 22 11:04:34.576',
+      thread: 9,
+      group: 'IKE',
+      level: 2,
+      ikeName: 'lab',
+      ikeId: 12,
+      message: 'IKE_SA lab[12] established',
     });
-    expect(parseCharonLine('lab-init: gw-left links up', 'right', 1)).toMatchObject({ group: 'LAB', level: 0, message: 'lab-init: gw-left links up' });
+    expect(parseCharonLine('lab-init: gw-left links up', 'right', 1)).toMatchObject({
+      group: 'LAB',
+      level: 0,
+      message: 'lab-init: gw-left links up',
+    });
   });
 });
 
 describe('counter history', () => {
   it('stays bounded and keeps the newest points', () => {
     const h = new CounterHistory(100);
-    for (let i = 0; i < 1000; i++) h.add({ side: 'left', time: i, ikeSas: [{ name: 'lab', uniqueId: 1, state: 'ESTABLISHED', initiator: true, natLocal: false, natRemote: false, natFake: false, natAny: false, children: [{ name: 'net', uniqueId: 1, state: 'INSTALLED', encap: true, bytesIn: i, localTs: [], remoteTs: [] }] }] });
+    for (let i = 0; i < 1000; i++)
+      h.add({
+        side: 'left',
+        time: i,
+        ikeSas: [
+          {
+            name: 'lab',
+            uniqueId: 1,
+            state: 'ESTABLISHED',
+            initiator: true,
+            natLocal: false,
+            natRemote: false,
+            natFake: false,
+            natAny: false,
+            children: [
+              { name: 'net', uniqueId: 1, state: 'INSTALLED', encap: true, bytesIn: i, localTs: [], remoteTs: [] },
+            ],
+          },
+        ],
+      });
     const pts = h.get('left');
     expect(pts.length).toBeLessThanOrEqual(100);
     expect(pts[pts.length - 1]).toMatchObject({ time: 999, bytesIn: 999 });

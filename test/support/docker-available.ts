@@ -5,7 +5,10 @@ function probe(): { ok: boolean; reason: string } {
     execSync('docker info', { stdio: 'ignore', timeout: 15_000 });
     return { ok: true, reason: '' };
   } catch (e) {
-    return { ok: false, reason: `no Docker engine answers (\`docker info\` failed: ${(e as Error).message.split('\n')[0]})` };
+    return {
+      ok: false,
+      reason: `no Docker engine answers (\`docker info\` failed: ${(e as Error).message.split('\n')[0]})`,
+    };
   }
 }
 
@@ -23,6 +26,8 @@ export function dockerAvailable(): boolean {
 export function skipWithoutDocker(what: string): boolean {
   if (result.ok) return false;
   if (process.env.CI) throw new Error(`${what}: Docker is required in CI but ${result.reason}`);
-  console.warn(`SKIPPED ${what}: ${result.reason}. Start a Docker engine (or run \`ipsec-lab doctor --fix\`) to run these tests.`);
+  console.warn(
+    `SKIPPED ${what}: ${result.reason}. Start a Docker engine (or run \`ipsec-lab doctor --fix\`) to run these tests.`,
+  );
   return true;
 }

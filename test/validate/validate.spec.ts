@@ -26,7 +26,10 @@ describe.skipIf(skipWithoutDocker('validate on real labs'))('ipsec-lab validate 
   };
   const good = file('good.json', () => {});
   const pfs = file('pfs-mismatch.json', (s) => void (s.left.gateway.espProposals = ['aes256-sha256-modp2048']));
-  const proposals = file('proposal-mismatch.json', (s) => void (s.right.gateway.ikeProposals = ['aes128-sha1-modp1024']));
+  const proposals = file(
+    'proposal-mismatch.json',
+    (s) => void (s.right.gateway.ikeProposals = ['aes128-sha1-modp1024']),
+  );
   const html = path.join(dir, 'report.html');
   const junit = path.join(dir, 'junit.xml');
   let run: ReturnType<typeof spawnSync>;
@@ -34,7 +37,24 @@ describe.skipIf(skipWithoutDocker('validate on real labs'))('ipsec-lab validate 
 
   beforeAll(() => {
     // Three templates side by side, two labs at a time.
-    run = spawnSync(process.execPath, ['bin/ipsec-lab.js', 'validate', good, pfs, proposals, '--concurrency', '2', '--report', html, '--junit', junit, '--json'], { encoding: 'utf8', timeout: 600_000 });
+    run = spawnSync(
+      process.execPath,
+      [
+        'bin/ipsec-lab.js',
+        'validate',
+        good,
+        pfs,
+        proposals,
+        '--concurrency',
+        '2',
+        '--report',
+        html,
+        '--junit',
+        junit,
+        '--json',
+      ],
+      { encoding: 'utf8', timeout: 600_000 },
+    );
     report = JSON.parse(String(run.stdout));
   }, 620_000);
 
@@ -82,7 +102,8 @@ describe.skipIf(skipWithoutDocker('validate on real labs'))('ipsec-lab validate 
     expect(est.status).toBe('fail');
     expect(est.cause?.cause).toBe('ike-proposal-mismatch');
     expect(est.logs.some((l) => /NO_PROPOSAL_CHOSEN|no proposal chosen|configured proposals/i.test(l.text))).toBe(true);
-    for (const c of template(proposals).checks.filter((x) => x.id !== 'establish')) expect(c.reason).toMatch(/never established/);
+    for (const c of template(proposals).checks.filter((x) => x.id !== 'establish'))
+      expect(c.reason).toMatch(/never established/);
   });
 
   it('writes an HTML report with every check, the counters chart and the cause, and no pre-shared key', () => {
@@ -99,7 +120,10 @@ describe.skipIf(skipWithoutDocker('validate on real labs'))('ipsec-lab validate 
     const xml = readFileSync(junit, 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(xml).not.toContain(PSK);
-    const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(xml);
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      isArray: (name) => name === 'testsuite' || name === 'testcase',
+    }).parse(xml);
     const suites = doc.testsuites.testsuite as Array<{ testcase: Array<Record<string, unknown>> }>;
     expect(suites).toHaveLength(3);
     const cases = suites.flatMap((s) => s.testcase);
@@ -113,10 +137,16 @@ describe.skipIf(skipWithoutDocker('validate on real labs'))('ipsec-lab validate 
   it('refuses a broken template before starting any lab, naming the file and the problem', () => {
     const bad = path.join(dir, 'broken.conf');
     writeFileSync(bad, 'crypto map outside_map 10 match address\nthis is not a config\n');
-    const r = spawnSync(process.execPath, ['bin/ipsec-lab.js', 'validate', good, bad], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['bin/ipsec-lab.js', 'validate', good, bad], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(bad);
-    const opt = spawnSync(process.execPath, ['bin/ipsec-lab.js', 'validate', good, '--only', 'establish,teleport'], { encoding: 'utf8', timeout: 60_000 });
+    const opt = spawnSync(process.execPath, ['bin/ipsec-lab.js', 'validate', good, '--only', 'establish,teleport'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(opt.status).toBe(2);
     expect(opt.stderr).toContain('unknown check teleport');
   });

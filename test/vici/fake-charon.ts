@@ -33,5 +33,10 @@ export function fakeCharon(script: Script, opts: { dribble?: boolean } = {}): Fa
       if (answer?.length) send(Buffer.concat(answer.map(encodePacket)));
     }
   });
-  return { stream: Duplex.from({ readable: toClient, writable: fromClient }), received, send, hangUp: () => toClient.end() };
+  return {
+    stream: Duplex.from({ readable: toClient, writable: fromClient }),
+    received,
+    send,
+    hangUp: () => toClient.end(),
+  };
 }

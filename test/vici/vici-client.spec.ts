@@ -4,7 +4,17 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodePacket, PacketReader, PacketType, ViciClient, ViciCommandError, ViciConnectionError, ViciProtocolError, type Packet, type ViciMessage } from '../../lab/vici/index.js';
+import {
+  encodePacket,
+  PacketReader,
+  PacketType,
+  ViciClient,
+  ViciCommandError,
+  ViciConnectionError,
+  ViciProtocolError,
+  type Packet,
+  type ViciMessage,
+} from '../../lab/vici/index.js';
 import { fakeCharon, type Script } from './fake-charon.js';
 
 const ok = (message: ViciMessage = {}): Packet => ({ type: PacketType.CmdResponse, message });
@@ -37,7 +47,9 @@ afterEach(async () => {
 });
 
 const registrations = (received: Packet[], event: string) =>
-  received.filter((p) => (p.type === PacketType.EventRegister || p.type === PacketType.EventUnregister) && p.name === event).map((p) => (p.type === PacketType.EventRegister ? 'register' : 'unregister'));
+  received
+    .filter((p) => (p.type === PacketType.EventRegister || p.type === PacketType.EventUnregister) && p.name === event)
+    .map((p) => (p.type === PacketType.EventRegister ? 'register' : 'unregister'));
 
 describe('VICI client: streamed commands', () => {
   for (const dribble of [false, true]) {
@@ -54,15 +66,28 @@ describe('VICI client: streamed commands', () => {
 
   it('returns the control-log of initiate, and keeps it on the error when initiate fails', async () => {
     let fail = false;
-    const { charon, client } = connect(charonScript((p) => {
-      if (p.name !== 'initiate') return [ok()];
-      const log = [ev('control-log', { group: 'IKE', level: '1', msg: 'initiating IKE_SA lab[1]' }), ev('control-log', { group: 'IKE', level: '1', msg: 'received AUTHENTICATION_FAILED notify' })];
-      return [...log, ok(fail ? { success: 'no', errmsg: "establishing CHILD_SA 'net' failed" } : { success: 'yes' })];
-    }));
+    const { charon, client } = connect(
+      charonScript((p) => {
+        if (p.name !== 'initiate') return [ok()];
+        const log = [
+          ev('control-log', { group: 'IKE', level: '1', msg: 'initiating IKE_SA lab[1]' }),
+          ev('control-log', { group: 'IKE', level: '1', msg: 'received AUTHENTICATION_FAILED notify' }),
+        ];
+        return [
+          ...log,
+          ok(fail ? { success: 'no', errmsg: "establishing CHILD_SA 'net' failed" } : { success: 'yes' }),
+        ];
+      }),
+    );
     const r = await client.initiate({ child: 'net', ike: 'lab', timeout: 5000, loglevel: 1 });
     expect(r.response).toEqual({ success: 'yes' });
     expect(r.log.map((l) => l.msg)).toEqual(['initiating IKE_SA lab[1]', 'received AUTHENTICATION_FAILED notify']);
-    expect(charon.received.find((p) => p.name === 'initiate')?.message).toEqual({ child: 'net', ike: 'lab', timeout: '5000', loglevel: '1' });
+    expect(charon.received.find((p) => p.name === 'initiate')?.message).toEqual({
+      child: 'net',
+      ike: 'lab',
+      timeout: '5000',
+      loglevel: '1',
+    });
 
     fail = true;
     const err = await client.initiate({ child: 'net', timeout: 0 }).catch((e: unknown) => e);
@@ -77,7 +102,8 @@ describe('VICI client: events', () => {
   it('delivers events around responses, including one in the same chunk as the confirm', async () => {
     const { client } = connect((p) => {
       if (p.type === PacketType.EventRegister) return [confirm, ev('log', { msg: 'right after the confirm' })];
-      if (p.name === 'version') return [ev('log', { msg: 'before' }), ok({ version: '6.0.1' }), ev('log', { msg: 'after' })];
+      if (p.name === 'version')
+        return [ev('log', { msg: 'before' }), ok({ version: '6.0.1' }), ev('log', { msg: 'after' })];
       return [ok()];
     });
     const seen: string[] = [];
@@ -120,9 +146,14 @@ describe('VICI client: events', () => {
   });
 
   it('rejects a subscription to an event charon does not know, leaving no handler behind', async () => {
-    const { charon, client } = connect((p) => (p.type === PacketType.EventRegister ? [{ type: PacketType.EventUnknown }] : [ok()]));
+    const { charon, client } = connect((p) =>
+      p.type === PacketType.EventRegister ? [{ type: PacketType.EventUnknown }] : [ok()],
+    );
     let called = false;
-    await expect(client.subscribe('no-such-event', () => (called = true))).rejects.toMatchObject({ name: 'ViciCommandError', errmsg: 'unknown event' });
+    await expect(client.subscribe('no-such-event', () => (called = true))).rejects.toMatchObject({
+      name: 'ViciCommandError',
+      errmsg: 'unknown event',
+    });
     charon.send(encodePacket(ev('no-such-event', {})));
     await client.version();
     expect(called).toBe(false);
@@ -131,7 +162,11 @@ describe('VICI client: events', () => {
 
 describe('VICI client: errors', () => {
   it('turns CMD_UNKNOWN and success = no into ViciCommandError', async () => {
-    const { client } = connect((p) => (p.name === 'get-counters' ? [{ type: PacketType.CmdUnknown }] : [ok({ success: 'no', errmsg: 'unloading connection failed' })]));
+    const { client } = connect((p) =>
+      p.name === 'get-counters'
+        ? [{ type: PacketType.CmdUnknown }]
+        : [ok({ success: 'no', errmsg: 'unloading connection failed' })],
+    );
     // strongSwan 5.9 without the counters plugin answers get-counters like this.
     await expect(client.getCounters()).rejects.toEqual(new ViciCommandError('get-counters', 'unknown command'));
     const err = await client.unloadConn('lab').catch((e: unknown) => e);
@@ -184,15 +219,24 @@ describe('VICI client: errors', () => {
   });
 
   it('settles every request with a result or a VICI error, whatever bytes come back (property)', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 5 }), async (chunks) => {
-      const { charon, client } = connect(() => undefined);
-      const pending = client.request('version').then(() => null, (e: unknown) => e);
-      for (const c of chunks) charon.send(Buffer.from(c));
-      charon.hangUp();
-      const outcome = await pending;
-      if (outcome !== null) expect([ViciProtocolError, ViciConnectionError, ViciCommandError].some((t) => outcome instanceof t)).toBe(true);
-      await client.closed;
-    }), { numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 5 }), async (chunks) => {
+        const { charon, client } = connect(() => undefined);
+        const pending = client.request('version').then(
+          () => null,
+          (e: unknown) => e,
+        );
+        for (const c of chunks) charon.send(Buffer.from(c));
+        charon.hangUp();
+        const outcome = await pending;
+        if (outcome !== null)
+          expect([ViciProtocolError, ViciConnectionError, ViciCommandError].some((t) => outcome instanceof t)).toBe(
+            true,
+          );
+        await client.closed;
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -54,7 +54,9 @@ export function finding(
     confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100,
     side,
     // Logs without a side (pasted without --left/--right) would otherwise read "the unknown gateway".
-    summary: summary.replace(/\b([Tt])he unknown gateway/g, '$1he logging gateway').replace(/\bthe unknown gateway/g, 'the logging gateway'),
+    summary: summary
+      .replace(/\b([Tt])he unknown gateway/g, '$1he logging gateway')
+      .replace(/\bthe unknown gateway/g, 'the logging gateway'),
     evidence: ev,
     fix: [...k.fix],
     vendor: {},
@@ -75,7 +77,13 @@ export function otherSide(side: Side): Side {
 }
 
 /** Last event of `kinds` on the same source before `e` (same IKE_SA when it has one). */
-export function before(log: Correlator, e: DiagEvent, kinds: DiagEvent['kind'][], sameSa = true, within = 40): DiagEvent | undefined {
+export function before(
+  log: Correlator,
+  e: DiagEvent,
+  kinds: DiagEvent['kind'][],
+  sameSa = true,
+  within = 40,
+): DiagEvent | undefined {
   let best: DiagEvent | undefined;
   for (const k of kinds) {
     for (const c of log.events(k)) {

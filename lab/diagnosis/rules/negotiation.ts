@@ -12,7 +12,10 @@ const KE_RE = /^(?:MODP_|ECP_|CURVE|ML_KEM|KE\d_|NTRU|NEWHOPE|ECP\d)/;
 
 /** Transforms of a proposal text like AES_CBC_256/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ. */
 function transforms(p: string): string[] {
-  return p.split('/').map((t) => t.trim()).filter(Boolean);
+  return p
+    .split('/')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -20,8 +23,16 @@ function transforms(p: string): string[] {
  * `presence`: one has a key exchange and the other none (PFS); otherwise both name different ones.
  */
 function differOnlyInKe(received: string, configured: string, presence: boolean): boolean {
-  const strip = (p: string) => transforms(p).filter((t) => !KE_RE.test(t)).sort().join('/');
-  const ke = (p: string) => transforms(p).filter((t) => KE_RE.test(t)).sort().join('/');
+  const strip = (p: string) =>
+    transforms(p)
+      .filter((t) => !KE_RE.test(t))
+      .sort()
+      .join('/');
+  const ke = (p: string) =>
+    transforms(p)
+      .filter((t) => KE_RE.test(t))
+      .sort()
+      .join('/');
   for (const r of splitProposals(received)) {
     for (const c of splitProposals(configured)) {
       if (strip(r) !== strip(c)) continue;
@@ -61,51 +72,115 @@ export const proposalRule: Rule = (ctx) => {
       if (ikeDecisive) continue;
       ikeDecisive = true;
       if (received && configured && differOnlyInKe(received.value!, configured.value!, false)) {
-        out.push(finding('dh-group-mismatch', 'both', 0.95,
-          `The ${e.side} gateway (responder) found no IKE proposal in common, and the proposals differ only in the DH group: received ${received.value}, configured ${configured.value}.`, ev));
+        out.push(
+          finding(
+            'dh-group-mismatch',
+            'both',
+            0.95,
+            `The ${e.side} gateway (responder) found no IKE proposal in common, and the proposals differ only in the DH group: received ${received.value}, configured ${configured.value}.`,
+            ev,
+          ),
+        );
       } else {
-        out.push(finding('ike-proposal-mismatch', 'both', 0.95,
-          `The ${e.side} gateway (responder) found no IKE proposal in common: received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`, ev));
+        out.push(
+          finding(
+            'ike-proposal-mismatch',
+            'both',
+            0.95,
+            `The ${e.side} gateway (responder) found no IKE proposal in common: received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`,
+            ev,
+          ),
+        );
       }
     } else {
       if (childDecisive) continue;
       childDecisive = true;
-      const pfs = (received && configured && differOnlyInKe(received.value!, configured.value!, true)) || /DIFFIE_HELLMAN|KEY_EXCHANGE/.test(transform?.value ?? '');
+      const pfs =
+        (received && configured && differOnlyInKe(received.value!, configured.value!, true)) ||
+        /DIFFIE_HELLMAN|KEY_EXCHANGE/.test(transform?.value ?? '');
       if (pfs) {
-        out.push(finding('pfs-mismatch', 'both', 0.9,
-          `The ${e.side} gateway rejected the ESP proposal because only one side uses PFS (a DH group in esp_proposals): received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`, ev));
+        out.push(
+          finding(
+            'pfs-mismatch',
+            'both',
+            0.9,
+            `The ${e.side} gateway rejected the ESP proposal because only one side uses PFS (a DH group in esp_proposals): received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`,
+            ev,
+          ),
+        );
       } else {
-        out.push(finding('esp-proposal-mismatch', 'both', 0.95,
-          `IKE is up but the ${e.side} gateway found no ESP proposal in common: received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`, ev));
+        out.push(
+          finding(
+            'esp-proposal-mismatch',
+            'both',
+            0.95,
+            `IKE is up but the ${e.side} gateway found no ESP proposal in common: received ${received?.value ?? '?'}, configured ${configured?.value ?? '?'}.`,
+            ev,
+          ),
+        );
       }
     }
   }
   // Initiator-only evidence: the NO_PROPOSAL_CHOSEN notify, without the responder's reason.
   if (!ikeDecisive && log.count('no-ike-config') === 0 && log.count('aggressive-refused') === 0) {
-    const n = log.events('notify-error').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN' && x.state !== 'established' && (SETUP_EXCHANGES.has(x.exchange ?? '') || x.exchange === 'INFORMATIONAL_V1'));
+    const n = log
+      .events('notify-error')
+      .find(
+        (x) =>
+          x.notify === 'NO_PROPOSAL_CHOSEN' &&
+          x.state !== 'established' &&
+          (SETUP_EXCHANGES.has(x.exchange ?? '') || x.exchange === 'INFORMATIONAL_V1'),
+      );
     if (n) {
-      out.push(finding('ike-proposal-mismatch', 'both', 0.6,
-        `The peer of the ${n.side} gateway refused IKE_SA setup with NO_PROPOSAL_CHOSEN; its own log has the reason.`,
-        evidence([before(log, n, ['msg-out']), n]),
-        { alternatives: ['dh-group-mismatch', 'ike-version-mismatch', 'peer-address-mismatch'], decidingCheck: "In the responder's log: 'received proposals' / 'configured proposals' differing only in the DH group means dh-group-mismatch, otherwise the proposals; 'no IKE config found for A...B' means IKE version or addresses." }));
+      out.push(
+        finding(
+          'ike-proposal-mismatch',
+          'both',
+          0.6,
+          `The peer of the ${n.side} gateway refused IKE_SA setup with NO_PROPOSAL_CHOSEN; its own log has the reason.`,
+          evidence([before(log, n, ['msg-out']), n]),
+          {
+            alternatives: ['dh-group-mismatch', 'ike-version-mismatch', 'peer-address-mismatch'],
+            decidingCheck:
+              "In the responder's log: 'received proposals' / 'configured proposals' differing only in the DH group means dh-group-mismatch, otherwise the proposals; 'no IKE config found for A...B' means IKE version or addresses.",
+          },
+        ),
+      );
     }
   }
   if (!childDecisive) {
-    const n = log.events('child-not-built').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN')
-      ?? log.events('notify-error').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN' && x.state === 'established');
+    const n =
+      log.events('child-not-built').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN') ??
+      log.events('notify-error').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN' && x.state === 'established');
     if (n) {
-      out.push(finding('esp-proposal-mismatch', 'both', 0.7,
-        `IKE is up, but the peer of the ${n.side} gateway refused the CHILD_SA with NO_PROPOSAL_CHOSEN.`,
-        evidence([before(log, n, ['ike-established'], true, 400), n, before(log, n, ['proposals'])]),
-        { alternatives: ['pfs-mismatch'], decidingCheck: "Compare esp_proposals of both children; the responder's 'received proposals' / 'configured proposals' lines show whether only the DH group (PFS) differs." }));
+      out.push(
+        finding(
+          'esp-proposal-mismatch',
+          'both',
+          0.7,
+          `IKE is up, but the peer of the ${n.side} gateway refused the CHILD_SA with NO_PROPOSAL_CHOSEN.`,
+          evidence([before(log, n, ['ike-established'], true, 400), n, before(log, n, ['proposals'])]),
+          {
+            alternatives: ['pfs-mismatch'],
+            decidingCheck:
+              "Compare esp_proposals of both children; the responder's 'received proposals' / 'configured proposals' lines show whether only the DH group (PFS) differs.",
+          },
+        ),
+      );
     }
   }
   // Different first DH group: costs a round trip, not a fault (ranked low, never the verdict).
   const retry = log.events('ke-retry-responder')[0] ?? log.events('ke-retry-initiator')[0];
   if (retry && log.count('ike-established') > 0) {
-    out.push(finding('dh-group-retry', 'both', 0.2,
-      `The first DH group was refused and the peer asked for ${retry.value2}; the retry succeeded (harmless, one extra round trip).`,
-      evidence([retry, log.events('ike-established')[0]])));
+    out.push(
+      finding(
+        'dh-group-retry',
+        'both',
+        0.2,
+        `The first DH group was refused and the peer asked for ${retry.value2}; the retry succeeded (harmless, one extra round trip).`,
+        evidence([retry, log.events('ike-established')[0]]),
+      ),
+    );
   }
   return out;
 };
@@ -121,16 +196,41 @@ export const aggressiveModeRule: Rule = (ctx) => {
   if (refused) {
     const request = before(log, refused, ['msg-in']);
     const peerNotify = fromPeer(log, refused.side, 'notify-error').find((n) => n.notify === 'AUTHENTICATION_FAILED');
-    return [finding('aggressive-mode-mismatch', 'both', 0.95,
-      `The ${refused.side} gateway received an IKEv1 Aggressive Mode request with a pre-shared key and refused it ("${refused.rec.msg}"): the peer initiates aggressive mode, this side only accepts main mode.`,
-      evidence([initiated, request, refused, peerNotify]))];
+    return [
+      finding(
+        'aggressive-mode-mismatch',
+        'both',
+        0.95,
+        `The ${refused.side} gateway received an IKEv1 Aggressive Mode request with a pre-shared key and refused it ("${refused.rec.msg}"): the peer initiates aggressive mode, this side only accepts main mode.`,
+        evidence([initiated, request, refused, peerNotify]),
+      ),
+    ];
   }
-  const failed = initiated && log.events('notify-error').find((n) => n.side === initiated.side && n.notify === 'AUTHENTICATION_FAILED' && (n.rec.ikeId ?? 0) === (initiated.rec.ikeId ?? 0));
+  const failed =
+    initiated &&
+    log
+      .events('notify-error')
+      .find(
+        (n) =>
+          n.side === initiated.side &&
+          n.notify === 'AUTHENTICATION_FAILED' &&
+          (n.rec.ikeId ?? 0) === (initiated.rec.ikeId ?? 0),
+      );
   if (initiated && failed && !log.count('mac-mismatch') && !log.count('decrypt-failed')) {
-    return [finding('aggressive-mode-mismatch', 'both', 0.7,
-      `The ${initiated.side} gateway initiated IKEv1 Aggressive Mode and the peer answered AUTHENTICATION_FAILED at once: a peer that refuses aggressive mode (or a wrong PSK) looks like this.`,
-      evidence([initiated, failed]),
-      { alternatives: ['psk-mismatch'], decidingCheck: "The responder's log: 'Aggressive Mode PSK disabled for security reasons' means the mode; 'MAC mismatched' or 'decryption failed' means the PSK." })];
+    return [
+      finding(
+        'aggressive-mode-mismatch',
+        'both',
+        0.7,
+        `The ${initiated.side} gateway initiated IKEv1 Aggressive Mode and the peer answered AUTHENTICATION_FAILED at once: a peer that refuses aggressive mode (or a wrong PSK) looks like this.`,
+        evidence([initiated, failed]),
+        {
+          alternatives: ['psk-mismatch'],
+          decidingCheck:
+            "The responder's log: 'Aggressive Mode PSK disabled for security reasons' means the mode; 'MAC mismatched' or 'decryption failed' means the PSK.",
+        },
+      ),
+    ];
   }
   return [];
 };
@@ -146,34 +246,74 @@ export const authRule: Rule = (ctx) => {
   const noPeer = log.events('no-peer-config')[0];
   const idMis = log.events('id-mismatch')[0];
   if (mac) {
-    out.push(finding('psk-mismatch', 'both', 0.95,
-      `The ${mac.side} gateway verified the peer's AUTH payload with its pre-shared key for '${mac.value}' - '${mac.value2}' and the MAC did not match: the keys differ.`,
-      evidence([mac, authFailed])));
+    out.push(
+      finding(
+        'psk-mismatch',
+        'both',
+        0.95,
+        `The ${mac.side} gateway verified the peer's AUTH payload with its pre-shared key for '${mac.value}' - '${mac.value2}' and the MAC did not match: the keys differ.`,
+        evidence([mac, authFailed]),
+      ),
+    );
   } else if (noKey) {
-    out.push(finding('psk-mismatch', noKey.side === 'unknown' ? 'unknown' : noKey.side, 0.85,
-      `The ${noKey.side} gateway has no pre-shared key for the identities in use.`, evidence([noKey, authFailed])));
+    out.push(
+      finding(
+        'psk-mismatch',
+        noKey.side === 'unknown' ? 'unknown' : noKey.side,
+        0.85,
+        `The ${noKey.side} gateway has no pre-shared key for the identities in use.`,
+        evidence([noKey, authFailed]),
+      ),
+    );
   } else if (decrypt.length) {
     // IKEv1 main mode 5/6 is encrypted with a key derived from the PSK: a wrong PSK makes it undecryptable.
     const first = decrypt[0];
     const peer = decrypt.find((d) => d.side !== first.side);
-    out.push(finding('psk-mismatch', 'both', peer || decrypt.length > 1 ? 0.9 : 0.8,
-      `IKEv1 main mode messages 5/6 could not be decrypted (${first.side} gateway: "${first.rec.msg}"): the pre-shared keys differ.`,
-      evidence([first, peer, ...decrypt.slice(1, 3)]),
-      { decidingCheck: 'Compare the secret in both swanctl.conf files; an ASA initiator would sit in MM_WAIT_MSG5.' }));
+    out.push(
+      finding(
+        'psk-mismatch',
+        'both',
+        peer || decrypt.length > 1 ? 0.9 : 0.8,
+        `IKEv1 main mode messages 5/6 could not be decrypted (${first.side} gateway: "${first.rec.msg}"): the pre-shared keys differ.`,
+        evidence([first, peer, ...decrypt.slice(1, 3)]),
+        { decidingCheck: 'Compare the secret in both swanctl.conf files; an ASA initiator would sit in MM_WAIT_MSG5.' },
+      ),
+    );
   }
   if (noPeer || idMis) {
     const e = (noPeer ?? idMis)!;
     const looking = before(log, e, ['looking-for-peer']);
     const got = looking ? ` It received local/remote IDs ${looking.value2} (peer) for ${looking.value} (itself).` : '';
-    out.push(finding('id-mismatch', 'both', 0.9,
-      `The ${e.side} gateway found no connection whose identities match what the peer sent.${got}`,
-      evidence([looking, e, authFailed])));
+    out.push(
+      finding(
+        'id-mismatch',
+        'both',
+        0.9,
+        `The ${e.side} gateway found no connection whose identities match what the peer sent.${got}`,
+        evidence([looking, e, authFailed]),
+      ),
+    );
   }
-  if (!out.length && authFailed && !log.count('aggressive-refused') && !log.events('initiate').some((i) => i.exchange === 'AGGRESSIVE')) {
-    out.push(finding('psk-mismatch', 'both', 0.6,
-      `The peer of the ${authFailed.side} gateway rejected authentication (AUTHENTICATION_FAILED); its own log has the reason.`,
-      evidence([before(log, authFailed, ['msg-in']), authFailed]),
-      { alternatives: ['id-mismatch'], decidingCheck: "In the responder's log: 'MAC mismatched' means the PSK; 'no matching peer config found' means the identities." }));
+  if (
+    !out.length &&
+    authFailed &&
+    !log.count('aggressive-refused') &&
+    !log.events('initiate').some((i) => i.exchange === 'AGGRESSIVE')
+  ) {
+    out.push(
+      finding(
+        'psk-mismatch',
+        'both',
+        0.6,
+        `The peer of the ${authFailed.side} gateway rejected authentication (AUTHENTICATION_FAILED); its own log has the reason.`,
+        evidence([before(log, authFailed, ['msg-in']), authFailed]),
+        {
+          alternatives: ['id-mismatch'],
+          decidingCheck:
+            "In the responder's log: 'MAC mismatched' means the PSK; 'no matching peer config found' means the identities.",
+        },
+      ),
+    );
   }
   return out;
 };
@@ -182,27 +322,46 @@ export const authRule: Rule = (ctx) => {
 export const tsRule: Rule = (ctx) => {
   const log = ctx.log;
   const decisive = log.events('ts-unacceptable')[0] ?? log.events('no-child-config')[0];
-  const peerNotify = log.events('child-not-built').find((n) => n.notify === 'TS_UNACCEPTABLE')
-    ?? log.events('notify-error').find((n) => n.notify === 'INVALID_ID_INFORMATION' || n.notify === 'TS_UNACCEPTABLE');
+  const peerNotify =
+    log.events('child-not-built').find((n) => n.notify === 'TS_UNACCEPTABLE') ??
+    log.events('notify-error').find((n) => n.notify === 'INVALID_ID_INFORMATION' || n.notify === 'TS_UNACCEPTABLE');
   if (decisive) {
     const sel = decisive.value ? `${decisive.value} === ${decisive.value2}` : 'the proposed selectors';
-    return [finding('ts-mismatch', 'both', 0.95,
-      `The ${decisive.side} gateway has no child config for the traffic selectors ${sel}: local_ts/remote_ts are not mirrored.`,
-      evidence([before(log, decisive, ['ike-established'], true, 400), decisive, peerNotify]))];
+    return [
+      finding(
+        'ts-mismatch',
+        'both',
+        0.95,
+        `The ${decisive.side} gateway has no child config for the traffic selectors ${sel}: local_ts/remote_ts are not mirrored.`,
+        evidence([before(log, decisive, ['ike-established'], true, 400), decisive, peerNotify]),
+      ),
+    ];
   }
   // A responder that failed to install the SA also answers TS_UNACCEPTABLE: that is not a selector problem.
   if (peerNotify && !log.count('kernel-failure')) {
-    return [finding('ts-mismatch', 'both', 0.75,
-      `IKE is up, but the peer of the ${peerNotify.side} gateway refused the traffic selectors (${peerNotify.notify}).`,
-      evidence([peerNotify]),
-      { decidingCheck: "Compare local_ts/remote_ts of both children; the responder logs 'traffic selectors A === B unacceptable'." })];
+    return [
+      finding(
+        'ts-mismatch',
+        'both',
+        0.75,
+        `IKE is up, but the peer of the ${peerNotify.side} gateway refused the traffic selectors (${peerNotify.notify}).`,
+        evidence([peerNotify]),
+        {
+          decidingCheck:
+            "Compare local_ts/remote_ts of both children; the responder logs 'traffic selectors A === B unacceptable'.",
+        },
+      ),
+    ];
   }
   return [];
 };
 
 /** CIDRs of a logged selector list ("10.1.0.0/24 10.3.0.0/24", "10.1.0.0/24[tcp/80]"). */
 function selectorCidrs(ts: string): string[] {
-  return ts.split(/\s+/).map((t) => t.replace(/\[.*$/, '')).filter((t) => /\/\d+$/.test(t));
+  return ts
+    .split(/\s+/)
+    .map((t) => t.replace(/\[.*$/, ''))
+    .filter((t) => /\/\d+$/.test(t));
 }
 
 /**
@@ -215,10 +374,18 @@ export const overlapRule: Rule = (ctx) => {
     const remote = selectorCidrs(e.value2 ?? '').filter((r) => !r.endsWith('/0'));
     const hit = local.flatMap((l) => remote.filter((r) => cidrsOverlap(l, r)).map((r) => [l, r] as const))[0];
     if (!hit) continue;
-    const peer = ctx.log.events('child-established').find((c) => c.side !== e.side && c.spis && e.spis && c.spis[0] === e.spis[1]);
-    return [finding('overlapping-subnets', 'both', 0.85,
-      `The CHILD_SA came up with overlapping selectors: on the ${e.side} gateway local ${hit[0]} and remote ${hit[1]} overlap, so traffic between hosts of the local LAN is routed into the tunnel (and the peer's policy claims addresses that are local here).`,
-      evidence([e, peer]))];
+    const peer = ctx.log
+      .events('child-established')
+      .find((c) => c.side !== e.side && c.spis && e.spis && c.spis[0] === e.spis[1]);
+    return [
+      finding(
+        'overlapping-subnets',
+        'both',
+        0.85,
+        `The CHILD_SA came up with overlapping selectors: on the ${e.side} gateway local ${hit[0]} and remote ${hit[1]} overlap, so traffic between hosts of the local LAN is routed into the tunnel (and the peer's policy claims addresses that are local here).`,
+        evidence([e, peer]),
+      ),
+    ];
   }
   return [];
 };
@@ -231,10 +398,16 @@ export const configLookupRule: Rule = (ctx) => {
   const log = ctx.log;
   // A lookup that failed while a reload raced an in-flight request, and then an IKE_SA came up on the
   // same side: the failure is history, not the cause.
-  const e = log.events('no-ike-config').find((n) => !log.events('ike-established').some((x) => x.rec.source === n.rec.source && x.rec.line > n.rec.line));
+  const e = log
+    .events('no-ike-config')
+    .find((n) => !log.events('ike-established').some((x) => x.rec.source === n.rec.source && x.rec.line > n.rec.line));
   if (!e) return [];
   const request = before(log, e, ['msg-in']);
-  const reqVersion = request ? (SETUP_EXCHANGES.has(request.exchange!) && request.exchange !== 'IKE_SA_INIT' ? 1 : 2) : undefined;
+  const reqVersion = request
+    ? SETUP_EXCHANGES.has(request.exchange!) && request.exchange !== 'IKE_SA_INIT'
+      ? 1
+      : 2
+    : undefined;
   const conf = log.events('conf').filter((c) => c.rec.source === e.rec.source);
   const version = conf.find((c) => c.value === 'version');
   const remote = conf.find((c) => c.value === 'remote_addrs');
@@ -242,24 +415,51 @@ export const configLookupRule: Rule = (ctx) => {
   const peerNotify = fromPeer(log, e.side, 'notify-error').find((n) => n.notify === 'NO_PROPOSAL_CHOSEN');
   const base = [request, e, peerNotify];
   const versionMismatch = version && reqVersion && version.value2 !== '0' && Number(version.value2) !== reqVersion;
-  const addrMismatch = remote && !remote.value2!.split(/[, ]+/).some((a) => a === '%any' || a === peerAddr || a === '0.0.0.0/0' || a.includes('/'));
+  const addrMismatch =
+    remote &&
+    !remote.value2!.split(/[, ]+/).some((a) => a === '%any' || a === peerAddr || a === '0.0.0.0/0' || a.includes('/'));
   const out: Finding[] = [];
   if (versionMismatch) {
-    out.push(finding('ike-version-mismatch', 'both', 0.9,
-      `The ${e.side} gateway received an IKEv${reqVersion} request but its connection is version ${version!.value2}.`, evidence([...base, version])));
+    out.push(
+      finding(
+        'ike-version-mismatch',
+        'both',
+        0.9,
+        `The ${e.side} gateway received an IKEv${reqVersion} request but its connection is version ${version!.value2}.`,
+        evidence([...base, version]),
+      ),
+    );
   }
   if (addrMismatch) {
-    out.push(finding('peer-address-mismatch', e.side, 0.9,
-      `The ${e.side} gateway got IKE from ${peerAddr}, but its connection expects remote_addrs ${remote!.value2}.`, evidence([...base, remote])));
+    out.push(
+      finding(
+        'peer-address-mismatch',
+        e.side,
+        0.9,
+        `The ${e.side} gateway got IKE from ${peerAddr}, but its connection expects remote_addrs ${remote!.value2}.`,
+        evidence([...base, remote]),
+      ),
+    );
   }
   if (out.length) return out;
-  const check = 'Compare the responder\'s connection `version` with the IKE version the initiator sends, and its `remote_addrs` with the address the request came from.';
-  const v = finding('ike-version-mismatch', 'both', reqVersion === 1 ? 0.6 : 0.5,
+  const check =
+    "Compare the responder's connection `version` with the IKE version the initiator sends, and its `remote_addrs` with the address the request came from.";
+  const v = finding(
+    'ike-version-mismatch',
+    'both',
+    reqVersion === 1 ? 0.6 : 0.5,
     `The ${e.side} gateway has no IKE config for ${e.value}...${e.value2} (IKEv${reqVersion ?? '?'} request): the IKE version or the addresses do not match.`,
-    evidence(base), { alternatives: ['peer-address-mismatch'], decidingCheck: check });
-  const a = finding('peer-address-mismatch', e.side, reqVersion === 1 ? 0.5 : 0.55,
+    evidence(base),
+    { alternatives: ['peer-address-mismatch'], decidingCheck: check },
+  );
+  const a = finding(
+    'peer-address-mismatch',
+    e.side,
+    reqVersion === 1 ? 0.5 : 0.55,
     `The ${e.side} gateway has no IKE config for ${e.value}...${e.value2}: its remote_addrs may not include ${peerAddr}.`,
-    evidence(base), { alternatives: ['ike-version-mismatch'], decidingCheck: check });
+    evidence(base),
+    { alternatives: ['ike-version-mismatch'], decidingCheck: check },
+  );
   return [v, a];
 };
 
@@ -267,8 +467,15 @@ export const configLookupRule: Rule = (ctx) => {
 export const kernelRule: Rule = (ctx) => {
   const e = ctx.log.events('kernel-failure');
   if (!e.length) return [];
-  return [finding('kernel-install-failure', e[0].side, 0.9,
-    `The ${e[0].side} gateway negotiated the CHILD_SA but could not install it: "${e[0].rec.msg}".`, evidence(e.slice(0, 4)))];
+  return [
+    finding(
+      'kernel-install-failure',
+      e[0].side,
+      0.9,
+      `The ${e[0].side} gateway negotiated the CHILD_SA but could not install it: "${e[0].rec.msg}".`,
+      evidence(e.slice(0, 4)),
+    ),
+  ];
 };
 
 /**
@@ -281,14 +488,30 @@ export const natRule: Rule = (ctx) => {
   for (const nat of [...log.events('nat-remote'), ...log.events('nat-local')]) {
     const sa = log.saOf(nat.rec.source, nat.rec.ikeId);
     if (!sa || sa.version !== 1) continue;
-    const vid = log.events('natt-vid').some((v) => v.rec.source === nat.rec.source && (v.rec.ikeId ?? 0) === (nat.rec.ikeId ?? 0));
+    const vid = log
+      .events('natt-vid')
+      .some((v) => v.rec.source === nat.rec.source && (v.rec.ikeId ?? 0) === (nat.rec.ikeId ?? 0));
     // Only judge once the peer's first answer (where its vendor IDs are) has been seen.
-    const answered = log.events('msg-in').some((m) => m.rec.source === nat.rec.source && (m.rec.ikeId ?? 0) === (nat.rec.ikeId ?? 0) && m.rec.line < nat.rec.line);
+    const answered = log
+      .events('msg-in')
+      .some(
+        (m) =>
+          m.rec.source === nat.rec.source && (m.rec.ikeId ?? 0) === (nat.rec.ikeId ?? 0) && m.rec.line < nat.rec.line,
+      );
     if (vid || !answered) continue;
-    out.push(finding('nat-t-disabled-behind-nat', 'unknown', 0.6,
-      `The ${nat.side} gateway detected NAT between the gateways, but the peer sent no NAT-T vendor ID: NAT traversal seems off on the peer.`,
-      evidence([before(log, nat, ['msg-in'], true, 200), nat]),
-      { decidingCheck: "Look for 'received NAT-T (RFC 3947) vendor ID' in the initiator's log and enable NAT-T on the peer." }));
+    out.push(
+      finding(
+        'nat-t-disabled-behind-nat',
+        'unknown',
+        0.6,
+        `The ${nat.side} gateway detected NAT between the gateways, but the peer sent no NAT-T vendor ID: NAT traversal seems off on the peer.`,
+        evidence([before(log, nat, ['msg-in'], true, 200), nat]),
+        {
+          decidingCheck:
+            "Look for 'received NAT-T (RFC 3947) vendor ID' in the initiator's log and enable NAT-T on the peer.",
+        },
+      ),
+    );
     break;
   }
   return out;

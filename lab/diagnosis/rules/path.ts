@@ -8,7 +8,7 @@ import type { Finding } from '../findings.js';
 import { evidence, finding, otherSide, type Rule, type RuleContext } from './common.js';
 
 const SILENT_CHECK =
-  "Capture on the peer (`tcpdump -ni any udp port 500`): if the requests arrive there, UDP 500 is dropped by its firewall or charon does not listen; if nothing arrives, the address or the route is wrong or the peer is down.";
+  'Capture on the peer (`tcpdump -ni any udp port 500`): if the requests arrive there, UDP 500 is dropped by its firewall or charon does not listen; if nothing arrives, the address or the route is wrong or the peer is down.';
 
 function unanswered(sa: SaTrack): { mid: number; exchange: string; toPort?: number; retransmits: DiagEvent[] }[] {
   const out = [];
@@ -17,7 +17,11 @@ function unanswered(sa: SaTrack): { mid: number; exchange: string; toPort?: numb
 }
 
 /** The peer's packets as seen in its own log: did our requests arrive there at all? */
-function peerSaw(ctx: RuleContext, side: DiagEvent['side'], port: number): { present: boolean; packets: DiagEvent[]; retransmitSeen: DiagEvent[] } {
+function peerSaw(
+  ctx: RuleContext,
+  side: DiagEvent['side'],
+  port: number,
+): { present: boolean; packets: DiagEvent[]; retransmitSeen: DiagEvent[] } {
   const peer = otherSide(side);
   const present = side !== 'unknown' && ctx.log.sides.has(peer);
   const packets = present ? ctx.log.events('packet-in').filter((p) => p.side === peer && p.toPort === port) : [];
@@ -31,12 +35,21 @@ export const silentPeerRule: Rule = (ctx) => {
   for (const sa of ctx.log.sas.values()) {
     if (sa.role === 'responder') continue;
     for (const r of unanswered(sa)) {
-      const giveup = ctx.log.events('giveup').find((g) => g.rec.source === sa.source && (g.rec.ikeId ?? 0) === sa.ikeId);
-      const notResp = ctx.log.events('peer-not-responding').find((g) => g.rec.source === sa.source && (g.rec.ikeId ?? 0) === sa.ikeId);
+      const giveup = ctx.log
+        .events('giveup')
+        .find((g) => g.rec.source === sa.source && (g.rec.ikeId ?? 0) === sa.ikeId);
+      const notResp = ctx.log
+        .events('peer-not-responding')
+        .find((g) => g.rec.source === sa.source && (g.rec.ikeId ?? 0) === sa.ikeId);
       const n = r.retransmits.length;
       const strength = Math.min(1, 0.15 * n + (giveup ? 0.3 : 0));
       const first = sa.requests.size && [...sa.requests.values()][0];
-      const evs = [sa.lastOut && sa.lastOut.mid === r.mid ? sa.lastOut : undefined, ...r.retransmits.slice(0, 3), giveup, notResp];
+      const evs = [
+        sa.lastOut && sa.lastOut.mid === r.mid ? sa.lastOut : undefined,
+        ...r.retransmits.slice(0, 3),
+        giveup,
+        notResp,
+      ];
       const ev = evidence(evs);
       const peerSide = otherSide(sa.side);
       if (!sa.answered && SETUP_EXCHANGES.has(r.exchange)) {
@@ -46,29 +59,72 @@ export const silentPeerRule: Rule = (ctx) => {
         // charon could not even send: the silence is local (route, interface, address), not the peer.
         const local = ctx.log.events('socket-error').filter((s) => s.side === sa.side && s.rec.source === sa.source);
         if (local.length) {
-          out.push(finding('local-socket-error', sa.side, 0.9,
-            `The ${sa.side} gateway's ${r.exchange} request was never sent: every attempt failed locally ("${local[0].rec.msg}"), so the peer cannot have answered. The ${sa.side} gateway has no usable route or source address towards the peer.`,
-            evidence([...evs.slice(0, 2), ...local.slice(0, 3), giveup, notResp]),
-            { decidingCheck: `On the ${sa.side} gateway: \`ip route get <peer address>\` (no route = this fault).` }));
+          out.push(
+            finding(
+              'local-socket-error',
+              sa.side,
+              0.9,
+              `The ${sa.side} gateway's ${r.exchange} request was never sent: every attempt failed locally ("${local[0].rec.msg}"), so the peer cannot have answered. The ${sa.side} gateway has no usable route or source address towards the peer.`,
+              evidence([...evs.slice(0, 2), ...local.slice(0, 3), giveup, notResp]),
+              { decidingCheck: `On the ${sa.side} gateway: \`ip route get <peer address>\` (no route = this fault).` },
+            ),
+          );
           continue;
         }
         const seen = peerSaw(ctx, sa.side, 500);
         if (seen.present && (seen.packets.length || seen.retransmitSeen.length)) {
-          out.push(finding('ike-port-blocked', 'both', 0.6 + 0.3 * strength,
-            `The ${peerSide} gateway received the IKE requests and answered, but the answers never reached the ${sa.side} gateway: the return path drops UDP 500.`,
-            evidence([...evs, seen.packets[0], seen.retransmitSeen[0]]), { alternatives: ['peer-unreachable'], decidingCheck: SILENT_CHECK }));
+          out.push(
+            finding(
+              'ike-port-blocked',
+              'both',
+              0.6 + 0.3 * strength,
+              `The ${peerSide} gateway received the IKE requests and answered, but the answers never reached the ${sa.side} gateway: the return path drops UDP 500.`,
+              evidence([...evs, seen.packets[0], seen.retransmitSeen[0]]),
+              { alternatives: ['peer-unreachable'], decidingCheck: SILENT_CHECK },
+            ),
+          );
         } else if (seen.present) {
-          out.push(finding('ike-port-blocked', peerSide, 0.5 + 0.35 * strength,
-            `The ${sa.side} gateway's ${r.exchange} request was retransmitted ${n} time(s) without an answer, and the ${peerSide} gateway's log shows charon running but no IKE packet arriving: UDP 500 is dropped on the way or at its firewall.`,
-            ev, { alternatives: ['peer-unreachable'], decidingCheck: SILENT_CHECK }));
-          out.push(finding('peer-unreachable', peerSide, 0.35 + 0.3 * strength,
-            `The ${peerSide} gateway never answered; its address or route may be wrong.`, ev, { alternatives: ['ike-port-blocked'], decidingCheck: SILENT_CHECK }));
+          out.push(
+            finding(
+              'ike-port-blocked',
+              peerSide,
+              0.5 + 0.35 * strength,
+              `The ${sa.side} gateway's ${r.exchange} request was retransmitted ${n} time(s) without an answer, and the ${peerSide} gateway's log shows charon running but no IKE packet arriving: UDP 500 is dropped on the way or at its firewall.`,
+              ev,
+              { alternatives: ['peer-unreachable'], decidingCheck: SILENT_CHECK },
+            ),
+          );
+          out.push(
+            finding(
+              'peer-unreachable',
+              peerSide,
+              0.35 + 0.3 * strength,
+              `The ${peerSide} gateway never answered; its address or route may be wrong.`,
+              ev,
+              { alternatives: ['ike-port-blocked'], decidingCheck: SILENT_CHECK },
+            ),
+          );
         } else {
-          out.push(finding('peer-unreachable', peerSide, 0.45 + 0.4 * strength,
-            `The ${sa.side} gateway's ${r.exchange} request (message ID ${r.mid}) was retransmitted ${n} time(s) and never answered${giveup ? ', then it gave up' : ''}: the peer is down, unreachable, or UDP 500 is blocked.`,
-            ev, { alternatives: ['ike-port-blocked'], decidingCheck: SILENT_CHECK }));
-          out.push(finding('ike-port-blocked', peerSide, 0.4 + 0.4 * strength,
-            `The same silence is what a firewall dropping UDP 500 towards the ${peerSide} gateway gives.`, ev, { alternatives: ['peer-unreachable'], decidingCheck: SILENT_CHECK }));
+          out.push(
+            finding(
+              'peer-unreachable',
+              peerSide,
+              0.45 + 0.4 * strength,
+              `The ${sa.side} gateway's ${r.exchange} request (message ID ${r.mid}) was retransmitted ${n} time(s) and never answered${giveup ? ', then it gave up' : ''}: the peer is down, unreachable, or UDP 500 is blocked.`,
+              ev,
+              { alternatives: ['ike-port-blocked'], decidingCheck: SILENT_CHECK },
+            ),
+          );
+          out.push(
+            finding(
+              'ike-port-blocked',
+              peerSide,
+              0.4 + 0.4 * strength,
+              `The same silence is what a firewall dropping UDP 500 towards the ${peerSide} gateway gives.`,
+              ev,
+              { alternatives: ['peer-unreachable'], decidingCheck: SILENT_CHECK },
+            ),
+          );
         }
         continue;
       }
@@ -80,34 +136,75 @@ export const silentPeerRule: Rule = (ctx) => {
         const halfOpen = ctx.log.events('half-open-timeout').find((h) => h.side === peerSide);
         if (ctx.log.count('decrypt-failed') || ctx.log.count('mac-mismatch')) continue; // authentication rule explains it
         const certain = seen.present && !seen.packets.length;
-        out.push(finding('natt-port-blocked', 'both', (certain ? 0.75 : 0.55) + 0.2 * strength,
-          `${first ? first.exchange : 'IKE'} completed on UDP 500, then the ${sa.side} gateway's ${r.exchange} request to port 4500 was retransmitted ${n} time(s) without an answer${certain ? `; the ${peerSide} gateway never received anything on 4500` : ''}.`,
-          evidence([...evs, halfOpen]),
-          sa.version === 1
-            ? { alternatives: ['psk-mismatch'], decidingCheck: "The responder's log: 'decryption failed?' means the PSK; no packet on port 4500 means UDP 4500 is blocked." }
-            : { decidingCheck: 'Capture UDP 4500 on the responder; or set `mobike = no` (no NAT): if it then comes up, 4500 is blocked.' }));
+        out.push(
+          finding(
+            'natt-port-blocked',
+            'both',
+            (certain ? 0.75 : 0.55) + 0.2 * strength,
+            `${first ? first.exchange : 'IKE'} completed on UDP 500, then the ${sa.side} gateway's ${r.exchange} request to port 4500 was retransmitted ${n} time(s) without an answer${certain ? `; the ${peerSide} gateway never received anything on 4500` : ''}.`,
+            evidence([...evs, halfOpen]),
+            sa.version === 1
+              ? {
+                  alternatives: ['psk-mismatch'],
+                  decidingCheck:
+                    "The responder's log: 'decryption failed?' means the PSK; no packet on port 4500 means UDP 4500 is blocked.",
+                }
+              : {
+                  decidingCheck:
+                    'Capture UDP 4500 on the responder; or set `mobike = no` (no NAT): if it then comes up, 4500 is blocked.',
+                },
+          ),
+        );
         continue;
       }
       if (sa.established && !giveup && r.retransmits.length < 2) continue; // one late answer on a live SA is noise
       if (sa.established) {
         if (done.has(`dead:${sa.key}`)) continue;
         done.add(`dead:${sa.key}`);
-        const dpd = ctx.log.events('dpd-out').filter((d) => d.rec.source === sa.source && (d.rec.ikeId ?? 0) === sa.ikeId);
+        const dpd = ctx.log
+          .events('dpd-out')
+          .filter((d) => d.rec.source === sa.source && (d.rec.ikeId ?? 0) === sa.ikeId);
         const timeout = ctx.log.events('dpd-timeout').find((d) => d.rec.source === sa.source);
-        out.push(finding('dpd-peer-dead', peerSide, 0.45 + 0.45 * strength + (dpd.length ? 0.1 : 0),
-          `The IKE_SA was established, then the ${sa.side} gateway's ${r.exchange}${dpd.length ? ' (DPD)' : ''} request went unanswered ${n} time(s)${giveup ? ' and it gave up' : ''}: the ${peerSide} gateway or the path to it died.`,
-          evidence([dpd[0], ...evs, timeout, ctx.log.events('restarting-child')[0]]),
-          { alternatives: ['packet-loss'], decidingCheck: `Is charon on the ${peerSide} gateway alive (\`swanctl --list-sas\`) and does it receive the requests (tcpdump udp port 4500)?` }));
+        out.push(
+          finding(
+            'dpd-peer-dead',
+            peerSide,
+            0.45 + 0.45 * strength + (dpd.length ? 0.1 : 0),
+            `The IKE_SA was established, then the ${sa.side} gateway's ${r.exchange}${dpd.length ? ' (DPD)' : ''} request went unanswered ${n} time(s)${giveup ? ' and it gave up' : ''}: the ${peerSide} gateway or the path to it died.`,
+            evidence([dpd[0], ...evs, timeout, ctx.log.events('restarting-child')[0]]),
+            {
+              alternatives: ['packet-loss'],
+              decidingCheck: `Is charon on the ${peerSide} gateway alive (\`swanctl --list-sas\`) and does it receive the requests (tcpdump udp port 4500)?`,
+            },
+          ),
+        );
       }
     }
   }
   for (const t of ctx.log.events('dpd-timeout').slice(0, 1)) {
     if (!out.some((f) => f.cause === 'dpd-peer-dead')) {
-      out.push(finding('dpd-peer-dead', otherSide(t.side), 0.8, `The ${t.side} gateway's DPD check timed out: the peer stopped answering.`, evidence([t])));
+      out.push(
+        finding(
+          'dpd-peer-dead',
+          otherSide(t.side),
+          0.8,
+          `The ${t.side} gateway's DPD check timed out: the peer stopped answering.`,
+          evidence([t]),
+        ),
+      );
     }
   }
   const sock = ctx.log.events('socket-error')[0];
-  if (sock) out.push(finding('local-socket-error', sock.side, 0.7, `The ${sock.side} gateway could not send: "${sock.rec.msg}".`, evidence([sock])));
+  if (sock)
+    out.push(
+      finding(
+        'local-socket-error',
+        sock.side,
+        0.7,
+        `The ${sock.side} gateway could not send: "${sock.rec.msg}".`,
+        evidence([sock]),
+      ),
+    );
   return out;
 };
 
@@ -116,16 +213,33 @@ export const lossRule: Rule = (ctx) => {
   const n = ctx.log.recoveredCount;
   if (!n) return [];
   const recovered = [...ctx.log.recovered].sort((a, b) => a.rec.line - b.rec.line);
-  return [finding('packet-loss', 'unknown', Math.min(0.6, 0.25 + 0.1 * n),
-    `${n} IKE request(s) needed a retransmit before the peer answered: packets are being lost (or the peer was slow).`,
-    evidence(recovered.slice(0, 4)))];
+  return [
+    finding(
+      'packet-loss',
+      'unknown',
+      Math.min(0.6, 0.25 + 0.1 * n),
+      `${n} IKE request(s) needed a retransmit before the peer answered: packets are being lost (or the peer was slow).`,
+      evidence(recovered.slice(0, 4)),
+    ),
+  ];
 };
 
 /** CHILD_SA rekeys that fail without a proposal reason in the logs. */
 export const rekeyRule: Rule = (ctx) => {
   const failed = ctx.log.events('child-rekey-failed');
   if (!failed.length) return [];
-  return [finding('rekey-failure', 'both', 0.6,
-    `CHILD_SA rekeying failed on the ${failed[0].side} gateway${failed.length > 1 ? ` (${failed.length} times)` : ''}.`,
-    evidence(failed.slice(0, 3)), { alternatives: ['pfs-mismatch', 'packet-loss'], decidingCheck: "The peer's log for the CREATE_CHILD_SA: 'no acceptable ... found' names the transform that differs." })];
+  return [
+    finding(
+      'rekey-failure',
+      'both',
+      0.6,
+      `CHILD_SA rekeying failed on the ${failed[0].side} gateway${failed.length > 1 ? ` (${failed.length} times)` : ''}.`,
+      evidence(failed.slice(0, 3)),
+      {
+        alternatives: ['pfs-mismatch', 'packet-loss'],
+        decidingCheck:
+          "The peer's log for the CREATE_CHILD_SA: 'no acceptable ... found' names the transform that differs.",
+      },
+    ),
+  ];
 };

@@ -2,7 +2,17 @@
  * One client over the contract for every screen, whichever host carries it: Electron's preload
  * API (`window.ipsecLab`) or the headless host's WebSocket. Chosen once at startup.
  */
-import type { ApiArgs, ApiErrorCode, ApiErrorInfo, ApiEvent, ApiEvents, ApiMethod, ApiResult, PreloadApi, SettingsIssue } from '../../../lab/api/contract';
+import type {
+  ApiArgs,
+  ApiErrorCode,
+  ApiErrorInfo,
+  ApiEvent,
+  ApiEvents,
+  ApiMethod,
+  ApiResult,
+  PreloadApi,
+  SettingsIssue,
+} from '../../../lab/api/contract';
 import { WebSocketTransport } from './ws-client';
 
 /** An error from the lab host, with the contract's stable code (the UI switches on it). */

@@ -16,9 +16,18 @@ export class WebSocketTransport implements LabClient {
   private markOpen!: () => void;
   private retryMs = 500;
 
-  constructor(private readonly url: string, hasToken: boolean) {
+  constructor(
+    private readonly url: string,
+    hasToken: boolean,
+  ) {
     this.opened = new Promise((r) => (this.markOpen = r));
-    if (!hasToken) this.setState({ state: 'closed', fatal: true, reason: 'This page has no access token. Open the URL that `ipsec-lab serve` (or `npm start`) printed, token included.' });
+    if (!hasToken)
+      this.setState({
+        state: 'closed',
+        fatal: true,
+        reason:
+          'This page has no access token. Open the URL that `ipsec-lab serve` (or `npm start`) printed, token included.',
+      });
     else this.connect();
   }
 
@@ -40,12 +49,18 @@ export class WebSocketTransport implements LabClient {
     ws.onmessage = (ev) => this.onMessage(String(ev.data));
     ws.onclose = (ev) => {
       this.ws = undefined;
-      for (const p of this.pending.values()) p.reject(new ApiError({ code: 'internal', message: 'the connection to the lab host was lost; the request may or may not have run' }));
+      for (const p of this.pending.values())
+        p.reject(
+          new ApiError({
+            code: 'internal',
+            message: 'the connection to the lab host was lost; the request may or may not have run',
+          }),
+        );
       this.pending.clear();
       this.opened = new Promise((r) => (this.markOpen = r));
       const reason = everOpen
         ? `connection to the lab host lost${ev.reason ? ` (${ev.reason})` : ''}; reconnecting…`
-        : 'cannot reach the lab host (stopped, or this page\'s token is not valid); retrying…';
+        : "cannot reach the lab host (stopped, or this page's token is not valid); retrying…";
       this.setState({ state: 'closed', reason });
       setTimeout(() => this.connect(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 5000);

@@ -26,7 +26,13 @@ const tickStep = (windowS: number) => (windowS <= 30 ? 5 : windowS <= 60 ? 10 : 
  * two minutes, or less while the lab is younger (never under 30 s), so a fresh lab's first
  * traffic is not a spike squeezed against the right edge.
  */
-export function CounterChart({ counters, maxWindowS = 120 }: { counters: Record<Side, CounterPointInfo[]>; maxWindowS?: number }) {
+export function CounterChart({
+  counters,
+  maxWindowS = 120,
+}: {
+  counters: Record<Side, CounterPointInfo[]>;
+  maxWindowS?: number;
+}) {
   const [metric, setMetric] = useState<Metric>('bytes');
   const W = 640;
   const H = 180;
@@ -53,7 +59,11 @@ export function CounterChart({ counters, maxWindowS = 120 }: { counters: Record<
       <div className="panel-head">
         <h3>Traffic through the tunnel</h3>
         <span className="seg">
-          {(['bytes', 'packets'] as Metric[]).map((m) => <button key={m} className={metric === m ? 'active' : ''} onClick={() => setMetric(m)}>{m}</button>)}
+          {(['bytes', 'packets'] as Metric[]).map((m) => (
+            <button key={m} className={metric === m ? 'active' : ''} onClick={() => setMetric(m)}>
+              {m}
+            </button>
+          ))}
         </span>
         <span className="muted">last {windowS} s, charon CHILD_SA counters</span>
       </div>
@@ -61,24 +71,43 @@ export function CounterChart({ counters, maxWindowS = 120 }: { counters: Record<
         {ticks.map((v) => (
           <g key={v}>
             <line x1={pad.l} x2={W - pad.r} y1={y(v)} y2={y(v)} className="gridline" />
-            <text x={pad.l - 6} y={y(v) + 4} textAnchor="end" className="axis">{human(Math.round(v), metric)}</text>
+            <text x={pad.l - 6} y={y(v) + 4} textAnchor="end" className="axis">
+              {human(Math.round(v), metric)}
+            </text>
           </g>
         ))}
-        {Array.from({ length: Math.floor(windowS / tickStep(windowS)) + 1 }, (_, i) => i * tickStep(windowS)).map((s) => (
-          <text key={s} x={x(tMax - s * 1000)} y={H - 6} textAnchor="middle" className="axis">{s === 0 ? 'now' : `-${s}s`}</text>
-        ))}
+        {Array.from({ length: Math.floor(windowS / tickStep(windowS)) + 1 }, (_, i) => i * tickStep(windowS)).map(
+          (s) => (
+            <text key={s} x={x(tMax - s * 1000)} y={H - 6} textAnchor="middle" className="axis">
+              {s === 0 ? 'now' : `-${s}s`}
+            </text>
+          ),
+        )}
         {SERIES.map((s) => {
           const pts = visible(s.side);
           if (pts.length < 1) return null;
           const d = pts.map((p) => `${x(p.time).toFixed(1)},${y(p[key(s.dir)] as number).toFixed(1)}`).join(' ');
-          return <polyline key={`${s.side}${s.dir}`} points={d} fill="none" stroke={s.color} strokeWidth={1.6} strokeDasharray={s.dash} data-series={`${s.side}-${s.dir}`} />;
+          return (
+            <polyline
+              key={`${s.side}${s.dir}`}
+              points={d}
+              fill="none"
+              stroke={s.color}
+              strokeWidth={1.6}
+              strokeDasharray={s.dash}
+              data-series={`${s.side}-${s.dir}`}
+            />
+          );
         })}
       </svg>
       <div className="legend">
         {SERIES.map((s) => (
           <span key={`${s.side}${s.dir}`}>
-            <svg width="22" height="8"><line x1="0" x2="22" y1="4" y2="4" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash} /></svg>
-            gw-{s.side} {s.dir.toLowerCase()} <b data-testid={`counter-${s.side}-${s.dir.toLowerCase()}`}>{human(last(s.side, s.dir), metric)}</b>
+            <svg width="22" height="8">
+              <line x1="0" x2="22" y1="4" y2="4" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash} />
+            </svg>
+            gw-{s.side} {s.dir.toLowerCase()}{' '}
+            <b data-testid={`counter-${s.side}-${s.dir.toLowerCase()}`}>{human(last(s.side, s.dir), metric)}</b>
           </span>
         ))}
       </div>

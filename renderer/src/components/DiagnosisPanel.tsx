@@ -64,15 +64,30 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
   const weak = f.confidence < WEAK;
   const vendorNote = vendor === 'asa' ? f.vendor.asa : vendor === 'paloAlto' ? f.vendor.paloAlto : undefined;
   return (
-    <div className={`finding ${good ? 'good' : weak ? 'weak' : rank === 0 ? 'top' : ''}`} data-testid="finding" data-cause={f.cause} data-confidence={f.confidence}>
+    <div
+      className={`finding ${good ? 'good' : weak ? 'weak' : rank === 0 ? 'top' : ''}`}
+      data-testid="finding"
+      data-cause={f.cause}
+      data-confidence={f.confidence}
+    >
       <button className="finding-head" onClick={() => setOpen(!open)} aria-expanded={open}>
         <span className="rank">{rank + 1}</span>
-        <span className="cause">{causeTitle(f.cause)}{weak && !good && <span className="hint-tag">hint</span>}</span>
-        <span className="conf" title={`confidence ${pct}%`}><span className="bar" style={{ width: `${pct}%` }} /></span>
+        <span className="cause">
+          {causeTitle(f.cause)}
+          {weak && !good && <span className="hint-tag">hint</span>}
+        </span>
+        <span className="conf" title={`confidence ${pct}%`}>
+          <span className="bar" style={{ width: `${pct}%` }} />
+        </span>
         <span className="pct">{pct}%</span>
       </button>
-      <div className="finding-meta muted">{f.phase} · {f.side === 'both' || f.side === 'unknown' ? `side: ${f.side}` : `gw-${f.side}`} · <code>{f.cause}</code></div>
-      <p className="summary"><Rich text={f.summary} /></p>
+      <div className="finding-meta muted">
+        {f.phase} · {f.side === 'both' || f.side === 'unknown' ? `side: ${f.side}` : `gw-${f.side}`} ·{' '}
+        <code>{f.cause}</code>
+      </div>
+      <p className="summary">
+        <Rich text={f.summary} />
+      </p>
       {open && (
         <>
           {f.evidence.length > 0 && (
@@ -83,11 +98,21 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
                 return (
                   <div key={i} className="ev">
                     {linkable ? (
-                      <button className="link" onClick={() => s.showEvidence(e.source as 'left' | 'right', e.line)} data-testid="evidence-link" data-side={e.source} data-line={e.line} title={`show gw-${e.source}'s line ${e.line} in the log`}>
+                      <button
+                        className="link"
+                        onClick={() => s.showEvidence(e.source as 'left' | 'right', e.line)}
+                        data-testid="evidence-link"
+                        data-side={e.source}
+                        data-line={e.line}
+                        title={`show gw-${e.source}'s line ${e.line} in the log`}
+                      >
                         {sourceLabel(e.source)} #{e.line}
                       </button>
                     ) : (
-                      <span className="muted">{sourceLabel(e.source)}{e.line ? ` #${e.line}` : ''}</span>
+                      <span className="muted">
+                        {sourceLabel(e.source)}
+                        {e.line ? ` #${e.line}` : ''}
+                      </span>
                     )}
                     <code>{e.text}</code>
                   </div>
@@ -99,19 +124,31 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
             f.fix.length > 0 && (
               <div className="fix">
                 <div className="label">Fix (strongSwan)</div>
-                <ol>{f.fix.map((x, i) => <li key={i}><Rich text={x} /></li>)}</ol>
+                <ol>
+                  {f.fix.map((x, i) => (
+                    <li key={i}>
+                      <Rich text={x} />
+                    </li>
+                  ))}
+                </ol>
               </div>
             )
           ) : (
             <div className="fix">
               <div className="label">{vendor === 'asa' ? 'On a Cisco ASA' : 'On a Palo Alto'}</div>
-              <p data-testid={`vendor-${vendor}`}>{vendorNote ? <Rich text={vendorNote} /> : <span className="muted">no vendor note for this cause</span>}</p>
+              <p data-testid={`vendor-${vendor}`}>
+                {vendorNote ? <Rich text={vendorNote} /> : <span className="muted">no vendor note for this cause</span>}
+              </p>
             </div>
           )}
           {f.alternatives && f.alternatives.length > 0 && (
             <div className="alts muted">
               Cannot rule out: {f.alternatives.map(causeTitle).join(', ')}
-              {f.decidingCheck && <div>Deciding check: <Rich text={f.decidingCheck} /></div>}
+              {f.decidingCheck && (
+                <div>
+                  Deciding check: <Rich text={f.decidingCheck} />
+                </div>
+              )}
             </div>
           )}
         </>
@@ -121,7 +158,8 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
 }
 
 const weak = (d: DiagnosisResult) => (d.findings.find((f) => f.cause === d.verdict)?.confidence ?? 1) < WEAK;
-const verdictClass = (d: DiagnosisResult) => (d.verdict === 'healthy' ? 'ok' : d.verdict === 'unknown' ? '' : weak(d) ? 'mid' : 'bad');
+const verdictClass = (d: DiagnosisResult) =>
+  d.verdict === 'healthy' ? 'ok' : d.verdict === 'unknown' ? '' : weak(d) ? 'mid' : 'bad';
 
 /** Ranked findings from both live streams, each with its evidence lines and fix. */
 export function DiagnosisPanel() {
@@ -134,24 +172,51 @@ export function DiagnosisPanel() {
         <h3>Diagnosis</h3>
         <span className="seg">
           {(['strongswan', 'asa', 'paloAlto'] as Vendor[]).map((v) => (
-            <button key={v} className={vendor === v ? 'active' : ''} onClick={() => setVendor(v)} data-vendor={v} title={v === 'strongswan' ? 'the fix in strongSwan terms' : `the same symptom on a ${v === 'asa' ? 'Cisco ASA' : 'Palo Alto'} peer`}>{v === 'strongswan' ? 'strongSwan' : v === 'asa' ? 'ASA' : 'Palo Alto'}</button>
+            <button
+              key={v}
+              className={vendor === v ? 'active' : ''}
+              onClick={() => setVendor(v)}
+              data-vendor={v}
+              title={
+                v === 'strongswan'
+                  ? 'the fix in strongSwan terms'
+                  : `the same symptom on a ${v === 'asa' ? 'Cisco ASA' : 'Palo Alto'} peer`
+              }
+            >
+              {v === 'strongswan' ? 'strongSwan' : v === 'asa' ? 'ASA' : 'Palo Alto'}
+            </button>
           ))}
         </span>
       </div>
       {!d ? (
-        <p className="muted">{watching ? 'Waiting for log lines and SA snapshots…' : 'Start the lab: the diagnosis follows both gateways live.'}</p>
+        <p className="muted">
+          {watching
+            ? 'Waiting for log lines and SA snapshots…'
+            : 'Start the lab: the diagnosis follows both gateways live.'}
+        </p>
       ) : (
         <>
           <div className={`verdict ${verdictClass(d)}`} data-testid="verdict" data-verdict={d.verdict}>
             {weak(d) ? (
-              <>No fault established · <b>check: {causeTitle(d.verdict).toLowerCase()}</b> <span className="muted">(weak evidence)</span></>
+              <>
+                No fault established · <b>check: {causeTitle(d.verdict).toLowerCase()}</b>{' '}
+                <span className="muted">(weak evidence)</span>
+              </>
             ) : (
-              <>Verdict: <b>{d.verdict === 'unknown' ? 'no finding yet' : causeTitle(d.verdict)}</b></>
+              <>
+                Verdict: <b>{d.verdict === 'unknown' ? 'no finding yet' : causeTitle(d.verdict)}</b>
+              </>
             )}
             <span className="muted"> · {d.stats.lines.toLocaleString()} lines read</span>
           </div>
-          {d.findings.map((f, i) => <FindingCard key={f.cause} f={f} rank={i} vendor={vendor} />)}
-          {d.notes.map((n, i) => <p key={i} className="muted">{n}</p>)}
+          {d.findings.map((f, i) => (
+            <FindingCard key={f.cause} f={f} rank={i} vendor={vendor} />
+          ))}
+          {d.notes.map((n, i) => (
+            <p key={i} className="muted">
+              {n}
+            </p>
+          ))}
         </>
       )}
     </div>

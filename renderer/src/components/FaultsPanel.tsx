@@ -19,26 +19,57 @@ function FaultRow({ f }: { f: FaultInfo }) {
       <tr className={`${f.active ? 'active' : ''} ${f.unavailable ? 'unavailable' : ''}`} data-fault={f.id}>
         <td>
           {f.active ? (
-            <button className="fixbtn" disabled={!!busy} onClick={() => void s.revertFault(f.id)} data-testid={`fix-${f.id}`} title={f.revert}>Fix</button>
+            <button
+              className="fixbtn"
+              disabled={!!busy}
+              onClick={() => void s.revertFault(f.id)}
+              data-testid={`fix-${f.id}`}
+              title={f.revert}
+            >
+              Fix
+            </button>
           ) : (
-            <button className="danger" disabled={!!busy || !!f.unavailable} onClick={() => void s.applyFault(f.id)} data-testid={`break-${f.id}`} title={f.unavailable ?? f.change}>Break</button>
+            <button
+              className="danger"
+              disabled={!!busy || !!f.unavailable}
+              onClick={() => void s.applyFault(f.id)}
+              data-testid={`break-${f.id}`}
+              title={f.unavailable ?? f.change}
+            >
+              Break
+            </button>
           )}
         </td>
         <td>
-          <button className="link" onClick={() => setOpen(!open)} aria-expanded={open}>{open ? '▾' : '▸'} {f.title}</button>
+          <button className="link" onClick={() => setOpen(!open)} aria-expanded={open}>
+            {open ? '▾' : '▸'} {f.title}
+          </button>
           {f.active && <span className="badge bad">active</span>}
         </td>
-        <td><code>{f.id}</code></td>
-        <td>{f.change}{f.unavailable && <div className="muted">unavailable here: {f.unavailable}</div>}</td>
+        <td>
+          <code>{f.id}</code>
+        </td>
+        <td>
+          {f.change}
+          {f.unavailable && <div className="muted">unavailable here: {f.unavailable}</div>}
+        </td>
         <td className="muted">IKEv{f.ikeVersions.join('/')}</td>
       </tr>
       {open && (
         <tr className="detail">
           <td />
           <td colSpan={4}>
-            <div><b>Symptoms:</b></div>
-            <ul>{f.symptoms.map((x, i) => <li key={i}>{x}</li>)}</ul>
-            <div><b>Fix reverts:</b> {f.revert}</div>
+            <div>
+              <b>Symptoms:</b>
+            </div>
+            <ul>
+              {f.symptoms.map((x, i) => (
+                <li key={i}>{x}</li>
+              ))}
+            </ul>
+            <div>
+              <b>Fix reverts:</b> {f.revert}
+            </div>
             {f.note && <div className="muted">Note: {f.note}</div>}
           </td>
         </tr>
@@ -58,9 +89,22 @@ export function FaultsPanel() {
   return (
     <div className="faults-panel" data-testid="faults">
       <div className="toolbar">
-        <span>{active.length ? <>Active: {active.map((f) => <code key={f.id}>{f.id} </code>)}</> : <span className="muted">No fault applied</span>}</span>
+        <span>
+          {active.length ? (
+            <>
+              Active:{' '}
+              {active.map((f) => (
+                <code key={f.id}>{f.id} </code>
+              ))}
+            </>
+          ) : (
+            <span className="muted">No fault applied</span>
+          )}
+        </span>
         <span className="spacer" />
-        <button disabled={!!busy} onClick={() => void store().revertFault()}>Fix everything (faults and impairments)</button>
+        <button disabled={!!busy} onClick={() => void store().revertFault()}>
+          Fix everything (faults and impairments)
+        </button>
       </div>
       <table className="grid faults">
         {FAMILIES.map((fam) => {
@@ -68,15 +112,25 @@ export function FaultsPanel() {
           if (!list.length) return null;
           return (
             <tbody key={fam.id}>
-              <tr className="group"><th colSpan={5}>{fam.title}</th></tr>
-              {list.map((f) => <FaultRow key={f.id} f={f} />)}
+              <tr className="group">
+                <th colSpan={5}>{fam.title}</th>
+              </tr>
+              {list.map((f) => (
+                <FaultRow key={f.id} f={f} />
+              ))}
             </tbody>
           );
         })}
       </table>
       <details className="impossible">
         <summary>Causes a strongSwan lab cannot produce ({cat.impossible.length})</summary>
-        <ul>{cat.impossible.map((c) => <li key={c.cause}><code>{c.cause}</code>: {c.why}</li>)}</ul>
+        <ul>
+          {cat.impossible.map((c) => (
+            <li key={c.cause}>
+              <code>{c.cause}</code>: {c.why}
+            </li>
+          ))}
+        </ul>
       </details>
     </div>
   );

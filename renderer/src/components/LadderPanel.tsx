@@ -18,11 +18,19 @@ function Message({ e }: { e: LadderMessage }) {
     <div className={`lrow msg${e.stalled ? ' stalled' : ''}`} data-testid="ladder-message" data-exchange={e.exchange}>
       <span className="ltime">{fmt(e.time)}</span>
       <span className="lane left" />
-      <button className={cls} onClick={() => s.showEvidence(e.from, e.seq)} title={`${e.from} line ${e.seq}${e.fromAddr ? `: ${e.fromAddr} → ${e.toAddr}` : ''}`}>
+      <button
+        className={cls}
+        onClick={() => s.showEvidence(e.from, e.seq)}
+        title={`${e.from} line ${e.seq}${e.fromAddr ? `: ${e.fromAddr} → ${e.toAddr}` : ''}`}
+      >
         <span className="label">
           <b>{e.exchange}</b> {e.dir} {e.mid} <span className="payloads">[ {e.payloads} ]</span>
           {e.bytes ? <span className="muted"> {e.bytes} B</span> : null}
-          {e.retransmits > 0 && <span className="badge warn">{e.retransmits} retransmit{e.retransmits > 1 ? 's' : ''}</span>}
+          {e.retransmits > 0 && (
+            <span className="badge warn">
+              {e.retransmits} retransmit{e.retransmits > 1 ? 's' : ''}
+            </span>
+          )}
           {e.parsedSeq === undefined && <span className="badge bad">not received</span>}
           {e.stalled && <span className="badge bad">stopped here: no answer</span>}
         </span>
@@ -42,7 +50,10 @@ export function LadderPanel() {
   const version = useBufferVersion(store().logs.subscribe, () => ladder.version);
   const [onlyLast, setOnlyLast] = useState(200);
   const [notes, setNotes] = useState(true);
-  const entries: LadderEntry[] = ladder.list().filter((e) => notes || e.kind === 'message').slice(-onlyLast);
+  const entries: LadderEntry[] = ladder
+    .list()
+    .filter((e) => notes || e.kind === 'message')
+    .slice(-onlyLast);
   const bottom = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   useEffect(() => {
@@ -52,14 +63,23 @@ export function LadderPanel() {
   return (
     <div className="ladder-panel" data-testid="ladder">
       <div className="toolbar">
-        <label><input type="checkbox" checked={notes} onChange={(e) => setNotes(e.target.checked)} /> notes (established, errors, retransmits)</label>
+        <label>
+          <input type="checkbox" checked={notes} onChange={(e) => setNotes(e.target.checked)} /> notes (established,
+          errors, retransmits)
+        </label>
         <label>
           show last
           <select value={onlyLast} onChange={(e) => setOnlyLast(Number(e.target.value))}>
-            {[50, 200, 1000].map((n) => <option key={n} value={n}>{n}</option>)}
+            {[50, 200, 1000].map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
           </select>
         </label>
-        <label><input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow</label>
+        <label>
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
+        </label>
         <button onClick={() => ladder.clear()}>Clear</button>
         <span className="muted">click a message for its log line</span>
       </div>
@@ -70,14 +90,20 @@ export function LadderPanel() {
         <span className="lane-head">gw-right</span>
       </div>
       <div className="ladder-body">
-        {entries.length === 0 && <p className="muted pad">No IKE messages yet. They appear as both charons log them.</p>}
+        {entries.length === 0 && (
+          <p className="muted pad">No IKE messages yet. They appear as both charons log them.</p>
+        )}
         {entries.map((e) =>
           e.kind === 'message' ? (
             <Message key={e.key} e={e} />
           ) : (
             <div key={e.key} className={`lrow note ${e.side} ${e.level}`}>
               <span className="ltime">{fmt(e.time)}</span>
-              <button className="note-text link" onClick={() => s.showEvidence(e.side, e.seq)} title={`${e.side} line ${e.seq}`}>
+              <button
+                className="note-text link"
+                onClick={() => s.showEvidence(e.side, e.seq)}
+                title={`${e.side} line ${e.seq}`}
+              >
                 {e.text}
               </button>
             </div>
@@ -108,24 +134,53 @@ function CaptureView() {
       <div className="toolbar">
         <b>Packets on the wire</b>
         {cap.running ? (
-          <button className="danger" disabled={!!busy} onClick={() => void store().captureStop()} data-testid="capture-stop">Stop capture</button>
+          <button
+            className="danger"
+            disabled={!!busy}
+            onClick={() => void store().captureStop()}
+            data-testid="capture-stop"
+          >
+            Stop capture
+          </button>
         ) : (
-          <button disabled={!!busy || !exists} onClick={() => void store().captureStart()} data-testid="capture-start">Capture in the router</button>
+          <button disabled={!!busy || !exists} onClick={() => void store().captureStart()} data-testid="capture-start">
+            Capture in the router
+          </button>
         )}
         {cap.running && <span className="muted">tcpdump running since {fmt(cap.startedAt!)}…</span>}
-        {r && <button onClick={download} data-testid="capture-save">Save pcap ({r.packets} packets)</button>}
-        {r && <span className="muted">{r.ike} IKE, {r.esp} ESP · {r.tcpdump.split('\n')[0]}</span>}
+        {r && (
+          <button onClick={download} data-testid="capture-save">
+            Save pcap ({r.packets} packets)
+          </button>
+        )}
+        {r && (
+          <span className="muted">
+            {r.ike} IKE, {r.esp} ESP · {r.tcpdump.split('\n')[0]}
+          </span>
+        )}
       </div>
       {r && (
         <table className="grid capture-list">
-          <thead><tr><th>time</th><th>exchange</th><th>msg ID</th><th>request</th><th>answer</th><th>retransmits</th></tr></thead>
+          <thead>
+            <tr>
+              <th>time</th>
+              <th>exchange</th>
+              <th>msg ID</th>
+              <th>request</th>
+              <th>answer</th>
+              <th>retransmits</th>
+            </tr>
+          </thead>
           <tbody>
             {r.exchanges.map((e, i) => (
               <tr key={i} data-testid="capture-exchange" className={e.answered ? '' : 'bad'}>
                 <td>{fmt(e.time * 1000)}</td>
                 <td>{e.exchange}</td>
                 <td>{e.messageId}</td>
-                <td>{e.from} → {e.to}{e.natT ? ' (4500)' : ''}</td>
+                <td>
+                  {e.from} → {e.to}
+                  {e.natT ? ' (4500)' : ''}
+                </td>
                 <td>{e.answered ? 'answered' : 'no answer'}</td>
                 <td>{e.retransmits || ''}</td>
               </tr>
@@ -134,8 +189,12 @@ function CaptureView() {
               <tr key={`${e.spi}${e.src}`} data-testid="capture-esp">
                 <td />
                 <td>ESP{e.udpEncap ? ' in UDP 4500' : ''}</td>
-                <td><code>{e.spi}</code></td>
-                <td>{e.src} → {e.dst}</td>
+                <td>
+                  <code>{e.spi}</code>
+                </td>
+                <td>
+                  {e.src} → {e.dst}
+                </td>
                 <td colSpan={2}>{e.packets} packets</td>
               </tr>
             ))}

@@ -19,15 +19,42 @@ const NUMS: { key: keyof Impairment; label: string; unit: string }[] = [
 
 /** Common WAN conditions, filled into the form (Apply makes them live). */
 const PRESETS: { label: string; title: string; imp: Record<Direction, Impairment> }[] = [
-  { label: 'Lossy internet', title: '5 % loss each way', imp: { 'left-to-right': { lossPercent: 5 }, 'right-to-left': { lossPercent: 5 } } },
-  { label: 'Heavy loss', title: '30 % loss each way: IKE retransmits, some exchanges give up', imp: { 'left-to-right': { lossPercent: 30 }, 'right-to-left': { lossPercent: 30 } } },
-  { label: 'Satellite', title: '300 ms ± 20 ms each way (600 ms round trip); needs netem', imp: { 'left-to-right': { delayMs: 300, jitterMs: 20 }, 'right-to-left': { delayMs: 300, jitterMs: 20 } } },
-  { label: 'Slow uplink', title: 'left → right limited to 256 kbit/s', imp: { 'left-to-right': { rateKbit: 256 }, 'right-to-left': {} } },
-  { label: 'One-way outage', title: 'right → left drops everything: requests arrive, answers never do', imp: { 'left-to-right': {}, 'right-to-left': { down: true } } },
-  { label: 'Flapping', title: 'the link goes down and up every 10 s (both ways)', imp: { 'left-to-right': { flapPeriodS: 10 }, 'right-to-left': { flapPeriodS: 10 } } },
+  {
+    label: 'Lossy internet',
+    title: '5 % loss each way',
+    imp: { 'left-to-right': { lossPercent: 5 }, 'right-to-left': { lossPercent: 5 } },
+  },
+  {
+    label: 'Heavy loss',
+    title: '30 % loss each way: IKE retransmits, some exchanges give up',
+    imp: { 'left-to-right': { lossPercent: 30 }, 'right-to-left': { lossPercent: 30 } },
+  },
+  {
+    label: 'Satellite',
+    title: '300 ms ± 20 ms each way (600 ms round trip); needs netem',
+    imp: { 'left-to-right': { delayMs: 300, jitterMs: 20 }, 'right-to-left': { delayMs: 300, jitterMs: 20 } },
+  },
+  {
+    label: 'Slow uplink',
+    title: 'left → right limited to 256 kbit/s',
+    imp: { 'left-to-right': { rateKbit: 256 }, 'right-to-left': {} },
+  },
+  {
+    label: 'One-way outage',
+    title: 'right → left drops everything: requests arrive, answers never do',
+    imp: { 'left-to-right': {}, 'right-to-left': { down: true } },
+  },
+  {
+    label: 'Flapping',
+    title: 'the link goes down and up every 10 s (both ways)',
+    imp: { 'left-to-right': { flapPeriodS: 10 }, 'right-to-left': { flapPeriodS: 10 } },
+  },
 ];
 
-const same = (a: Record<Direction, Impairment> | null | undefined, b: Record<Direction, Impairment> | null | undefined) => JSON.stringify(a) === JSON.stringify(b);
+const same = (
+  a: Record<Direction, Impairment> | null | undefined,
+  b: Record<Direction, Impairment> | null | undefined,
+) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The link between the gateways, per direction: loss, delay, rate, down, flapping. */
 export function LinkPanel() {
@@ -39,29 +66,51 @@ export function LinkPanel() {
   useEffect(() => setDraft(cat?.impairments ?? null), [cat]);
   if (!exists) return <p className="muted pad">Start the lab to impair its link.</p>;
   if (!draft) return <p className="muted pad">Loading…</p>;
-  const set = (d: Direction, key: keyof Impairment, v: number | boolean | undefined) => setDraft({ ...draft, [d]: { ...draft[d], [key]: v } });
-  const apply = () => s.act('Impairing the link…', async () => {
-    // Empty fields clear that impairment; the whole direction is replaced by what is shown.
-    const changes = Object.fromEntries(DIRS.map(({ id }) => [id, Object.fromEntries(Object.entries(draft[id]).filter(([, v]) => v !== undefined && v !== 0 && v !== false && !Number.isNaN(v)))]));
-    await s.client.call('impair', changes, { replace: true });
-    s.notice('Link impairments applied');
-  });
+  const set = (d: Direction, key: keyof Impairment, v: number | boolean | undefined) =>
+    setDraft({ ...draft, [d]: { ...draft[d], [key]: v } });
+  const apply = () =>
+    s.act('Impairing the link…', async () => {
+      // Empty fields clear that impairment; the whole direction is replaced by what is shown.
+      const changes = Object.fromEntries(
+        DIRS.map(({ id }) => [
+          id,
+          Object.fromEntries(
+            Object.entries(draft[id]).filter(([, v]) => v !== undefined && v !== 0 && v !== false && !Number.isNaN(v)),
+          ),
+        ]),
+      );
+      await s.client.call('impair', changes, { replace: true });
+      s.notice('Link impairments applied');
+    });
   const edited = !same(draft, cat?.impairments);
   return (
     <div className="link-panel" data-testid="link">
       <div className="link-form">
         <table className="grid">
           <thead>
-            <tr><th />{DIRS.map((d) => <th key={d.id}>{d.label}</th>)}</tr>
+            <tr>
+              <th />
+              {DIRS.map((d) => (
+                <th key={d.id}>{d.label}</th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {NUMS.map((n) => (
               <tr key={n.key}>
-                <th>{n.label} <span className="muted">({n.unit})</span></th>
+                <th>
+                  {n.label} <span className="muted">({n.unit})</span>
+                </th>
                 {DIRS.map((d) => (
                   <td key={d.id}>
-                    <input type="number" min={0} value={(draft[d.id][n.key] as number | undefined) ?? ''} placeholder="—"
-                      onChange={(e) => set(d.id, n.key, e.target.value === '' ? undefined : Number(e.target.value))} data-testid={`imp-${d.id}-${n.key}`} />
+                    <input
+                      type="number"
+                      min={0}
+                      value={(draft[d.id][n.key] as number | undefined) ?? ''}
+                      placeholder="—"
+                      onChange={(e) => set(d.id, n.key, e.target.value === '' ? undefined : Number(e.target.value))}
+                      data-testid={`imp-${d.id}-${n.key}`}
+                    />
                   </td>
                 ))}
               </tr>
@@ -69,31 +118,63 @@ export function LinkPanel() {
             <tr>
               <th>link down</th>
               {DIRS.map((d) => (
-                <td key={d.id}><input type="checkbox" checked={!!draft[d.id].down} onChange={(e) => set(d.id, 'down', e.target.checked || undefined)} /></td>
+                <td key={d.id}>
+                  <input
+                    type="checkbox"
+                    checked={!!draft[d.id].down}
+                    onChange={(e) => set(d.id, 'down', e.target.checked || undefined)}
+                  />
+                </td>
               ))}
             </tr>
           </tbody>
         </table>
         <div className="toolbar">
-          <button className="primary" disabled={!!busy || !edited} onClick={() => void apply()} data-testid="apply-impairments">Apply</button>
+          <button
+            className="primary"
+            disabled={!!busy || !edited}
+            onClick={() => void apply()}
+            data-testid="apply-impairments"
+          >
+            Apply
+          </button>
           {edited && <span className="warn-text">edited, not applied yet</span>}
-          <button disabled={!!busy} onClick={() => void s.act('Clearing the link…', async () => {
-            await s.client.call('impair', { 'left-to-right': {}, 'right-to-left': {} }, { replace: true });
-            s.notice('Link impairments cleared');
-          })}>Clear both directions</button>
+          <button
+            disabled={!!busy}
+            onClick={() =>
+              void s.act('Clearing the link…', async () => {
+                await s.client.call('impair', { 'left-to-right': {}, 'right-to-left': {} }, { replace: true });
+                s.notice('Link impairments cleared');
+              })
+            }
+          >
+            Clear both directions
+          </button>
         </div>
       </div>
       <aside className="link-help">
         <h4>Presets</h4>
         <div className="presets">
           {PRESETS.map((p) => (
-            <button key={p.label} onClick={() => setDraft(structuredClone(p.imp))} title={p.title} data-testid={`preset-${p.label.toLowerCase().replace(/\W+/g, '-')}`}>
-              {p.label}<span className="muted"> · {p.title}</span>
+            <button
+              key={p.label}
+              onClick={() => setDraft(structuredClone(p.imp))}
+              title={p.title}
+              data-testid={`preset-${p.label.toLowerCase().replace(/\W+/g, '-')}`}
+            >
+              {p.label}
+              <span className="muted"> · {p.title}</span>
             </button>
           ))}
         </div>
-        <p className="muted">Impairments act on the router between the two WAN segments, per direction, on IKE and ESP alike. Empty fields clear that impairment.</p>
-        <p className="muted">Delay, jitter, duplication, reordering and corruption need netem in the engine's kernel; without it they are refused with the reason, never accepted and ignored. Loss, rate, link down and flapping always work.</p>
+        <p className="muted">
+          Impairments act on the router between the two WAN segments, per direction, on IKE and ESP alike. Empty fields
+          clear that impairment.
+        </p>
+        <p className="muted">
+          Delay, jitter, duplication, reordering and corruption need netem in the engine's kernel; without it they are
+          refused with the reason, never accepted and ignored. Loss, rate, link down and flapping always work.
+        </p>
       </aside>
     </div>
   );

@@ -7,7 +7,8 @@ import { store, useApp, useBufferVersion } from '../state/store';
 export const ROW = 18;
 /** Rows drawn beyond the visible ones, so a scroll shows drawn rows while the next frame renders. */
 const OVERSCAN = 6;
-const ERROR_RE = /fail|error|unacceptable|mismatch|giving up|no .* found|not responding|dead|refused|invalid|denied|timeout/i;
+const ERROR_RE =
+  /fail|error|unacceptable|mismatch|giving up|no .* found|not responding|dead|refused|invalid|denied|timeout/i;
 const OK_RE = /established|installed/i;
 
 interface RowProps {
@@ -31,7 +32,8 @@ const LogRow = memo(function LogRow({ r, top, cited, target, selected }: RowProp
   const meta = `${String(r.seq).padStart(5)} ${r.time.slice(7).padEnd(13)}${(r.group + r.level).padEnd(5)}${ike.padEnd(7)} `;
   return (
     <div className={cls} data-seq={r.seq} style={{ transform: `translateY(${top}px)` }}>
-      {meta}<span className="msg">{r.message}</span>
+      {meta}
+      <span className="msg">{r.message}</span>
     </div>
   );
 });
@@ -98,7 +100,9 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setView((v) => (v.height === el.clientHeight ? v : { ...v, height: el.clientHeight })));
+    const ro = new ResizeObserver(() =>
+      setView((v) => (v.height === el.clientHeight ? v : { ...v, height: el.clientHeight })),
+    );
     ro.observe(el);
     // A view opened while paused starts at the newest lines (a jump moves it right after).
     scrollTo(count * ROW);
@@ -122,7 +126,9 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
     if (idx < 0) {
       if (rec) {
         // Hidden by the filter: show everything (the jump runs again with the new filter).
-        store().set((s) => ({ logFilter: { ...s.logFilter, hiddenGroups: [], maxLevel: 4, text: '', hideVici: false, follow: false } }));
+        store().set((s) => ({
+          logFilter: { ...s.logFilter, hiddenGroups: [], maxLevel: 4, text: '', hideVici: false, follow: false },
+        }));
       } else {
         store().notice(`${side} line ${jump.seq} is older than the lines kept in this view`);
         store().set({ jump: null });
@@ -152,14 +158,26 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
   const items = [];
   for (let i = first; i < last; i++) {
     const r = rows.row(i);
-    items.push(<LogRow key={i % SLOTS} r={r} top={i * ROW} cited={cited.has(`${side}:${r.seq}`)} target={target === r.seq} selected={selected === r.seq} />);
+    items.push(
+      <LogRow
+        key={i % SLOTS}
+        r={r}
+        top={i * ROW}
+        cited={cited.has(`${side}:${r.seq}`)}
+        target={target === r.seq}
+        selected={selected === r.seq}
+      />,
+    );
   }
   const sel = selected !== null ? buf.find(side, selected) : undefined;
 
   return (
     <div className="logview" data-testid={`log-${side}`} data-rows={count}>
       <div className="logview-head">
-        <b>gw-{side}</b> <span className="muted">charon · {count.toLocaleString()} of {buf.lines[side].length.toLocaleString()} lines</span>
+        <b>gw-{side}</b>{' '}
+        <span className="muted">
+          charon · {count.toLocaleString()} of {buf.lines[side].length.toLocaleString()} lines
+        </span>
         {count > 0 && !sel && <span className="muted hint-right">click a line for all of it</span>}
       </div>
       <div
@@ -173,15 +191,24 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
       >
         {count === 0 && (
           <p className="muted pad logview-empty">
-            {buf.lines[side].length ? 'No line matches the filter.' : `No lines yet: gw-${side}'s charon log appears here live once the lab runs.`}
+            {buf.lines[side].length
+              ? 'No line matches the filter.'
+              : `No lines yet: gw-${side}'s charon log appears here live once the lab runs.`}
           </p>
         )}
-        <div className="logview-rows" style={{ height: count * ROW }}>{items}</div>
+        <div className="logview-rows" style={{ height: count * ROW }}>
+          {items}
+        </div>
       </div>
       {sel && (
         <div className="logline-detail" data-testid={`log-detail-${side}`}>
-          <span className="muted">line {sel.seq}{cited.has(`${side}:${sel.seq}`) ? ' · cited by the diagnosis' : ''}</span>
-          <button className="link" onClick={() => setSelected(null)} aria-label="close">✕</button>
+          <span className="muted">
+            line {sel.seq}
+            {cited.has(`${side}:${sel.seq}`) ? ' · cited by the diagnosis' : ''}
+          </span>
+          <button className="link" onClick={() => setSelected(null)} aria-label="close">
+            ✕
+          </button>
           <code>{sel.raw}</code>
         </div>
       )}

@@ -12,7 +12,8 @@ export function LogsPanel() {
   const groups = [...buf.groups].sort();
   const cited = useMemo(() => {
     const set = new Set<string>();
-    for (const f of diagnosis?.findings ?? []) for (const e of f.evidence) if (e.source === 'left' || e.source === 'right') set.add(`${e.source}:${e.line}`);
+    for (const f of diagnosis?.findings ?? [])
+      for (const e of f.evidence) if (e.source === 'left' || e.source === 'right') set.add(`${e.source}:${e.line}`);
     return set;
   }, [diagnosis]);
   const [history, setHistory] = useState(false);
@@ -20,25 +21,43 @@ export function LogsPanel() {
   return (
     <div className="logs-panel">
       <div className="toolbar">
-        <input type="search" placeholder="filter text (or /regex/)" value={filter.text} onChange={(e) => set({ text: e.target.value })} data-testid="log-filter-text" />
+        <input
+          type="search"
+          placeholder="filter text (or /regex/)"
+          value={filter.text}
+          onChange={(e) => set({ text: e.target.value })}
+          data-testid="log-filter-text"
+        />
         <label>
           level ≤
           <select value={filter.maxLevel} onChange={(e) => set({ maxLevel: Number(e.target.value) })}>
-            {[0, 1, 2, 3, 4].map((l) => <option key={l} value={l}>{l}</option>)}
+            {[0, 1, 2, 3, 4].map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
           </select>
         </label>
         <span className="groups">
           {groups.map((g) => {
             const on = !filter.hiddenGroups.includes(g);
             return (
-              <button key={g} className={`chip toggle ${on ? 'on' : ''}`} aria-pressed={on} onClick={() => set({ hiddenGroups: on ? [...filter.hiddenGroups, g] : filter.hiddenGroups.filter((x) => x !== g) })}>
+              <button
+                key={g}
+                className={`chip toggle ${on ? 'on' : ''}`}
+                aria-pressed={on}
+                onClick={() =>
+                  set({ hiddenGroups: on ? [...filter.hiddenGroups, g] : filter.hiddenGroups.filter((x) => x !== g) })
+                }
+              >
                 {g}
               </button>
             );
           })}
         </span>
         <label title="charon's lines about the lab's own SA polling over VICI">
-          <input type="checkbox" checked={filter.hideVici} onChange={(e) => set({ hideVici: e.target.checked })} /> hide VICI polling
+          <input type="checkbox" checked={filter.hideVici} onChange={(e) => set({ hideVici: e.target.checked })} /> hide
+          VICI polling
         </label>
         <select value={filter.sides} onChange={(e) => set({ sides: e.target.value as typeof filter.sides })}>
           <option value="both">both gateways</option>
@@ -46,8 +65,18 @@ export function LogsPanel() {
           <option value="right">gw-right</option>
         </select>
         <span className="spacer" />
-        <button onClick={() => setHistory(true)} data-testid="log-history-open" title="every line of a gateway's log, also those the live view no longer holds">History…</button>
-        <button className={filter.follow ? 'primary' : ''} onClick={() => set({ follow: !filter.follow })} data-testid="follow">
+        <button
+          onClick={() => setHistory(true)}
+          data-testid="log-history-open"
+          title="every line of a gateway's log, also those the live view no longer holds"
+        >
+          History…
+        </button>
+        <button
+          className={filter.follow ? 'primary' : ''}
+          onClick={() => set({ follow: !filter.follow })}
+          data-testid="follow"
+        >
           {filter.follow ? '❚❚ Pause' : '▶ Follow'}
         </button>
       </div>

@@ -15,7 +15,9 @@ export function Messages() {
             <div key={e.id} className="banner error" role="alert" data-code={e.code}>
               <b>{e.title}:</b> {e.message}
               {e.hint && <span className="hint"> — fix: {e.hint}</span>}
-              <button className="link" onClick={() => store().dismissError(e.id)} aria-label="dismiss">✕</button>
+              <button className="link" onClick={() => store().dismissError(e.id)} aria-label="dismiss">
+                ✕
+              </button>
             </div>
           ))}
         </div>
@@ -23,7 +25,9 @@ export function Messages() {
       {notices.length > 0 && (
         <div className="toasts" role="status" aria-live="polite">
           {notices.map((n) => (
-            <div key={n.id} className="banner info toast" data-testid="notice">{n.text}</div>
+            <div key={n.id} className="banner info toast" data-testid="notice">
+              {n.text}
+            </div>
           ))}
         </div>
       )}

@@ -27,7 +27,12 @@ export function ScenariosPanel() {
     <div className="scenarios-panel" data-testid="scenarios">
       <nav className="scenario-list">
         {scenarios.map((s) => (
-          <button key={s.id} className={s.id === sc.id ? 'active' : ''} onClick={() => setSelected(s.id)} data-testid={`scenario-${s.id}`}>
+          <button
+            key={s.id}
+            className={s.id === sc.id ? 'active' : ''}
+            onClick={() => setSelected(s.id)}
+            data-testid={`scenario-${s.id}`}
+          >
             <span className="muted">{FAMILY[s.family]}</span>
             <b>{s.title}</b>
           </button>
@@ -36,11 +41,28 @@ export function ScenariosPanel() {
       <div className="scenario-body">
         <p>{sc.summary}</p>
         <div className="toolbar">
-          <button className="primary" disabled={!!busy || finished} onClick={() => void store().scenarioNext(sc.id)} data-testid="scenario-next">
-            {finished ? 'All steps done' : failed ? `Retry step ${next + 1}` : next === 0 ? 'Start: run step 1' : `Run step ${Math.min(next + 1, sc.steps.length)}`}
+          <button
+            className="primary"
+            disabled={!!busy || finished}
+            onClick={() => void store().scenarioNext(sc.id)}
+            data-testid="scenario-next"
+          >
+            {finished
+              ? 'All steps done'
+              : failed
+                ? `Retry step ${next + 1}`
+                : next === 0
+                  ? 'Start: run step 1'
+                  : `Run step ${Math.min(next + 1, sc.steps.length)}`}
           </button>
-          <button disabled={!!busy} onClick={() => void store().scenarioAll(sc.id)} data-testid="scenario-all">{finished ? 'Run again, unattended' : 'Run the rest unattended'}</button>
-          {finished && <span className="badge ok" data-testid="scenario-done">completed</span>}
+          <button disabled={!!busy} onClick={() => void store().scenarioAll(sc.id)} data-testid="scenario-all">
+            {finished ? 'Run again, unattended' : 'Run the rest unattended'}
+          </button>
+          {finished && (
+            <span className="badge ok" data-testid="scenario-done">
+              completed
+            </span>
+          )}
         </div>
         <ol className="scenario-steps">
           {sc.steps.map((st, i) => {
@@ -51,18 +73,34 @@ export function ScenariosPanel() {
                 <div className="step-title">
                   <b>{st.title}</b>
                   {st.action?.fault && <code>{st.action.fault}</code>}
-                  <span className={`badge ${state === 'ok' ? 'ok' : state === 'failed' ? 'bad' : ''}`}>{state === 'ok' ? `✔ ${((r as { ms: number }).ms / 1000).toFixed(1)} s` : state}</span>
+                  <span className={`badge ${state === 'ok' ? 'ok' : state === 'failed' ? 'bad' : ''}`}>
+                    {state === 'ok' ? `✔ ${((r as { ms: number }).ms / 1000).toFixed(1)} s` : state}
+                  </span>
                 </div>
-                {(state !== 'pending' || i === next) && <ul className="narration">{st.narration.map((n, k) => <li key={k}>{n}</li>)}</ul>}
+                {(state !== 'pending' || i === next) && (
+                  <ul className="narration">
+                    {st.narration.map((n, k) => (
+                      <li key={k}>{n}</li>
+                    ))}
+                  </ul>
+                )}
                 {state === 'pending' && i === next && st.checks.length > 0 && (
                   <div className="checks" data-testid={`scenario-checks-${i}`}>
                     <span>Checks on the lab:</span>
-                    <ul>{st.checks.map((c, k) => <li key={k}>{c}</li>)}</ul>
+                    <ul>
+                      {st.checks.map((c, k) => (
+                        <li key={k}>{c}</li>
+                      ))}
+                    </ul>
                   </div>
                 )}
                 {r && r !== 'running' && (
                   <ul className="seen">
-                    {r.seen.map((x, k) => <li key={k}><code>{x}</code></li>)}
+                    {r.seen.map((x, k) => (
+                      <li key={k}>
+                        <code>{x}</code>
+                      </li>
+                    ))}
                     {r.error && <li className="bad">{r.error}</li>}
                   </ul>
                 )}

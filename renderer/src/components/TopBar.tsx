@@ -10,30 +10,61 @@ export function TopBar() {
   const left = tunnelOf(sas.left);
   const right = tunnelOf(sas.right);
   const exists = !!status?.exists;
-  const up = left.ike === 'ESTABLISHED' && left.child === 'INSTALLED' && right.ike === 'ESTABLISHED' && right.child === 'INSTALLED';
+  const up =
+    left.ike === 'ESTABLISHED' &&
+    left.child === 'INSTALLED' &&
+    right.ike === 'ESTABLISHED' &&
+    right.child === 'INSTALLED';
   const s = store();
   return (
     <header className="topbar">
       <span className="brand">IPsec Lab</span>
-      <span className="lab-name" title="lab name (--lab / IPSEC_LAB_NAME)">lab <b>{labName || '…'}</b></span>
+      <span className="lab-name" title="lab name (--lab / IPSEC_LAB_NAME)">
+        lab <b>{labName || '…'}</b>
+      </span>
       <span className={`pill ${exists ? (up ? 'ok' : 'bad') : 'off'}`} data-testid="tunnel-state">
         {exists ? (up ? 'tunnel up' : 'tunnel down') : 'not running'}
       </span>
       {status?.datapath && <span className="muted">datapath: {status.datapath}</span>}
       <span className="spacer" />
-      {busy && <span className="busy" data-testid="busy"><span className="spinner" /> {busy}</span>}
+      {busy && (
+        <span className="busy" data-testid="busy">
+          <span className="spinner" /> {busy}
+        </span>
+      )}
       {!exists ? (
-        <button className="primary" disabled={!!busy || engine?.available === false || connection.state !== 'open'} onClick={() => void s.labUp(s.get().settings?.settings)} data-testid="start-lab">
+        <button
+          className="primary"
+          disabled={!!busy || engine?.available === false || connection.state !== 'open'}
+          onClick={() => void s.labUp(s.get().settings?.settings)}
+          data-testid="start-lab"
+        >
           Start lab
         </button>
       ) : (
         <>
-          <button disabled={!!busy} onClick={() => void s.traffic('left')} data-testid="traffic" title="10 pings host-left → host-right through the tunnel">Send traffic</button>
-          <button disabled={!!busy} onClick={() => void s.revertFault()} title="revert every fault and impairment">Fix all</button>
-          <button className="danger" disabled={!!busy} onClick={() => void s.labDown()} data-testid="stop-lab">Stop lab</button>
+          <button
+            disabled={!!busy}
+            onClick={() => void s.traffic('left')}
+            data-testid="traffic"
+            title="10 pings host-left → host-right through the tunnel"
+          >
+            Send traffic
+          </button>
+          <button disabled={!!busy} onClick={() => void s.revertFault()} title="revert every fault and impairment">
+            Fix all
+          </button>
+          <button className="danger" disabled={!!busy} onClick={() => void s.labDown()} data-testid="stop-lab">
+            Stop lab
+          </button>
         </>
       )}
-      <span className={`conn ${connection.state}`} title={connection.state === 'closed' ? connection.reason : `connected (${s.client.kind})`}>●</span>
+      <span
+        className={`conn ${connection.state}`}
+        title={connection.state === 'closed' ? connection.reason : `connected (${s.client.kind})`}
+      >
+        ●
+      </span>
     </header>
   );
 }

@@ -47,25 +47,48 @@ export function TopologyStrip() {
     const encap = ike && encapText(ike, status?.datapath, natOnPath);
     const box = boxState(role);
     return (
-      <button className={`node gw ${cls}`} onClick={() => s.set({ tab: 'settings', focusSide: side })} title="edit this gateway's settings" data-testid={`node-gw-${side}`}>
+      <button
+        className={`node gw ${cls}`}
+        onClick={() => s.set({ tab: 'settings', focusSide: side })}
+        title="edit this gateway's settings"
+        data-testid={`node-gw-${side}`}
+      >
         <div className="node-title">gw-{side}</div>
-        <div className="node-sub">{settings ? `IKEv${settings[side].gateway.ikeVersion} · ${settings[side].wan.replace(/\.0\/\d+$/, '.10')}` : ''}</div>
+        <div className="node-sub">
+          {settings
+            ? `IKEv${settings[side].gateway.ikeVersion} · ${settings[side].wan.replace(/\.0\/\d+$/, '.10')}`
+            : ''}
+        </div>
         <div className="node-state">
           {running(role) ? (
             <>
-              <span>IKE <b data-testid={`ike-${side}`}>{t.ike}</b></span>
-              <span>CHILD <b data-testid={`child-${side}`}>{t.child}</b></span>
+              <span>
+                IKE <b data-testid={`ike-${side}`}>{t.ike}</b>
+              </span>
+              <span>
+                CHILD <b data-testid={`child-${side}`}>{t.child}</b>
+              </span>
             </>
           ) : (
-            <span className="muted" data-testid={`ike-${side}`}>{box && box !== 'missing' ? `container ${box}` : 'not running'}</span>
+            <span className="muted" data-testid={`ike-${side}`}>
+              {box && box !== 'missing' ? `container ${box}` : 'not running'}
+            </span>
           )}
         </div>
-        {encap && <span className="badge" title={encap.title}>{encap.text}</span>}
+        {encap && (
+          <span className="badge" title={encap.title}>
+            {encap.text}
+          </span>
+        )}
       </button>
     );
   };
   const host = (side: Side) => (
-    <button className={`node host ${running(`host-${side}`) ? 'on' : 'off'}`} onClick={() => s.set({ tab: 'settings', focusSide: side })} title="edit this site's settings">
+    <button
+      className={`node host ${running(`host-${side}`) ? 'on' : 'off'}`}
+      onClick={() => s.set({ tab: 'settings', focusSide: side })}
+      title="edit this site's settings"
+    >
       <div className="node-title">host-{side}</div>
       <div className="node-sub">{settings?.[side].lan ?? ''}</div>
     </button>
@@ -76,7 +99,12 @@ export function TopologyStrip() {
         {host('left')}
         <div className="wire" />
         {gw('left')}
-        <button className={`node wan ${running('router') ? 'on' : 'off'}`} onClick={() => s.set({ tab: 'link' })} title="link impairments" data-testid="node-link">
+        <button
+          className={`node wan ${running('router') ? 'on' : 'off'}`}
+          onClick={() => s.set({ tab: 'link' })}
+          title="link impairments"
+          data-testid="node-link"
+        >
           <div className="node-title">router · internet</div>
           <div className="node-sub">{settings ? `${settings.left.wan} ⇄ ${settings.right.wan}` : ''}</div>
           <div className="link-dirs">
@@ -85,14 +113,34 @@ export function TopologyStrip() {
               return (
                 <div key={d} className="dir" data-direction={d}>
                   <span className="dir-name">{d === 'left-to-right' ? 'left → right' : 'right → left'}</span>
-                  {txt.length ? txt.map((t) => <span key={t} className="badge warn">{t}</span>) : <span className="muted">clean</span>}
+                  {txt.length ? (
+                    txt.map((t) => (
+                      <span key={t} className="badge warn">
+                        {t}
+                      </span>
+                    ))
+                  ) : (
+                    <span className="muted">clean</span>
+                  )}
                 </div>
               );
             })}
           </div>
           <div>
-            {active.filter((f) => NAT.has(f.id)).map((f) => <span key={f.id} className="badge info">NAT (left site)</span>)}
-            {active.filter((f) => FIREWALL.has(f.id)).map((f) => <span key={f.id} className="badge bad">firewall: {f.id}</span>)}
+            {active
+              .filter((f) => NAT.has(f.id))
+              .map((f) => (
+                <span key={f.id} className="badge info">
+                  NAT (left site)
+                </span>
+              ))}
+            {active
+              .filter((f) => FIREWALL.has(f.id))
+              .map((f) => (
+                <span key={f.id} className="badge bad">
+                  firewall: {f.id}
+                </span>
+              ))}
           </div>
         </button>
         {gw('right')}
@@ -105,7 +153,9 @@ export function TopologyStrip() {
           {active.map((f) => (
             <span key={f.id} className="chip bad">
               {f.title} <code>{f.id}</code>
-              <button className="link" onClick={() => void s.revertFault(f.id)} title={f.revert}>fix</button>
+              <button className="link" onClick={() => void s.revertFault(f.id)} title={f.revert}>
+                fix
+              </button>
             </span>
           ))}
         </div>

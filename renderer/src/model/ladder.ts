@@ -49,22 +49,44 @@ const NOTES: { re: RegExp; level: LadderNote['level']; text?: (m: RegExpExecArra
   { re: /^received (\S+) notify error/, level: 'error' },
   { re: /^establishing (IKE_SA|CHILD_SA) failed|^establishing connection .* failed/, level: 'error' },
   { re: /MAC mismatched|^tried \d+ shared keys? .* mismatched|^no shared key found/, level: 'error' },
-  { re: /^received proposals unacceptable|^no acceptable proposal found|^received (IKE|ESP) proposals unacceptable/, level: 'error' },
-  { re: /^no IKE config found|^no matching peer config found|^looking for peer configs matching .* failed|^traffic selectors .* unacceptable/, level: 'error' },
+  {
+    re: /^received proposals unacceptable|^no acceptable proposal found|^received (IKE|ESP) proposals unacceptable/,
+    level: 'error',
+  },
+  {
+    re: /^no IKE config found|^no matching peer config found|^looking for peer configs matching .* failed|^traffic selectors .* unacceptable/,
+    level: 'error',
+  },
   { re: /^peer not responding|^DPD:? .*dead|^closing CHILD_SA .* with SPIs/, level: 'warn' },
   { re: /^IKE_SA (\S+) established between/, level: 'ok' },
   { re: /^CHILD_SA (\S+) established with SPIs/, level: 'ok' },
   { re: /^(deleting|closing) IKE_SA|^IKE_SA deleted/, level: 'warn' },
 ];
 
-const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+const MONTHS: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
 
 /** charon's "Nov 22 11:04:34.576" as ms (within a year; both gateways share the host's clock). */
 export function charonTime(t: string): number {
   const m = /^([A-Z][a-z]{2}) +(\d+) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?/.exec(t);
   if (!m) return 0;
   const ms = m[6] ? Number(m[6].padEnd(3, '0').slice(0, 3)) : 0;
-  return (((((MONTHS[m[1]] ?? 0) * 31 + Number(m[2])) * 24 + Number(m[3])) * 60 + Number(m[4])) * 60 + Number(m[5])) * 1000 + ms;
+  return (
+    (((((MONTHS[m[1]] ?? 0) * 31 + Number(m[2])) * 24 + Number(m[3])) * 60 + Number(m[4])) * 60 + Number(m[5])) * 1000 +
+    ms
+  );
 }
 
 const other = (s: Side): Side => (s === 'left' ? 'right' : 'left');
@@ -83,9 +105,27 @@ export class Ladder {
     const time = charonTime(r.time);
     let m: RegExpExecArray | null;
     if ((m = GENERATING.exec(msg))) {
-      const e: LadderMessage = { kind: 'message', key: this.nextKey++, from: r.side, exchange: m[1], dir: m[2] as 'request' | 'response', mid: Number(m[3]), payloads: m[4], time, seq: r.seq, retransmits: 0 };
+      const e: LadderMessage = {
+        kind: 'message',
+        key: this.nextKey++,
+        from: r.side,
+        exchange: m[1],
+        dir: m[2] as 'request' | 'response',
+        mid: Number(m[3]),
+        payloads: m[4],
+        time,
+        seq: r.seq,
+        retransmits: 0,
+      };
       // Only a parse within a few seconds is this message's (message IDs restart with every IKE_SA).
-      const i = this.early.findIndex((p) => p.side === other(r.side) && p.exchange === e.exchange && p.dir === e.dir && p.mid === e.mid && Math.abs(p.time - time) < 3000);
+      const i = this.early.findIndex(
+        (p) =>
+          p.side === other(r.side) &&
+          p.exchange === e.exchange &&
+          p.dir === e.dir &&
+          p.mid === e.mid &&
+          Math.abs(p.time - time) < 3000,
+      );
       if (i >= 0) e.parsedSeq = this.early.splice(i, 1)[0].seq;
       this.add(e);
     } else if ((m = SENDING.exec(msg))) {
@@ -104,7 +144,14 @@ export class Ladder {
       let found = false;
       for (let i = this.entries.length - 1; i >= 0 && i >= this.entries.length - 200; i--) {
         const e = this.entries[i];
-        if (e.kind === 'message' && e.from === other(r.side) && e.exchange === exchange && e.dir === dir && e.mid === mid && e.parsedSeq === undefined) {
+        if (
+          e.kind === 'message' &&
+          e.from === other(r.side) &&
+          e.exchange === exchange &&
+          e.dir === dir &&
+          e.mid === mid &&
+          e.parsedSeq === undefined
+        ) {
           e.parsedSeq = r.seq;
           found = true;
           break;
@@ -168,10 +215,18 @@ export class Ladder {
       if (e.kind !== 'message') continue;
       if (e.dir === 'response') break;
       const later = sorted.slice(i + 1);
-      const answered = later.some((x) => x.kind === 'message' && x.dir === 'response' && x.from !== e.from && x.mid === e.mid && x.exchange === e.exchange);
+      const answered = later.some(
+        (x) =>
+          x.kind === 'message' &&
+          x.dir === 'response' &&
+          x.from !== e.from &&
+          x.mid === e.mid &&
+          x.exchange === e.exchange,
+      );
       // An unanswered request is where it stopped once it was retransmitted or the sender gave up
       // (a request just sent is simply in flight).
-      if (!answered && (e.retransmits > 0 || later.some((x) => x.kind === 'note' && x.level === 'error'))) e.stalled = true;
+      if (!answered && (e.retransmits > 0 || later.some((x) => x.kind === 'note' && x.level === 'error')))
+        e.stalled = true;
       break;
     }
     return sorted;

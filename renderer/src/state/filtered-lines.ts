@@ -30,7 +30,11 @@ export function compileFilter(f: LineFilter): (r: LogRecord) => boolean {
     const needle = t.toLowerCase();
     text = (s) => s.toLowerCase().includes(needle);
   }
-  return (r) => !hidden.has(r.group) && r.level <= f.maxLevel && (!f.hideVici || !VICI_LINE.test(r.message)) && (!text || text(r.raw));
+  return (r) =>
+    !hidden.has(r.group) &&
+    r.level <= f.maxLevel &&
+    (!f.hideVici || !VICI_LINE.test(r.message)) &&
+    (!text || text(r.raw));
 }
 
 const filterKey = (f: LineFilter) => JSON.stringify([[...f.hiddenGroups].sort(), f.maxLevel, f.text, f.hideVici]);
@@ -50,7 +54,10 @@ export class FilteredLines {
   /** Rows that left from the front since the rows were last rebuilt (a paused view keeps its place with it). */
   removedFront = 0;
 
-  constructor(private readonly buffer: LogBuffer, readonly side: Side) {}
+  constructor(
+    private readonly buffer: LogBuffer,
+    readonly side: Side,
+  ) {}
 
   /** Brings the rows up to date with the buffer; true when they changed. */
   update(filter: LineFilter): boolean {

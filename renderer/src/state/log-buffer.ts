@@ -4,7 +4,10 @@ import type { LogRecord, Side } from '../../../lab/api/contract';
 export type FrameScheduler = (run: () => void) => () => void;
 
 // The browser's frame clock (typed here as well: tests run this module in Node with their own scheduler).
-const frames = globalThis as unknown as { requestAnimationFrame(run: () => void): number; cancelAnimationFrame(id: number): void };
+const frames = globalThis as unknown as {
+  requestAnimationFrame(run: () => void): number;
+  cancelAnimationFrame(id: number): void;
+};
 const nextAnimationFrame: FrameScheduler = (run) => {
   const id = frames.requestAnimationFrame(run);
   return () => frames.cancelAnimationFrame(id);
@@ -32,7 +35,10 @@ export class LogBuffer {
   private listeners = new Set<() => void>();
   private cancelFrame: (() => void) | undefined;
 
-  constructor(readonly max = 100_000, private readonly schedule: FrameScheduler = nextAnimationFrame) {}
+  constructor(
+    readonly max = 100_000,
+    private readonly schedule: FrameScheduler = nextAnimationFrame,
+  ) {}
 
   /** Lines ever appended to a side since the last reset (dropped ones included). */
   total(side: Side): number {

@@ -5,8 +5,25 @@
  */
 import { useSyncExternalStore } from 'react';
 import type {
-  AppSnapshot, CaptureInfo, CheckInfo, ValidateRunInfo, CounterPointInfo, DiagnosisResult, EngineAvailability, FaultCatalogueInfo, HealthEventInfo, ImageProgressInfo, LabSettings,
-  LabStatusInfo, Release, SaSnapshotInfo, ScenarioInfo, ScenarioStepInfo, SettingsInfo, Side, TunnelStateInfo,
+  AppSnapshot,
+  CaptureInfo,
+  CheckInfo,
+  ValidateRunInfo,
+  CounterPointInfo,
+  DiagnosisResult,
+  EngineAvailability,
+  FaultCatalogueInfo,
+  HealthEventInfo,
+  ImageProgressInfo,
+  LabSettings,
+  LabStatusInfo,
+  Release,
+  SaSnapshotInfo,
+  ScenarioInfo,
+  ScenarioStepInfo,
+  SettingsInfo,
+  Side,
+  TunnelStateInfo,
 } from '../../../lab/api/contract';
 import { ApiError, type ConnectionState, type LabClient } from '../api/client';
 import { Ladder } from '../model/ladder';
@@ -149,7 +166,10 @@ export class AppStore {
       c.on('sas', (s) => {
         this.set((st) => {
           const list = [...st.counters[s.side], counterPoint(s)];
-          return { sas: { ...st.sas, [s.side]: s }, counters: { ...st.counters, [s.side]: list.length > MAX_POINTS ? list.slice(-MAX_POINTS) : list } };
+          return {
+            sas: { ...st.sas, [s.side]: s },
+            counters: { ...st.counters, [s.side]: list.length > MAX_POINTS ? list.slice(-MAX_POINTS) : list },
+          };
         });
       }),
       c.on('findings', (diagnosis) => this.set({ diagnosis })),
@@ -165,15 +185,24 @@ export class AppStore {
         if (e.type === 'step') {
           // A new lab: its logs, exchanges and counters start afresh.
           if (e.step === 'leftovers' && this.state.busy?.startsWith('Starting')) this.resetLabView();
-          this.set((st) => ({ steps: [...st.steps.slice(-30), { time: Date.now(), message: e.message, step: e.step }] }));
+          this.set((st) => ({
+            steps: [...st.steps.slice(-30), { time: Date.now(), message: e.message, step: e.step }],
+          }));
         } else if (e.type === 'image') {
           this.set((st) => ({ image: { ...st.image, [e.progress.release]: e.progress } }));
         } else {
-          this.set((st) => ({ steps: [...st.steps.slice(-30), { time: Date.now(), message: e.message, step: e.up ? 'tunnel-up' : 'tunnel-down' }] }));
+          this.set((st) => ({
+            steps: [
+              ...st.steps.slice(-30),
+              { time: Date.now(), message: e.message, step: e.up ? 'tunnel-up' : 'tunnel-down' },
+            ],
+          }));
           this.scheduleRefresh();
         }
       }),
-      c.on('validate', ({ line }) => this.set((st) => ({ validation: { ...st.validation, progress: [...st.validation.progress, line] } }))),
+      c.on('validate', ({ line }) =>
+        this.set((st) => ({ validation: { ...st.validation, progress: [...st.validation.progress, line] } })),
+      ),
       c.on('changed', (ch) => {
         if (ch.what === 'down') this.set({ watching: false, sas: {} });
         if (ch.what === 'up') this.set({ watching: true });
@@ -196,7 +225,14 @@ export class AppStore {
       this.logs.reset(snap.logs);
       this.ladder.clear();
       for (const side of ['left', 'right'] as const) for (const r of snap.logs[side]) this.ladder.push(r);
-      this.set({ labName: snap.labName, engine: snap.engine, watching: snap.watching, sas: snap.sas, counters: snap.counters, diagnosis: snap.diagnosis ?? null });
+      this.set({
+        labName: snap.labName,
+        engine: snap.engine,
+        watching: snap.watching,
+        sas: snap.sas,
+        counters: snap.counters,
+        diagnosis: snap.diagnosis ?? null,
+      });
       if (!snap.engine.available) void this.runDoctor();
       await this.refresh();
     } catch (e) {
@@ -218,7 +254,9 @@ export class AppStore {
       const settings = await this.client.call('getSettings');
       this.set({ settings });
       if (status.exists) {
-        const faults = await this.client.call('faultsList').catch((e) => (e instanceof ApiError && e.code === 'lab-not-found' ? null : Promise.reject(e)));
+        const faults = await this.client
+          .call('faultsList')
+          .catch((e) => (e instanceof ApiError && e.code === 'lab-not-found' ? null : Promise.reject(e)));
         this.set({ faults });
       } else this.set({ faults: null });
     } catch (e) {
@@ -239,7 +277,13 @@ export class AppStore {
 
   error(title: string, e: unknown): void {
     const err = e as Partial<ApiError> & Error;
-    const ui: UiError = { id: this.nextId++, title, message: err?.message ?? String(e), code: err?.code, hint: err?.hint };
+    const ui: UiError = {
+      id: this.nextId++,
+      title,
+      message: err?.message ?? String(e),
+      code: err?.code,
+      hint: err?.hint,
+    };
     this.set((st) => ({ errors: [...st.errors.slice(-4), ui] }));
   }
 
@@ -273,7 +317,11 @@ export class AppStore {
     return this.act('Starting the lab…', async () => {
       const r = await this.client.call('labUp', settings);
       this.set({ watching: true, status: r.status });
-      this.notice(r.status.up ? `Tunnel up in ${(r.ms.total / 1000).toFixed(1)} s (${r.datapath} datapath)` : `Lab running, tunnel not up: ${r.reason ?? ''}`);
+      this.notice(
+        r.status.up
+          ? `Tunnel up in ${(r.ms.total / 1000).toFixed(1)} s (${r.datapath} datapath)`
+          : `Lab running, tunnel not up: ${r.reason ?? ''}`,
+      );
       return r;
     });
   }
@@ -289,7 +337,9 @@ export class AppStore {
   traffic(from: Side = 'left') {
     return this.act('Sending traffic…', async () => {
       const r = await this.client.call('traffic', { from, count: 10, intervalMs: 100, size: 1000 });
-      this.notice(`ping ${r.from} → ${r.to}: ${r.received}/${r.transmitted} replies${r.rttAvgMs !== undefined ? `, avg ${r.rttAvgMs.toFixed(1)} ms` : ''}`);
+      this.notice(
+        `ping ${r.from} → ${r.to}: ${r.received}/${r.transmitted} replies${r.rttAvgMs !== undefined ? `, avg ${r.rttAvgMs.toFixed(1)} ms` : ''}`,
+      );
       return r;
     });
   }
@@ -305,11 +355,21 @@ export class AppStore {
 
   /** Runs the scenario's next step (the first one starts a new run); false when it failed. */
   async scenarioNext(id: string): Promise<boolean> {
-    const prev = this.state.scenarioRun?.id === id ? this.state.scenarioRun.steps.filter((x): x is ScenarioStepInfo => x !== 'running' && x.ok) : [];
+    const prev =
+      this.state.scenarioRun?.id === id
+        ? this.state.scenarioRun.steps.filter((x): x is ScenarioStepInfo => x !== 'running' && x.ok)
+        : [];
     const index = prev.length;
     this.set({ scenarioRun: { id, steps: [...prev, 'running'] } });
     const r = await this.act(`Scenario step ${index + 1}…`, () => this.client.call('scenarioStep', id, index));
-    const done = r ?? { index, title: '', ok: false, seen: [], error: 'the step could not run (see the message)', ms: 0 };
+    const done = r ?? {
+      index,
+      title: '',
+      ok: false,
+      seen: [],
+      error: 'the step could not run (see the message)',
+      ms: 0,
+    };
     this.set({ scenarioRun: { id, steps: [...prev, done] } });
     return done.ok;
   }
@@ -317,7 +377,8 @@ export class AppStore {
   /** Runs the remaining steps of a scenario one after the other, stopping at a failure. */
   async scenarioAll(id: string): Promise<void> {
     const total = this.state.scenarios?.find((s) => s.id === id)?.steps.length ?? 0;
-    if (this.state.scenarioRun?.id !== id || this.state.scenarioRun.steps.length >= total) this.set({ scenarioRun: null });
+    if (this.state.scenarioRun?.id !== id || this.state.scenarioRun.steps.length >= total)
+      this.set({ scenarioRun: null });
     for (;;) {
       const done = this.state.scenarioRun?.steps.filter((x) => x !== 'running' && x.ok).length ?? 0;
       if (done >= total || !(await this.scenarioNext(id))) return;
@@ -331,7 +392,9 @@ export class AppStore {
       try {
         const result = await this.client.call('validateRun', this.state.settings?.settings, { quick });
         this.set((st) => ({ validation: { running: false, progress: st.validation.progress, result } }));
-        this.notice(`Validation ${result.ok ? 'passed' : 'failed'}: ${result.totals.pass} passed, ${result.totals.fail} failed, ${result.totals.skipped} skipped`);
+        this.notice(
+          `Validation ${result.ok ? 'passed' : 'failed'}: ${result.totals.pass} passed, ${result.totals.fail} failed, ${result.totals.skipped} skipped`,
+        );
       } finally {
         this.set((st) => ({ validation: { ...st.validation, running: false } }));
       }
@@ -372,7 +435,11 @@ export class AppStore {
     this.set((s) => ({
       tab: 'logs',
       jump: { side, seq, nonce: this.nextId++ },
-      logFilter: { ...s.logFilter, follow: false, sides: s.logFilter.sides === 'both' || s.logFilter.sides === side ? s.logFilter.sides : 'both' },
+      logFilter: {
+        ...s.logFilter,
+        follow: false,
+        sides: s.logFilter.sides === 'both' || s.logFilter.sides === side ? s.logFilter.sides : 'both',
+      },
     }));
   }
 }
