@@ -4,10 +4,12 @@
  * renderer (the same Vite settings the headless host builds with, vite.renderer.config.ts).
  * Output: out/main/index.js (package.json "main"), out/preload/index.cjs, out/renderer/.
  */
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
 import { defineConfig } from 'electron-vite';
+
 import { rendererConfig } from './vite.renderer.config.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));

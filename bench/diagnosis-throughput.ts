@@ -34,6 +34,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
 import type { Figure } from './lab-bench.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));

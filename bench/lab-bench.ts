@@ -1,3 +1,4 @@
+import { ignoreRejection } from '../lab/common/ignore.js';
 import { connectDocker, isLocalEngine } from '../lab/docker/connection.js';
 import { LabEngine } from '../lab/engine/lab-engine.js';
 import { buildImage, ensureImage } from '../lab/image/image.js';
@@ -23,10 +24,7 @@ export async function benchLab(runs = 3): Promise<Figure[]> {
   let t = Date.now();
   await buildImage(docker, 'trixie', tag, () => {}, { local: isLocalEngine(endpoint), noCache: true });
   figures.push({ name: 'cold image build (trixie, no cache)', value: (Date.now() - t) / 1000, unit: 's' });
-  await docker
-    .getImage(tag)
-    .remove({ force: true })
-    .catch(() => {});
+  await docker.getImage(tag).remove({ force: true }).catch(ignoreRejection('the image may not exist'));
   await ensureImage(docker, 'trixie');
 
   const ups: number[] = [];

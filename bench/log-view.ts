@@ -12,7 +12,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+import { ignoreRejection } from '../lab/common/ignore.js';
 import type { LogRecord } from '../lab/streams/log-record.js';
 import { parseCharonLine } from '../lab/streams/log-record.js';
 import type { BenchGlobal, RunOptions, RunResult } from '../renderer/bench/log-view-protocol.js';
@@ -240,7 +243,7 @@ export async function benchLogView(opts: { rates?: number[]; seconds?: number } 
       };
     });
   } finally {
-    await context?.close().catch(() => {});
+    await context?.close().catch(ignoreRejection('the browser may already be closed'));
     await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
     rmSync(outDir, { recursive: true, force: true });
     rmSync(profile, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // `npm run soak -- --minutes N`: a lab left running with faults and impairments cycling, traffic
 // flowing, logs and SAs watched. Reports memory, handles and leftovers at the end (not run in CI).
+import { ignoreRejection } from '../lab/common/ignore.js';
 import { LabEngine } from '../lab/engine/lab-engine.js';
 import { FaultService } from '../lab/faults/fault-service.js';
 import { findLabs } from '../lab/lifecycle/registry.js';
@@ -54,7 +55,9 @@ try {
     try {
       await faults.apply([id]);
       await faults.impair({ 'left-to-right': { lossPercent: 5 + (cycles % 10) } });
-      await engine.traffic({ count: 20, intervalMs: 50 }).catch(() => {});
+      await engine
+        .traffic({ count: 20, intervalMs: 50 })
+        .catch(ignoreRejection('pings fail under the soak faults by design'));
       await new Promise((r) => setTimeout(r, 8000));
       await faults.revert();
       await engine.waitForTunnel(30_000);
@@ -62,7 +65,7 @@ try {
     } catch (e) {
       errors++;
       console.error(`cycle ${cycles} (${id}): ${(e as Error).message}`);
-      await faults.revert().catch(() => {});
+      await faults.revert().catch(ignoreRejection('the next cycle reports a lab that did not recover'));
     }
   }
 } finally {

@@ -6,25 +6,12 @@
  * host's WebSocket): both apply, so the stricter wins, and the meta tag still holds on an Electron
  * whose webRequest does not see file:// responses (older versions did not).
  */
+import { contentSecurityPolicy as uiPolicy } from '../../lab/api/csp.js';
 import type { HeadersReceivedDetails } from './electron-types.js';
 
+/** The window's policy: the UI's one policy (lab/api/csp.ts) for the Electron place. */
 export function contentSecurityPolicy(opts: { devOrigin?: string } = {}): string {
-  const dev = opts.devOrigin ? new URL(opts.devOrigin) : undefined;
-  const connect = dev ? `'self' ${dev.origin} ${dev.protocol === 'https:' ? 'wss' : 'ws'}://${dev.host}` : "'self'";
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src ${connect}`,
-    "object-src 'none'",
-    "frame-src 'none'",
-    "worker-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return uiPolicy({ place: 'electron', devOrigin: opts.devOrigin });
 }
 
 /** Response headers with our CSP set (any policy the response carried is replaced, not merged). */

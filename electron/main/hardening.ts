@@ -3,8 +3,8 @@
  * page: the UI is a single page and never navigates), no new windows, no <webview>, no
  * permission (camera, notifications, geolocation...), and our CSP on every response.
  */
-import type { NavigationEventLike, SessionLike, WebContentsLike } from './electron-types.js';
 import { withCsp } from './csp.js';
+import type { NavigationEventLike, SessionLike, WebContentsLike } from './electron-types.js';
 
 export interface Refusal {
   what: 'navigation' | 'redirect' | 'window-open' | 'webview' | 'permission';

@@ -6,8 +6,10 @@
  * The lab is named by IPSEC_LAB_NAME (default "lab"), as for the CLI. A lab started from this
  * window is removed when the app quits; one that was already running is left as it was.
  */
-import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { fileURLToPath } from 'node:url';
+
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+
 import { LabService } from '../../lab/api/service.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { appOrigin } from './app-origin.js';

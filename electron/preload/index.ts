@@ -4,6 +4,7 @@
  * Bundled into one CommonJS file, as a sandboxed preload must be.
  */
 import { contextBridge, ipcRenderer } from 'electron';
+
 import { createPreloadApi } from './api.js';
 
 // Nothing is exported: a sandboxed preload is a plain script, not a module.

@@ -5,6 +5,7 @@
  * (validateSettings), so the UI gets the same field-level issues as the CLI.
  */
 import { z } from 'zod';
+
 import type { ApiMethod } from './contract.js';
 
 const side = z.enum(['left', 'right']);

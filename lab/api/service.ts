@@ -7,23 +7,25 @@
  * boxes, so the first IKE exchange is in the logs), stopped on `down` or when the lab disappears.
  * Log records are batched for transport (one message every `batchMs`).
  */
-import { runChecks } from '../doctor/checks.js';
-import { LabError } from '../docker/errors.js';
-import type { LabEngine } from '../engine/lab-engine.js';
-import { FaultError, FaultService } from '../faults/fault-service.js';
-import { ImpairmentError } from '../faults/impairment.js';
-import { describeExpectation, findScenario, SCENARIOS, ScenarioRunner } from '../scenarios/index.js';
-import { startCapture, type CaptureSession } from '../capture/index.js';
-import { reportHtml, validateTemplate } from '../validate/index.js';
-import { saveSettingsFile } from '../settings/io.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+
+import { type CaptureSession, startCapture } from '../capture/index.js';
+import { ignoreRejection } from '../common/ignore.js';
+import { LabError } from '../docker/errors.js';
+import { runChecks } from '../doctor/checks.js';
+import type { LabEngine } from '../engine/lab-engine.js';
+import { FaultError, FaultService } from '../faults/fault-service.js';
+import { ImpairmentError } from '../faults/impairment.js';
+import { describeExpectation, findScenario, ScenarioRunner, SCENARIOS } from '../scenarios/index.js';
 import { compareGateways } from '../settings/compare.js';
 import { defaultSettings } from '../settings/defaults.js';
+import { saveSettingsFile } from '../settings/io.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
 import type { LogRecord } from '../streams/log-record.js';
+import { reportHtml, validateTemplate } from '../validate/index.js';
 import type {
   ApiErrorInfo,
   ApiEventMessage,
@@ -32,17 +34,17 @@ import type {
   ApiMethods,
   ApiResponse,
   AppSnapshot,
+  CaptureInfo,
   CheckInfo,
   EngineAvailability,
   FaultCatalogueInfo,
-  CaptureInfo,
-  ValidateRunInfo,
   LabApi,
   LabStatusInfo,
   SaSnapshotInfo,
   ScenarioInfo,
   ScenarioStepInfo,
   UpResultInfo,
+  ValidateRunInfo,
 } from './contract.js';
 
 export interface LabServiceOptions {
@@ -119,7 +121,11 @@ export class LabService implements LabApi {
   /** Checks the engine and starts watching a lab that already runs (e.g. started from the CLI). */
   async start(): Promise<void> {
     await this.pollEngine();
-    if (this.availability.available && (await this.engine.find().catch(() => undefined))) await this.startWatching();
+    if (
+      this.availability.available &&
+      (await this.engine.find().catch(ignoreRejection('no lab to follow when the engine cannot list boxes')))
+    )
+      await this.startWatching();
   }
 
   /** Every event for one listener; returns the unsubscribe. */
@@ -144,7 +150,7 @@ export class LabService implements LabApi {
 
   private serial<T>(run: () => Promise<T>): Promise<T> {
     const next = this.queue.then(run, run);
-    this.queue = next.catch(() => {});
+    this.queue = next.catch(ignoreRejection('the caller of run gets the error; the queue only orders calls'));
     return next;
   }
 
@@ -403,7 +409,7 @@ export class LabService implements LabApi {
       );
     if (index === 0 || this.scenario?.id !== id) {
       if (index !== 0) throw new LabError('unsupported', `scenario "${id}" is not running: start it at step 1`);
-      this.scenario?.runner.close().catch(() => {});
+      this.scenario?.runner.close().catch(ignoreRejection('a scenario lab being replaced may already be gone'));
       this.scenario = {
         id,
         runner: new ScenarioRunner(this.engine, { hostWatch: () => this.startWatching() }),

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+
 import tar from 'tar-stream';
+
 import { LabError } from '../docker/errors.js';
 import { execIn } from '../docker/exec.js';
 import type { LabEngine } from '../engine/lab-engine.js';
-import { decodePcap, summarize, type CapturedPacket, type CaptureSummary } from './pcap.js';
+import { type CapturedPacket, type CaptureSummary, decodePcap, summarize } from './pcap.js';
 
 /** The router's WAN interfaces: `left` faces gw-left, `right` faces gw-right; `any` is both. */
 export type CaptureInterface = 'left' | 'right' | 'any';

@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { Command } from 'commander';
-import { LabEngine } from '../engine/lab-engine.js';
+
+import { type Command } from 'commander';
+
 import {
   CAPTURE_INTERFACES,
+  type CaptureInterface,
   captureToFile,
   decodePcap,
   formatSummary,
   summarize,
-  type CaptureInterface,
 } from '../capture/index.js';
+import { LabEngine } from '../engine/lab-engine.js';
 
 export function registerCaptureCommand(program: Command): void {
   program

@@ -1,5 +1,7 @@
-import { Command, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
+
+import { type Command, Option } from 'commander';
+
 import { LabEngine } from '../engine/lab-engine.js';
 import { exportAsa } from '../exporters/asa.js';
 import { exportSwanctl } from '../exporters/swanctl.js';
@@ -13,7 +15,9 @@ async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      cause: e,
+    });
   }
 }
 

@@ -6,14 +6,15 @@
  * Exit 0 when the diagnosis ran, 2 for usage errors, 1 for unreadable input.
  */
 import { createReadStream } from 'node:fs';
-import { access, open, readFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
+import { access, open, readFile } from 'node:fs/promises';
+
 import { diagnose, type LogInput, type SasTextInput } from '../diagnosis/diagnose.js';
 import type { DiagnosisResult, Finding } from '../diagnosis/findings.js';
-import type { LabSettings } from '../settings/types.js';
-import { loadSettingsFile } from '../settings/io.js';
 import { importSwanctl } from '../importers/swanctl.js';
 import { trafficSelectors } from '../settings/addresses.js';
+import { loadSettingsFile } from '../settings/io.js';
+import type { LabSettings } from '../settings/types.js';
 
 const USAGE =
   'usage: ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE] [--left-conf FILE] [--right-conf FILE] [--settings FILE] [--reproduce] [FILE...]\n  --reproduce: then apply the catalogue fault that gives the same cause to the lab (--lab NAME) and show the lab reaching the same diagnosis';

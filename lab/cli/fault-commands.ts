@@ -1,7 +1,8 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
+
 import { LabEngine } from '../engine/lab-engine.js';
 import { FaultService } from '../faults/fault-service.js';
-import { DIRECTIONS, type Direction } from '../faults/impairment.js';
+import { type Direction, DIRECTIONS } from '../faults/impairment.js';
 
 function faultsFor(cmd: Command): { engine: LabEngine; faults: FaultService } {
   const engine = LabEngine.connect(cmd.optsWithGlobals().lab as string);

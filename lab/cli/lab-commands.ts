@@ -1,17 +1,18 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { runChecks, fixDockerEngine } from '../doctor/checks.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+
+import { isLocalEngine } from '../docker/connection.js';
+import { fixDockerEngine, runChecks } from '../doctor/checks.js';
 import { LabEngine } from '../engine/lab-engine.js';
 import type { LabEvent } from '../engine/types.js';
 import { ensureImage } from '../image/image.js';
-import { isLocalEngine } from '../docker/connection.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { loadSettingsFile } from '../settings/io.js';
 import type { Release, Side } from '../settings/types.js';
-import { formatLog, formatStatus } from './output.js';
-import { startCommand } from './start-command.js';
-import { registerFaultCommands } from './fault-commands.js';
 import { registerConfigCommands } from './config-commands.js';
+import { registerFaultCommands } from './fault-commands.js';
+import { formatLog, formatStatus } from './output.js';
 import { registerServeCommand } from './serve-command.js';
+import { startCommand } from './start-command.js';
 
 const sideOption = () => new Option('--side <side>', 'left or right').choices(['left', 'right']);
 

@@ -1,10 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
+
 import { LabError } from '../docker/errors.js';
 import { SettingsError } from '../settings/validate.js';
+import { registerCaptureCommand } from './capture-command.js';
 import { registerLabCommands } from './lab-commands.js';
 import { registerScenarioCommand } from './scenario-command.js';
 import { registerValidateCommand } from './validate-command.js';
-import { registerCaptureCommand } from './capture-command.js';
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failed, 2 bad usage). */
 export async function main(argv: string[]): Promise<number> {

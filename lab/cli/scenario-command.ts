@@ -1,12 +1,14 @@
 import { createInterface } from 'node:readline';
-import { Command } from 'commander';
+
+import { type Command } from 'commander';
+
 import { LabEngine } from '../engine/lab-engine.js';
 import {
   describeExpectation,
-  SCENARIOS,
-  ScenarioRunner,
   findScenario,
   type ScenarioEvent,
+  ScenarioRunner,
+  SCENARIOS,
   type ScenarioStep,
 } from '../scenarios/index.js';
 

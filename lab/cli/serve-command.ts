@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { Command, InvalidArgumentError } from 'commander';
+
+import { type Command, InvalidArgumentError } from 'commander';
+
 import { LabEngine } from '../engine/lab-engine.js';
 
 export interface ServeOptions {
@@ -23,8 +25,8 @@ function openBrowser(url: string): void {
  */
 export async function serveLab(engine: LabEngine, opts: ServeOptions = {}): Promise<void> {
   const { LabService } = await import('../api/service.js');
-  const { startHeadlessServer } = await import('../../electron/headless/server.js');
-  const { ensureRendererBuilt } = await import('../../electron/headless/build-renderer.js');
+  const { startHeadlessServer } = await import('../api/headless/server.js');
+  const { ensureRendererBuilt } = await import('../api/headless/ui-build.js');
   const rendererDir = await ensureRendererBuilt((l) => console.error(l));
   const service = new LabService(engine);
   await service.start();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+
 import { electronRuntime } from '../doctor/checks.js';
 import type { LabEngine } from '../engine/lab-engine.js';
 import { serveLab } from './serve-command.js';

@@ -1,16 +1,18 @@
 import { writeFile } from 'node:fs/promises';
-import { Command } from 'commander';
+
+import { type Command } from 'commander';
+
 import {
   activeLabs,
   CHECK_IDS,
+  type CheckId,
   loadTemplate,
   reportHtml,
   reportJson,
   reportJunit,
   runSecrets,
-  validateTemplates,
-  type CheckId,
   type ValidateReport,
+  validateTemplates,
 } from '../validate/index.js';
 
 function table(report: ValidateReport): string {

@@ -9,7 +9,7 @@ export interface ConfTree {
 
 function quote(value: string): string {
   // swanctl.conf/strongswan.conf: values with special characters must be quoted.
-  return /^[A-Za-z0-9_.:\/%@*=+-]+$/.test(value) ? value : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return /^[A-Za-z0-9_.:/%@*=+-]+$/.test(value) ? value : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /** Renders a tree in strongSwan's settings syntax (one setting a line, sections in braces). */

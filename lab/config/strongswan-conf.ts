@@ -1,4 +1,4 @@
-import { renderConf, type ConfTree } from './conf-tree.js';
+import { type ConfTree, renderConf } from './conf-tree.js';
 
 /** Which IPsec datapath charon uses: the kernel's ESP, or strongSwan's userspace libipsec over TUN. */
 export type Datapath = 'kernel' | 'libipsec';

@@ -1,6 +1,6 @@
 import { peerAddressOf, siteAddresses, trafficSelectors } from '../settings/addresses.js';
 import type { LabSettings, Side } from '../settings/types.js';
-import { renderConf, type ConfTree } from './conf-tree.js';
+import { type ConfTree, renderConf } from './conf-tree.js';
 
 /** The connection and child names charon logs (`<lab|1>`) and the engine refers to. */
 export const CONNECTION_NAME = 'lab';

@@ -3,7 +3,7 @@
  * Events are annotated with their context here (the exchange a notify answered, whether proposals
  * were IKE or ESP), because the message text alone does not say which phase failed.
  */
-import { SETUP_EXCHANGES, type DiagEvent, type EventKind, type Side } from './events.js';
+import { type DiagEvent, type EventKind, SETUP_EXCHANGES, type Side } from './events.js';
 
 export interface SaTrack {
   key: string;

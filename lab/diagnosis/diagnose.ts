@@ -5,11 +5,11 @@
 import type { LabSettings } from '../settings/types.js';
 import type { Side } from './events.js';
 import type { DiagnosisResult, Finding } from './findings.js';
+import { LineFilter } from './line-filter.js';
 import { LiveDiagnosis } from './live.js';
 import { preflight } from './preflight.js';
 import { parseSasText, type SaSnapshot } from './sas-text.js';
-import { LineFilter } from './line-filter.js';
-import { forEachLine, forEachLineRange, isReadable, toLines, type LineInput } from './stream.js';
+import { forEachLine, forEachLineRange, isReadable, type LineInput, toLines } from './stream.js';
 
 export interface LogInput {
   /** File name or 'left'/'right': cited as the evidence source. */
@@ -78,9 +78,9 @@ function detach(text: string, start: number, end: number): string {
   return (' ' + text.slice(start, end)).slice(1);
 }
 
+export type { CauseId, DiagnosisResult, Evidence, Finding } from './findings.js';
 export { LiveDiagnosis } from './live.js';
-export type { Finding, DiagnosisResult, CauseId, Evidence } from './findings.js';
-export type { SaSnapshot, IkeSaSnapshot, ChildSaSnapshot } from './sas-text.js';
 export type { LogRecord } from './log-line.js';
 export { parseLogLine } from './log-line.js';
 export { preflight } from './preflight.js';
+export type { ChildSaSnapshot, IkeSaSnapshot, SaSnapshot } from './sas-text.js';

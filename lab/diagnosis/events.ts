@@ -120,7 +120,7 @@ const PATTERNS: Record<string, Pattern[]> = {
   // The load-conn dump indents connection settings by two spaces (children's by three).
   '': [
     {
-      re: /^  (version|local_addrs|remote_addrs|dpd_delay|encap|mobike) = (.*)$/,
+      re: /^ {2}(version|local_addrs|remote_addrs|dpd_delay|encap|mobike) = (.*)$/,
       kind: 'conf',
       build: (m, e) => {
         e.value = m[1];
@@ -128,7 +128,7 @@ const PATTERNS: Record<string, Pattern[]> = {
       },
     },
     {
-      re: /^   (start_action|close_action|dpd_action) = (.*)$/,
+      re: /^ {3}(start_action|close_action|dpd_action) = (.*)$/,
       kind: 'conf',
       build: (m, e) => {
         e.value = m[1];

@@ -4,8 +4,8 @@
  */
 import { Correlator } from './correlate.js';
 import { classify, type Side } from './events.js';
-import { ADVISORY, NOT_A_FAULT, rankFindings, type DiagnosisResult, type Finding } from './findings.js';
-import { parseLogLine, type LogRecord } from './log-line.js';
+import { ADVISORY, type DiagnosisResult, type Finding, NOT_A_FAULT, rankFindings } from './findings.js';
+import { type LogRecord, parseLogLine } from './log-line.js';
 import { evidence, finding, type Rule, type RuleContext } from './rules/common.js';
 import { datapathRule, healthyCounters } from './rules/datapath.js';
 import { noInitiatorRule, peerClosedRule, staleSaRule } from './rules/lifecycle.js';

@@ -36,7 +36,7 @@ const THREAD_RE = /^(\d{1,4})\[([A-Z]{2,4})(\d)?\] ?/;
 // "<lab|1> ", "<1> ", "<net-net|12> "
 const IKE_TAG_RE = /^<(?:([^|<>]*)\|)?(\d+)> ?/;
 // "host prog[123]: " or "prog[123]: " or "host prog: " (syslog / journald)
-const SYSLOG_RE = /^(?:([A-Za-z0-9_.:-]+) +)?([A-Za-z][A-Za-z0-9_.\/-]*)(?:\[(\d+)\])?: /;
+const SYSLOG_RE = /^(?:([A-Za-z0-9_.:-]+) +)?([A-Za-z][A-Za-z0-9_./-]*)(?:\[(\d+)\])?: /;
 // Programs whose syslog lines carry charon messages.
 const PROGRAMS = new Set([
   'charon',

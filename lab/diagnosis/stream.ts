@@ -5,6 +5,7 @@
 import { isAscii } from 'node:buffer';
 import { ReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+
 import { MAX_LINE } from './log-line.js';
 
 export type LineInput = AsyncIterable<string | Buffer | Uint8Array> | Iterable<string>;

@@ -1,8 +1,9 @@
-import Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import Docker from 'dockerode';
 
 /** Where the Docker engine is, in Docker's own terms (DOCKER_HOST, else the active context). */
 export interface EngineEndpoint {

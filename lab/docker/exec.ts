@@ -1,5 +1,6 @@
-import type Docker from 'dockerode';
 import { Duplex, PassThrough } from 'node:stream';
+
+import type Docker from 'dockerode';
 
 export interface ExecResult {
   exitCode: number;

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+
 import { connectDocker } from '../docker/connection.js';
 import { imageTag } from '../image/image.js';
 import { probeKernel } from '../probe/kernel-features.js';

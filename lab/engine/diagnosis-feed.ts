@@ -1,5 +1,5 @@
-import { LiveDiagnosis } from '../diagnosis/live.js';
 import type { DiagnosisResult } from '../diagnosis/findings.js';
+import { LiveDiagnosis } from '../diagnosis/live.js';
 import type { IkeSaSnapshot, SaSnapshot as DiagSnapshot } from '../diagnosis/sas-text.js';
 import type { LogRecord } from '../streams/log-record.js';
 import { Emitter } from './emitter.js';

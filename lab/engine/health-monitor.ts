@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+
 import { LABEL } from '../lifecycle/labels.js';
 import { LineSplitter } from '../streams/line-splitter.js';
 import type { Role } from '../topology/plan.js';

@@ -1,7 +1,8 @@
+import { ignoreRejection } from '../common/ignore.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import type { DiagnosisResult } from '../diagnosis/findings.js';
 import { execIn } from '../docker/exec.js';
-import { SIDES, type Side } from '../settings/types.js';
+import { type Side, SIDES } from '../settings/types.js';
 import { streamGatewayLog } from '../streams/log-stream.js';
 import { gatewayRole } from '../topology/plan.js';
 import { toDiagnosisSnapshot } from './diagnosis-feed.js';
@@ -60,7 +61,10 @@ export async function diagnoseLab(
   const lines: Record<Side, string[]> = { left: [], right: [] };
   await readGatewayLogs(engine, { since }, (side, raw) => lines[side].push(raw));
   const before = await Promise.all(SIDES.map((s) => engine.snapshot(s)));
-  if (opts.traffic !== false) await engine.traffic({ count: 5, intervalMs: 100 }).catch(() => undefined);
+  if (opts.traffic !== false)
+    await engine
+      .traffic({ count: 5, intervalMs: 100 })
+      .catch(ignoreRejection('no traffic is evidence too: the counters say it'));
   const after = await Promise.all(SIDES.map((s) => engine.snapshot(s)));
   const snapshots = [...before, ...after].filter((s) => !s.error).map(toDiagnosisSnapshot);
   const result = await diagnose({

@@ -1,9 +1,12 @@
-import type Docker from 'dockerode';
 import os from 'node:os';
+
+import type Docker from 'dockerode';
 import tar from 'tar-stream';
+
+import { ignoreRejection } from '../common/ignore.js';
 import type { Datapath } from '../config/strongswan-conf.js';
 import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
-import { connectDocker, isLocalEngine, type EngineEndpoint } from '../docker/connection.js';
+import { connectDocker, type EngineEndpoint, isLocalEngine } from '../docker/connection.js';
 import { dockerUnavailable, LabError } from '../docker/errors.js';
 import { execIn, execOk } from '../docker/exec.js';
 import { writeGatewayFiles } from '../gateway/files.js';
@@ -12,15 +15,15 @@ import { connectVici } from '../gateway/vici-link.js';
 import { ensureImage, imageTag } from '../image/image.js';
 import { createLab } from '../lifecycle/create.js';
 import { containerName, LAB_NAME_RE, type LabMode } from '../lifecycle/labels.js';
-import { findLabs, OWNER_PATH, removeLab, removeOrphans, type FoundLab } from '../lifecycle/registry.js';
-import { probeKernel, type KernelFeatures } from '../probe/kernel-features.js';
+import { findLabs, type FoundLab, OWNER_PATH, removeLab, removeOrphans } from '../lifecycle/registry.js';
+import { type KernelFeatures, probeKernel } from '../probe/kernel-features.js';
 import { normalizeCidr, siteAddresses } from '../settings/addresses.js';
-import { SIDES, type LabSettings, type Release, type Side } from '../settings/types.js';
+import { type LabSettings, type Release, type Side, SIDES } from '../settings/types.js';
 import { validateSettings } from '../settings/validate.js';
-import { LogStore } from '../streams/log-store.js';
 import type { LogRecord } from '../streams/log-record.js';
+import { LogStore } from '../streams/log-store.js';
 import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
-import { startFlow, type FlowSample, type FlowTotals } from '../traffic/flow.js';
+import { type FlowSample, type FlowTotals, startFlow } from '../traffic/flow.js';
 import { ping, type PingResult } from '../traffic/ping.js';
 import { parseListSas, type ViciClient } from '../vici/index.js';
 import { CounterHistory } from './counter-history.js';
@@ -211,7 +214,9 @@ export class LabEngine {
   async forgetVici(): Promise<void> {
     const clients = [...this.vici.values()];
     this.vici.clear();
-    await Promise.all(clients.map((p) => p.then((c) => c.close()).catch(() => {})));
+    await Promise.all(
+      clients.map((p) => p.then((c) => c.close()).catch(ignoreRejection('closing a connection that failed to open'))),
+    );
   }
 
   /**
@@ -279,7 +284,9 @@ export class LabEngine {
     await Promise.all(
       SIDES.map(async (side) => {
         const client = await this.viciOf(side);
-        await client.terminate({ ike: CONNECTION_NAME, force: true, timeoutMs: 2000 }).catch(() => {});
+        await client
+          .terminate({ ike: CONNECTION_NAME, force: true, timeoutMs: 2000 })
+          .catch(ignoreRejection('there may be no IKE_SA to terminate'));
       }),
     );
   }
@@ -290,7 +297,9 @@ export class LabEngine {
       const client = await this.viciOf(side);
       const sas = parseListSas(await client.listSas({ ike: CONNECTION_NAME }));
       if (!sas.length)
-        await client.initiate({ child: CHILD_NAME, ike: CONNECTION_NAME, timeoutMs: -1 }).catch(() => {});
+        await client
+          .initiate({ child: CHILD_NAME, ike: CONNECTION_NAME, timeoutMs: -1 })
+          .catch(ignoreRejection('initiate failures show in the logs and the tunnel state this waits on'));
     }
   }
 
@@ -374,7 +383,7 @@ export class LabEngine {
   forgetViciOf(side: Side): void {
     const client = this.vici.get(side);
     this.vici.delete(side);
-    void client?.then((c) => c.close()).catch(() => {});
+    void client?.then((c) => c.close()).catch(ignoreRejection('the connection may never have opened'));
   }
 
   /** Pings from one LAN host to the other: real site-to-site traffic through both gateways. */

@@ -1,6 +1,6 @@
+import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
 import type { IkeSaInfo } from '../vici/index.js';
 import type { TunnelState } from './types.js';
-import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
 
 /** The best state of the lab connection in one snapshot: ESTABLISHED/INSTALLED beat anything else. */
 export function tunnelState(ikeSas: IkeSaInfo[] | undefined): TunnelState {

@@ -1,4 +1,5 @@
-import { SIDES, type Side } from '../settings/types.js';
+import { ignoreRejection } from '../common/ignore.js';
+import { type Side, SIDES } from '../settings/types.js';
 import { streamGatewayLog } from '../streams/log-stream.js';
 import { gatewayRole, ROLES } from '../topology/plan.js';
 import { HealthMonitor } from './health-monitor.js';
@@ -62,7 +63,7 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
       const client = await lab.viciOf(side);
       for (const event of ['ike-updown', 'child-updown', 'ike-rekey', 'child-rekey']) {
         const unsubscribe = await client.subscribe(event, () => void poll(side));
-        stops.push(() => void unsubscribe().catch(() => {}));
+        stops.push(() => void unsubscribe().catch(ignoreRejection('the VICI connection may already be closed')));
       }
     } catch {
       /* the poll reports the gateway as unreachable */
@@ -107,7 +108,7 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
 
 /** Says which boxes did not survive an engine outage (without live-restore, all of them). */
 async function reportLost(lab: LabEngine): Promise<void> {
-  const found = await lab.find().catch(() => undefined);
+  const found = await lab.find().catch(ignoreRejection('the engine may still be unreachable: report without the list'));
   const lost = ROLES.filter((r) => found?.containers.find((c) => c.role === r)?.state !== 'running');
   if (lost.length) {
     lab.health.emit({

@@ -1,16 +1,6 @@
 import {
-  isIPv4,
-  parseCidr,
-  peerAddressOf,
-  siteAddresses,
-  trafficSelectors,
-  formatIPv4,
-} from '../settings/addresses.js';
-import { parseProposal, type ParsedProposal } from '../settings/proposals.js';
-import type { GatewaySettings, LabSettings, Side } from '../settings/types.js';
-import { validateSettings } from '../settings/validate.js';
-import {
   ASA_DH_GROUPS,
+  asaName,
   ESP_V1_ENCRYPTION,
   ESP_V1_INTEGRITY,
   ESP_V2_ENCRYPTION,
@@ -20,10 +10,20 @@ import {
   IKEV2_ENCRYPTION,
   IKEV2_INTEGRITY,
   IKEV2_PRF,
-  asaName,
   isAead,
 } from '../importers/asa-algorithms.js';
 import { prefixToMask } from '../importers/build.js';
+import {
+  formatIPv4,
+  isIPv4,
+  parseCidr,
+  peerAddressOf,
+  siteAddresses,
+  trafficSelectors,
+} from '../settings/addresses.js';
+import { type ParsedProposal, parseProposal } from '../settings/proposals.js';
+import type { GatewaySettings, LabSettings, Side } from '../settings/types.js';
+import { validateSettings } from '../settings/validate.js';
 import { ExportError, type ExportOptions } from './types.js';
 
 const MAP = 'LAB_MAP';
@@ -33,7 +33,7 @@ const ACL = 'LAB_VPN';
 const MIN_LIFETIME = 120;
 const MAX_ASA_PSK = 128;
 
-export interface AsaExportOptions extends ExportOptions {}
+export type AsaExportOptions = ExportOptions;
 
 type Field = string;
 

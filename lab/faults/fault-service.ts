@@ -1,17 +1,18 @@
+import { ignoreRejection } from '../common/ignore.js';
 import { LabError } from '../docker/errors.js';
 import { execIn, execOk } from '../docker/exec.js';
 import type { LabEngine } from '../engine/lab-engine.js';
 import type { KernelFeatures } from '../probe/kernel-features.js';
-import { validateSettings } from '../settings/validate.js';
 import type { LabSettings } from '../settings/types.js';
-import { faultUnavailable, FAULTS, findFault, IMPOSSIBLE_CAUSES } from './catalogue.js';
+import { validateSettings } from '../settings/validate.js';
+import { FAULTS, faultUnavailable, findFault, IMPOSSIBLE_CAUSES } from './catalogue.js';
 import {
+  type Direction,
   DIRECTIONS,
+  type Impairment,
   ImpairmentError,
   unavailableImpairments,
   validateImpairment,
-  type Direction,
-  type Impairment,
 } from './impairment.js';
 import { impairmentScript } from './router-impairment.js';
 import { emptyState, type FaultState } from './state.js';
@@ -121,8 +122,14 @@ export class FaultService {
       if (defs.some((f) => f.renegotiate)) await this.lab.renegotiate();
     } catch (e) {
       // Undo what this call did, so a failed apply leaves the lab as it was.
-      for (const id of done.reverse()) await this.undoBoxes(next, id).catch(() => {});
-      if (defs.some((f) => f.settings)) await this.lab.applySettings(this.effective(state)).catch(() => {});
+      for (const id of done.reverse())
+        await this.undoBoxes(next, id).catch(
+          ignoreRejection('best-effort undo after a failed apply; the apply error is what is reported'),
+        );
+      if (defs.some((f) => f.settings))
+        await this.lab
+          .applySettings(this.effective(state))
+          .catch(ignoreRejection('best-effort undo after a failed apply; the apply error is what is reported'));
       throw e;
     }
     await this.saveState(next);
@@ -169,7 +176,7 @@ export class FaultService {
     else if (action === 'stop') await c.stop({ t: 1 });
     else {
       await c.kill();
-      await c.wait().catch(() => {});
+      await c.wait().catch(ignoreRejection('a killed box may be gone before wait answers'));
       await c.start();
       await this.lab.forgetVici();
       await this.waitForConfig(role);

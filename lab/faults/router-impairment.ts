@@ -1,4 +1,4 @@
-import { DIRECTIONS, isEmptyImpairment, type Direction, type Impairment } from './impairment.js';
+import { type Direction, DIRECTIONS, type Impairment, isEmptyImpairment } from './impairment.js';
 
 /** The router interface a direction's traffic leaves by (where tc shapes it). */
 export const egressOf = (d: Direction) => (d === 'left-to-right' ? 'right' : 'left');

@@ -1,5 +1,5 @@
 import type { LabSettings } from '../settings/types.js';
-import { DIRECTIONS, type Direction, type Impairment } from './impairment.js';
+import { type Direction, DIRECTIONS, type Impairment } from './impairment.js';
 import type { BoxAction } from './types.js';
 
 /** What the fault layer has done to a running lab; it lives in the lab (the router), not in a process. */

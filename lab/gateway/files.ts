@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
-import { renderStrongswanConf, type Datapath } from '../config/strongswan-conf.js';
+
+import { type Datapath, renderStrongswanConf } from '../config/strongswan-conf.js';
 import { renderSwanctlConf } from '../config/swanctl-conf.js';
 import type { LabSettings, Side } from '../settings/types.js';
 

@@ -1,5 +1,6 @@
+import { ignoreRejection } from '../common/ignore.js';
 import type { ConfTree } from '../config/conf-tree.js';
-import { CHILD_NAME, connectionTree, CONNECTION_NAME, sharedSecret } from '../config/swanctl-conf.js';
+import { CHILD_NAME, CONNECTION_NAME, connectionTree, sharedSecret } from '../config/swanctl-conf.js';
 import { LabError } from '../docker/errors.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import type { ViciClient } from '../vici/index.js';
@@ -29,5 +30,5 @@ export async function dryRunLoad(client: ViciClient, settings: LabSettings, side
       `${side}.gateway: strongSwan refused the connection: ${(e as Error).message}`,
     );
   }
-  await client.unloadConn(name).catch(() => {});
+  await client.unloadConn(name).catch(ignoreRejection('the connection may not be loaded yet'));
 }

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+
 import { execStream } from '../docker/exec.js';
 import { ViciClient } from '../vici/index.js';
 

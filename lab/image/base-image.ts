@@ -1,8 +1,10 @@
-import type Docker from 'dockerode';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import type Docker from 'dockerode';
+
 import { LabError } from '../docker/errors.js';
 import type { Release } from '../settings/types.js';
 

@@ -1,11 +1,14 @@
-import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+import type Docker from 'dockerode';
 import tar from 'tar-stream';
+
+import { ignoreRejection } from '../common/ignore.js';
 import { LabError } from '../docker/errors.js';
 import type { Release } from '../settings/types.js';
-import { ensureBaseImage, imageExists, type BaseImageProgress } from './base-image.js';
+import { type BaseImageProgress, ensureBaseImage, imageExists } from './base-image.js';
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const CONTEXT_FILES = ['Dockerfile', 'lab-init.sh', 'lab-autoload.sh'] as const;
@@ -117,9 +120,6 @@ async function pruneOlderImages(docker: Docker, release: Release, keep: string):
     const tags = (img.RepoTags ?? []).filter((t) => t.startsWith(`${IMAGE_REPO}:${release}-`));
     if (!tags.length || tags.includes(keep)) continue;
     // An image a running lab still uses is refused by the engine: it stays until that lab is gone.
-    await docker
-      .getImage(img.Id)
-      .remove()
-      .catch(() => {});
+    await docker.getImage(img.Id).remove().catch(ignoreRejection('an old image still used by a container stays'));
   }
 }

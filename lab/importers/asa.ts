@@ -16,7 +16,7 @@ import {
   isAead,
 } from './asa-algorithms.js';
 import { buildLabSettings, canonicalTs, checkProposal, clampSeconds, isLabIdentity, maskToPrefix } from './build.js';
-import { ImportError, LineLedger, type ImportOptions, type ImportResult, type ImportWarning } from './types.js';
+import { ImportError, type ImportOptions, type ImportResult, type ImportWarning, LineLedger } from './types.js';
 
 /*
  * ASA defaults (Cisco ASA 9.x command reference), applied where the configuration is silent:
@@ -309,7 +309,6 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
       else ledger.unsupported(no, 'indented line outside any block');
       continue;
     }
-    block = null;
     block = topLevel(no, t);
   }
   return cfg;
@@ -717,7 +716,7 @@ function parseConfig(ledger: LineLedger, warnings: ImportWarning[]): AsaConfig {
   }
 }
 
-export interface AsaImportOptions extends ImportOptions {}
+export type AsaImportOptions = ImportOptions;
 
 /** Identifies a crypto map entry from the `entry` option: 10, "10", "outside_map 10" or "outside_map:10". */
 function matchesEntry(e: MapEntry, wanted: string | number): boolean {

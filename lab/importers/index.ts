@@ -1,15 +1,15 @@
-import type { Side } from '../settings/types.js';
 import { jsonErrorLine } from '../settings/json-error.js';
+import type { Side } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
 import { importAsa } from './asa.js';
 import { importIpsecConf } from './ipsec-conf.js';
 import { importSwanctl } from './swanctl.js';
 import { ImportError, type ImportFormat, type ImportResult } from './types.js';
 
-export * from './types.js';
 export { importAsa } from './asa.js';
-export { importSwanctl } from './swanctl.js';
 export { importIpsecConf } from './ipsec-conf.js';
+export { importSwanctl } from './swanctl.js';
+export * from './types.js';
 
 /**
  * Guesses the format from tell-tale lines; a guess, so callers can always pass `format`.

@@ -2,7 +2,7 @@ import { isIPv4 } from '../settings/addresses.js';
 import { defaultSettings } from '../settings/defaults.js';
 import type { DpdAction, GatewaySettings, StartAction } from '../settings/types.js';
 import { buildLabSettings, canonicalTs, checkProposal, clampSeconds, isLabIdentity, parseDuration } from './build.js';
-import { ImportError, LineLedger, type ImportOptions, type ImportResult, type ImportWarning } from './types.js';
+import { ImportError, type ImportOptions, type ImportResult, type ImportWarning, LineLedger } from './types.js';
 
 /*
  * ipsec.conf defaults (strongSwan 5.x ipsec.conf man page), used where a key is absent:

@@ -2,8 +2,8 @@ import { isIPv4 } from '../settings/addresses.js';
 import { defaultSettings } from '../settings/defaults.js';
 import type { DpdAction, GatewaySettings, StartAction } from '../settings/types.js';
 import { buildLabSettings, canonicalTs, checkProposal, clampSeconds, isLabIdentity, parseDuration } from './build.js';
-import { parseSettingsSyntax, sectionLines, type ConfKey, type ConfSection } from './settings-syntax.js';
-import { ImportError, LineLedger, type ImportOptions, type ImportResult, type ImportWarning } from './types.js';
+import { type ConfKey, type ConfSection, parseSettingsSyntax, sectionLines } from './settings-syntax.js';
+import { ImportError, type ImportOptions, type ImportResult, type ImportWarning, LineLedger } from './types.js';
 
 /*
  * swanctl.conf defaults (strongSwan 5.9/6.0 swanctl.conf man page), used where a key is absent:
@@ -56,7 +56,7 @@ const START: Record<string, StartAction> = {
 };
 const DPD: Record<string, DpdAction> = { clear: 'clear', trap: 'trap', restart: 'restart', hold: 'trap' };
 
-export interface SwanctlImportOptions extends ImportOptions {}
+export type SwanctlImportOptions = ImportOptions;
 
 function list(value: string): string[] {
   return value

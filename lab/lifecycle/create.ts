@@ -1,9 +1,11 @@
 import type Docker from 'dockerode';
+
+import { ignoreRejection } from '../common/ignore.js';
 import type { Datapath } from '../config/strongswan-conf.js';
 import { writeGatewayFiles } from '../gateway/files.js';
 import type { LabSettings, Release, Side } from '../settings/types.js';
-import { boxEnv, planTopology, type BoxPlan } from '../topology/plan.js';
-import { containerName, LABEL, labLabels, networkName, type LabMode } from './labels.js';
+import { boxEnv, type BoxPlan, planTopology } from '../topology/plan.js';
+import { containerName, LABEL, labLabels, type LabMode, networkName } from './labels.js';
 import { findLabs, removeLab } from './registry.js';
 
 export interface CreateOptions {
@@ -73,7 +75,10 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
     await Promise.all(containers.map((c) => c.start()));
   } catch (e) {
     const mine = (await findLabs(docker)).find((l) => l.name === opts.name);
-    if (mine) await removeLab(docker, mine).catch(() => {});
+    if (mine)
+      await removeLab(docker, mine).catch(
+        ignoreRejection('cleanup after a failed create; the create error is what is reported'),
+      );
     throw e;
   }
 }

@@ -1,4 +1,5 @@
 import os from 'node:os';
+
 import type { Role } from '../topology/plan.js';
 
 /** Every container and network of a lab carries these labels; they are how a lab is found again. */

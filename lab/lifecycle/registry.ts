@@ -1,6 +1,8 @@
-import type Docker from 'dockerode';
 import os from 'node:os';
-import { ROLES, type Role } from '../topology/plan.js';
+
+import type Docker from 'dockerode';
+
+import { type Role, ROLES } from '../topology/plan.js';
 import { LABEL, type LabMode } from './labels.js';
 
 /** A lab as found on the engine, from its labels alone. */

@@ -1,7 +1,10 @@
-import type Docker from 'dockerode';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import type Docker from 'dockerode';
+
+import { ignoreRejection } from '../common/ignore.js';
 
 /** What the engine's kernel can do for the lab, probed in a throwaway container. */
 export interface KernelFeatures {
@@ -86,14 +89,14 @@ export async function probeKernel(
         HostConfig: { NetworkMode: 'none', CapAdd: ['NET_ADMIN'] },
       });
     });
-  let output = '';
+  let output: string;
   try {
     await container.start();
     await container.wait();
     const logs = (await container.logs({ stdout: true, stderr: true })) as unknown as Buffer;
     output = demuxToText(logs);
   } finally {
-    await container.remove({ force: true }).catch(() => {});
+    await container.remove({ force: true }).catch(ignoreRejection('the probe container removes itself'));
   }
   const details: Record<string, string> = {};
   for (const line of output.split('\n')) {

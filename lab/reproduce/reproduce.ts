@@ -4,6 +4,7 @@
  * settings when given), the fault applied, and the lab's own live diagnosis must reach the same
  * cause, so the engineer sees the problem locally and can try the fix (`ipsec-lab fix`).
  */
+import { ignoreRejection } from '../common/ignore.js';
 import type { DiagnosisResult } from '../diagnosis/findings.js';
 import type { LabEngine } from '../engine/lab-engine.js';
 import { FAULTS } from '../faults/catalogue.js';
@@ -72,7 +73,10 @@ export async function reproduce(
     let verdict = engine.diagnosis.current().verdict;
     while (verdict !== cause && Date.now() < deadline) {
       // Datapath faults show only in the counters, and only once traffic is offered.
-      if (datapath) await engine.traffic({ count: 3, intervalMs: 100 }).catch(() => undefined);
+      if (datapath)
+        await engine
+          .traffic({ count: 3, intervalMs: 100 })
+          .catch(ignoreRejection('a failing ping is the symptom being reproduced'));
       await sleep(datapath ? 800 : 400);
       verdict = engine.diagnosis.current().verdict;
     }

@@ -1,4 +1,4 @@
+export { findScenario, SCENARIOS } from './catalogue.js';
+export { ASA_COUNTER, describeExpectation } from './describe.js';
+export { type ScenarioEvent, type ScenarioReport, ScenarioRunner, type StepReport } from './runner.js';
 export * from './types.js';
-export { SCENARIOS, findScenario } from './catalogue.js';
-export { ScenarioRunner, type ScenarioEvent, type ScenarioReport, type StepReport } from './runner.js';
-export { describeExpectation, ASA_COUNTER } from './describe.js';

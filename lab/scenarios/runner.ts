@@ -3,6 +3,7 @@
  * then its expectations are checked against the lab's real state (tunnel, charon's logs, SA
  * counters, the live diagnosis) until they hold or the step's time is up.
  */
+import { ignoreRejection } from '../common/ignore.js';
 import type { LabEngine } from '../engine/lab-engine.js';
 import type { LabStatus } from '../engine/types.js';
 import { FaultService } from '../faults/fault-service.js';
@@ -11,7 +12,7 @@ import type { LabSettings, Side } from '../settings/types.js';
 import type { LogRecord } from '../streams/log-record.js';
 import type { PingResult } from '../traffic/ping.js';
 import { ASA_COUNTER } from './describe.js';
-import { ScenarioError, type Expectation, type Scenario, type ScenarioAction, type ScenarioStep } from './types.js';
+import { type Expectation, type Scenario, type ScenarioAction, ScenarioError, type ScenarioStep } from './types.js';
 
 export interface StepReport {
   index: number;
@@ -126,7 +127,7 @@ export class ScenarioRunner {
     if (opts.removeLab && this.createdLab) await this.engine.down();
     else if (this.createdLab || this.records.length) {
       if ((await this.faults.state().catch(() => ({ active: [] as string[] }))).active.length)
-        await this.faults.revert().catch(() => {});
+        await this.faults.revert().catch(ignoreRejection('closing: the lab may already be gone'));
     }
   }
 

@@ -4,6 +4,7 @@
  * real lab must then show. The same script runs unattended as a test.
  */
 import { z } from 'zod';
+
 import { KNOWLEDGE } from '../diagnosis/knowledge.js';
 import { FAULTS } from '../faults/catalogue.js';
 

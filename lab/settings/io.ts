@@ -1,7 +1,8 @@
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+
 import { jsonErrorLine } from './json-error.js';
-import { SettingsError, validateSettings } from './validate.js';
 import type { LabSettings } from './types.js';
+import { SettingsError, validateSettings } from './validate.js';
 
 /** Reads and validates a settings JSON file; errors name the file, and the line for bad JSON. */
 export async function loadSettingsFile(file: string): Promise<LabSettings> {

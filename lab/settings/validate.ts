@@ -1,7 +1,8 @@
 import { z } from 'zod';
+
 import { isIPv4, parseCidr } from './addresses.js';
 import { parseProposal } from './proposals.js';
-import { RELEASES, type LabSettings, type Release } from './types.js';
+import { type LabSettings, type Release, RELEASES } from './types.js';
 
 /** One problem in a settings document: which field, and what was expected. */
 export interface SettingsIssue {

@@ -1,6 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import type { Side } from '../settings/types.js';
 import type { LogRecord } from './log-record.js';
 

@@ -1,8 +1,10 @@
-import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
+
+import type Docker from 'dockerode';
+
 import type { Side } from '../settings/types.js';
 import { LineSplitter } from './line-splitter.js';
-import { parseCharonLine, type LogRecord } from './log-record.js';
+import { type LogRecord, parseCharonLine } from './log-record.js';
 
 export interface LogStreamOptions {
   follow: boolean;
@@ -27,16 +29,14 @@ export async function streamGatewayLog(
   side: Side,
   opts: LogStreamOptions,
 ): Promise<() => void> {
-  const raw = (await docker
-    .getContainer(container)
-    .logs({
-      follow: opts.follow as true,
-      stdout: true,
-      stderr: true,
-      timestamps: false,
-      since: opts.since ?? 0,
-      ...(opts.until !== undefined ? { until: opts.until } : {}),
-    })) as unknown as NodeJS.ReadableStream | Buffer;
+  const raw = (await docker.getContainer(container).logs({
+    follow: opts.follow as true,
+    stdout: true,
+    stderr: true,
+    timestamps: false,
+    since: opts.since ?? 0,
+    ...(opts.until !== undefined ? { until: opts.until } : {}),
+  })) as unknown as NodeJS.ReadableStream | Buffer;
   let seq = 0;
   const splitter = new LineSplitter();
   const emit = (lines: string[]) => {

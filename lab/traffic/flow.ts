@@ -1,5 +1,8 @@
-import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
+
+import type Docker from 'dockerode';
+
+import { ignoreRejection } from '../common/ignore.js';
 import { execIn } from '../docker/exec.js';
 import { LineSplitter } from '../streams/line-splitter.js';
 
@@ -31,13 +34,11 @@ export async function startFlow(
   const interval = Math.max(0.01, opts.intervalMs / 1000).toFixed(3);
   // `echo $$` then exec: the pid of ping, so stopping can end it inside the box (an exec's process
   // outlives the client that started it).
-  const exec = await docker
-    .getContainer(container)
-    .exec({
-      Cmd: ['sh', '-c', `echo pid=$$; exec ping -n -O -W 1 -i ${interval} ${to}`],
-      AttachStdout: true,
-      AttachStderr: true,
-    });
+  const exec = await docker.getContainer(container).exec({
+    Cmd: ['sh', '-c', `echo pid=$$; exec ping -n -O -W 1 -i ${interval} ${to}`],
+    AttachStdout: true,
+    AttachStderr: true,
+  });
   const stream = await exec.start({ hijack: true, stdin: false });
   const out = new PassThrough();
   docker.modem.demuxStream(stream, out, out);
@@ -78,7 +79,10 @@ export async function startFlow(
   return {
     stop: async () => {
       clearInterval(timer);
-      if (pid) await execIn(docker, container, ['kill', pid]).catch(() => {});
+      if (pid)
+        await execIn(docker, container, ['kill', pid]).catch(
+          ignoreRejection('the flow process may have ended by itself'),
+        );
       stream.destroy();
       return {
         sent: totals.sent,

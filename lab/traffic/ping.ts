@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+
 import { execIn } from '../docker/exec.js';
 
 export interface PingResult {

@@ -1,8 +1,9 @@
+import { ignoreRejection } from '../common/ignore.js';
 import { CHILD_NAME } from '../config/swanctl-conf.js';
 import { LabEngine } from '../engine/lab-engine.js';
 import type { LabStatus } from '../engine/types.js';
-import { FaultService } from '../faults/fault-service.js';
-import { SIDES, type LabSettings, type Release, type Side } from '../settings/types.js';
+import { type FaultService } from '../faults/fault-service.js';
+import { type LabSettings, type Release, type Side, SIDES } from '../settings/types.js';
 import { gatewayRole } from '../topology/plan.js';
 import {
   activeChild,
@@ -100,7 +101,10 @@ export async function runCheck(
     result.counters.after = await countersOf(src.engine);
     result.series = cumulativeSeries(src.rec.samples, t0, Date.now());
     result.logs = excerpt(src.rec.records.slice(mark), src.engine.name);
-    if (result.status === 'fail') result.cause = await nameCause(src.engine, src.rec, mark, t0).catch(() => undefined);
+    if (result.status === 'fail')
+      result.cause = await nameCause(src.engine, src.rec, mark, t0).catch(
+        ignoreRejection('a failed check without a named cause still reports its evidence'),
+      );
   }
   for (const fn of cleanups.reverse()) {
     await fn().catch((e: Error) => result.facts.push(`clean-up failed: ${e.message}`));
@@ -337,7 +341,7 @@ export async function checkPeerRestart(ctx: TemplateContext, run: CheckRun): Pro
   // good (close_action none); a crashed one leaves the peer with stale SAs that only DPD finds.
   const box = ctx.engine.docker.getContainer(ctx.engine.container(gatewayRole(peer)));
   await box.kill();
-  await box.wait().catch(() => {});
+  await box.wait().catch(ignoreRejection('a killed box may be gone before wait answers'));
   await box.start();
   ctx.engine.forgetViciOf(peer);
   run.facts.push(

@@ -1,8 +1,9 @@
+import { ignoreRejection } from '../common/ignore.js';
 import { diagnose } from '../diagnosis/diagnose.js';
-import { ADVISORY, NOT_A_FAULT, type DiagnosisResult, type Finding } from '../diagnosis/findings.js';
+import { ADVISORY, type DiagnosisResult, type Finding, NOT_A_FAULT } from '../diagnosis/findings.js';
 import type { LabEngine } from '../engine/lab-engine.js';
 import type { LabStatus, SaSnapshot } from '../engine/types.js';
-import { SIDES, type Side } from '../settings/types.js';
+import { type Side, SIDES } from '../settings/types.js';
 import type { LogRecord } from '../streams/log-record.js';
 import type { ChildSaInfo, IkeSaInfo } from '../vici/index.js';
 import type { CounterPoint, CounterSnapshot, LogExcerpt, NamedCause } from './types.js';
@@ -163,7 +164,7 @@ export async function nameCause(
     left: slice.filter((r) => r.side === 'left'),
     right: slice.filter((r) => r.side === 'right'),
   };
-  const settings = await engine.settings().catch(() => undefined);
+  const settings = await engine.settings().catch(ignoreRejection('the report shows what it has without settings'));
   const { toDiagnosisSnapshot } = await import('../engine/diagnosis-feed.js');
   const r = await diagnose({
     logs: SIDES.map((side) => ({ source: side, side, lines: bySide[side].map((x) => x.raw) })),

@@ -1,5 +1,5 @@
-export * from './types.js';
-export { validateTemplate, validateTemplates, defaultConcurrency, activeLabs, runSecrets, reportJson } from './run.js';
-export { reportHtml, counterChart } from './html.js';
+export { counterChart, reportHtml } from './html.js';
 export { reportJunit } from './junit.js';
-export { loadTemplate, maskSettings, maskText, MASK } from './template.js';
+export { activeLabs, defaultConcurrency, reportJson, runSecrets, validateTemplate, validateTemplates } from './run.js';
+export { loadTemplate, MASK, maskSettings, maskText } from './template.js';
+export * from './types.js';

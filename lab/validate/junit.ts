@@ -1,4 +1,5 @@
 import path from 'node:path';
+
 import { escapeXml as esc, maskText } from './template.js';
 import type { CheckResult, TemplateResult, ValidateReport } from './types.js';
 

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+
 import { LabEngine } from '../engine/lab-engine.js';
 import { FaultService } from '../faults/fault-service.js';
 import { checkEstablish, CHECKS, runCheck, skippedCheck, type TemplateContext } from './checks.js';
@@ -7,9 +8,9 @@ import { LabRecorder } from './evidence.js';
 import { loadTemplate, maskSettings, maskText, secretsOf } from './template.js';
 import {
   CHECK_IDS,
-  DEFAULT_TIMERS,
   type CheckId,
   type CheckResult,
+  DEFAULT_TIMERS,
   type TemplateResult,
   type ValidateOptions,
   type ValidateReport,

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+
 import { importConfig } from '../importers/index.js';
 import type { LabSettings } from '../settings/types.js';
 
@@ -17,7 +18,9 @@ export async function loadTemplate(file: string): Promise<LoadedTemplate> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      cause: e,
+    });
   }
   try {
     const r = importConfig(text);
@@ -27,7 +30,7 @@ export async function loadTemplate(file: string): Promise<LoadedTemplate> {
     ];
     return { file, settings: r.settings, format: r.format, notes };
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   }
 }
 

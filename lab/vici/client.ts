@@ -1,12 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
+
+import { ignoreRejection } from '../common/ignore.js';
 import {
   encodePacket,
+  type Packet,
   PacketReader,
   PacketType,
-  ViciProtocolError,
-  type Packet,
   type ViciMessage,
+  ViciProtocolError,
 } from './encoding.js';
 
 export class ViciCommandError extends Error {
@@ -244,7 +246,7 @@ export class ViciClient extends EventEmitter {
         throw e;
       }
     } finally {
-      await this.release(event).catch(() => {});
+      await this.release(event).catch(ignoreRejection('the event registration dies with a closed connection'));
     }
   }
 

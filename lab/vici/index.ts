@@ -1,3 +1,3 @@
-export * from './encoding.js';
 export * from './client.js';
+export * from './encoding.js';
 export * from './sas.js';

@@ -3,14 +3,16 @@
  * (LogsPanel, LogView) over the real store and log buffer, fed through the same `logs` event the
  * host sends, while requestAnimationFrame records every frame. Nothing here is part of the app.
  */
+import '../src/styles.css';
+
 import { createRoot } from 'react-dom/client';
+
 import type { ApiEvent, ApiEvents, LogRecord } from '../../lab/api/contract';
 import type { ConnectionState, LabClient } from '../src/api/client';
-import type { BenchGlobal, LogViewBench, RunOptions, RunResult } from './log-view-protocol';
 import { LogsPanel } from '../src/components/LogsPanel';
 import { compileFilter } from '../src/state/filtered-lines';
 import { AppStore, setStore } from '../src/state/store';
-import '../src/styles.css';
+import type { BenchGlobal, LogViewBench, RunOptions, RunResult } from './log-view-protocol';
 
 /** The host's side of the contract, reduced to what the logs panel listens to: events. */
 class BenchClient implements LabClient {

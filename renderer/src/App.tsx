@@ -2,18 +2,18 @@ import { DiagnosisPanel } from './components/DiagnosisPanel';
 import { DockerUnavailable } from './components/DockerUnavailable';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { FaultsPanel } from './components/FaultsPanel';
-import { ScenariosPanel } from './components/ScenariosPanel';
-import { ValidatePanel } from './components/ValidatePanel';
 import { LadderPanel } from './components/LadderPanel';
 import { LinkPanel } from './components/LinkPanel';
 import { LogsPanel } from './components/LogsPanel';
 import { Messages } from './components/Messages';
 import { SaPanel } from './components/SaPanel';
+import { ScenariosPanel } from './components/ScenariosPanel';
 import { SettingsPanel } from './components/SettingsPanel';
 import { StartupPanel } from './components/StartupPanel';
 import { TopBar } from './components/TopBar';
 import { TopologyStrip } from './components/TopologyStrip';
-import { store, useApp, type Tab } from './state/store';
+import { ValidatePanel } from './components/ValidatePanel';
+import { store, type Tab, useApp } from './state/store';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'logs', label: 'Logs' },

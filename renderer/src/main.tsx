@@ -1,10 +1,12 @@
+import './styles.css';
+
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+
 import { createClient } from './api/client';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { AppStore, setStore } from './state/store';
-import './styles.css';
 
 const root = document.getElementById('root')!;
 try {

@@ -1,6 +1,7 @@
 // Type-only tests: they pin the channel map, the events and the envelope, and that the engine's
 // own values fit the shapes that cross to the UI. A change that breaks the contract fails here.
 import { describe, expect, expectTypeOf, it } from 'vitest';
+
 import type {
   ApiErrorCode,
   ApiEvents,
@@ -26,8 +27,8 @@ import type {
 } from '../../lab/api/contract.js';
 import type { ARG_SCHEMAS } from '../../lab/api/schemas.js';
 import type { LabService } from '../../lab/api/service.js';
-import type { Check } from '../../lab/doctor/checks.js';
 import type { LabErrorCode } from '../../lab/docker/errors.js';
+import type { Check } from '../../lab/doctor/checks.js';
 import type { HealthEvent } from '../../lab/engine/health-monitor.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from '../../lab/engine/types.js';
 import type { FaultError } from '../../lab/faults/fault-service.js';

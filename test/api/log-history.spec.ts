@@ -1,6 +1,7 @@
 // The app's log history over the contract: lines the host spilled to disk on a long run are paged
 // back in order, and a bad page request is refused with the argument named.
 import { describe, expect, it } from 'vitest';
+
 import { checkCall } from '../../lab/api/schemas.js';
 import { LabService } from '../../lab/api/service.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';

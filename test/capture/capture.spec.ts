@@ -4,7 +4,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LabService } from '../../lab/api/service.js';
 import { decodePcap, summarize, tsharkRead } from '../../lab/capture/index.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';

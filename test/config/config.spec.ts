@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { renderConf } from '../../lab/config/conf-tree.js';
 import { renderStrongswanConf } from '../../lab/config/strongswan-conf.js';
 import { connectionTree, renderSwanctlConf } from '../../lab/config/swanctl-conf.js';

@@ -2,7 +2,9 @@
 // the tunnel, decaps what it got back (the field guide's check), cited by line.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
+
 import { parseSasText } from '../../lab/diagnosis/sas-text.js';
 
 const F = 'test/fixtures/asa';

@@ -1,5 +1,7 @@
 import path from 'node:path';
+
 import { afterEach, describe, expect, it, vi } from 'vitest';
+
 import { diagnoseCommand } from '../../lab/cli/diagnose-command.js';
 import { FIXTURES } from './helpers.js';
 

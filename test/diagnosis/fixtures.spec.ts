@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { diagnoseFixture, expectEvidenceVerbatim, fixtureNames, isFault, meta } from './helpers.js';
 
 // One test per recorded fixture: both sides' logs and SA listings, as the lab records them.

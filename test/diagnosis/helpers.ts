@@ -1,7 +1,9 @@
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { expect } from 'vitest';
+
 import { diagnose, type DiagnoseInput } from '../../lab/diagnosis/diagnose.js';
 import type { DiagnosisResult } from '../../lab/diagnosis/findings.js';
 

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
+import type { Correlator } from '../../lab/diagnosis/correlate.js';
 import { diagnose } from '../../lab/diagnosis/diagnose.js';
 import { FIXTURES } from './helpers.js';
 
@@ -70,7 +73,7 @@ describe('a long log does not grow the diagnosis without bound', () => {
     push(`initiating IKE_SA lab[9999] to 203.0.113.10`, 9999);
     push('generating IKE_SA_INIT request 0 [ SA KE No ]', 9999);
     for (let i = 1; i <= 3; i++) push(`retransmit ${i} of request with message ID 0`, 9999);
-    const log = (live as unknown as { log: import('../../lab/diagnosis/correlate.js').Correlator }).log;
+    const log = (live as unknown as { log: Correlator }).log;
     expect(log.sas.size).toBeLessThanOrEqual(1000);
     expect(log.recoveredCount).toBe(3000);
     const causes = live.findings().map((f) => f.cause);

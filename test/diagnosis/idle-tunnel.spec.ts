@@ -2,7 +2,9 @@
 // a symptom once the lab's generator offered traffic (e.g. the encryption domain misses the host).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { LiveDiagnosis } from '../../lab/diagnosis/live.js';
 import { parseSasText } from '../../lab/diagnosis/sas-text.js';
 import { FIXTURES } from './helpers.js';

@@ -1,9 +1,11 @@
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { diagnose, type DiagnoseInput } from '../../lab/diagnosis/diagnose.js';
 import type { DiagnosisResult } from '../../lab/diagnosis/findings.js';
-import { SHAPES, type Shape } from '../fixtures/diagnosis/shapes.js';
+import { type Shape, SHAPES } from '../fixtures/diagnosis/shapes.js';
 import { FIXTURES, isFault } from './helpers.js';
 
 /**

@@ -4,19 +4,21 @@
  * event lines, and end to end: a log diagnosed through the fast path (byte stream) gives exactly
  * the result of the old line-by-line path (every line parsed), however the bytes are chunked.
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { feedLog, LiveDiagnosis } from '../../lab/diagnosis/diagnose.js';
+
 import type { Correlator } from '../../lab/diagnosis/correlate.js';
-import { classify, CLASSIFIER_PATTERNS } from '../../lab/diagnosis/events.js';
+import { feedLog, LiveDiagnosis } from '../../lab/diagnosis/diagnose.js';
+import { CLASSIFIER_PATTERNS, classify } from '../../lab/diagnosis/events.js';
 import { labMessageStart, LineFilter } from '../../lab/diagnosis/line-filter.js';
 import { parseLogLine } from '../../lab/diagnosis/log-line.js';
 import { requiredLiterals } from '../../lab/diagnosis/regex-literals.js';
 import { splitLines } from '../../lab/diagnosis/stream.js';
-import { FIXTURES, fixtureNames } from './helpers.js';
+import { fixtureNames, FIXTURES } from './helpers.js';
 
 /** Every recorded log file: both sides of every case (bare gateways and the full lab) and every rewritten shape. */
 function recordedLogs(): string[] {
@@ -224,7 +226,7 @@ describe('the literals read from the classifier patterns', () => {
       after: null,
       needles: ['peer config found'],
     });
-    expect(requiredLiterals(/^  (version|encap) = (.*)$/)).toEqual({
+    expect(requiredLiterals(/^ {2}(version|encap) = (.*)$/)).toEqual({
       prefixes: ['  version = ', '  encap = '],
       after: null,
       needles: [],

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { LiveDiagnosis } from '../../lab/diagnosis/live.js';
 import { parseLogLine } from '../../lab/diagnosis/log-line.js';
 import { parseSasText } from '../../lab/diagnosis/sas-text.js';

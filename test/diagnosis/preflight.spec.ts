@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { diagnose } from '../../lab/diagnosis/diagnose.js';
 import { preflight } from '../../lab/diagnosis/preflight.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';

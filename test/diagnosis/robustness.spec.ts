@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { diagnose } from '../../lab/diagnosis/diagnose.js';
 import { LiveDiagnosis } from '../../lab/diagnosis/live.js';
 import { parseLogLine } from '../../lab/diagnosis/log-line.js';

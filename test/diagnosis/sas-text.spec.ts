@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { parseSasText } from '../../lab/diagnosis/sas-text.js';
 import { FIXTURES } from './helpers.js';
 

@@ -1,11 +1,13 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { diagnose } from '../../lab/diagnosis/diagnose.js';
 import { classify } from '../../lab/diagnosis/events.js';
 import { parseLogLine } from '../../lab/diagnosis/log-line.js';
-import { SHAPES, SHAPE_FIXTURES } from '../fixtures/diagnosis/shapes.js';
-import { FIXTURES, expectEvidenceVerbatim, meta } from './helpers.js';
+import { SHAPE_FIXTURES, SHAPES } from '../fixtures/diagnosis/shapes.js';
+import { expectEvidenceVerbatim, FIXTURES, meta } from './helpers.js';
 
 describe('line shapes', () => {
   const msg = "tried 1 shared key for 'a' - 'b', but MAC mismatched";

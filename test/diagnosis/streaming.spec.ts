@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
+
 import { describe, expect, it } from 'vitest';
+
 import { diagnose } from '../../lab/diagnosis/diagnose.js';
 
 /**

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { dockerOptions, isLocalEngine, resolveEndpoint } from '../../lab/docker/connection.js';
 
 const saved = { ...process.env };

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+
 import { describe, expect, it } from 'vitest';
+
 import { skipWithoutDocker } from '../support/docker-available.js';
 
 describe.skipIf(skipWithoutDocker('doctor'))('ipsec-lab doctor', () => {

@@ -3,18 +3,20 @@
 // watch the counters chart move, break the PSK with one click, follow the finding's evidence link
 // to the cited log line, fix it and see the tunnel return. Screenshots of every screen go to
 // test-output/screenshots/ (1500x920, and the main screens again at 1280x800).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../electron/headless/build-renderer.js';
-import { startHeadlessServer, type HeadlessServer } from '../../electron/headless/server.js';
+
+import { type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
+import { ensureRendererBuilt } from '../../lab/api/headless/ui-build.js';
 import { LabService } from '../../lab/api/service.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
-import { skipWithoutDocker } from '../support/docker-available.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
 const SHOTS = path.resolve('test-output/screenshots');

@@ -3,15 +3,17 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../electron/headless/build-renderer.js';
-import { startHeadlessServer, type HeadlessServer } from '../../electron/headless/server.js';
+
+import { type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
+import { ensureRendererBuilt } from '../../lab/api/headless/ui-build.js';
 import { LabService } from '../../lab/api/service.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { CHECK_IDS } from '../../lab/validate/index.js';
-import { skipWithoutDocker } from '../support/docker-available.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
 const SHOTS = path.resolve('test-output/screenshots-workflows');

@@ -5,19 +5,21 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+
 import { afterAll, describe, expect, it, vi } from 'vitest';
+
+import { appOrigin } from '../../electron/main/app-origin.js';
+import { contentSecurityPolicy, withCsp } from '../../electron/main/csp.js';
+import type { IpcMainInvokeEventLike, SessionLike, WebContentsLike } from '../../electron/main/electron-types.js';
+import { denyNavigation, hardenSession, type Refusal } from '../../electron/main/hardening.js';
+import { type ApiHost, dispatch, forwardEvents, registerIpc } from '../../electron/main/ipc.js';
+import { checkSender } from '../../electron/main/sender.js';
+import { createWindow, type WindowOptions } from '../../electron/main/window-options.js';
 import { IPC_EVENT_CHANNEL, ipcChannel } from '../../lab/api/channels.js';
 import type { ApiEventMessage, ApiResponse, ScenarioInfo, SettingsIssue } from '../../lab/api/contract.js';
 import { METHODS } from '../../lab/api/schemas.js';
 import { LabService } from '../../lab/api/service.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
-import { appOrigin } from '../../electron/main/app-origin.js';
-import { contentSecurityPolicy, withCsp } from '../../electron/main/csp.js';
-import type { IpcMainInvokeEventLike, SessionLike, WebContentsLike } from '../../electron/main/electron-types.js';
-import { denyNavigation, hardenSession, type Refusal } from '../../electron/main/hardening.js';
-import { dispatch, forwardEvents, registerIpc, type ApiHost } from '../../electron/main/ipc.js';
-import { checkSender } from '../../electron/main/sender.js';
-import { createWindow, type WindowOptions } from '../../electron/main/window-options.js';
 import { testLabName } from '../support/lab-names.js';
 
 const INDEX = path.resolve('/opt/ipsec-lab/out/renderer/index.html');

@@ -4,6 +4,7 @@
  * what is tested is our wiring of it.)
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { IPC_EVENT_CHANNEL, ipcChannel } from '../../lab/api/channels.js';
 import type { ApiResponse, SettingsIssue } from '../../lab/api/contract.js';
 import { METHODS } from '../../lab/api/schemas.js';

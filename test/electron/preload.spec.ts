@@ -5,10 +5,11 @@
  * subscription can be undone.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { PRELOAD_EVENTS, PRELOAD_METHODS } from '../../electron/preload/api.js';
 import { IPC_EVENT_CHANNEL, ipcChannel } from '../../lab/api/channels.js';
 import type { ApiEventMessage, PreloadApi } from '../../lab/api/contract.js';
 import { METHODS } from '../../lab/api/schemas.js';
-import { PRELOAD_EVENTS, PRELOAD_METHODS } from '../../electron/preload/api.js';
 
 type Listener = (event: unknown, ...args: unknown[]) => void;
 

@@ -1,19 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { exportAsa } from '../../lab/exporters/asa.js';
 import { ExportError } from '../../lab/exporters/types.js';
 import { importAsa } from '../../lab/importers/asa.js';
-import { defaultSettings } from '../../lab/settings/defaults.js';
 import {
   hostAddress,
+  isIPv4,
+  normalizeCidr,
+  otherSide,
   peerAddressOf,
   trafficSelectors,
-  otherSide,
-  normalizeCidr,
-  isIPv4,
 } from '../../lab/settings/addresses.js';
-import { validateSettings } from '../../lab/settings/validate.js';
+import { defaultSettings } from '../../lab/settings/defaults.js';
 import type { LabSettings, Side } from '../../lab/settings/types.js';
+import { validateSettings } from '../../lab/settings/validate.js';
 
 function thrownBy(fn: () => unknown): ExportError {
   try {

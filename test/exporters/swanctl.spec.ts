@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { exportSwanctl } from '../../lab/exporters/swanctl.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
 import { SettingsError } from '../../lab/settings/validate.js';

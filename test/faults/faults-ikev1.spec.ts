@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { defaultSettings } from '../../lab/settings/defaults.js';
 import type { LabSettings } from '../../lab/settings/types.js';
 import { skipWithoutDocker } from '../support/docker-available.js';

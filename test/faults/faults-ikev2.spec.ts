@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { defaultSettings } from '../../lab/settings/defaults.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { counters, expectHealthy, installedChild, useFaultLab, waitStatus } from './harness.js';

@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { FaultService } from '../../lab/faults/fault-service.js';
-import type { LabSettings } from '../../lab/settings/types.js';
-import { testLabName } from '../support/lab-names.js';
+
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import type { LabStatus } from '../../lab/engine/types.js';
+import { FaultService } from '../../lab/faults/fault-service.js';
+import type { LabSettings } from '../../lab/settings/types.js';
 import type { LogRecord } from '../../lab/streams/log-record.js';
 import type { ChildSaInfo } from '../../lab/vici/sas.js';
+import { testLabName } from '../support/lab-names.js';
 
 /** A watched lab: every log record is kept, so a test can look at what came after a mark. */
 export class Watched {
@@ -71,7 +72,7 @@ export async function waitStatus(
   try {
     await waitFor(async () => pred((last = await engine.status())), timeoutMs, what);
   } catch (e) {
-    throw new Error(`${(e as Error).message}; last tunnel state ${JSON.stringify(last?.tunnel)}`);
+    throw new Error(`${(e as Error).message}; last tunnel state ${JSON.stringify(last?.tunnel)}`, { cause: e });
   }
   return last!;
 }
@@ -136,6 +137,7 @@ export function useFaultLab(purpose: string, settings: () => LabSettings) {
       } catch (e) {
         throw new Error(
           `${(e as Error).message}; it says ${last.verdict}: ${last.findings.map((f) => `${f.cause} ${f.confidence} (${f.summary})`).join('; ')}`,
+          { cause: e },
         );
       }
       return last;

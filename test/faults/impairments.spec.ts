@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import { execIn, execOk } from '../../lab/docker/exec.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { FaultService } from '../../lab/faults/fault-service.js';

@@ -1,12 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+
 import type { ApiEventMessage, ApiResponse, LabStatusInfo } from '../../lab/api/contract.js';
+import { type ApiHost, type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
 import { LabService } from '../../lab/api/service.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
-import { startHeadlessServer, type ApiHost, type HeadlessServer } from '../../electron/headless/server.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+
 import { importAsa } from '../../lab/importers/asa.js';
 import { ImportError } from '../../lab/importers/types.js';
-import { validateSettings } from '../../lab/settings/validate.js';
 import { trafficSelectors } from '../../lab/settings/addresses.js';
+import { validateSettings } from '../../lab/settings/validate.js';
 import { fixture, thrown } from './fixtures.js';
 
 const lines = (r: { unsupported: { line: number }[] }) => r.unsupported.map((u) => u.line);

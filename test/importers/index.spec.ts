@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { detectFormat, importConfig } from '../../lab/importers/index.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
 import { fixture, thrown } from './fixtures.js';

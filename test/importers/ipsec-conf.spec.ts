@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { importIpsecConf } from '../../lab/importers/ipsec-conf.js';
 import { trafficSelectors } from '../../lab/settings/addresses.js';
 import { validateSettings } from '../../lab/settings/validate.js';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { importConfig, ImportError, type ImportFormat } from '../../lab/importers/index.js';
 import { validateSettings } from '../../lab/settings/validate.js';
 import { fixture } from './fixtures.js';

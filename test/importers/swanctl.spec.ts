@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { importSwanctl } from '../../lab/importers/swanctl.js';
+
 import { exportSwanctl } from '../../lab/exporters/swanctl.js';
-import { defaultSettings } from '../../lab/settings/defaults.js';
+import { importSwanctl } from '../../lab/importers/swanctl.js';
 import { trafficSelectors } from '../../lab/settings/addresses.js';
+import { defaultSettings } from '../../lab/settings/defaults.js';
 import { validateSettings } from '../../lab/settings/validate.js';
 import { fixture, thrown } from './fixtures.js';
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import type { SaSnapshot } from '../../lab/engine/types.js';
 import { findLabs } from '../../lab/lifecycle/registry.js';

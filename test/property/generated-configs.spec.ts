@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { renderStrongswanConf } from '../../lab/config/strongswan-conf.js';
 import { renderSwanctlConf } from '../../lab/config/swanctl-conf.js';
-import { importSwanctl } from '../../lab/importers/swanctl.js';
 import { parseSettingsSyntax } from '../../lab/importers/settings-syntax.js';
+import { importSwanctl } from '../../lab/importers/swanctl.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
 import type { LabSettings } from '../../lab/settings/types.js';
 import { validateSettings } from '../../lab/settings/validate.js';

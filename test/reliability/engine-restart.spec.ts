@@ -1,12 +1,14 @@
 import { execSync, spawn } from 'node:child_process';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { isLocalEngine } from '../../lab/docker/connection.js';
 import type { HealthEvent } from '../../lab/engine/health-monitor.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
+import { waitFor } from '../faults/harness.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
-import { waitFor } from '../faults/harness.js';
 
 /** Stopping the engine needs a dockerd this test may stop and start: local, root, not under systemd. */
 function restartableDockerd(): string | null {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { HealthEvent } from '../../lab/engine/health-monitor.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
 import type { LogRecord } from '../../lab/streams/log-record.js';
+import { waitFor, waitStatus } from '../faults/harness.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
-import { waitFor, waitStatus } from '../faults/harness.js';
 
 describe.skipIf(skipWithoutDocker('reliability (gateway death)'))('a gateway that dies', () => {
   const engine = LabEngine.connect(testLabName('death'));

@@ -1,11 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { FaultService } from '../../lab/faults/fault-service.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
+import { waitFor } from '../faults/harness.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
-import { waitFor } from '../faults/harness.js';
 
 const PSK = 'correct-horse-battery-staple-42';
 

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { findLabs, removeLab } from '../../lab/lifecycle/registry.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { parseCharonLine } from '../../lab/streams/log-record.js';
 import { Ladder, type LadderMessage } from '../../renderer/src/model/ladder.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+
 import type { Side } from '../../lab/settings/types.js';
 import { parseCharonLine } from '../../lab/streams/log-record.js';
-import { FilteredLines, timeKey, type LineFilter } from '../../renderer/src/state/filtered-lines.js';
+import { FilteredLines, type LineFilter, timeKey } from '../../renderer/src/state/filtered-lines.js';
 import { LogBuffer } from '../../renderer/src/state/log-buffer.js';
 
 /** A frame scheduler the test advances by hand. */

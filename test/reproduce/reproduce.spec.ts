@@ -1,7 +1,9 @@
 // A customer's logs diagnosed offline, then the same cause reproduced on a real lab: the lab's own
 // live diagnosis (which is never told the fault) must agree.
 import { spawnSync } from 'node:child_process';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { FAULTS } from '../../lab/faults/catalogue.js';
 import { faultsForCause, reproduce, ReproduceError } from '../../lab/reproduce/reproduce.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+
 import { FAULTS } from '../../lab/faults/catalogue.js';
-import { SCENARIOS, ScenarioError, defineScenario, type ScenarioInput } from '../../lab/scenarios/index.js';
+import { defineScenario, ScenarioError, type ScenarioInput, SCENARIOS } from '../../lab/scenarios/index.js';
 
 const start = { title: 'start', narration: ['healthy'], action: { kind: 'start' as const } };
 const good: ScenarioInput = {

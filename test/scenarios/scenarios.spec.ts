@@ -1,9 +1,11 @@
 // Every demonstration scenario, unattended, on one real lab: what a presenter steps through must
 // really happen (charon's log lines, tunnel state, counters, the live diagnosis).
 import { spawnSync } from 'node:child_process';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { LabEngine } from '../../lab/engine/lab-engine.js';
-import { SCENARIOS, ScenarioRunner, defineScenario, type ScenarioEvent } from '../../lab/scenarios/index.js';
+import { defineScenario, type ScenarioEvent, ScenarioRunner, SCENARIOS } from '../../lab/scenarios/index.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+
+import { FAULTS } from '../../lab/faults/catalogue.js';
 import { compareGateways } from '../../lab/settings/compare.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
-import { FAULTS } from '../../lab/faults/catalogue.js';
 
 const broken = (s: ReturnType<typeof defaultSettings>) =>
   compareGateways(s)

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+
 import {
-  defaultSettings,
-  validateSettings,
-  SettingsError,
-  parseProposal,
-  siteAddresses,
   cidrsOverlap,
+  defaultSettings,
+  parseProposal,
+  SettingsError,
+  siteAddresses,
+  validateSettings,
 } from '../../lab/settings/index.js';
 
 function issuesOf(mutate: (s: ReturnType<typeof defaultSettings>) => void) {

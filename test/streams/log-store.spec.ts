@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LogStore } from '../../lab/streams/log-store.js';
-import { parseCharonLine } from '../../lab/streams/log-record.js';
-import { LineSplitter } from '../../lab/streams/line-splitter.js';
+
 import { CounterHistory } from '../../lab/engine/counter-history.js';
+import { LineSplitter } from '../../lab/streams/line-splitter.js';
+import { parseCharonLine } from '../../lab/streams/log-record.js';
+import { LogStore } from '../../lab/streams/log-store.js';
 
 const rec = (side: 'left' | 'right', seq: number) =>
   parseCharonLine(`Nov 22 11:04:34.576 09[IKE2] <lab|1> line ${seq}`, side, seq);

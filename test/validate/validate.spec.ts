@@ -5,8 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { defaultSettings } from '../../lab/settings/defaults.js';
 import { CHECK_IDS, CHECK_TITLES, type ValidateReport } from '../../lab/validate/index.js';
 import { skipWithoutDocker } from '../support/docker-available.js';

@@ -1,5 +1,6 @@
 import { Duplex, PassThrough } from 'node:stream';
-import { encodePacket, PacketReader, type Packet } from '../../lab/vici/index.js';
+
+import { encodePacket, type Packet, PacketReader } from '../../lab/vici/index.js';
 
 export interface FakeCharon {
   stream: Duplex;

@@ -1,10 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ViciClient, ViciCommandError, type ViciMessage } from '../../lab/vici/index.js';
-import { skipWithoutDocker } from '../support/docker-available.js';
+
 import { connectDocker } from '../../lab/docker/connection.js';
 import { ensureImage } from '../../lab/image/image.js';
+import { ViciClient, ViciCommandError, type ViciMessage } from '../../lab/vici/index.js';
+import { skipWithoutDocker } from '../support/docker-available.js';
 
 const SOCKET = '/var/run/charon.vici';
 const name = `vici-it-${process.pid.toString(36)}${Math.random().toString(36).slice(2, 7)}`;

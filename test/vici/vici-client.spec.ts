@@ -1,19 +1,21 @@
-import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import {
   encodePacket,
+  type Packet,
   PacketReader,
   PacketType,
   ViciClient,
   ViciCommandError,
   ViciConnectionError,
-  ViciProtocolError,
-  type Packet,
   type ViciMessage,
+  ViciProtocolError,
 } from '../../lab/vici/index.js';
 import { fakeCharon, type Script } from './fake-charon.js';
 

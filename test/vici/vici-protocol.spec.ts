@@ -1,17 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import {
   decodeMessage,
   encodeMessage,
   encodePacket,
+  type Packet,
   PacketReader,
   PacketType,
   ViciClient,
   ViciCommandError,
   ViciConnectionError,
-  ViciProtocolError,
-  type Packet,
   type ViciMessage,
+  ViciProtocolError,
 } from '../../lab/vici/index.js';
 import { parseListSas } from '../../lab/vici/sas.js';
 import { fakeCharon } from './fake-charon.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { parseListSas, type ViciMessage } from '../../lab/vici/index.js';
 
 // A list-sa event as charon 6.0.1 sent it (childless IKE_SA between two proto:trixie boxes).

@@ -2,8 +2,8 @@
  * Rules about a tunnel's life rather than one negotiation: nobody starts it, the peer closes it, or
  * the peer restarts and forgets it while this side keeps encrypting into SAs that no longer exist.
  */
-import { SETUP_EXCHANGES, type DiagEvent, type Side } from '../events.js';
-import type { Evidence, Finding } from '../findings.js';
+import { type DiagEvent, SETUP_EXCHANGES, type Side } from '../events.js';
+import type { Evidence } from '../findings.js';
 import type { ChildSaSnapshot, SaSnapshot } from '../sas-text.js';
 import { evidence, finding, otherSide, type Rule } from './common.js';
 

@@ -3,9 +3,9 @@
  * only the notify it got back. A responder-side reason outranks the initiator's notify; with the
  * initiator's log alone the finding is weaker and names what it cannot rule out.
  */
-import { SETUP_EXCHANGES, splitProposals, type DiagEvent } from '../events.js';
-import type { Finding } from '../findings.js';
 import { cidrsOverlap } from '../../settings/addresses.js';
+import { type DiagEvent, SETUP_EXCHANGES, splitProposals } from '../events.js';
+import type { Finding } from '../findings.js';
 import { before, evidence, finding, fromPeer, type Rule, type RuleContext } from './common.js';
 
 const KE_RE = /^(?:MODP_|ECP_|CURVE|ML_KEM|KE\d_|NTRU|NEWHOPE|ECP\d)/;

@@ -3,7 +3,7 @@
  * wait ~165 s for "giving up") and grow more certain with more retransmits and the give-up.
  */
 import type { SaTrack } from '../correlate.js';
-import { SETUP_EXCHANGES, type DiagEvent } from '../events.js';
+import { type DiagEvent, SETUP_EXCHANGES } from '../events.js';
 import type { Finding } from '../findings.js';
 import { evidence, finding, otherSide, type Rule, type RuleContext } from './common.js';
 

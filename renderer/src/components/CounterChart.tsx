@@ -1,4 +1,5 @@
 import { useState } from 'react';
+
 import type { CounterPointInfo, Side } from '../../../lab/api/contract';
 
 type Metric = 'bytes' | 'packets';

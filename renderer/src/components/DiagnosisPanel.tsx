@@ -1,4 +1,5 @@
 import { useState } from 'react';
+
 import type { DiagnosisResult, Finding } from '../../../lab/api/contract';
 import { store, useApp } from '../state/store';
 

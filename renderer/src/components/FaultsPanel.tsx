@@ -1,4 +1,5 @@
 import { useState } from 'react';
+
 import type { FaultFamilyInfo, FaultInfo } from '../../../lab/api/contract';
 import { store, useApp } from '../state/store';
 

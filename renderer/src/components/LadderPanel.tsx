@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+
 import type { LadderEntry, LadderMessage } from '../model/ladder';
 import { store, useApp, useBufferVersion } from '../state/store';
 

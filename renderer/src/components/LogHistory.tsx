@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+
 import type { LogRecord, Side } from '../../../lab/api/contract';
 import { store } from '../state/store';
 

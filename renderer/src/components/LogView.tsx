@@ -1,4 +1,5 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+
 import type { LogRecord, Side } from '../../../lab/api/contract';
 import { FilteredLines } from '../state/filtered-lines';
 import { store, useApp, useBufferVersion } from '../state/store';

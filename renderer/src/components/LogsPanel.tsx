@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+
 import { store, useApp, useBufferVersion } from '../state/store';
 import { LogHistory } from './LogHistory';
 import { LogView } from './LogView';

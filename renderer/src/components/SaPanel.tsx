@@ -1,7 +1,7 @@
 import type { ChildSaInfo, IkeSaInfo, Side } from '../../../lab/api/contract';
+import { encapText } from '../model/encap';
 import { store, useApp } from '../state/store';
 import { CounterChart } from './CounterChart';
-import { encapText } from '../model/encap';
 
 const alg = (encr?: string, keysize?: number, integ?: string, prf?: string, dh?: string) =>
   [encr && `${encr}${keysize ? `-${keysize}` : ''}`, integ, prf, dh].filter(Boolean).join(' / ') || '—';

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+
 import type { ScenarioInfo } from '../../../lab/api/contract';
 import { store, useApp } from '../state/store';
 

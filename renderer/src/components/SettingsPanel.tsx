@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+
 import type { LabSettings, SettingsIssue, SettingsPair, Side } from '../../../lab/api/contract';
 import { store, useApp } from '../state/store';
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+
 import { store, useApp } from '../state/store';
 
 /** Validate a template before deploying it: the settings shown, on a lab of their own, every check. */

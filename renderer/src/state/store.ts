@@ -4,11 +4,11 @@
  * buffers with a version so views redraw at most once a frame.
  */
 import { useSyncExternalStore } from 'react';
+
 import type {
   AppSnapshot,
   CaptureInfo,
   CheckInfo,
-  ValidateRunInfo,
   CounterPointInfo,
   DiagnosisResult,
   EngineAvailability,
@@ -24,6 +24,7 @@ import type {
   SettingsInfo,
   Side,
   TunnelStateInfo,
+  ValidateRunInfo,
 } from '../../../lab/api/contract';
 import { ApiError, type ConnectionState, type LabClient } from '../api/client';
 import { Ladder } from '../model/ladder';

@@ -14,9 +14,12 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { ApiEventMessage, ApiMethod, ApiResponse, WireServerMessage } from '../../lab/api/contract.js';
-import { checkCall, wireRequestSchema } from '../../lab/api/schemas.js';
+
+import { type WebSocket, WebSocketServer } from 'ws';
+
+import type { ApiEventMessage, ApiMethod, ApiResponse, WireServerMessage } from '../contract.js';
+import { contentSecurityPolicy } from '../csp.js';
+import { checkCall, wireRequestSchema } from '../schemas.js';
 
 /** What the host needs of the service (LabService implements it). */
 export interface ApiHost {
@@ -44,7 +47,7 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 const COOKIE = 'ipsec_lab_token';
 /** Above this many bytes queued for a client, it is too slow to follow: it is closed and reconnects. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
@@ -73,22 +76,6 @@ function cookieToken(header: string | undefined): string | undefined {
     if (k === COOKIE) return v.join('=');
   }
   return undefined;
-}
-
-/** The Content-Security-Policy of the page (the renderer's meta tag says the same). */
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self' ws://127.0.0.1:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
 }
 
 export async function startHeadlessServer(opts: HeadlessOptions): Promise<HeadlessServer> {
@@ -135,7 +122,7 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
       'Cache-Control': rel === '/index.html' ? 'no-store' : 'private, max-age=3600',
     };
     if (rel === '/index.html') {
-      headers['Content-Security-Policy'] = contentSecurityPolicy(port);
+      headers['Content-Security-Policy'] = contentSecurityPolicy({ place: 'headless', port });
       if (byUrl) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     }
     res.writeHead(200, headers);
