@@ -1,4 +1,15 @@
 import {
+  formatIPv4,
+  isIPv4,
+  parseCidr,
+  peerAddressOf,
+  siteAddresses,
+  trafficSelectors,
+} from '../settings/addresses.js';
+import { type ParsedProposal, parseProposal } from '../settings/proposals.js';
+import type { GatewaySettings, LabSettings, Side } from '../settings/types.js';
+import { validateSettings } from '../settings/validate.js';
+import {
   ASA_DH_GROUPS,
   asaName,
   ESP_V1_ENCRYPTION,
@@ -11,19 +22,8 @@ import {
   IKEV2_INTEGRITY,
   IKEV2_PRF,
   isAead,
-} from '../importers/asa-algorithms.js';
-import { prefixToMask } from '../importers/build.js';
-import {
-  formatIPv4,
-  isIPv4,
-  parseCidr,
-  peerAddressOf,
-  siteAddresses,
-  trafficSelectors,
-} from '../settings/addresses.js';
-import { type ParsedProposal, parseProposal } from '../settings/proposals.js';
-import type { GatewaySettings, LabSettings, Side } from '../settings/types.js';
-import { validateSettings } from '../settings/validate.js';
+} from '../vendors/asa/algorithms.js';
+import { prefixToMask } from '../vendors/netmask.js';
 import { ExportError, type ExportOptions } from './types.js';
 
 const MAP = 'LAB_MAP';

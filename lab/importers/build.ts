@@ -11,26 +11,12 @@ import { defaultSettings } from '../settings/defaults.js';
 import { parseProposal, type ProposalKind } from '../settings/proposals.js';
 import type { GatewaySettings, LabSettings, Side, StartAction } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
-import { ImportError, type ImportWarning } from './types.js';
+import { ImportError, type ImportFormat, type ImportResult, type ImportWarning, type LineLedger } from './types.js';
 
 /** The smallest subnet the lab accepts for a LAN or WAN (hosts sit at .1 and .10). */
 const MAX_LAB_PREFIX = 28;
 /** The validator's upper bound for any time setting. */
 const MAX_SECONDS = 31_536_000;
-
-/** "255.255.255.0" -> 24; null for a non-contiguous or malformed mask. */
-export function maskToPrefix(mask: string): number | null {
-  if (!isIPv4(mask)) return null;
-  const n = mask.split('.').reduce((acc, o) => ((acc << 8) | Number(o)) >>> 0, 0);
-  const inverted = ~n >>> 0;
-  // A contiguous mask inverted is 2^k - 1.
-  if ((inverted & (inverted + 1)) !== 0) return null;
-  return 32 - Math.log2(inverted + 1);
-}
-
-export function prefixToMask(prefix: number): string {
-  return formatIPv4(prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
-}
 
 /** A selector in canonical form: "a.b.c.d/n" with host bits cleared, addresses as /32. */
 export function canonicalTs(text: string): string | null {
@@ -227,4 +213,32 @@ export function buildLabSettings(found: Found): LabSettings {
     }
     throw e;
   }
+}
+
+/** What an importer hands over once it has read its input: the findings plus the line accounting. */
+export interface Imported extends Found {
+  format: ImportFormat;
+  /** The name of the imported tunnel (crypto map entry, connection). */
+  entry: string;
+  ledger: LineLedger;
+}
+
+/** The one way every importer turns its findings into an ImportResult: the lab laid around them. */
+export function importResult(found: Imported): ImportResult {
+  const settings = buildLabSettings(found);
+  const gateway: Partial<GatewaySettings> = { ...found.gateway };
+  // The lab always sends IKE to its peer gateway; the customer's peer address is reported on its own.
+  delete gateway.peerAddress;
+  return {
+    format: found.format,
+    side: found.side,
+    entry: found.entry,
+    gateway,
+    lan: settings[found.side].lan,
+    peerAddress: found.peerAddress,
+    localAddress: found.localAddress,
+    settings,
+    unsupported: found.ledger.result(),
+    warnings: found.warnings,
+  };
 }

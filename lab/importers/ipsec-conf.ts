@@ -1,7 +1,7 @@
 import { isIPv4 } from '../settings/addresses.js';
 import { defaultSettings } from '../settings/defaults.js';
 import type { DpdAction, GatewaySettings, StartAction } from '../settings/types.js';
-import { buildLabSettings, canonicalTs, checkProposal, clampSeconds, isLabIdentity, parseDuration } from './build.js';
+import { canonicalTs, checkProposal, clampSeconds, importResult, isLabIdentity, parseDuration } from './build.js';
 import { ImportError, type ImportOptions, type ImportResult, type ImportWarning, LineLedger } from './types.js';
 
 /*
@@ -361,21 +361,17 @@ export function importIpsecConf(text: string, options: IpsecConfImportOptions = 
   }
   gateway.psk = secretFor(options.secretsText, gateway, localAddress, peerAddress, warnings, conn.line);
 
-  const settings = buildLabSettings({ side, gateway, localAddress, peerAddress, line: conn.line, warnings });
-  const found: Partial<GatewaySettings> = { ...gateway };
-  delete found.peerAddress;
-  return {
+  return importResult({
     format: 'ipsec.conf',
-    side,
     entry: conn.name,
-    gateway: found,
-    lan: settings[side].lan,
-    peerAddress,
+    side,
+    gateway,
     localAddress,
-    settings,
-    unsupported: ledger.result(),
+    peerAddress,
+    line: conn.line,
     warnings,
-  };
+    ledger,
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { isIPv4 } from '../settings/addresses.js';
 import { defaultSettings } from '../settings/defaults.js';
 import type { DpdAction, GatewaySettings, StartAction } from '../settings/types.js';
-import { buildLabSettings, canonicalTs, checkProposal, clampSeconds, isLabIdentity, parseDuration } from './build.js';
+import { canonicalTs, checkProposal, clampSeconds, importResult, isLabIdentity, parseDuration } from './build.js';
 import { type ConfKey, type ConfSection, parseSettingsSyntax, sectionLines } from './settings-syntax.js';
 import { ImportError, type ImportOptions, type ImportResult, type ImportWarning, LineLedger } from './types.js';
 
@@ -125,28 +125,17 @@ export function importSwanctl(text: string, options: SwanctlImportOptions = {}):
   }
   gw.gateway.psk = secretFor(root.sections.get('secrets'), gw.gateway, ledger, warnings, conn.line);
 
-  const settings = buildLabSettings({
+  return importResult({
+    format: 'swanctl',
+    entry: conn.name,
     side,
     gateway: gw.gateway,
     localAddress: gw.localAddress,
     peerAddress: gw.peerAddress,
     line: conn.line,
     warnings,
+    ledger,
   });
-  const found: Partial<GatewaySettings> = { ...gw.gateway };
-  delete found.peerAddress;
-  return {
-    format: 'swanctl',
-    side,
-    entry: conn.name,
-    gateway: found,
-    lan: settings[side].lan,
-    peerAddress: gw.peerAddress,
-    localAddress: gw.localAddress,
-    settings,
-    unsupported: ledger.result(),
-    warnings,
-  };
 }
 
 function firstAddress(key: ConfKey | undefined, ledger: LineLedger, warnings: ImportWarning[]): string | undefined {
