@@ -59,13 +59,18 @@ function tokens(src: string, from: number): Token[] | null {
     // A quantifier (and its lazy '?') applies to the token before it.
     const q = src[i];
     if (q === '?' || q === '*' || q === '+' || q === '{') {
+      let exactly = -1;
       if (q === '{') {
         const close = src.indexOf('}', i);
         if (close < 0) return null;
+        // "x{2}" is exactly "xx" (the formatter writes two spaces that way): still literals.
+        if (/^\d+$/.test(src.slice(i + 1, close))) exactly = Number(src.slice(i + 1, close));
         i = close + 1;
       } else i++;
       if (src[i] === '?') i++;
-      tok = tok.t === 'group' ? { ...tok, quantified: true } : { t: 'other', quantified: true };
+      if (tok.t === 'lit' && exactly >= 1 && exactly <= 16) {
+        for (let k = 1; k < exactly; k++) out.push(tok);
+      } else tok = tok.t === 'group' ? { ...tok, quantified: true } : { t: 'other', quantified: true };
     }
     out.push(tok);
   }

@@ -236,7 +236,9 @@ describe('the literals read from the classifier patterns', () => {
       after: ' notify error',
       needles: [],
     });
-    expect(requiredLiterals(/^a\.b\(c\) x{2}y/)).toEqual({ prefixes: ['a.b(c) '], after: null, needles: ['y'] });
+    // An exact count is still literal text ("x{2}" is "xx"); a range is not.
+    expect(requiredLiterals(/^a\.b\(c\) x{2}y/)).toEqual({ prefixes: ['a.b(c) xxy'], after: null, needles: [] });
+    expect(requiredLiterals(/^a\.b\(c\) x{2,3}y/)).toEqual({ prefixes: ['a.b(c) '], after: null, needles: ['y'] });
     expect(requiredLiterals(/^ab|cd/)).toBeNull();
     expect(requiredLiterals(/^abc/i)).toBeNull();
     expect(requiredLiterals(/abc/)).toBeNull();
