@@ -29,7 +29,7 @@ const engine = LabEngine.connect(`soak-${process.pid}`);
 const faults = new FaultService(engine);
 const samples: { t: number; rss: number; heap: number; handles: number; logs: number; inMemory: number }[] = [];
 let logs = 0;
-engine.logs.on(() => logs++);
+engine.onLog(() => logs++);
 const start = Date.now();
 const up = await engine.up(defaultSettings());
 if (!up.status.up) throw new Error(`soak lab did not come up: ${up.reason}`);

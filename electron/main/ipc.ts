@@ -5,17 +5,13 @@
  * comes back in the envelope: nothing is thrown across (Electron would drop an error's code).
  */
 import { IPC_EVENT_CHANNEL, ipcChannel } from '../../lab/api/channels.js';
-import type { ApiEventMessage, ApiMethod, ApiResponse } from '../../lab/api/contract.js';
+import type { ApiHost, ApiMethod, ApiResponse } from '../../lab/api/contract.js';
 import { checkCall, METHODS } from '../../lab/api/schemas.js';
 import type { AppOrigin } from './app-origin.js';
 import type { IpcMainInvokeEventLike, IpcMainLike, WebContentsLike } from './electron-types.js';
 import { checkSender } from './sender.js';
 
 /** What the IPC host needs of the service (LabService implements it, as for the headless host). */
-export interface ApiHost {
-  call(method: ApiMethod, args: unknown[]): Promise<ApiResponse<unknown>>;
-  onEvent(listener: (message: ApiEventMessage) => void): () => void;
-}
 
 export interface IpcOptions {
   /** Told about every refused call (logged by the main process). */

@@ -405,10 +405,28 @@ export type ApiErrorCode =
   | 'fault-active'
   | 'fault-not-active'
   | 'invalid-impairment'
+  // the engine's other errors (lab/api/errors.ts maps each class)
+  /** A configuration to import cannot be read (ImportError). */
+  | 'invalid-config'
+  /** The export format cannot express a setting (ExportError). */
+  | 'cannot-export'
+  /** A scenario definition is wrong (ScenarioError). */
+  | 'invalid-scenario'
+  /** No scenario by that id. */
+  | 'unknown-scenario'
+  /** Reproducing a diagnosis on the lab failed (ReproduceError). */
+  | 'reproduce-failed'
+  /** charon refused a VICI command (ViciCommandError). */
+  | 'gateway-refused'
+  /** A capture file cannot be read (PcapError). */
+  | 'invalid-capture'
+  /** Asked to stop or continue something that is not running (a capture, a scenario). */
+  | 'not-running'
   // the API itself
   | 'invalid-request'
   /** The caller is not IPsec Lab's own page (a foreign frame or origin): refused, whatever it asked. */
   | 'forbidden'
+  /** Something of this kind already runs (a capture): stop it first. */
   | 'busy'
   | 'internal';
 
@@ -422,6 +440,16 @@ export interface ApiErrorInfo {
 
 /** Every response crosses in this envelope; hosts never throw across the boundary. */
 export type ApiResponse<T> = { ok: true; result: T } | { ok: false; error: ApiErrorInfo };
+
+// ---------------------------------------------------------------- hosts
+
+/** What every host (Electron IPC, the headless WebSocket) needs of the service; LabService implements it. */
+export interface ApiHost {
+  /** One request in, one envelope out: never throws. */
+  call(method: ApiMethod, args: unknown[]): Promise<ApiResponse<unknown>>;
+  /** Every event for one listener; returns the unsubscribe. */
+  onEvent(listener: (message: ApiEventMessage) => void): () => void;
+}
 
 // ---------------------------------------------------------------- wire messages
 

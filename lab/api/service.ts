@@ -12,22 +12,20 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { type CaptureSession, startCapture } from '../capture/index.js';
+import { Emitter } from '../common/event.js';
 import { ignoreRejection } from '../common/ignore.js';
 import { LabError } from '../docker/errors.js';
 import { runChecks } from '../doctor/checks.js';
 import type { LabEngine } from '../engine/lab-engine.js';
-import { FaultError, FaultService } from '../faults/fault-service.js';
-import { ImpairmentError } from '../faults/impairment.js';
-import { describeExpectation, findScenario, ScenarioRunner, SCENARIOS } from '../scenarios/index.js';
+import { FaultService } from '../faults/fault-service.js';
+import { findScenario, ScenarioRunner, SCENARIOS } from '../scenarios/index.js';
 import { compareGateways } from '../settings/compare.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { saveSettingsFile } from '../settings/io.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
-import type { LogRecord } from '../streams/log-record.js';
-import { reportHtml, validateTemplate } from '../validate/index.js';
+import { validateTemplate } from '../validate/index.js';
 import type {
-  ApiErrorInfo,
   ApiEventMessage,
   ApiEvents,
   ApiMethod,
@@ -46,6 +44,9 @@ import type {
   UpResultInfo,
   ValidateRunInfo,
 } from './contract.js';
+import { toErrorInfo } from './errors.js';
+import { LogBatcher } from './log-batcher.js';
+import { captureInfo, faultCatalogueInfo, scenarioInfos, validateRunInfo } from './to-info.js';
 
 export interface LabServiceOptions {
   /** How often batched log records are sent (ms). */
@@ -57,8 +58,6 @@ export interface LabServiceOptions {
   /** The doctor's checks (injectable for tests). */
   doctor?: () => Promise<CheckInfo[]>;
 }
-
-type Listener = (message: ApiEventMessage) => void;
 
 /** Mutating requests run one at a time, in order: two `up`s never race to create the same lab. */
 const SERIAL: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
@@ -75,12 +74,13 @@ const SERIAL: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
 
 export class LabService implements LabApi {
   readonly faults: FaultService;
-  private readonly listeners = new Set<Listener>();
+  private readonly _onEvent = new Emitter<ApiEventMessage>();
+  /** Every event for one listener; returns the unsubscribe. */
+  readonly onEvent = this._onEvent.event;
+  private readonly logs: LogBatcher;
   private readonly offs: Array<() => void> = [];
   private stopWatch: (() => void) | undefined;
   private watchStarting: Promise<void> | undefined;
-  private pending: LogRecord[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private availability: EngineAvailability = { available: false, message: 'checking the Docker engine' };
   private lastSas: Partial<Record<Side, SaSnapshotInfo>> = {};
@@ -88,7 +88,6 @@ export class LabService implements LabApi {
   private disposed = false;
   /** This service started the lab (attached to this process): the host removes it on exit. */
   ownsLab = false;
-  private readonly batchMs: number;
   private readonly pollMs: number;
 
   constructor(
@@ -96,25 +95,25 @@ export class LabService implements LabApi {
     private readonly opts: LabServiceOptions = {},
   ) {
     this.faults = new FaultService(engine);
-    this.batchMs = opts.batchMs ?? 50;
     this.pollMs = opts.pollMs ?? 3000;
+    this.logs = new LogBatcher(opts.batchMs ?? 50, (batch) => this.emit('logs', batch));
     this.offs.push(
-      engine.events.on((e) => {
+      engine.onEvent((e) => {
         this.emit('lab', e);
         // The boxes exist from here on: watch now, so the logs show the very first exchange.
         if (e.type === 'step' && e.step === 'configure') void this.startWatching();
       }),
-      engine.logs.on((r) => this.queueLog(r)),
-      engine.sas.on((s) => {
+      engine.onLog((r) => this.logs.add(r)),
+      engine.onSas((s) => {
         this.lastSas[s.side] = s;
         this.emit('sas', s);
       }),
-      engine.health.on((h) => {
+      engine.onHealth((h) => {
         this.emit('health', h);
         if (h.type === 'engine') this.setAvailability({ available: h.available, message: h.message });
         if (h.type === 'box' && h.action === 'destroy') void this.checkLabGone();
       }),
-      engine.diagnosis.results.on((d) => this.emit('findings', d)),
+      engine.diagnosis.onResult((d) => this.emit('findings', d)),
     );
   }
 
@@ -126,12 +125,6 @@ export class LabService implements LabApi {
       (await this.engine.find().catch(ignoreRejection('no lab to follow when the engine cannot list boxes')))
     )
       await this.startWatching();
-  }
-
-  /** Every event for one listener; returns the unsubscribe. */
-  onEvent(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** One request in, one envelope out: never throws. Arguments must already be validated. */
@@ -218,24 +211,7 @@ export class LabService implements LabApi {
   async faultsList(): Promise<FaultCatalogueInfo> {
     await this.requireLab();
     const [entries, state] = await Promise.all([this.faults.catalogue(), this.faults.state()]);
-    return {
-      faults: entries.map((e) => ({
-        id: e.fault.id,
-        cause: e.fault.cause,
-        title: e.fault.title,
-        family: e.fault.family,
-        phase: e.fault.phase,
-        change: e.fault.change,
-        revert: e.fault.revert,
-        symptoms: e.fault.symptoms,
-        ikeVersions: e.fault.ikeVersions,
-        note: e.fault.note,
-        unavailable: e.unavailable,
-        active: e.active,
-      })),
-      impossible: this.faults.impossibleCauses(),
-      impairments: state.impairments,
-    };
+    return faultCatalogueInfo(entries, state.impairments, this.faults.impossibleCauses());
   }
 
   async faultApply(ids: string[]) {
@@ -298,42 +274,7 @@ export class LabService implements LabApi {
         quick: opts.quick,
         onProgress: (line) => this.emit('validate', { line }),
       });
-      const checks = r.checks;
-      const totals = {
-        pass: checks.filter((c) => c.status === 'pass').length,
-        fail: checks.filter((c) => c.status === 'fail').length,
-        skipped: checks.filter((c) => c.status === 'skipped').length,
-      };
-      const secrets = [s.left.gateway.psk, s.right.gateway.psk].filter(Boolean);
-      const html = reportHtml(
-        {
-          tool: 'ipsec-lab validate',
-          startedAt: started.toISOString(),
-          durationMs: r.durationMs,
-          options: { concurrency: 1, quick: !!opts.quick },
-          templates: [r],
-          totals,
-          ok: r.ok,
-        },
-        secrets,
-      );
-      return {
-        ok: r.ok,
-        lab,
-        durationMs: r.durationMs,
-        totals,
-        error: r.error,
-        reportHtml: html,
-        checks: checks.map((c) => ({
-          id: c.id,
-          title: c.title,
-          status: c.status,
-          reason: c.reason,
-          facts: c.facts,
-          durationMs: c.durationMs,
-          cause: c.cause && { cause: c.cause.cause, summary: c.cause.summary },
-        })),
-      };
+      return validateRunInfo(r, lab, s, started, !!opts.quick);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -345,37 +286,16 @@ export class LabService implements LabApi {
 
   async captureStart(): Promise<{ startedAt: number }> {
     await this.requireLab();
-    if (this.capture) throw new LabError('unsupported', 'a capture is already running: stop it first');
+    if (this.capture) throw new LabError('busy', 'a capture is already running: stop it first');
     this.capture = await startCapture(this.engine);
     return { startedAt: this.capture.startedAt };
   }
 
   async captureStop(): Promise<CaptureInfo> {
     const session = this.capture;
-    if (!session) throw new LabError('unsupported', 'no capture is running: start one first');
+    if (!session) throw new LabError('not-running', 'no capture is running: start one first');
     this.capture = undefined;
-    const r = await session.stop();
-    const s = r.summary();
-    return {
-      startedAt: r.startedAt,
-      stoppedAt: r.stoppedAt,
-      packets: s.packets,
-      ike: s.ike,
-      esp: s.esp,
-      tcpdump: r.tcpdump,
-      exchanges: s.exchanges.map((e) => ({
-        time: e.time,
-        exchange: e.exchange,
-        messageId: e.messageId,
-        from: e.from,
-        to: e.to,
-        answered: !!e.response,
-        retransmits: e.retransmits,
-        natT: e.natT,
-      })),
-      esps: s.esps.map((e) => ({ spi: e.spi, src: e.src, dst: e.dst, packets: e.packets, udpEncap: e.udpEncap })),
-      pcapBase64: r.pcap.toString('base64'),
-    };
+    return captureInfo(await session.stop());
   }
 
   // ------------------------------------------------------------ scenarios
@@ -383,32 +303,23 @@ export class LabService implements LabApi {
   private scenario: { id: string; runner: ScenarioRunner; next: number } | undefined;
 
   async scenariosList(): Promise<ScenarioInfo[]> {
-    return SCENARIOS.map((s) => ({
-      id: s.id,
-      title: s.title,
-      family: s.family,
-      summary: s.summary,
-      steps: s.steps.map((st) => ({
-        title: st.title,
-        narration: st.narration,
-        checks: st.expect.map(describeExpectation),
-        action: st.action && { kind: st.action.kind, fault: 'fault' in st.action ? st.action.fault : undefined },
-        timeoutS: st.timeoutS,
-      })),
-    }));
+    return scenarioInfos(SCENARIOS);
   }
 
   async scenarioStep(id: string, index: number): Promise<ScenarioStepInfo> {
     const scenario = findScenario(id);
     if (!scenario)
-      throw new LabError('unsupported', `unknown scenario "${id}"; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+      throw new LabError(
+        'unknown-scenario',
+        `unknown scenario "${id}"; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`,
+      );
     if (index >= scenario.steps.length)
       throw new LabError(
-        'unsupported',
+        'invalid-request',
         `scenario "${id}" has ${scenario.steps.length} steps; there is no step ${index + 1}`,
       );
     if (index === 0 || this.scenario?.id !== id) {
-      if (index !== 0) throw new LabError('unsupported', `scenario "${id}" is not running: start it at step 1`);
+      if (index !== 0) throw new LabError('not-running', `scenario "${id}" is not running: start it at step 1`);
       this.scenario?.runner.close().catch(ignoreRejection('a scenario lab being replaced may already be gone'));
       this.scenario = {
         id,
@@ -418,7 +329,7 @@ export class LabService implements LabApi {
     }
     if (index !== this.scenario!.next)
       throw new LabError(
-        'unsupported',
+        'invalid-request',
         `scenario "${id}": step ${this.scenario!.next + 1} comes next, not step ${index + 1}`,
       );
     // The app's own start: the lab is created as the app's, and the UI hears that it is up.
@@ -460,7 +371,7 @@ export class LabService implements LabApi {
   private stopWatching(): void {
     this.stopWatch?.();
     this.stopWatch = undefined;
-    this.flush();
+    this.logs.flush();
   }
 
   /** A box was removed: if the whole lab is gone (e.g. `down` from the CLI), stop watching it. */
@@ -494,31 +405,8 @@ export class LabService implements LabApi {
 
   // ------------------------------------------------------------ events
 
-  private queueLog(r: LogRecord): void {
-    this.pending.push(r);
-    if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => this.flush(), this.batchMs);
-    }
-  }
-
-  private flush(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (!this.pending.length) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.emit('logs', batch);
-  }
-
   private emit<E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]): void {
-    const message = { event, payload } as ApiEventMessage;
-    for (const l of [...this.listeners]) {
-      try {
-        l(message);
-      } catch (e) {
-        console.error('ipsec-lab: event listener failed:', e);
-      }
-    }
+    this._onEvent.fire({ event, payload } as ApiEventMessage);
   }
 
   /** Stops watching and polling; the lab itself is left as it is (the host decides about `down`). */
@@ -527,30 +415,5 @@ export class LabService implements LabApi {
     this.stopWatching();
     clearTimeout(this.pollTimer);
     this.offs.splice(0).forEach((off) => off());
-    this.listeners.clear();
   }
-}
-
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
-
-/** Any error as the envelope's error: a stable code, a readable message, the fix when known. */
-export function toErrorInfo(e: unknown): ApiErrorInfo {
-  if (e instanceof SettingsError) return { code: 'invalid-settings', message: e.message, issues: e.issues };
-  if (e instanceof ImpairmentError)
-    return { code: 'invalid-impairment', message: e.message, issues: [{ field: e.field, message: e.message }] };
-  if (e instanceof FaultError) return { code: e.code, message: e.message };
-  if (e instanceof LabError) return { code: e.code, message: e.message, hint: e.hint };
-  const err = e as NodeJS.ErrnoException | undefined;
-  if (
-    err?.code &&
-    CONNECTION_CODES.has(err.code) &&
-    /docker|sock|connect/i.test(`${err.message} ${(err as { address?: string }).address ?? ''}`)
-  ) {
-    return {
-      code: 'docker-unavailable',
-      message: `Docker engine unavailable: ${err.message}`,
-      hint: 'run `ipsec-lab doctor`',
-    };
-  }
-  return { code: 'internal', message: err?.message ?? String(e) };
 }

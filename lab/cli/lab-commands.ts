@@ -55,7 +55,7 @@ export function registerLabCommands(program: Command): void {
     .action(async (opts, cmd: Command) => {
       const settings = opts.settings ? await loadSettingsFile(opts.settings) : defaultSettings();
       const engine = engineFor(cmd);
-      const off = engine.events.on(printProgress);
+      const off = engine.onEvent(printProgress);
       try {
         const result = await engine.up(settings, { mode: 'detached', timeoutMs: opts.timeout * 1000 });
         if (opts.json)

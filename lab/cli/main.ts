@@ -1,7 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 
-import { LabError } from '../docker/errors.js';
-import { SettingsError } from '../settings/validate.js';
+import { toErrorInfo } from '../api/errors.js';
 import { registerCaptureCommand } from './capture-command.js';
 import { registerLabCommands } from './lab-commands.js';
 import { registerScenarioCommand } from './scenario-command.js';
@@ -31,17 +30,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** One line for the error (the contract's mapping: same code and message as the app), the fix when known. */
 export function reportError(e: unknown): number {
-  if (e instanceof SettingsError) {
-    console.error(`ipsec-lab: ${e.message}`);
-  } else if (e instanceof LabError || (e as { code?: string })?.code) {
-    console.error(`ipsec-lab: ${(e as Error).message}`);
-    const hint = (e as LabError).hint;
-    if (hint) console.error(`  fix: ${hint}`);
-  } else {
-    const err = e as Error;
-    console.error(`ipsec-lab: ${err?.message ?? String(e)}`);
-    if (process.env.IPSEC_LAB_DEBUG) console.error(err?.stack);
-  }
+  const info = toErrorInfo(e);
+  console.error(`ipsec-lab: ${info.message}`);
+  if (info.hint) console.error(`  fix: ${info.hint}`);
+  if (info.code === 'internal' && process.env.IPSEC_LAB_DEBUG) console.error((e as Error)?.stack);
   return 1;
 }

@@ -1,24 +1,31 @@
-/** A typed event source whose subscriptions return their own unsubscribe (fits React's useEffect). */
+/**
+ * Events with one owner (VS Code's Emitter/Event): the owner keeps the `Emitter` private and fires
+ * it; everyone else gets only its `event`, a subscribe function whose result unsubscribes (fits
+ * React's useEffect cleanup and our hosts' disposal).
+ */
+export type Event<T> = (listener: (value: T) => void) => () => void;
+
 export class Emitter<T> {
-  private handlers = new Set<(value: T) => void>();
+  private readonly listeners = new Set<(value: T) => void>();
 
-  on(handler: (value: T) => void): () => void {
-    this.handlers.add(handler);
-    return () => this.handlers.delete(handler);
-  }
+  readonly event: Event<T> = (listener) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
 
-  emit(value: T): void {
-    for (const h of [...this.handlers]) {
+  fire(value: T): void {
+    for (const listener of [...this.listeners]) {
       try {
-        h(value);
+        listener(value);
       } catch (e) {
         // One broken listener must not stop the others or the engine.
-        console.error('ipsec-lab: event handler failed:', e);
+        console.error('ipsec-lab: event listener failed:', e);
       }
     }
   }
 
+  /** How many listeners are subscribed (leak checks in tests and the soak). */
   get size(): number {
-    return this.handlers.size;
+    return this.listeners.size;
   }
 }

@@ -8,7 +8,14 @@ export type LabErrorCode =
   | 'lab-start-failed'
   | 'tunnel-timeout'
   | 'gateway-unreachable'
-  | 'unsupported';
+  | 'unsupported'
+  /** Something of this kind already runs (a capture): stop it first. */
+  | 'busy'
+  /** Asked to stop or continue something that is not running. */
+  | 'not-running'
+  | 'unknown-scenario'
+  /** A request that cannot be right whatever the lab's state (a step out of range or out of order). */
+  | 'invalid-request';
 
 export class LabError extends Error {
   constructor(

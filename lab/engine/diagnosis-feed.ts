@@ -1,8 +1,8 @@
+import { Emitter } from '../common/event.js';
 import type { DiagnosisResult } from '../diagnosis/findings.js';
 import { LiveDiagnosis } from '../diagnosis/live.js';
 import type { IkeSaSnapshot, SaSnapshot as DiagSnapshot } from '../diagnosis/sas-text.js';
 import type { LogRecord } from '../streams/log-record.js';
-import { Emitter } from './emitter.js';
 import type { SaSnapshot } from './types.js';
 
 /** The engine's SA snapshot in the diagnosis's terms (counters per CHILD_SA, time in seconds). */
@@ -38,7 +38,9 @@ export function toDiagnosisSnapshot(s: SaSnapshot): DiagSnapshot {
  * record's sequence number, which is the line the UI shows. The lab's fault state is no input.
  */
 export class DiagnosisFeed {
-  readonly results = new Emitter<DiagnosisResult>();
+  private readonly _onResult = new Emitter<DiagnosisResult>();
+  /** A new live verdict (only when the findings changed). */
+  readonly onResult = this._onResult.event;
   /** Continuous flows running now: traffic offered across an epoch change too. */
   private flows = 0;
   private diag = this.freshDiagnosis();
@@ -119,7 +121,7 @@ export class DiagnosisFeed {
       const key = JSON.stringify(result.findings.map((f) => [f.cause, f.confidence, f.evidence.length]));
       if (key !== this.last) {
         this.last = key;
-        this.results.emit(result);
+        this._onResult.fire(result);
       }
     }, 150);
   }

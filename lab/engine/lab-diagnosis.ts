@@ -6,10 +6,10 @@ import { type Side, SIDES } from '../settings/types.js';
 import { streamGatewayLog } from '../streams/log-stream.js';
 import { gatewayRole } from '../topology/plan.js';
 import { toDiagnosisSnapshot } from './diagnosis-feed.js';
-import type { LabEngine } from './lab-engine.js';
+import type { LabHandle } from './lab-handle.js';
 
 /** When the lab last changed (settings applied, fault applied or fixed): its state files' mtime. */
-async function lastChange(engine: LabEngine): Promise<number | undefined> {
+async function lastChange(engine: LabHandle): Promise<number | undefined> {
   const r = await execIn(engine.docker, engine.container('router'), [
     'sh',
     '-c',
@@ -21,7 +21,7 @@ async function lastChange(engine: LabEngine): Promise<number | undefined> {
 
 /** Both gateways' log lines Docker holds in a time window (unix seconds), read once, not followed. */
 function readGatewayLogs(
-  engine: LabEngine,
+  engine: LabHandle,
   window: { since?: number; until?: number },
   onLine: (side: Side, raw: string) => void,
 ): Promise<unknown> {
@@ -41,7 +41,7 @@ function readGatewayLogs(
 }
 
 /** How many lines each gateway logged before the lab last changed: the history a new watcher skips. */
-export async function linesBeforeLastChange(engine: LabEngine): Promise<Record<Side, number>> {
+export async function linesBeforeLastChange(engine: LabHandle): Promise<Record<Side, number>> {
   const until = await lastChange(engine);
   const out: Record<Side, number> = { left: 0, right: 0 };
   if (until !== undefined) await readGatewayLogs(engine, { until }, (side) => void out[side]++);
@@ -54,7 +54,7 @@ export async function linesBeforeLastChange(engine: LabEngine): Promise<Record<S
  * both gateways' settings for the pre-flight comparison.
  */
 export async function diagnoseLab(
-  engine: LabEngine,
+  engine: LabHandle,
   opts: { sinceS?: number; traffic?: boolean } = {},
 ): Promise<DiagnosisResult & { since?: number }> {
   const since = opts.sinceS !== undefined ? Math.floor(Date.now() / 1000) - opts.sinceS : await lastChange(engine);

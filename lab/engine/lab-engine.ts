@@ -3,6 +3,7 @@ import os from 'node:os';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 
+import { Emitter } from '../common/event.js';
 import { ignoreRejection } from '../common/ignore.js';
 import type { Datapath } from '../config/strongswan-conf.js';
 import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
@@ -28,8 +29,9 @@ import { ping, type PingResult } from '../traffic/ping.js';
 import { parseListSas, type ViciClient } from '../vici/index.js';
 import { CounterHistory } from './counter-history.js';
 import { DiagnosisFeed } from './diagnosis-feed.js';
-import { Emitter } from './emitter.js';
 import type { HealthEvent } from './health-monitor.js';
+import { linesBeforeLastChange } from './lab-diagnosis.js';
+import type { LabHandle } from './lab-handle.js';
 import { isUp, tunnelState } from './tunnel-state.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from './types.js';
 import { watchLab, type WatchOptions } from './watch.js';
@@ -46,12 +48,19 @@ export interface UpOptions {
  * One lab on one Docker engine: the services the CLI, the app and the tests all use. Settings
  * become boxes and charon configs; charon's logs and SA state come back as events.
  */
-export class LabEngine {
-  readonly events = new Emitter<LabEvent>();
-  readonly logs = new Emitter<LogRecord>();
-  readonly sas = new Emitter<SaSnapshot>();
+export class LabEngine implements LabHandle {
+  private readonly _onEvent = new Emitter<LabEvent>();
+  private readonly _onLog = new Emitter<LogRecord>();
+  private readonly _onSas = new Emitter<SaSnapshot>();
+  private readonly _onHealth = new Emitter<HealthEvent>();
+  /** Progress of up/down and the tunnel's state after up. */
+  readonly onEvent = this._onEvent.event;
+  /** Every log line charon writes, while watching. */
+  readonly onLog = this._onLog.event;
+  /** Both gateways' SAs, every second and on every IKE/CHILD up, down or rekey, while watching. */
+  readonly onSas = this._onSas.event;
   /** Engine availability and box events (a gateway died, restarted, was paused) while watching. */
-  readonly health = new Emitter<HealthEvent>();
+  readonly onHealth = this._onHealth.event;
   /** Every streamed log record, bounded in memory, older lines on disk. */
   readonly logStore = new LogStore();
   /** Counter history for charts, bounded. */
@@ -71,11 +80,14 @@ export class LabEngine {
         'invalid-settings',
         `lab name "${name}": expected lowercase letters, digits and "-", at most 24 characters`,
       );
-    this.logs.on((r) => {
+    this.onLog((r) => {
       this.logStore.add(r);
       this.diagnosis.pushLog(r);
     });
-    this.sas.on((s) => this.diagnosis.pushSnapshot(s));
+    this.onSas((s) => {
+      this.history.add(s);
+      this.diagnosis.pushSnapshot(s);
+    });
   }
 
   static connect(name = process.env.IPSEC_LAB_NAME || 'lab'): LabEngine {
@@ -101,7 +113,7 @@ export class LabEngine {
   }
 
   private step(step: Extract<LabEvent, { type: 'step' }>['step'], message: string) {
-    this.events.emit({ type: 'step', step, message });
+    this._onEvent.fire({ type: 'step', step, message });
   }
 
   /** Builds or reuses the images this settings document needs. */
@@ -112,7 +124,7 @@ export class LabEngine {
       images[release] = await ensureImage(
         this.docker,
         release,
-        (progress) => this.events.emit({ type: 'image', progress }),
+        (progress) => this._onEvent.fire({ type: 'image', progress }),
         { local: isLocalEngine(this.endpoint) },
       );
     }
@@ -173,8 +185,8 @@ export class LabEngine {
     let reason: string | undefined;
     if (!status.up) {
       reason = noTunnelReason(settings, status);
-      this.events.emit({ type: 'tunnel', up: false, message: reason });
-    } else this.events.emit({ type: 'tunnel', up: true, message: 'tunnel up on both gateways' });
+      this._onEvent.fire({ type: 'tunnel', up: false, message: reason });
+    } else this._onEvent.fire({ type: 'tunnel', up: true, message: 'tunnel up on both gateways' });
     this.step('up', `lab "${this.name}" running`);
     return {
       status,
@@ -374,7 +386,16 @@ export class LabEngine {
    * the boxes (`health`); see watch.ts. Returns a stop function; `close` stops everything.
    */
   async watch(opts: WatchOptions = {}): Promise<() => void> {
-    const stop = await watchLab(this, opts);
+    if (opts.logs !== false && this.diagnosis.fresh) {
+      // Lines logged before the lab last changed are history to the live diagnosis (as after a reset);
+      // counting them reads the log once more, so only when this process first follows the lab.
+      this.diagnosis.skipHistory(await linesBeforeLastChange(this).catch(() => ({ left: 0, right: 0 })));
+    }
+    const stop = await watchLab(this, opts, {
+      log: (r) => this._onLog.fire(r),
+      sas: (s) => this._onSas.fire(s),
+      health: (e) => this._onHealth.fire(e),
+    });
     this.watchers.push(stop);
     return stop;
   }

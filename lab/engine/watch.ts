@@ -1,10 +1,19 @@
 import { ignoreRejection } from '../common/ignore.js';
 import { type Side, SIDES } from '../settings/types.js';
+import type { LogRecord } from '../streams/log-record.js';
 import { streamGatewayLog } from '../streams/log-stream.js';
 import { gatewayRole, ROLES } from '../topology/plan.js';
+import type { HealthEvent } from './health-monitor.js';
 import { HealthMonitor } from './health-monitor.js';
-import { linesBeforeLastChange } from './lab-diagnosis.js';
-import type { LabEngine } from './lab-engine.js';
+import type { LabHandle } from './lab-handle.js';
+import type { SaSnapshot } from './types.js';
+
+/** Where a watch delivers what it sees: the engine owns the events and fires them from these. */
+export interface WatchSinks {
+  log(record: LogRecord): void;
+  sas(snapshot: SaSnapshot): void;
+  health(event: HealthEvent): void;
+}
 
 export interface WatchOptions {
   /** How often SAs are polled besides VICI's up/down/rekey events (ms). */
@@ -19,7 +28,7 @@ export interface WatchOptions {
  * streams resume where they stopped when a gateway or the engine comes back. Returns a stop
  * function; `close` stops everything.
  */
-export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise<() => void> {
+export async function watchLab(lab: LabHandle, opts: WatchOptions, sink: WatchSinks): Promise<() => void> {
   const stops: Array<() => void> = [];
   let stopped = false;
   const lastSeq: Record<Side, number> = { left: 0, right: 0 };
@@ -33,7 +42,7 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
         afterSeq: lastSeq[side],
         onRecord: (r) => {
           lastSeq[side] = r.seq;
-          lab.logs.emit(r);
+          sink.log(r);
         },
         onEnd: () => {
           logStops[side] = undefined;
@@ -43,18 +52,11 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
       /* the box is gone; health reports it and a restart reopens the stream */
     }
   };
-  if (opts.logs !== false && lab.diagnosis.fresh) {
-    // Lines logged before the lab last changed are history to the live diagnosis (as after a reset);
-    // counting them reads the log once more, so only when this process first follows the lab.
-    lab.diagnosis.skipHistory(await linesBeforeLastChange(lab).catch(() => ({ left: 0, right: 0 })));
-  }
   for (const side of SIDES) await openLog(side);
   stops.push(() => SIDES.forEach((side) => logStops[side]?.()));
 
   const poll = async (side: Side) => {
-    const snap = await lab.snapshot(side);
-    lab.history.add(snap);
-    lab.sas.emit(snap);
+    sink.sas(await lab.snapshot(side));
   };
   const timer = setInterval(() => SIDES.forEach((s) => void poll(s)), opts.intervalMs ?? 1000);
   stops.push(() => clearInterval(timer));
@@ -73,7 +75,7 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
 
   let engineWasDown = false;
   const monitor = new HealthMonitor(lab.docker, lab.name, (e) => {
-    lab.health.emit(e);
+    sink.health(e);
     const side: Side | undefined =
       e.type === 'box' ? (e.role === 'gw-left' ? 'left' : e.role === 'gw-right' ? 'right' : undefined) : undefined;
     if (e.type === 'box' && side && e.action === 'start') {
@@ -84,7 +86,7 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
     if (e.type === 'engine' && !e.available) engineWasDown = true;
     if (e.type === 'engine' && e.available && engineWasDown) {
       engineWasDown = false;
-      void reportLost(lab)
+      void reportLost(lab, sink)
         .then(() => lab.forgetVici())
         .then(() =>
           Promise.all(
@@ -107,11 +109,11 @@ export async function watchLab(lab: LabEngine, opts: WatchOptions = {}): Promise
 }
 
 /** Says which boxes did not survive an engine outage (without live-restore, all of them). */
-async function reportLost(lab: LabEngine): Promise<void> {
+async function reportLost(lab: LabHandle, sink: WatchSinks): Promise<void> {
   const found = await lab.find().catch(ignoreRejection('the engine may still be unreachable: report without the list'));
   const lost = ROLES.filter((r) => found?.containers.find((c) => c.role === r)?.state !== 'running');
   if (lost.length) {
-    lab.health.emit({
+    sink.health({
       type: 'lost',
       boxes: lost,
       message: found

@@ -164,7 +164,7 @@ export class ScenarioRunner {
 
   private async follow(): Promise<void> {
     if (this.offLogs) return;
-    this.offLogs = this.engine.logs.on((r) => this.records.push(r));
+    this.offLogs = this.engine.onLog((r) => this.records.push(r));
     if (this.opts.hostWatch) await this.opts.hostWatch();
     else this.stopWatch = await this.engine.watch({ intervalMs: 500 });
   }

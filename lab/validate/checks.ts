@@ -18,8 +18,8 @@ import {
 } from './evidence.js';
 import { CHECK_TITLES, type CheckId, type CheckResult, type ValidateTimers } from './types.js';
 
-export class CheckFailed extends Error {}
-export class CheckSkipped extends Error {}
+class CheckFailed extends Error {}
+class CheckSkipped extends Error {}
 const fail = (msg: string) => new CheckFailed(msg);
 const skip = (msg: string) => new CheckSkipped(msg);
 

@@ -19,8 +19,8 @@ export class LabRecorder {
   private stopWatch?: () => void;
 
   constructor(readonly engine: LabEngine) {
-    this.offs.push(engine.logs.on((r) => this.records.push(r)));
-    this.offs.push(engine.sas.on((s) => !s.error && this.samples.push(s)));
+    this.offs.push(engine.onLog((r) => this.records.push(r)));
+    this.offs.push(engine.onSas((s) => !s.error && this.samples.push(s)));
   }
 
   async start(): Promise<void> {

@@ -17,7 +17,7 @@ export class Watched {
   constructor(readonly engine: LabEngine) {}
 
   async start(): Promise<void> {
-    this.engine.logs.on((r) => this.records.push(r));
+    this.engine.onLog((r) => this.records.push(r));
     this.stop = await this.engine.watch({ intervalMs: 500 });
   }
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 import type { ApiEventMessage, ApiResponse, LabStatusInfo } from '../../lab/api/contract.js';
-import { type ApiHost, type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
+import type { ApiHost } from '../../lab/api/contract.js';
+import { type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
 import { LabService } from '../../lab/api/service.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { skipWithoutDocker } from '../support/docker-available.js';

@@ -20,7 +20,7 @@ describe.skipIf(skipWithoutDocker('lab integration (healthy tunnel)'))('a health
   beforeAll(async () => {
     const result = await engine.up(defaultSettings(), { timeoutMs: 30_000 });
     expect(result.reason).toBeUndefined();
-    engine.logs.on((r) => records.push(r));
+    engine.onLog((r) => records.push(r));
     stopWatch = await engine.watch({ intervalMs: 500 });
   });
 
@@ -81,7 +81,7 @@ describe.skipIf(skipWithoutDocker('lab integration (healthy tunnel)'))('a health
 
   it('reports SA snapshots as events', async () => {
     const got = await new Promise<SaSnapshot>((resolve) => {
-      const off = engine.sas.on((s) => {
+      const off = engine.onSas((s) => {
         off();
         resolve(s);
       });

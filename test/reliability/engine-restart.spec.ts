@@ -41,7 +41,7 @@ describe.skipIf(skipDocker || !dockerd)('the Docker engine stops and comes back 
     expect(isLocalEngine(engine.endpoint)).toBe(true);
     expect((await engine.up(defaultSettings(), { timeoutMs: 30_000 })).status.up).toBe(true);
     const events: HealthEvent[] = [];
-    engine.health.on((e) => events.push(e));
+    engine.onHealth((e) => events.push(e));
     const stop = await engine.watch();
     await waitFor(() => events.some((e) => e.type === 'engine' && e.available), 10_000, 'engine available');
 

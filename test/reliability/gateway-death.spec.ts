@@ -16,8 +16,8 @@ describe.skipIf(skipWithoutDocker('reliability (gateway death)'))('a gateway tha
 
   beforeAll(async () => {
     expect((await engine.up(defaultSettings(), { timeoutMs: 30_000 })).status.up).toBe(true);
-    engine.health.on((e) => health.push({ ...e, at: Date.now() }));
-    engine.logs.on((r) => records.push(r));
+    engine.onHealth((e) => health.push({ ...e, at: Date.now() }));
+    engine.onLog((r) => records.push(r));
     stop = await engine.watch({ intervalMs: 500 });
     await waitFor(() => health.some((e) => e.type === 'engine' && e.available), 10_000, 'engine available');
   });

@@ -20,7 +20,7 @@ describe.skipIf(skipWithoutDocker('security (isolation and secrets)'))('isolatio
     s.left.gateway.psk = PSK;
     s.right.gateway.psk = PSK;
     expect((await engine.up(s, { timeoutMs: 30_000 })).status.up).toBe(true);
-    engine.logs.on((r) => logText.push(r.raw));
+    engine.onLog((r) => logText.push(r.raw));
     await engine.watch({ intervalMs: 500 });
   });
   afterAll(async () => {

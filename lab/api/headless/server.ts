@@ -17,15 +17,9 @@ import { fileURLToPath } from 'node:url';
 
 import { type WebSocket, WebSocketServer } from 'ws';
 
-import type { ApiEventMessage, ApiMethod, ApiResponse, WireServerMessage } from '../contract.js';
+import type { ApiHost, WireServerMessage } from '../contract.js';
 import { contentSecurityPolicy } from '../csp.js';
 import { checkCall, wireRequestSchema } from '../schemas.js';
-
-/** What the host needs of the service (LabService implements it). */
-export interface ApiHost {
-  call(method: ApiMethod, args: unknown[]): Promise<ApiResponse<unknown>>;
-  onEvent(listener: (message: ApiEventMessage) => void): () => void;
-}
 
 export interface HeadlessOptions {
   host: ApiHost;

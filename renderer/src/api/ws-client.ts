@@ -1,5 +1,5 @@
 import type { ApiArgs, ApiEvent, ApiEvents, ApiMethod, ApiResult, WireServerMessage } from '../../../lab/api/contract';
-import { ApiError, type ConnectionState, type LabClient } from './client';
+import { ApiError, type ConnectionState, type LabClient } from './lab-client';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
