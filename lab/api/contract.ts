@@ -95,6 +95,10 @@ export interface SaSnapshotInfo {
   /** ms since epoch. */
   time: number;
   ikeSas: IkeSaInfo[];
+  /** The lab connection's best IKE/CHILD state (computed by the engine, lab/engine/tunnel-state.ts). */
+  tunnel: TunnelStateInfo;
+  /** All CHILD_SAs' counters added up: one point of the traffic chart. */
+  counters: CounterPointInfo;
   /** Set when the gateway could not be asked (charon down, box stopped). */
   error?: string;
 }

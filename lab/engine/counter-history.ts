@@ -1,5 +1,5 @@
 import type { Side } from '../settings/types.js';
-import type { SaSnapshot } from './types.js';
+import type { IkeSaInfo } from '../vici/index.js';
 
 /** One point of a gateway's traffic through the lab tunnel (all its CHILD_SAs added up). */
 export interface CounterPoint {
@@ -8,6 +8,18 @@ export interface CounterPoint {
   bytesOut: number;
   packetsIn: number;
   packetsOut: number;
+}
+
+/** The counters of every CHILD_SA in one snapshot, added up. */
+export function counterPoint(s: { time: number; ikeSas: IkeSaInfo[] }): CounterPoint {
+  const p: CounterPoint = { time: s.time, bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 };
+  for (const c of s.ikeSas.flatMap((i) => i.children)) {
+    p.bytesIn += c.bytesIn ?? 0;
+    p.bytesOut += c.bytesOut ?? 0;
+    p.packetsIn += c.packetsIn ?? 0;
+    p.packetsOut += c.packetsOut ?? 0;
+  }
+  return p;
 }
 
 /**
@@ -19,16 +31,9 @@ export class CounterHistory {
 
   constructor(private readonly max = 3600) {}
 
-  add(s: SaSnapshot): void {
+  add(s: { side: Side; time: number; ikeSas: IkeSaInfo[]; error?: string }): void {
     if (s.error) return;
-    const children = s.ikeSas.flatMap((i) => i.children);
-    const p: CounterPoint = { time: s.time, bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 };
-    for (const c of children) {
-      p.bytesIn += c.bytesIn ?? 0;
-      p.bytesOut += c.bytesOut ?? 0;
-      p.packetsIn += c.packetsIn ?? 0;
-      p.packetsOut += c.packetsOut ?? 0;
-    }
+    const p = counterPoint(s);
     const list = this.points[s.side];
     list.push(p);
     if (list.length > this.max) {

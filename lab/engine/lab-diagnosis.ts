@@ -2,6 +2,7 @@ import { ignoreRejection } from '../common/ignore.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import type { DiagnosisResult } from '../diagnosis/findings.js';
 import { execIn } from '../docker/exec.js';
+import { FAULTS_PATH, SETTINGS_PATH } from '../lifecycle/state-paths.js';
 import { type Side, SIDES } from '../settings/types.js';
 import { streamGatewayLog } from '../streams/log-stream.js';
 import { gatewayRole } from '../topology/plan.js';
@@ -13,7 +14,7 @@ async function lastChange(engine: LabHandle): Promise<number | undefined> {
   const r = await execIn(engine.docker, engine.container('router'), [
     'sh',
     '-c',
-    'stat -c %Y /run/ipsec-lab/settings.json /run/ipsec-lab/faults.json 2>/dev/null',
+    `stat -c %Y ${SETTINGS_PATH} ${FAULTS_PATH} 2>/dev/null`,
   ]);
   const times = r.stdout.split('\n').filter(Boolean).map(Number);
   return times.length ? Math.max(...times) : undefined;

@@ -16,7 +16,8 @@ import { connectVici } from '../gateway/vici-link.js';
 import { ensureImage, imageTag } from '../image/image.js';
 import { createLab } from '../lifecycle/create.js';
 import { containerName, LAB_NAME_RE, type LabMode } from '../lifecycle/labels.js';
-import { findLabs, type FoundLab, OWNER_PATH, removeLab, removeOrphans } from '../lifecycle/registry.js';
+import { findLabs, type FoundLab, removeLab, removeOrphans } from '../lifecycle/registry.js';
+import { OWNER_PATH, SETTINGS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
 import { type KernelFeatures, probeKernel } from '../probe/kernel-features.js';
 import { normalizeCidr, siteAddresses } from '../settings/addresses.js';
 import { type LabSettings, type Release, type Side, SIDES } from '../settings/types.js';
@@ -26,8 +27,8 @@ import { LogStore } from '../streams/log-store.js';
 import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
 import { type FlowSample, type FlowTotals, startFlow } from '../traffic/flow.js';
 import { ping, type PingResult } from '../traffic/ping.js';
-import { parseListSas, type ViciClient } from '../vici/index.js';
-import { CounterHistory } from './counter-history.js';
+import { type IkeSaInfo, parseListSas, type ViciClient } from '../vici/index.js';
+import { CounterHistory, counterPoint } from './counter-history.js';
 import { DiagnosisFeed } from './diagnosis-feed.js';
 import type { HealthEvent } from './health-monitor.js';
 import { linesBeforeLastChange } from './lab-diagnosis.js';
@@ -35,8 +36,6 @@ import type { LabHandle } from './lab-handle.js';
 import { isUp, tunnelState } from './tunnel-state.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from './types.js';
 import { watchLab, type WatchOptions } from './watch.js';
-
-const SETTINGS_PATH = '/run/ipsec-lab/settings.json';
 
 export interface UpOptions {
   mode?: LabMode;
@@ -347,11 +346,10 @@ export class LabEngine implements LabHandle {
   async snapshot(side: Side): Promise<SaSnapshot> {
     try {
       const client = await this.viciOf(side);
-      const snap: SaSnapshot = { side, time: Date.now(), ikeSas: parseListSas(await client.listSas()) };
-      return snap;
+      return saSnapshot(side, parseListSas(await client.listSas()));
     } catch (e) {
       this.vici.delete(side);
-      return { side, time: Date.now(), ikeSas: [], error: (e as Error).message };
+      return saSnapshot(side, [], (e as Error).message);
     }
   }
 
@@ -433,12 +431,9 @@ export class LabEngine implements LabHandle {
         `lab "${this.name}" is incomplete (its start never finished): remove it with \`ipsec-lab down\``,
       );
     const owner = { pid: process.pid, host: os.hostname(), mode };
-    await execOk(
-      this.docker,
-      this.container('router'),
-      ['sh', '-c', `mkdir -p /run/ipsec-lab && cat > ${OWNER_PATH}`],
-      { stdin: JSON.stringify(owner) },
-    );
+    await execOk(this.docker, this.container('router'), ['sh', '-c', `mkdir -p ${STATE_DIR} && cat > ${OWNER_PATH}`], {
+      stdin: JSON.stringify(owner),
+    });
     return (await this.find())!;
   }
 
@@ -481,6 +476,12 @@ export class LabEngine implements LabHandle {
     this.logStore.dispose();
     await this.forgetVici();
   }
+}
+
+/** A snapshot with what every viewer derives from it computed once, here (tunnel state, counters). */
+export function saSnapshot(side: Side, ikeSas: IkeSaInfo[], error?: string): SaSnapshot {
+  const time = Date.now();
+  return { side, time, ikeSas, tunnel: tunnelState(ikeSas), counters: counterPoint({ time, ikeSas }), error };
 }
 
 export function chooseDatapath(f: KernelFeatures): Datapath {

@@ -4,6 +4,7 @@ import type { KernelFeatures } from '../probe/kernel-features.js';
 import type { Side } from '../settings/types.js';
 import type { Role } from '../topology/plan.js';
 import type { IkeSaInfo } from '../vici/index.js';
+import type { CounterPoint } from './counter-history.js';
 
 /** The SAs one gateway's charon reports at one moment (VICI list-sas). */
 export interface SaSnapshot {
@@ -11,6 +12,10 @@ export interface SaSnapshot {
   /** ms since epoch, when the snapshot was taken. */
   time: number;
   ikeSas: IkeSaInfo[];
+  /** The lab connection's best IKE/CHILD state in these SAs (what the topology and top bar show). */
+  tunnel: TunnelState;
+  /** All CHILD_SAs' counters added up (one point of the traffic chart). */
+  counters: CounterPoint;
   /** Set when the gateway could not be asked (charon down, box stopped). */
   error?: string;
 }

@@ -2,6 +2,7 @@ import { ignoreRejection } from '../common/ignore.js';
 import { LabError } from '../docker/errors.js';
 import { execIn, execOk } from '../docker/exec.js';
 import type { LabEngine } from '../engine/lab-engine.js';
+import { FAULTS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
 import type { KernelFeatures } from '../probe/kernel-features.js';
 import type { LabSettings } from '../settings/types.js';
 import { validateSettings } from '../settings/validate.js';
@@ -17,8 +18,6 @@ import {
 import { impairmentScript } from './router-impairment.js';
 import { emptyState, type FaultState } from './state.js';
 import type { FaultDefinition } from './types.js';
-
-const STATE_PATH = '/run/ipsec-lab/faults.json';
 
 export class FaultError extends Error {
   constructor(
@@ -50,7 +49,7 @@ export class FaultService {
   }
 
   async state(): Promise<FaultState> {
-    const r = await execIn(this.lab.docker, this.lab.container('router'), ['cat', STATE_PATH]);
+    const r = await execIn(this.lab.docker, this.lab.container('router'), ['cat', FAULTS_PATH]);
     if (r.exitCode === 0 && r.stdout.trim()) return JSON.parse(r.stdout) as FaultState;
     return emptyState(await this.lab.settings());
   }
@@ -59,7 +58,7 @@ export class FaultService {
     await execOk(
       this.lab.docker,
       this.lab.container('router'),
-      ['sh', '-c', `mkdir -p /run/ipsec-lab && umask 077 && cat > ${STATE_PATH}`],
+      ['sh', '-c', `mkdir -p ${STATE_DIR} && umask 077 && cat > ${FAULTS_PATH}`],
       { stdin: JSON.stringify(state) },
     );
   }

@@ -1,3 +1,4 @@
+import { FLAP_SCRIPT_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
 import { type Direction, DIRECTIONS, type Impairment, isEmptyImpairment } from './impairment.js';
 
 /** The router interface a direction's traffic leaves by (where tc shapes it). */
@@ -13,7 +14,7 @@ export function impairmentScript(state: Record<Direction, Impairment>, netem: bo
   const lines: string[] = [
     'nft delete table inet lab_impair 2>/dev/null || true',
     // Anchored: this very shell's command line also holds the flap script's name.
-    "pkill -f '^sh /run/ipsec-lab/lab-flap[.]sh' 2>/dev/null || true",
+    `pkill -f '^sh ${FLAP_SCRIPT_PATH.replace('.', '[.]')}' 2>/dev/null || true`,
     'nft delete table inet lab_flap 2>/dev/null || true',
   ];
   const rules: string[] = [];
@@ -51,7 +52,7 @@ export function impairmentScript(state: Record<Direction, Impairment>, netem: bo
     // The flap loop lives in the router, so it keeps going after the CLI that started it exits.
     const half = Math.max(...flaps.map((d) => state[d].flapPeriodS!)) / 2;
     const drops = flaps.map((d) => `iifname "${ingressOf(d)}" oifname "${egressOf(d)}" drop`).join('\n    ');
-    lines.push(`mkdir -p /run/ipsec-lab && cat > /run/ipsec-lab/lab-flap.sh <<'FLAP'
+    lines.push(`mkdir -p ${STATE_DIR} && cat > ${FLAP_SCRIPT_PATH} <<'FLAP'
 while :; do
   nft -f - <<'NFT'
 table inet lab_flap {
@@ -66,7 +67,7 @@ NFT
   sleep ${half}
 done
 FLAP`);
-    lines.push('nohup sh /run/ipsec-lab/lab-flap.sh >/dev/null 2>&1 &');
+    lines.push(`nohup sh ${FLAP_SCRIPT_PATH} >/dev/null 2>&1 &`);
   }
   return lines.join('\n');
 }

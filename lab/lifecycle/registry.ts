@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 
 import { type Role, ROLES } from '../topology/plan.js';
 import { LABEL, type LabMode } from './labels.js';
+import { OWNER_PATH } from './state-paths.js';
 
 /** A lab as found on the engine, from its labels alone. */
 export interface FoundLab {
@@ -83,8 +84,6 @@ export async function findLabs(docker: Docker): Promise<FoundLab[]> {
   }
   return [...labs.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
-
-export const OWNER_PATH = '/run/ipsec-lab/owner.json';
 
 /**
  * Labels cannot change, so a lab that another process adopted records its new owner in its

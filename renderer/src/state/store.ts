@@ -82,25 +82,11 @@ export interface AppState {
 
 const MAX_POINTS = 900;
 
-/** IKE/CHILD state of the lab connection in one snapshot: the best of each. */
-export function tunnelOf(s: SaSnapshotInfo | undefined): TunnelStateInfo {
-  const ikes = s?.ikeSas ?? [];
-  if (!ikes.length) return { ike: 'NONE', child: 'NONE' };
-  const ike = ikes.find((i) => i.state === 'ESTABLISHED') ?? ikes[0];
-  const children = ikes.flatMap((i) => i.children);
-  const child = children.find((c) => c.state === 'INSTALLED') ?? children[0];
-  return { ike: ike.state, child: child?.state ?? 'NONE' };
-}
+const NO_TUNNEL: TunnelStateInfo = { ike: 'NONE', child: 'NONE' };
 
-export function counterPoint(s: SaSnapshotInfo): CounterPointInfo {
-  const p = { time: s.time, bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 };
-  for (const c of s.ikeSas.flatMap((i) => i.children)) {
-    p.bytesIn += c.bytesIn ?? 0;
-    p.bytesOut += c.bytesOut ?? 0;
-    p.packetsIn += c.packetsIn ?? 0;
-    p.packetsOut += c.packetsOut ?? 0;
-  }
-  return p;
+/** The lab connection's state in a snapshot (computed by the engine; none before the first snapshot). */
+export function tunnelOf(s: SaSnapshotInfo | undefined): TunnelStateInfo {
+  return s?.tunnel ?? NO_TUNNEL;
 }
 
 export class AppStore {
@@ -166,7 +152,8 @@ export class AppStore {
       }),
       c.on('sas', (s) => {
         this.set((st) => {
-          const list = [...st.counters[s.side], counterPoint(s)];
+          // Like the engine's history: an unanswered poll is no point of the chart.
+          const list = s.error ? st.counters[s.side] : [...st.counters[s.side], s.counters];
           return {
             sas: { ...st.sas, [s.side]: s },
             counters: { ...st.counters, [s.side]: list.length > MAX_POINTS ? list.slice(-MAX_POINTS) : list },
