@@ -12,7 +12,6 @@ import { dockerUnavailable, LabError } from '../docker/errors.js';
 import { execIn, execOk } from '../docker/exec.js';
 import { writeGatewayFiles } from '../gateway/files.js';
 import { dryRunLoad, loadGatewayConfig } from '../gateway/load-config.js';
-import { connectVici } from '../gateway/vici-link.js';
 import { ensureImage, imageTag } from '../image/image.js';
 import { createLab } from '../lifecycle/create.js';
 import { containerName, LAB_NAME_RE, type LabMode } from '../lifecycle/labels.js';
@@ -27,14 +26,16 @@ import { LogStore } from '../streams/log-store.js';
 import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
 import { type FlowSample, type FlowTotals, startFlow } from '../traffic/flow.js';
 import { ping, type PingResult } from '../traffic/ping.js';
-import { type IkeSaInfo, parseListSas, type ViciClient } from '../vici/index.js';
-import { CounterHistory, counterPoint } from './counter-history.js';
+import { parseListSas, type ViciClient } from '../vici/index.js';
+import { CounterHistory } from './counter-history.js';
 import { DiagnosisFeed } from './diagnosis-feed.js';
 import type { HealthEvent } from './health-monitor.js';
 import { linesBeforeLastChange } from './lab-diagnosis.js';
 import type { LabHandle } from './lab-handle.js';
+import { saSnapshot } from './sa-snapshot.js';
 import { isUp, tunnelState } from './tunnel-state.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from './types.js';
+import { ViciSessions } from './vici-sessions.js';
 import { watchLab, type WatchOptions } from './watch.js';
 
 export interface UpOptions {
@@ -66,7 +67,7 @@ export class LabEngine implements LabHandle {
   readonly history = new CounterHistory();
   /** Live diagnosis of what `watch` streams; its findings come as `diagnosis.results` events. */
   readonly diagnosis = new DiagnosisFeed();
-  private vici = new Map<Side, Promise<ViciClient>>();
+  private readonly vici: ViciSessions;
   private watchers: Array<() => void> = [];
 
   constructor(
@@ -74,6 +75,7 @@ export class LabEngine implements LabHandle {
     readonly docker: Docker,
     readonly endpoint: EngineEndpoint,
   ) {
+    this.vici = new ViciSessions(docker, (side) => this.container(gatewayRole(side)));
     if (!LAB_NAME_RE.test(name))
       throw new LabError(
         'invalid-settings',
@@ -221,15 +223,6 @@ export class LabEngine implements LabHandle {
     return probeKernel(this.docker, imageTag('trixie'));
   }
 
-  /** Closes the VICI sessions (after a gateway restarted, they point at a charon that is gone). */
-  async forgetVici(): Promise<void> {
-    const clients = [...this.vici.values()];
-    this.vici.clear();
-    await Promise.all(
-      clients.map((p) => p.then((c) => c.close()).catch(ignoreRejection('closing a connection that failed to open'))),
-    );
-  }
-
   /**
    * Applies changed settings to the running lab without rebuilding it: charon must accept the new
    * connection first (a dry-run load), then the SAs are torn down, the configs and keys reloaded
@@ -329,18 +322,19 @@ export class LabEngine implements LabHandle {
     return validateSettings(JSON.parse(r.stdout));
   }
 
-  /** A VICI session per gateway, opened on first use and reopened after it ends. */
+  /** The gateway's VICI session (opened on first use, reopened after it ends). */
   viciOf(side: Side): Promise<ViciClient> {
-    let client = this.vici.get(side);
-    if (!client) {
-      client = connectVici(this.docker, this.container(gatewayRole(side)));
-      this.vici.set(side, client);
-      client.then(
-        (c) => c.closed.finally(() => this.vici.get(side) === client && this.vici.delete(side)),
-        () => this.vici.delete(side),
-      );
-    }
-    return client;
+    return this.vici.of(side);
+  }
+
+  /** Drops one gateway's VICI session (its charon restarted); the next use opens a new one. */
+  forgetViciOf(side: Side): void {
+    this.vici.forget(side);
+  }
+
+  /** Closes the VICI sessions (after an engine outage they point at charons that are gone). */
+  forgetVici(): Promise<void> {
+    return this.vici.forgetAll();
   }
 
   async snapshot(side: Side): Promise<SaSnapshot> {
@@ -348,7 +342,7 @@ export class LabEngine implements LabHandle {
       const client = await this.viciOf(side);
       return saSnapshot(side, parseListSas(await client.listSas()));
     } catch (e) {
-      this.vici.delete(side);
+      this.vici.forget(side);
       return saSnapshot(side, [], (e as Error).message);
     }
   }
@@ -396,13 +390,6 @@ export class LabEngine implements LabHandle {
     });
     this.watchers.push(stop);
     return stop;
-  }
-
-  /** Drops one gateway's VICI session (its charon restarted); the next use opens a new one. */
-  forgetViciOf(side: Side): void {
-    const client = this.vici.get(side);
-    this.vici.delete(side);
-    void client?.then((c) => c.close()).catch(ignoreRejection('the connection may never have opened'));
   }
 
   /** Pings from one LAN host to the other: real site-to-site traffic through both gateways. */
@@ -476,12 +463,6 @@ export class LabEngine implements LabHandle {
     this.logStore.dispose();
     await this.forgetVici();
   }
-}
-
-/** A snapshot with what every viewer derives from it computed once, here (tunnel state, counters). */
-export function saSnapshot(side: Side, ikeSas: IkeSaInfo[], error?: string): SaSnapshot {
-  const time = Date.now();
-  return { side, time, ikeSas, tunnel: tunnelState(ikeSas), counters: counterPoint({ time, ikeSas }), error };
 }
 
 export function chooseDatapath(f: KernelFeatures): Datapath {

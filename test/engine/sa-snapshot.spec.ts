@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { CHILD_NAME, CONNECTION_NAME } from '../../lab/config/swanctl-conf.js';
-import { saSnapshot } from '../../lab/engine/lab-engine.js';
+import { saSnapshot } from '../../lab/engine/sa-snapshot.js';
 import type { IkeSaInfo } from '../../lab/vici/index.js';
 
 function ike(name: string, state: string, child: { name: string; state: string; packetsIn: number }): IkeSaInfo {
