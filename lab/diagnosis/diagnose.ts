@@ -8,6 +8,7 @@ import type { DiagnosisResult, Finding } from './findings.js';
 import { LineFilter } from './line-filter.js';
 import { LiveDiagnosis } from './live.js';
 import { preflight } from './preflight.js';
+import { WRAP_MIN } from './reader.js';
 import { parseSasText, type SaSnapshot } from './sas-text.js';
 import { forEachLine, forEachLineRange, isReadable, type LineInput, toLines } from './stream.js';
 
@@ -59,15 +60,26 @@ export async function feedLog(live: LiveDiagnosis, log: LogInput): Promise<void>
     return;
   }
   const filter = new LineFilter();
+  let held: { text: string; start: number; end: number; n: number } | undefined;
   await forEachLineRange(
     log.lines,
     (text, start, end) => {
       n++;
-      if (filter.mayMatter(start, end)) live.pushLine(log.side, log.source, detach(text, start, end), n);
-      else live.countLine();
+      // A skipped line that may have been cut by a hard wrap is only pushed (as the reference path
+      // would) when the next line is one the filter keeps, i.e. possibly its continuation.
+      const keep = filter.mayMatter(start, end);
+      if (held) {
+        if (keep) live.pushLine(log.side, log.source, detach(held.text, held.start, held.end), held.n);
+        else live.countLine(log.source, log.side);
+        held = undefined;
+      }
+      if (keep) live.pushLine(log.side, log.source, detach(text, start, end), n);
+      else if (end - start >= WRAP_MIN) held = { text, start, end, n };
+      else live.countLine(log.source, log.side);
     },
     (text, bytes) => filter.setText(text, bytes),
   );
+  if (held) live.countLine(log.source, log.side);
 }
 
 /**

@@ -59,6 +59,25 @@ export interface Finding {
   alternatives?: CauseId[];
   /** The one check that tells this cause from the alternatives. */
   decidingCheck?: string;
+  /**
+   * Deciding checks the lab ran itself (live lab only: offline, `decidingCheck` stays a suggestion):
+   * what was run where, and what it showed.
+   */
+  checked?: LabCheck[];
+}
+
+/** One deciding check the lab ran, e.g. ran "`ip route get 203.0.113.10` in the router", saw "blackhole". */
+export interface LabCheck {
+  ran: string;
+  saw: string;
+}
+
+/** A change the lab itself is making (a fault applied or fixed, a restart, a re-negotiation). */
+export interface Transition {
+  /** In words: "applying psk-mismatch", "fixing esp-blocked", "applying the edited settings". */
+  change: string;
+  /** When it began (ms since epoch). */
+  since: number;
 }
 
 /** Causes that are not faults: their findings never count as an alarm. */
@@ -71,12 +90,33 @@ export interface DiagnosisStats {
   unparsed: number;
 }
 
+/** What was read of one input (a file, a pasted text, a stream), and what was not. */
+export interface InputReport {
+  source: string;
+  side: FindingSide;
+  /** Lines read, blank ones included. */
+  lines: number;
+  /** Lines that were neither blank, markup, nor read as anything the diagnosis knows. */
+  unrecognised: number;
+  /** What the read lines were, with their counts (e.g. 'strongswan-log', 'asa-syslog', 'swanctl-list-sas'). */
+  read: Record<string, number>;
+  /** When lines were not read: what the input looks like instead, in a few words. */
+  looksLike?: string;
+  /** The first line not read, to show the user. */
+  firstUnrecognised?: Evidence;
+}
+
 export interface DiagnosisResult {
-  verdict: CauseId | 'unknown';
+  /** 're-negotiating': a change the lab makes has not settled yet (see `transition`); nothing is judged meanwhile. */
+  verdict: CauseId | 'unknown' | 're-negotiating';
   findings: Finding[];
   stats: DiagnosisStats;
+  /** Per input: what was read and what was not (absent for a live lab). */
+  inputs?: InputReport[];
   /** Notes about the input (skipped inputs, missing sides) for the human output. */
   notes: string[];
+  /** Live lab only: the change in progress while the verdict is 're-negotiating'. */
+  transition?: Transition;
 }
 
 /** Ranks findings: confidence first, then the more specific phase, then the cause name for stability. */

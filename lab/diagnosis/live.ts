@@ -5,7 +5,9 @@
 import { Correlator } from './correlate.js';
 import { classify, type Side } from './events.js';
 import { ADVISORY, type DiagnosisResult, type Finding, NOT_A_FAULT, rankFindings } from './findings.js';
-import { type LogRecord, parseLogLine } from './log-line.js';
+import { withVendorViews } from './knowledge.js';
+import type { LogRecord } from './log-line.js';
+import { InputReader } from './reader.js';
 import { evidence, finding, type Rule, type RuleContext } from './rules/common.js';
 import { datapathRule, healthyCounters } from './rules/datapath.js';
 import { noInitiatorRule, peerClosedRule, staleSaRule } from './rules/lifecycle.js';
@@ -72,6 +74,12 @@ export class LiveDiagnosis {
   private readonly extra: Finding[] = [];
   readonly stats = { lines: 0, unparsed: 0 };
   readonly notes: string[] = [];
+  /** One reader per input source: what each line of it was, and what was not read. */
+  private readonly readers = new Map<string, InputReader>();
+  private readonly sink = {
+    event: (e: Parameters<Correlator['add']>[0]) => this.log.add(e),
+    snapshot: (s: SaSnapshot) => this.pushSnapshot(s),
+  };
   /** See RuleContext.trafficOffered: set by a live lab that knows whether its generator ran. */
   trafficOffered: boolean | undefined;
 
@@ -81,21 +89,27 @@ export class LiveDiagnosis {
     if (e) this.log.add(e);
   }
 
-  /** One raw line: parsed, counted, pushed. Returns false when the line was not a charon line. */
+  /**
+   * One raw line of an input (reader.ts reads it as whatever it is: a charon line, a listing, device
+   * output). Returns false when the line was not recognised (or blank).
+   */
   pushLine(side: Side, source: string, raw: string, line: number): boolean {
     this.stats.lines++;
-    const rec = parseLogLine(raw, line, source);
-    if (!rec) {
-      if (raw.trim()) this.stats.unparsed++;
-      return false;
-    }
-    this.push(side, rec);
-    return true;
+    const r = this.reader(side, source).push(raw, line);
+    if (r < 0) this.stats.unparsed++;
+    return r > 0;
   }
 
   /** One line the prefilter (line-filter.ts) showed to be a charon line without an event: counted only. */
-  countLine(): void {
+  countLine(source?: string, side: Side = 'unknown'): void {
     this.stats.lines++;
+    if (source !== undefined) this.reader(side, source).count();
+  }
+
+  private reader(side: Side, source: string): InputReader {
+    let reader = this.readers.get(source);
+    if (!reader) this.readers.set(source, (reader = new InputReader(source, side, this.sink)));
+    return reader;
   }
 
   /** An SA listing of one side; snapshots of a side form a series in the order pushed (or by time). */
@@ -129,7 +143,8 @@ export class LiveDiagnosis {
     if (!all.some(isFault)) {
       const h = this.healthy();
       if (h) all.push(h);
-    }
+    } else all = all.filter((f) => f.cause !== 'healthy');
+    withVendorViews(all, this.log, this.snapshots);
     return rankFindings(all);
   }
 
@@ -137,7 +152,9 @@ export class LiveDiagnosis {
     const findings = this.findings();
     const top = findings.find(isFault);
     const verdict = top ? top.cause : findings.some((f) => f.cause === 'healthy') ? 'healthy' : 'unknown';
-    return { verdict, findings, stats: { ...this.stats }, notes: [...this.notes] };
+    const result: DiagnosisResult = { verdict, findings, stats: { ...this.stats }, notes: [...this.notes] };
+    if (this.readers.size) result.inputs = [...this.readers.values()].map((r) => r.report());
+    return result;
   }
 
   /**

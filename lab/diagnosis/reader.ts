@@ -1,0 +1,182 @@
+/**
+ * Reads one input (a file, a paste, a stream) line by line and says what every line was: a charon
+ * log line (any shape, log-line.ts), a line of an SA listing (sas-text.ts), a Cisco ASA or Palo Alto
+ * log line (devices/), the output of a strongSwan tool or a command prompt, blank or markup, or
+ * not recognised. Nothing is dropped silently: the not-recognised lines are counted, and the report
+ * says what the input looks like when it is not what this tool reads.
+ *
+ * A charon line cut by a hard wrap (a forum or terminal width) is joined with its continuation
+ * when the continuation has no prefix of its own; the evidence cites the first physical line.
+ */
+import { classifyDevice } from './devices/device-log.js';
+import { classify, type DiagEvent, type Side } from './events.js';
+import type { Evidence, InputReport } from './findings.js';
+import { cleanResidue, fromCharon, isMarkup, type LogRecord, MAX_LINE, parseLogLine } from './log-line.js';
+import { ListingReader } from './sas-text.js';
+import type { SaSnapshot } from './snapshot.js';
+import { sniff } from './sniff.js';
+
+export interface ReaderSink {
+  event(e: DiagEvent): void;
+  /** A listing found in the input: pushed once, then filled in as its lines arrive. */
+  snapshot(s: SaSnapshot): void;
+}
+
+/** Lines shorter than this are not taken as cut by a hard wrap (wraps happen at 72-80 columns and more). */
+export const WRAP_MIN = 60;
+/** A line at least this long was cut at the terminal's edge, possibly mid-word. */
+const TERMINAL_WIDTH = 80;
+
+/** What strongSwan's own tools print besides charon's log: `swanctl`, `ipsec` (starter) results. */
+const TOOL_OUTPUT_RE =
+  /^(?:(?:initiate|terminate|install|uninstall|redirect|rekey|reload-settings) (?:failed|completed successfully)\b|establishing connection '.*' failed|connection '.*' established successfully|no (?:config|IKE_SA|CHILD_SA) named\b|loaded (?:\d+ of \d+ |)(?:connection|ike secret|eap secret|xauth secret|private key|certificate|pool|authority)|successfully loaded \d+|no connections found|Starting strongSwan [\d.]+\S* IPsec \[starter\]|Stopping strongSwan IPsec|Loading conn(?:fig setup| '.*')|found (?:netkey|KLIPS) IPsec stack|charon \(\d+\) started after|Attempting to start charon|charon has quit|charon refused to be started|charon stopped after|initiating connection '.*'|ipsec starter stopped)/;
+/** A shell or device prompt with the command that produced the pasted output. */
+const PROMPT_RE =
+  /^(?:[\w.@()/:~-]*[#$>%]\s*)?(?:sudo\s+)?(?:swanctl|ipsec|journalctl|tail|cat|less|grep|logread|show|debug|tcpdump|logcat|adb|charon-cmd|strongswan)\s\S/;
+/** A shell's own complaint in a captured console ("sh: 1: /usr/local/sbin/x: not found"). */
+const SHELL_RE = /^(?:sh|bash|dash|ash|zsh|busybox): (?:line )?\d+: /;
+/** Where the person who pasted the text cut something out. */
+const ELISION_RE = /^(?:\[?(?:\.{3,}|…|snip|cut|truncated|\.\.\. ?snip ?\.\.\.)\]?|<snip>|\*snip\*|-+ ?snip ?-+)$/i;
+
+export class InputReader {
+  private lines = 0;
+  private unrecognised = 0;
+  private readonly read = new Map<string, number>();
+  /** A long charon line without an event: perhaps cut by a hard wrap, completed by the next line. */
+  private pending: { rec: LogRecord; text: string; last: number } | undefined;
+  private listing: ListingReader | undefined;
+  private readonly sample: string[] = [];
+  private first: Evidence | undefined;
+
+  constructor(
+    readonly source: string,
+    readonly side: Side,
+    private readonly sink: ReaderSink,
+  ) {}
+
+  /** One line: 1 read, 0 blank or markup, -1 not recognised. */
+  push(raw: string, n: number): 1 | 0 | -1 {
+    this.lines++;
+    const r = this.take(raw, n);
+    if (r < 0) {
+      this.unrecognised++;
+      if (this.sample.length < 200) this.sample.push(raw.slice(0, 400));
+      this.first ??= { source: this.source, line: n, text: raw };
+    }
+    return r;
+  }
+
+  /** A charon line the prefilter showed to carry no event: counted as read without parsing. */
+  count(): void {
+    this.lines++;
+    this.bump('strongswan-log');
+    this.pending = undefined;
+  }
+
+  report(): InputReport {
+    const r: InputReport = {
+      source: this.source,
+      side: this.side,
+      lines: this.lines,
+      unrecognised: this.unrecognised,
+      read: Object.fromEntries(this.read),
+    };
+    if (this.unrecognised) {
+      r.looksLike = sniff(this.sample, Object.keys(r.read));
+      r.firstUnrecognised = this.first;
+    }
+    return r;
+  }
+
+  private bump(kind: string): void {
+    this.read.set(kind, (this.read.get(kind) ?? 0) + 1);
+  }
+
+  private take(raw: string, n: number): 1 | 0 | -1 {
+    if (!raw.trim() || isMarkup(raw)) {
+      this.pending = undefined;
+      return 0;
+    }
+    const rec = parseLogLine(raw, n, this.source);
+    if (rec && (rec.thread !== undefined || rec.group !== undefined || rec.shape === 'json')) {
+      const e = classify(rec, this.side);
+      if (e) this.sink.event(e);
+      const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+      this.pending = !e && text.length >= WRAP_MIN ? { rec, text, last: text.length } : undefined;
+      this.bump('strongswan-log');
+      return 1;
+    }
+    const pending = this.pending;
+    this.pending = undefined;
+    const clean = cleanResidue(raw);
+    if (ELISION_RE.test(clean)) return 0;
+    const device = classifyDevice(raw, clean, n, this.source, this.side);
+    if (device) {
+      if (device.event) this.sink.event(device.event);
+      this.bump(device.kind);
+      return 1;
+    }
+    this.listing ??= new ListingReader(this.side, this.source);
+    const before = this.listing.snapshot.ikeSas.length;
+    const kind = this.listing.push(raw, n);
+    if (kind) {
+      if (before === 0 && this.listing.snapshot.ikeSas.length > 0) this.sink.snapshot(this.listing.snapshot);
+      this.bump(kind);
+      return 1;
+    }
+    const e = rec && classify(rec, this.side);
+    if (e) {
+      this.sink.event(e);
+      this.bump(rec!.shape === 'bare' ? 'strongswan-messages' : 'strongswan-log');
+      return 1;
+    }
+    if (pending && (!rec || rec.shape === 'bare') && !/^\s/.test(raw) && this.join(pending, clean)) {
+      this.bump('strongswan-log');
+      return 1;
+    }
+    if (rec) {
+      if (rec.shape !== 'bare' && fromCharon(rec)) {
+        this.bump('strongswan-log');
+        return 1;
+      }
+      if (TOOL_OUTPUT_RE.test(rec.msg)) {
+        this.bump('strongswan-tool-output');
+        return 1;
+      }
+    }
+    if (SHELL_RE.test(clean)) {
+      this.bump('shell-message');
+      return 1;
+    }
+    if (PROMPT_RE.test(clean)) {
+      this.bump('command');
+      return 1;
+    }
+    return -1;
+  }
+
+  /**
+   * The pending line and this continuation as one line. The cut was mid-word (no blank lost) or at
+   * a blank the wrap swallowed: the join that makes a message charon prints wins; otherwise a line
+   * that filled the terminal's width was cut mid-word, a shorter one at a blank.
+   */
+  private join(pending: NonNullable<InputReader['pending']>, cont: string): boolean {
+    const tight = pending.text + cont;
+    const spaced = `${pending.text} ${cont}`;
+    if (spaced.length > MAX_LINE) return false;
+    const pick = (text: string) => {
+      const rec = parseLogLine(text, pending.rec.line, this.source);
+      return rec && { rec, text, e: classify(rec, this.side) };
+    };
+    const a = pick(tight);
+    const b = pick(spaced);
+    if (!a || !b) return false;
+    const chosen = a.e && !b.e ? a : b.e && !a.e ? b : pending.last >= TERMINAL_WIDTH ? a : b;
+    chosen.rec.raw = pending.rec.raw;
+    if (chosen.e) {
+      chosen.e.rec = chosen.rec;
+      this.sink.event(chosen.e);
+    } else if (cont.length >= WRAP_MIN) this.pending = { rec: chosen.rec, text: chosen.text, last: cont.length };
+    return true;
+  }
+}
