@@ -66,7 +66,7 @@ export async function startCapture(engine: LabEngine, opts: CaptureOptions = {})
   const file = `${DIR}/${id}.pcap`;
   const script = [
     `mkdir -p ${DIR}`,
-    `tcpdump -i ${iface} -n -U --immediate-mode -s 0 -c ${opts.maxPackets ?? 200000} -w ${file} ${shellQuote(filter)} </dev/null >/dev/null 2>${DIR}/${id}.log &`,
+    `tcpdump -Z root -i ${iface} -n -U --immediate-mode -s 0 -c ${opts.maxPackets ?? 200000} -w ${file} ${shellQuote(filter)} </dev/null >/dev/null 2>${DIR}/${id}.log &`,
     `echo $! > ${DIR}/${id}.pid`,
   ].join('\n');
   // The exec ends at once and tcpdump runs on in the router; a detached exec would keep a

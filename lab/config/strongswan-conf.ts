@@ -48,6 +48,10 @@ export function charonSettingsTree(options: CharonOptions): ConfTree {
       tpm: { load: 'no' },
       // farp answers ARP for virtual IPs; the lab has none, it would only log noise.
       farp: { load: 'no' },
+      // Both need a capability the boxes do not have (DAC_OVERRIDE, AUDIT_WRITE) for something the
+      // lab never uses (keys in an ssh-agent, XAuth against PAM): they would only log refusals.
+      agent: { load: 'no' },
+      'xauth-pam': { load: 'no' },
     },
   };
   if (!options.realisticTimers) {

@@ -4,8 +4,7 @@ import { ignoreRejection } from '../common/ignore.js';
 import type { Datapath } from '../config/strongswan-conf.js';
 import { writeGatewayFiles } from '../gateway/files.js';
 import type { LabSettings, Release, Side } from '../settings/types.js';
-import { boxEnv, type BoxPlan, planTopology } from '../topology/plan.js';
-import { chooseUnderlay, underlayGateway } from '../topology/underlay.js';
+import { boxEnv, type BoxPlan, planTopology, ROLE_CAPABILITIES } from '../topology/plan.js';
 import { containerName, LABEL, labLabels, type LabMode, networkName } from './labels.js';
 import { findLabs, removeLab } from './registry.js';
 
@@ -15,6 +14,8 @@ export interface CreateOptions {
   datapath: Datapath;
   images: Record<Release, string>;
 }
+
+const BOX_MEMORY = 256 * 1024 * 1024;
 
 function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Docker.ContainerCreateOptions {
   const isGateway = box.role.startsWith('gw-');
@@ -33,58 +34,30 @@ function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Dock
     StopSignal: 'SIGTERM',
     HostConfig: {
       NetworkMode: network,
-      // Only what the boxes need: their own interfaces, routes, firewall and (libipsec) a TUN device.
-      CapAdd: ['NET_ADMIN', 'NET_RAW'],
+      // Every capability dropped, then only what this role needs (the why per role: ROLE_CAPABILITIES).
+      CapDrop: ['ALL'],
+      CapAdd: [...ROLE_CAPABILITIES[box.role]],
+      // Nothing in a box may gain privileges through a setuid binary or file capabilities.
+      SecurityOpt: ['no-new-privileges'],
+      // rw, not rwm: the box uses the host's TUN node, it never creates device nodes.
       Devices:
         isGateway && opts.datapath === 'libipsec'
-          ? [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }]
+          ? [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rw' }]
           : [],
       Sysctls: sysctls,
-      Memory: 256 * 1024 * 1024,
+      Memory: BOX_MEMORY,
+      // Memory and memory+swap equal: no swap on top of the memory limit.
+      MemorySwap: BOX_MEMORY,
+      // Half the default weight under contention, and at most one CPU: a runaway box (a flood
+      // from the traffic generator, a looping charon) cannot take the user's machine.
+      CpuShares: 512,
+      NanoCpus: 1_000_000_000,
       PidsLimit: 256,
       RestartPolicy: { Name: 'no' },
       Init: false,
     },
     NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [box.role] } } },
   };
-}
-
-/** Subnets the engine's other networks hold (Docker refuses a new network that overlaps one). */
-async function takenSubnets(docker: Docker): Promise<string[]> {
-  const nets = await docker.listNetworks();
-  return nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')).filter((c) => c.includes('.'));
-}
-
-/**
- * The lab's own internal network, on a subnet the lab chose (explicit IPAM, see underlay.ts): never
- * one of Docker's pool subnets, where the lab's LANs could lie. Another lab created at the same
- * moment may win the same subnet; the engine then refuses the overlap and the next one is tried.
- */
-async function createUnderlay(
-  docker: Docker,
-  settings: LabSettings,
-  network: string,
-  labels: Record<string, string>,
-): Promise<string> {
-  const refused: string[] = [];
-  for (let attempt = 0; ; attempt++) {
-    const subnet = chooseUnderlay(settings, [...(await takenSubnets(docker)), ...refused]);
-    try {
-      await docker.createNetwork({
-        Name: network,
-        Driver: 'bridge',
-        // Internal: nothing of the lab reaches beyond the engine's machine.
-        Internal: true,
-        CheckDuplicate: true,
-        IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: underlayGateway(subnet) }] },
-        Labels: labels,
-      });
-      return subnet;
-    } catch (e) {
-      if (attempt >= 8 || !/overlap/i.test((e as Error).message)) throw e;
-      refused.push(subnet);
-    }
-  }
 }
 
 /**
@@ -94,7 +67,14 @@ async function createUnderlay(
 export async function createLab(docker: Docker, settings: LabSettings, opts: CreateOptions): Promise<void> {
   const network = networkName(opts.name);
   try {
-    await createUnderlay(docker, settings, network, labLabels(opts.name, opts.mode));
+    await docker.createNetwork({
+      Name: network,
+      Driver: 'bridge',
+      // Internal: nothing of the lab reaches beyond the engine's machine.
+      Internal: true,
+      CheckDuplicate: true,
+      Labels: labLabels(opts.name, opts.mode),
+    });
     const boxes = planTopology(settings);
     const containers = await Promise.all(boxes.map((box) => docker.createContainer(containerSpec(box, opts, network))));
     await Promise.all(

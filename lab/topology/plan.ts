@@ -105,6 +105,33 @@ export function planTopology(settings: LabSettings): BoxPlan[] {
   ];
 }
 
+/**
+ * The Linux capabilities each role keeps; every box drops all others (Docker's default set
+ * includes CHOWN, DAC_OVERRIDE, SETUID, KILL, MKNOD... that no box uses). Why each one:
+ */
+export const ROLE_CAPABILITIES: Readonly<Record<Role, readonly string[]>> = {
+  // NET_ADMIN: lab-init makes the LAN VXLAN link, its address and the default route; the
+  //   lan-host-firewall fault is an nftables table here.
+  // NET_RAW: ping (the traffic generator) opens a raw ICMP socket where the engine does not open
+  //   ping_group_range to root's group (Docker before 20.10, other engines).
+  'host-left': ['NET_ADMIN', 'NET_RAW'],
+  'host-right': ['NET_ADMIN', 'NET_RAW'],
+  // NET_ADMIN: lab-init's links and routes; charon installs SAs and policies over XFRM netlink
+  //   (kernel datapath) or opens and configures the TUN device (kernel-libipsec); path faults are
+  //   nftables tables and routes.
+  // NET_RAW: ping and tcpdump on a gateway (the checks the diagnosis asks for), raw sockets of
+  //   charon's plugins.
+  // NET_BIND_SERVICE: charon binds UDP 500; its socket-default plugin refuses to start without
+  //   the capability for a port below 1024, whatever the engine's ip_unprivileged_port_start.
+  'gw-left': ['NET_ADMIN', 'NET_RAW', 'NET_BIND_SERVICE'],
+  'gw-right': ['NET_ADMIN', 'NET_RAW', 'NET_BIND_SERVICE'],
+  // NET_ADMIN: lab-init's links; impairments (nftables drops, tc qdiscs), NAT and port blocks,
+  //   conntrack flushes.
+  // NET_RAW: tcpdump's packet socket for `ipsec-lab capture` (run with -Z root: dropping to the
+  //   tcpdump user would need CHOWN, SETUID, SETGID, and KILL to stop it again).
+  router: ['NET_ADMIN', 'NET_RAW'],
+};
+
 /** The environment lab-init reads (see lab/image/lab-init.sh). */
 export function boxEnv(box: BoxPlan): string[] {
   return [
