@@ -5,6 +5,7 @@ import type { Datapath } from '../config/strongswan-conf.js';
 import { writeGatewayFiles } from '../gateway/files.js';
 import type { LabSettings, Release, Side } from '../settings/types.js';
 import { boxEnv, type BoxPlan, planTopology, ROLE_CAPABILITIES } from '../topology/plan.js';
+import { chooseUnderlay, underlayGateway } from '../topology/underlay.js';
 import { containerName, LABEL, labLabels, type LabMode, networkName } from './labels.js';
 import { findLabs, removeLab } from './registry.js';
 
@@ -60,6 +61,44 @@ function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Dock
   };
 }
 
+/** Subnets the engine's other networks hold (Docker refuses a new network that overlaps one). */
+async function takenSubnets(docker: Docker): Promise<string[]> {
+  const nets = await docker.listNetworks();
+  return nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')).filter((c) => c.includes('.'));
+}
+
+/**
+ * The lab's own internal network, on a subnet the lab chose (explicit IPAM, see underlay.ts): never
+ * one of Docker's pool subnets, where the lab's LANs could lie. Another lab created at the same
+ * moment may win the same subnet; the engine then refuses the overlap and the next one is tried.
+ */
+async function createUnderlay(
+  docker: Docker,
+  settings: LabSettings,
+  network: string,
+  labels: Record<string, string>,
+): Promise<string> {
+  const refused: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const subnet = chooseUnderlay(settings, [...(await takenSubnets(docker)), ...refused]);
+    try {
+      await docker.createNetwork({
+        Name: network,
+        Driver: 'bridge',
+        // Internal: nothing of the lab reaches beyond the engine's machine.
+        Internal: true,
+        CheckDuplicate: true,
+        IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: underlayGateway(subnet) }] },
+        Labels: labels,
+      });
+      return subnet;
+    } catch (e) {
+      if (attempt >= 8 || !/overlap/i.test((e as Error).message)) throw e;
+      refused.push(subnet);
+    }
+  }
+}
+
 /**
  * Creates and starts the lab's network and boxes. On any failure everything made so far is removed,
  * so a failed start leaves nothing behind.
@@ -67,14 +106,7 @@ function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Dock
 export async function createLab(docker: Docker, settings: LabSettings, opts: CreateOptions): Promise<void> {
   const network = networkName(opts.name);
   try {
-    await docker.createNetwork({
-      Name: network,
-      Driver: 'bridge',
-      // Internal: nothing of the lab reaches beyond the engine's machine.
-      Internal: true,
-      CheckDuplicate: true,
-      Labels: labLabels(opts.name, opts.mode),
-    });
+    await createUnderlay(docker, settings, network, labLabels(opts.name, opts.mode));
     const boxes = planTopology(settings);
     const containers = await Promise.all(boxes.map((box) => docker.createContainer(containerSpec(box, opts, network))));
     await Promise.all(
