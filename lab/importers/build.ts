@@ -11,7 +11,16 @@ import { defaultSettings } from '../settings/defaults.js';
 import { parseProposal, type ProposalKind } from '../settings/proposals.js';
 import type { GatewaySettings, LabSettings, Side, StartAction } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
-import { ImportError, type ImportFormat, type ImportResult, type ImportWarning, type LineLedger } from './types.js';
+import {
+  ImportError,
+  type ImportFormat,
+  type ImportResult,
+  type ImportWarning,
+  type LineLedger,
+  type Placeholder,
+  type Provenance,
+  type TunnelSummary,
+} from './types.js';
 
 /** The smallest subnet the lab accepts for a LAN or WAN (hosts sit at .1 and .10). */
 const MAX_LAB_PREFIX = 28;
@@ -106,9 +115,13 @@ export interface Found {
   gateway: GatewaySettings;
   /** The LAN the input itself names (e.g. an ASA inside interface), if any. */
   lan?: string;
+  /** The LAN behind the peer the input names (a route-based tunnel's routed network), if any. */
+  peerLan?: string;
   localAddress?: string;
   localPrefix?: number;
   peerAddress?: string;
+  /** Identities the input only has as placeholders: they become the lab gateways' own addresses. */
+  followLab?: { localId?: boolean; remoteId?: boolean };
   /** Line to attach topology warnings to. */
   line: number;
   warnings: ImportWarning[];
@@ -129,21 +142,63 @@ export function mirrorGateway(gw: GatewaySettings): GatewaySettings {
   };
 }
 
-/**
- * Lays the lab around an imported gateway: WAN subnets so that the lab gateways sit at the
- * customer's addresses where the .10 rule allows it, LANs from the encryption domains, and the
- * mirror image on the other side. Always returns settings that pass validateSettings.
- */
-export function buildLabSettings(found: Found): LabSettings {
-  const { side, warnings, line } = found;
-  const other = otherSide(side);
-  const base = defaultSettings();
+function canonicalGateway(found: Found): GatewaySettings {
   const gw = structuredClone(found.gateway);
   gw.localTs = gw.localTs.map((t) => canonicalTs(t) ?? t);
   gw.remoteTs = gw.remoteTs.map((t) => canonicalTs(t) ?? t);
+  // The lab always sends IKE to its peer gateway; the customer's peer address is reported separately.
+  gw.peerAddress = '';
+  return gw;
+}
+
+/** A WAN for a configured address, or the fallback when it is unknown or collides with `taken`. */
+function wanFor(
+  address: string | undefined,
+  prefix: number | undefined,
+  fallback: string,
+  taken: string | undefined,
+  who: string,
+  line: number,
+  warnings: ImportWarning[],
+): string {
+  if (!address) return fallback;
+  const w = labWanFor(address, prefix);
+  if (taken && cidrsOverlap(w.wan, taken)) {
+    warnings.push({
+      line,
+      message: `${who} ${address} is in the other WAN ${taken}; the lab uses its own WAN ${fallback}`,
+    });
+    return fallback;
+  }
+  if (!w.exact) {
+    warnings.push({
+      line,
+      message: `the lab ${who} sits at ${hostAddress(w.wan, 10)} in ${w.wan}, not at ${address}; the IKE identities keep the configured values`,
+    });
+  }
+  return w.wan;
+}
+
+/**
+ * Lays the lab around an imported gateway: WAN subnets so that the lab gateways sit at the
+ * customer's addresses where the .10 rule allows it, LANs from the encryption domains (or the
+ * routed networks), and on the other side the peer's own imported gateway when there is one, else
+ * the mirror image. Always returns settings that pass validateSettings.
+ */
+export function buildLabSettings(found: Found, peer?: Found): LabSettings {
+  const { side, warnings, line } = found;
+  const other = otherSide(side);
+  const base = defaultSettings();
+  const gw = canonicalGateway(found);
+  const peerGw = peer ? canonicalGateway(peer) : undefined;
 
   const lan = found.lan ?? labLanFor(gw.localTs[0], line, 'local encryption domain', warnings) ?? base[side].lan;
-  let peerLan = labLanFor(gw.remoteTs[0], line, 'remote encryption domain', warnings) ?? base[other].lan;
+  let peerLan =
+    peer?.lan ??
+    (peerGw && labLanFor(peerGw.localTs[0], peer!.line, 'local encryption domain', peer!.warnings)) ??
+    found.peerLan ??
+    labLanFor(gw.remoteTs[0], line, 'remote encryption domain', warnings) ??
+    base[other].lan;
   if (cidrsOverlap(lan, peerLan)) {
     warnings.push({
       line,
@@ -151,37 +206,12 @@ export function buildLabSettings(found: Found): LabSettings {
     });
   }
 
-  let wan = base[side].wan;
-  if (found.localAddress) {
-    const w = labWanFor(found.localAddress, found.localPrefix);
-    wan = w.wan;
-    if (!w.exact) {
-      warnings.push({
-        line,
-        message: `the lab gateway sits at ${hostAddress(wan, 10)} in ${wan}, not at ${found.localAddress}; the IKE identities keep the configured values`,
-      });
-    }
-  }
-  let peerWan = base[other].wan;
+  const wan = wanFor(found.localAddress, found.localPrefix, base[side].wan, undefined, 'gateway', line, warnings);
   // The peer's WAN must differ from ours: the lab routes between two separate WAN links.
-  if (found.peerAddress) {
-    const w = labWanFor(found.peerAddress);
-    if (cidrsOverlap(w.wan, wan)) {
-      warnings.push({
-        line,
-        message: `the peer ${found.peerAddress} is in the local WAN ${wan}; the lab puts the peer in its own WAN ${peerWan}`,
-      });
-    } else {
-      peerWan = w.wan;
-      if (!w.exact) {
-        warnings.push({
-          line,
-          message: `the lab peer gateway sits at ${hostAddress(peerWan, 10)} in ${peerWan}, not at ${found.peerAddress}`,
-        });
-      }
-    }
-  }
-  if (cidrsOverlap(peerWan, wan)) peerWan = cidrsOverlap(base[side].wan, wan) ? base[other].wan : base[side].wan;
+  const peerFallback = cidrsOverlap(base[other].wan, wan) ? base[side].wan : base[other].wan;
+  const peerWan = peer?.localAddress
+    ? wanFor(peer.localAddress, peer.localPrefix, peerFallback, wan, 'peer gateway', peer.line, peer.warnings)
+    : wanFor(found.peerAddress, undefined, peerFallback, wan, 'peer gateway', line, warnings);
   if (cidrsOverlap(peerLan, wan) || cidrsOverlap(peerLan, peerWan)) {
     warnings.push({
       line,
@@ -190,17 +220,23 @@ export function buildLabSettings(found: Found): LabSettings {
     peerLan = base[other].lan;
   }
 
+  if (found.followLab?.localId) gw.localId = hostAddress(wan, 10);
+  if (found.followLab?.remoteId) gw.remoteId = hostAddress(peerWan, 10);
+  if (peerGw && peer?.followLab?.localId) peerGw.localId = hostAddress(peerWan, 10);
+  if (peerGw && peer?.followLab?.remoteId) peerGw.remoteId = hostAddress(wan, 10);
   // The lab treats empty selectors as "the LAN", which then follows LAN edits; keep explicit ones otherwise.
-  if (gw.localTs.length === 1 && gw.localTs[0] === lan) gw.localTs = [];
-  if (gw.remoteTs.length === 1 && gw.remoteTs[0] === peerLan) gw.remoteTs = [];
-  // The lab always sends IKE to its peer gateway; the customer's peer address is reported separately.
-  gw.peerAddress = '';
+  const implicit = (g: GatewaySettings, mine: string, theirs: string) => {
+    if (g.localTs.length === 1 && g.localTs[0] === mine) g.localTs = [];
+    if (g.remoteTs.length === 1 && g.remoteTs[0] === theirs) g.remoteTs = [];
+  };
+  implicit(gw, lan, peerLan);
+  if (peerGw) implicit(peerGw, peerLan, lan);
 
   const settings: LabSettings = {
     schema: 1,
     realisticTimers: false,
     [side]: { lan, wan, gateway: gw },
-    [other]: { lan: peerLan, wan: peerWan, gateway: mirrorGateway(gw) },
+    [other]: { lan: peerLan, wan: peerWan, gateway: peerGw ?? mirrorGateway(gw) },
   } as unknown as LabSettings;
   try {
     return validateSettings(settings);
@@ -215,20 +251,86 @@ export function buildLabSettings(found: Found): LabSettings {
   }
 }
 
+/** A placeholder as an importer meets it; the lab value is filled in once the lab is laid out. */
+export type FoundPlaceholder = Omit<Placeholder, 'replacement'>;
+
 /** What an importer hands over once it has read its input: the findings plus the line accounting. */
 export interface Imported extends Found {
   format: ImportFormat;
   /** The name of the imported tunnel (crypto map entry, connection). */
   entry: string;
   ledger: LineLedger;
+  placeholders?: FoundPlaceholder[];
+  tunnels?: TunnelSummary[];
+  routeBased?: boolean;
+  /** Gateway field ("gateway.espProposals", "lan") -> the input lines it came from, most telling first. */
+  provenance?: Map<string, number[]>;
+}
+
+/** What the lab put in place of a placeholder, in words. */
+function replacement(field: string, settings: LabSettings, side: Side): string {
+  const other = otherSide(side);
+  const gw = settings[side].gateway;
+  switch (field) {
+    case 'peerAddress':
+      return `the lab peer gateway ${hostAddress(settings[other].wan, 10)}`;
+    case 'localAddress':
+      return `the lab gateway ${hostAddress(settings[side].wan, 10)}`;
+    case 'psk':
+      return gw.psk === defaultSettings()[side].gateway.psk ? "the lab's default key" : 'the key of the other end';
+    case 'localId':
+      return gw.localId;
+    case 'remoteId':
+      return gw.remoteId;
+    case 'localTs':
+    case 'lan':
+      return `the lab LAN ${settings[side].lan}`;
+    case 'remoteTs':
+    case 'peerLan':
+      return `the lab peer LAN ${settings[other].lan}`;
+    default:
+      return 'the lab default';
+  }
+}
+
+/** Provenance of the imported fields, keyed by their full settings path. */
+function provenanceOf(found: Imported): Record<string, Provenance> | undefined {
+  if (!found.provenance?.size) return undefined;
+  const out: Record<string, Provenance> = {};
+  for (const [field, lines] of found.provenance) {
+    const [line, ...more] = [...new Set(lines.filter((l) => l > 0))];
+    if (line === undefined) continue;
+    const text = (l: number) => found.ledger.quoted(l).trim();
+    out[`${found.side}.${field}`] = {
+      side: found.side,
+      line,
+      text: text(line),
+      ...(more.length ? { more: more.map((l) => ({ line: l, text: text(l) })) } : {}),
+    };
+  }
+  return out;
 }
 
 /** The one way every importer turns its findings into an ImportResult: the lab laid around them. */
 export function importResult(found: Imported): ImportResult {
-  const settings = buildLabSettings(found);
+  return resultFor(found, buildLabSettings(found));
+}
+
+/** The import result of one side, for settings already laid out (alone or with its peer's import). */
+export function resultFor(found: Imported, settings: LabSettings): ImportResult {
   const gateway: Partial<GatewaySettings> = { ...found.gateway };
+  const laid = settings[found.side].gateway;
+  if (found.followLab?.localId) gateway.localId = laid.localId;
+  if (found.followLab?.remoteId) gateway.remoteId = laid.remoteId;
   // The lab always sends IKE to its peer gateway; the customer's peer address is reported on its own.
   delete gateway.peerAddress;
+  const seen = new Set<string>();
+  const placeholders = (found.placeholders ?? [])
+    .filter((p) => {
+      const key = `${p.line} ${p.field} ${p.text}`;
+      return !seen.has(key) && !!seen.add(key);
+    })
+    .map((p) => ({ ...p, replacement: replacement(p.field, settings, found.side) }));
   return {
     format: found.format,
     side: found.side,
@@ -240,5 +342,9 @@ export function importResult(found: Imported): ImportResult {
     settings,
     unsupported: found.ledger.result(),
     warnings: found.warnings,
+    placeholders,
+    tunnels: found.tunnels ?? [{ name: found.entry, peer: found.peerAddress ?? '', line: found.line, selected: true }],
+    ...(found.routeBased ? { routeBased: true } : {}),
+    ...(found.provenance?.size ? { provenance: provenanceOf(found) } : {}),
   };
 }

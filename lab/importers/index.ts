@@ -86,6 +86,8 @@ function importSettingsJson(text: string, side: Side): ImportResult {
     settings,
     unsupported: [],
     warnings: [],
+    placeholders: [],
+    tunnels: [{ name: side, peer: peerAddress || '', line: 0, selected: true }],
   };
 }
 

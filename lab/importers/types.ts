@@ -1,6 +1,6 @@
 import type { GatewaySettings, LabSettings, Side } from '../settings/types.js';
 
-export type ImportFormat = 'asa' | 'swanctl' | 'ipsec.conf' | 'settings-json';
+export type ImportFormat = 'asa' | 'paloalto' | 'swanctl' | 'ipsec.conf' | 'settings-json';
 
 /** An input line the lab cannot use, and why; the user sees every one of them. */
 export interface UnsupportedLine {
@@ -19,8 +19,48 @@ export interface ImportWarning {
 export interface ImportOptions {
   /** The lab side the imported gateway becomes; the other side gets the mirror image. */
   side?: Side;
-  /** Which tunnel to import: a crypto map sequence number ("10", "outside_map 10") or a connection name. */
+  /**
+   * Which tunnel to import: its name (crypto map entry "outside_map 10" or sequence "10", tunnel
+   * interface, PAN-OS IPsec tunnel or IKE gateway, connection), or its peer as the config writes it.
+   */
   entry?: string | number;
+  /** Leave pre-shared keys readable in the notes (by default every key in the input is masked there). */
+  revealSecrets?: boolean;
+}
+
+/**
+ * A value the input only holds as a template variable (`<peer_ip>`, `${oracleHeadend1}`,
+ * `{{ vgw_ip }}`), a masked address (`104.X.X.X`), a masked key or a name it never defines
+ * (`AWS_ENDPOINT_1`): the lab puts its own value there and says which.
+ */
+export interface Placeholder {
+  line: number;
+  /** The placeholder as written. */
+  text: string;
+  /** The lab field it stands for, e.g. "peerAddress", "remoteTs", "psk". */
+  field: string;
+  /** What the lab uses instead. */
+  replacement: string;
+}
+
+/** One tunnel the input defines; several can be defined, one is imported. */
+export interface TunnelSummary {
+  /** What `entry` (--tunnel) accepts for it. */
+  name: string;
+  /** The peer as the input writes it (address, object name or placeholder). */
+  peer: string;
+  line: number;
+  selected: boolean;
+}
+
+/** Where an imported setting came from, so a comparison can cite the device's own line. */
+export interface Provenance {
+  side: Side;
+  line: number;
+  /** The line as written (pre-shared keys masked). */
+  text: string;
+  /** Further lines that contributed (e.g. each policy behind a proposal list). */
+  more?: { line: number; text: string }[];
 }
 
 export interface ImportResult {
@@ -40,6 +80,14 @@ export interface ImportResult {
   settings: LabSettings;
   unsupported: UnsupportedLine[];
   warnings: ImportWarning[];
+  /** Placeholders and masked values the lab replaced with its own. */
+  placeholders: Placeholder[];
+  /** Every tunnel in the input, the imported one marked. */
+  tunnels: TunnelSummary[];
+  /** Route-based tunnel (VTI, PAN-OS tunnel interface without proxy IDs): selectors 0.0.0.0/0. */
+  routeBased?: boolean;
+  /** Settings field ("left.gateway.espProposals") -> the input line it came from. */
+  provenance?: Record<string, Provenance>;
 }
 
 /** A configuration that cannot be read at all; `line` points at the culprit (0: the input as a whole). */
@@ -54,6 +102,9 @@ export class ImportError extends Error {
   }
 }
 
+/** What a pre-shared key looks like wherever an import quotes its line. */
+export const SECRET_MASK = '********';
+
 /**
  * Accounts for every input line. Lines are either ignorable (blank, comments), explicitly
  * unsupported, or "pending": understood, but only worth something if the imported tunnel uses
@@ -65,9 +116,27 @@ export class LineLedger {
   private readonly reasons = new Map<number, string>();
   private readonly pendingReasons = new Map<number, string>();
   private readonly used = new Set<number>();
+  private readonly secrets = new Map<number, string[]>();
+  /** When set, text() shows keys as they are written. */
+  reveal = false;
 
   constructor(text: string) {
     this.lines = text.split(/\r?\n/);
+  }
+
+  /** A pre-shared key written on this line: shown masked wherever the line is quoted. */
+  secret(line: number, value: string): void {
+    if (!value || /^\*+$/.test(value)) return;
+    this.secrets.set(line, [...(this.secrets.get(line) ?? []), value]);
+  }
+
+  /** The line as quoted to the user: trailing space trimmed, keys masked unless revealed. */
+  quoted(line: number): string {
+    let t = this.text(line);
+    if (this.reveal) return t;
+    for (const s of [...(this.secrets.get(line) ?? [])].sort((a, b) => b.length - a.length))
+      t = t.split(s).join(SECRET_MASK);
+    return t;
   }
 
   get count(): number {
@@ -103,6 +172,6 @@ export class LineLedger {
     }
     return [...out.entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([line, reason]) => ({ line, text: this.text(line), reason }));
+      .map(([line, reason]) => ({ line, text: this.quoted(line), reason }));
   }
 }

@@ -157,12 +157,23 @@ describe('ASA importer', () => {
     expect(e.message).toContain('access-list no_such_acl is not defined');
   });
 
-  it('refuses unknown algorithms and objects with the line', () => {
-    const base = ['crypto ikev1 policy 10', ' authentication pre-share', ' encryption aes-512'].join('\n');
-    expect(thrown(() => importAsa(base))).toMatchObject({
+  it('refuses unknown algorithms and objects the tunnel needs, with the line', () => {
+    const tunnel = [
+      'access-list v extended permit ip 10.1.0.0 255.255.255.0 10.2.0.0 255.255.255.0',
+      'crypto ipsec ikev1 transform-set T esp-aes esp-sha-hmac',
+      'crypto map m 1 match address v',
+      'crypto map m 1 set peer 192.0.2.1',
+      'crypto map m 1 set ikev1 transform-set T',
+    ];
+    const policy = ['crypto ikev1 policy 10', ' authentication pre-share', ' encryption aes-512'];
+    expect(thrown(() => importAsa([...policy, ...tunnel].join('\n')))).toMatchObject({
       line: 3,
       message: expect.stringContaining('unknown IKEv1 encryption "aes-512"'),
     });
+    // A policy that cannot be read is left out when another one can be used.
+    const two = importAsa([...policy, 'crypto ikev1 policy 20', ' authentication pre-share', ...tunnel].join('\n'));
+    expect(two.gateway.ikeProposals).toEqual(['3des-sha1-modp1024']);
+    expect(two.unsupported.find((u) => u.line === 3)?.reason).toContain('unknown IKEv1 encryption');
     const acl = [
       'access-list v extended permit ip object NOPE any',
       'crypto ipsec ikev1 transform-set T esp-aes esp-sha-hmac',
@@ -171,18 +182,47 @@ describe('ASA importer', () => {
       'crypto map m 1 match address v',
       'crypto map m 1 set peer 192.0.2.1',
       'crypto map m 1 set ikev1 transform-set T',
-    ].join('\n');
-    expect(thrown(() => importAsa(acl))).toMatchObject({
+    ];
+    expect(thrown(() => importAsa(acl.join('\n')))).toMatchObject({
       line: 1,
       message: expect.stringContaining('object NOPE is not defined'),
     });
-    expect(thrown(() => importAsa('access-list v extended permit ip 10.0.0.0 255.0.255.0 any'))).toMatchObject({
+    acl[0] = 'access-list v extended permit ip 10.0.0.0 255.0.255.0 any';
+    expect(thrown(() => importAsa(acl.join('\n')))).toMatchObject({
       line: 1,
+      message: expect.stringContaining('expected a netmask'),
     });
     expect(thrown(() => importAsa('hostname x\n'))).toMatchObject({
       line: 0,
-      message: expect.stringContaining('no crypto map entry'),
+      message: expect.stringContaining('no tunnel found'),
     });
+  });
+
+  it('lists what it cannot read and the tunnel does not need, and imports the rest', () => {
+    const text = [
+      'access-list v extended permit ip 10.1.0.0 255.255.255.0 10.2.0.0 255.255.255.0',
+      'access-list other extended permit ip 10.0.0.0 255.0.255.0 any',
+      'object network broken',
+      ' subnet 10.9.0.0 255.0.255.0',
+      'crypto ipsec ikev1 transform-set T esp-aes esp-sha-hmac',
+      'crypto ipsec ikev1 transform-set UNUSED esp-aes-512 esp-sha-hmac',
+      'crypto ikev1 policy 1',
+      ' authentication pre-share',
+      'crypto map m 1 match address v',
+      'crypto map m 1 set peer 192.0.2.1',
+      'crypto map m 1 set ikev1 transform-set T',
+      'some-future-command with arguments',
+      'crypto map m 1 set pfs group99',
+    ];
+    // Line 13 is needed: the PFS group of the imported entry.
+    expect(thrown(() => importAsa(text.join('\n')))).toMatchObject({
+      line: 13,
+      message: expect.stringContaining('PFS group'),
+    });
+    const r = importAsa(text.slice(0, -1).join('\n'));
+    expect(r.gateway.espProposals).toEqual(['aes128-sha1']);
+    expect(lines(r)).toEqual([2, 3, 4, 6, 12]);
+    expect(r.unsupported.find((u) => u.line === 6)?.reason).toContain('unknown transform "esp-aes-512"');
   });
 
   it('applies ASA defaults to a minimal policy and reports a masked key', () => {
@@ -231,7 +271,8 @@ describe('ASA importer', () => {
     expect(r.unsupported).toEqual([
       {
         line: 12,
-        text: ' ikev2 remote-authentication pre-shared-key theirs',
+        // Keys are masked wherever a line is quoted back.
+        text: ' ikev2 remote-authentication pre-shared-key ********',
         reason: expect.stringContaining('one key'),
       },
     ]);

@@ -13,30 +13,50 @@ import {
 } from '../../vendors/asa/algorithms.js';
 import { checkProposal } from '../build.js';
 import { ImportError, type ImportWarning, type LineLedger } from '../types.js';
-import type { AsaConfig, MapEntry } from './model.js';
+import type { AsaConfig, Phase2 } from './model.js';
 
-function withPfs(proposals: string[], entry: MapEntry, ledger: LineLedger): string[] {
-  if (!entry.pfs) return proposals;
-  ledger.use(entry.pfs.line);
-  return proposals.map((p) => `${p}-${ASA_DH_GROUPS[entry.pfs!.value]}`);
+/** A referenced item the configuration states but that cannot be read: the tunnel needs it, so it is an error. */
+function usable(what: string, item: { problems: { line: number; message: string }[] }): void {
+  const p = item.problems[0];
+  if (p) throw new ImportError(p.line, `${what}: ${p.message}`);
 }
 
-export function v1Esp(cfg: AsaConfig, ledger: LineLedger, entry: MapEntry): string[] {
-  const out = entry.v1Sets!.value.map((name) => {
+/** ESP proposals and the lines they come from. */
+export interface Esp {
+  proposals: string[];
+  lines: number[];
+}
+
+function withPfs(proposals: string[], p: Phase2, ledger: LineLedger, lines: number[]): string[] {
+  if (!p.pfs) return proposals;
+  ledger.use(p.pfs.line);
+  lines.push(p.pfs.line);
+  return proposals.map((x) => `${x}-${ASA_DH_GROUPS[p.pfs!.value]}`);
+}
+
+export function v1Esp(cfg: AsaConfig, ledger: LineLedger, p: Phase2): Esp {
+  const lines = [p.v1Sets!.line];
+  const out = p.v1Sets!.value.map((name) => {
     const ts = cfg.transformSets.get(name)!;
+    usable(`transform set ${name}`, ts);
     ledger.use(...ts.lines);
+    lines.push(...ts.lines);
     const integ = ESP_V1_INTEGRITY[ts.integ];
     return [ESP_V1_ENCRYPTION[ts.enc], integ].filter(Boolean).join('-');
   });
-  return withPfs(out, entry, ledger).map((p) => checkProposal(p, 'esp', entry.v1Sets!.line));
+  const proposals = withPfs(out, p, ledger, lines).map((x) => checkProposal(x, 'esp', p.v1Sets!.line));
+  return { proposals, lines };
 }
 
 /** One ASA ipsec-proposal may mix GCM and classic ciphers; strongSwan needs them in separate proposals. */
-export function v2Esp(cfg: AsaConfig, ledger: LineLedger, entry: MapEntry): string[] {
+export function v2Esp(cfg: AsaConfig, ledger: LineLedger, phase2: Phase2): Esp {
   const out: string[] = [];
-  for (const name of entry.v2Proposals!.value) {
+  const lines = [phase2.v2Proposals!.line];
+  for (const name of phase2.v2Proposals!.value) {
     const p = cfg.proposals.get(name)!;
+    usable(`ipsec-proposal ${name}`, p);
     ledger.use(...p.lines);
+    lines.push(...p.lines);
     if (!p.enc.length)
       throw new ImportError(
         p.header,
@@ -59,46 +79,74 @@ export function v2Esp(cfg: AsaConfig, ledger: LineLedger, entry: MapEntry): stri
     if (classic.length && aead.length && isAead(enc[0]) === false) parts.reverse();
     out.push(...parts.map((x) => x.join('-')));
   }
-  return withPfs(out, entry, ledger).map((p) => checkProposal(p, 'esp', entry.v2Proposals!.line));
+  const proposals = withPfs(out, phase2, ledger, lines).map((x) => checkProposal(x, 'esp', phase2.v2Proposals!.line));
+  return { proposals, lines };
 }
 
-export function v1Ike(
-  cfg: AsaConfig,
+/** IKE proposals of the global policies, the lab's one IKE lifetime, and the lines behind them. */
+export interface Ike {
+  proposals: string[];
+  lifetime: number;
+  /** The first policy's header, and the line its lifetime is set on (the header when it is the default). */
+  line: number;
+  lifetimeLine: number;
+  lines: number[];
+}
+
+/** Policies with a line that cannot be read are left out (their lines listed); none left is an error. */
+function readable<T extends { prio: number; lines: number[]; problems: { line: number; message: string }[] }>(
+  policies: T[],
+  version: string,
   ledger: LineLedger,
-  warnings: ImportWarning[],
-): { proposals: string[]; lifetime: number; line: number } {
-  const usable = [...cfg.v1Policies]
-    .sort((a, b) => a.prio - b.prio)
-    .filter((p) => {
-      if (p.auth === 'pre-share') return true;
-      for (const l of p.lines)
-        ledger.unsupported(l, `IKEv1 policy ${p.prio} authenticates with ${p.auth}; the lab uses pre-shared keys`);
-      return false;
-    });
-  if (!usable.length)
+): T[] {
+  const ok = policies.filter((p) => !p.problems.length);
+  for (const p of policies.filter((x) => x.problems.length))
+    for (const l of p.lines)
+      ledger.unsupported(l, `IKE${version} policy ${p.prio} cannot be used: ${p.problems[0].message}`);
+  if (!ok.length && policies.length) {
+    const p = policies[0].problems[0];
+    throw new ImportError(p.line, `IKE${version} policy ${policies[0].prio}: ${p.message}`);
+  }
+  return ok;
+}
+
+export function v1Ike(cfg: AsaConfig, ledger: LineLedger, warnings: ImportWarning[]): Ike {
+  const pre = readable(
+    [...cfg.v1Policies].sort((a, b) => a.prio - b.prio),
+    'v1',
+    ledger,
+  ).filter((p) => {
+    if (p.auth === 'pre-share') return true;
+    for (const l of p.lines)
+      ledger.unsupported(l, `IKEv1 policy ${p.prio} authenticates with ${p.auth}; the lab uses pre-shared keys`);
+    return false;
+  });
+  if (!pre.length)
     throw new ImportError(
       0,
       'no IKEv1 policy with "authentication pre-share" (expected "crypto ikev1 policy N" with "authentication pre-share")',
     );
   return policiesResult(
-    usable.map((p) => {
+    pre.map((p) => {
       ledger.use(...p.lines);
       const proposal = `${IKEV1_ENCRYPTION[p.enc]}-${IKEV1_HASH[p.hash]}-${ASA_DH_GROUPS[p.group]}`;
-      return { proposal: checkProposal(proposal, 'ike', p.lines[0]), lifetime: p.lifetime, line: p.lines[0] };
+      return {
+        proposal: checkProposal(proposal, 'ike', p.lines[0]),
+        lifetime: p.lifetime,
+        lines: p.lines,
+        lifetimeLine: p.lifetimeLine,
+      };
     }),
     warnings,
   );
 }
 
-export function v2Ike(
-  cfg: AsaConfig,
-  ledger: LineLedger,
-  warnings: ImportWarning[],
-): { proposals: string[]; lifetime: number; line: number } {
-  const policies = [...cfg.v2Policies].sort((a, b) => a.prio - b.prio);
+export function v2Ike(cfg: AsaConfig, ledger: LineLedger, warnings: ImportWarning[]): Ike {
+  const all = [...cfg.v2Policies].sort((a, b) => a.prio - b.prio);
+  const policies = readable(all, 'v2', ledger);
   if (!policies.length)
     throw new ImportError(0, 'no IKEv2 policy (expected "crypto ikev2 policy N" with encryption, integrity, group)');
-  const items: { proposal: string; lifetime: number; line: number }[] = [];
+  const items: PolicyItem[] = [];
   for (const p of policies) {
     ledger.use(...p.lines);
     const enc = p.enc.map((e) => IKEV2_ENCRYPTION[e]);
@@ -124,23 +172,37 @@ export function v2Ike(
       items.push({
         proposal: checkProposal(part.join('-'), 'ike', p.lines[0]),
         lifetime: p.lifetime,
-        line: p.lines[0],
+        lines: p.lines,
+        lifetimeLine: p.lifetimeLine,
       });
   }
   return policiesResult(items, warnings);
 }
 
+interface PolicyItem {
+  proposal: string;
+  lifetime: number;
+  lines: number[];
+  lifetimeLine?: number;
+}
+
 /** The lab has one IKE lifetime; the first (highest-priority) policy's wins. */
-function policiesResult(items: { proposal: string; lifetime: number; line: number }[], warnings: ImportWarning[]) {
+function policiesResult(items: PolicyItem[], warnings: ImportWarning[]): Ike {
   const lifetime = items[0].lifetime;
   for (const it of items.slice(1)) {
     if (it.lifetime !== lifetime) {
       warnings.push({
-        line: it.line,
+        line: it.lines[0],
         message: `lifetime ${it.lifetime}s differs from the first policy's ${lifetime}s; the lab uses one IKE lifetime (${lifetime}s)`,
       });
       break;
     }
   }
-  return { proposals: [...new Set(items.map((i) => i.proposal))], lifetime, line: items[0].line };
+  return {
+    proposals: [...new Set(items.map((i) => i.proposal))],
+    lifetime,
+    line: items[0].lines[0],
+    lifetimeLine: items[0].lifetimeLine ?? items[0].lines[0],
+    lines: items.flatMap((i) => i.lines),
+  };
 }

@@ -1,49 +1,47 @@
-import { canonicalTs } from '../build.js';
+import { isIPv4, normalizeCidr } from '../../settings/addresses.js';
+import { maskToPrefix } from '../../vendors/netmask.js';
+import { canonicalTs, type FoundPlaceholder } from '../build.js';
 import { ImportError, type ImportWarning, type LineLedger } from '../types.js';
-import type { AddrSpec, AsaConfig, MapEntry } from './model.js';
+import type { AddrSpec, AsaConfig, Phase2 } from './model.js';
 
-export function checkReferences(cfg: AsaConfig, e: MapEntry): void {
-  if (e.acl && !cfg.acls.has(e.acl.value)) {
-    throw new ImportError(
-      e.acl.line,
-      `access-list ${e.acl.value} is not defined (expected "access-list ${e.acl.value} extended permit ip ...")`,
-    );
-  }
-  for (const name of e.v1Sets?.value ?? []) {
-    if (!cfg.transformSets.has(name)) {
-      throw new ImportError(
-        e.v1Sets!.line,
-        `transform set ${name} is not defined (expected "crypto ipsec ikev1 transform-set ${name} ...")`,
-      );
-    }
-  }
-  for (const name of e.v2Proposals?.value ?? []) {
-    if (!cfg.proposals.has(name)) {
-      throw new ImportError(
-        e.v2Proposals!.line,
-        `ipsec-proposal ${name} is not defined (expected "crypto ipsec ikev2 ipsec-proposal ${name}")`,
-      );
-    }
-  }
+export interface Resolved {
+  cidrs: string[];
+  /** Lines that define what was resolved (objects, groups, names). */
+  lines: number[];
+  /** Words nothing in the configuration defines: a template's placeholders. */
+  placeholders: { text: string; line: number }[];
+  bad?: string;
+}
+
+/** An address word: an IPv4 address, a `name`, or (defined nowhere) a placeholder. */
+export function resolveHost(cfg: AsaConfig, word: string): { address?: string; line?: number } {
+  if (isIPv4(word)) return { address: word };
+  const named = cfg.names.get(word);
+  return named ? { address: named.value, line: named.line } : {};
 }
 
 /** Addresses of an ACL operand, and the lines that define them (marked used only if the caller keeps them). */
-export function resolve(
-  cfg: AsaConfig,
-  spec: AddrSpec,
-  line: number,
-  depth = 0,
-): { cidrs: string[]; lines: number[]; bad?: string } {
+export function resolve(cfg: AsaConfig, spec: AddrSpec, line: number, depth = 0): Resolved {
+  const none: Resolved = { cidrs: [], lines: [], placeholders: [] };
   if (depth > 16) throw new ImportError(line, 'object-groups nest too deeply (a loop?)');
-  if (spec.kind === 'cidr') return { cidrs: [spec.cidr], lines: [] };
-  if (spec.kind === 'bad') return { cidrs: [], lines: [], bad: spec.reason };
+  if (spec.kind === 'cidr') return { ...none, cidrs: [spec.cidr] };
+  if (spec.kind === 'bad') return { ...none, bad: spec.reason };
+  if (spec.kind === 'word') {
+    const host = resolveHost(cfg, spec.word);
+    const prefix = spec.mask === undefined ? 32 : maskToPrefix(spec.mask);
+    if (host.address && prefix !== null)
+      return { ...none, cidrs: [normalizeCidr(`${host.address}/${prefix}`)], lines: host.line ? [host.line] : [] };
+    return { ...none, placeholders: [{ text: spec.text, line }] };
+  }
   if (spec.kind === 'object') {
     const obj = cfg.objects.get(spec.name);
     if (!obj)
       throw new ImportError(line, `object ${spec.name} is not defined (expected "object network ${spec.name}")`);
-    if (!obj.bad && !obj.cidrs.length)
+    if (!obj.bad && !obj.specs.length)
       throw new ImportError(obj.lines[0], `object ${spec.name} has no address (expected "subnet A MASK" or "host A")`);
-    return { cidrs: obj.cidrs, lines: obj.lines, bad: obj.bad };
+    const out: Resolved = { ...none, lines: [...obj.lines], bad: obj.bad };
+    for (const s of obj.specs) merge(out, resolve(cfg, s.spec, s.line, depth + 1));
+    return out;
   }
   const group = cfg.groups.get(spec.name);
   if (!group)
@@ -51,26 +49,58 @@ export function resolve(
       line,
       `object-group ${spec.name} is not defined (expected "object-group network ${spec.name}")`,
     );
-  const out = { cidrs: [] as string[], lines: [...group.lines], bad: undefined as string | undefined };
-  for (const m of group.members) {
-    const r = resolve(cfg, m.spec, m.line, depth + 1);
-    out.cidrs.push(...r.cidrs);
-    out.lines.push(...r.lines);
-    out.bad ??= r.bad;
-  }
+  const out: Resolved = { ...none, lines: [...group.lines] };
+  for (const m of group.members) merge(out, resolve(cfg, m.spec, m.line, depth + 1));
   return out;
 }
 
-export function selectors(
-  cfg: AsaConfig,
-  ledger: LineLedger,
-  aclName: string,
-  warnings: ImportWarning[],
-): { local: string[]; remote: string[] } {
+function merge(into: Resolved, r: Resolved): void {
+  into.cidrs.push(...r.cidrs);
+  into.lines.push(...r.lines);
+  into.placeholders.push(...r.placeholders);
+  into.bad ??= r.bad;
+}
+
+/** References a crypto map entry or ipsec profile makes; the tunnel cannot be built without them. */
+export function checkReferences(cfg: AsaConfig, p: Phase2 & { acl?: { value: string; line: number } }): void {
+  if (p.acl && !cfg.acls.has(p.acl.value)) {
+    throw new ImportError(
+      p.acl.line,
+      `access-list ${p.acl.value} is not defined (expected "access-list ${p.acl.value} extended permit ip ...")`,
+    );
+  }
+  for (const name of p.v1Sets?.value ?? []) {
+    if (!cfg.transformSets.has(name)) {
+      throw new ImportError(
+        p.v1Sets!.line,
+        `transform set ${name} is not defined (expected "crypto ipsec ikev1 transform-set ${name} ...")`,
+      );
+    }
+  }
+  for (const name of p.v2Proposals?.value ?? []) {
+    if (!cfg.proposals.has(name)) {
+      throw new ImportError(
+        p.v2Proposals!.line,
+        `ipsec-proposal ${name} is not defined (expected "crypto ipsec ikev2 ipsec-proposal ${name}")`,
+      );
+    }
+  }
+}
+
+export interface Selectors {
+  local: string[];
+  remote: string[];
+  placeholders: FoundPlaceholder[];
+  lines: number[];
+}
+
+/** The encryption domain of a crypto ACL: its permit entries, objects and groups resolved. */
+export function selectors(cfg: AsaConfig, ledger: LineLedger, aclName: string, warnings: ImportWarning[]): Selectors {
   const acl = cfg.acls.get(aclName)!;
-  const local: string[] = [];
-  const remote: string[] = [];
+  const out: Selectors = { local: [], remote: [], placeholders: [], lines: [] };
   const pairs = new Set<string>();
+  let localCount = 0;
+  let remoteCount = 0;
   for (const l of acl.lines) if (!ledger.isUsed(l)) ledger.use(l);
   for (const e of acl.entries) {
     const src = resolve(cfg, e.src, e.line);
@@ -80,22 +110,29 @@ export function selectors(
       continue;
     }
     ledger.use(...src.lines, ...dst.lines);
+    out.lines.push(e.line);
+    for (const p of src.placeholders) out.placeholders.push({ ...p, field: 'localTs' });
+    for (const p of dst.placeholders) out.placeholders.push({ ...p, field: 'remoteTs' });
+    localCount += src.cidrs.length + src.placeholders.length;
+    remoteCount += dst.cidrs.length + dst.placeholders.length;
     for (const s of src.cidrs) for (const d of dst.cidrs) pairs.add(`${s} ${d}`);
-    for (const s of src.cidrs) if (!local.includes(s)) local.push(s);
-    for (const d of dst.cidrs) if (!remote.includes(d)) remote.push(d);
+    for (const s of src.cidrs) if (!out.local.includes(s)) out.local.push(s);
+    for (const d of dst.cidrs) if (!out.remote.includes(d)) out.remote.push(d);
   }
-  if (!local.length)
+  if (!localCount || !remoteCount) {
+    const why = acl.problems[0];
     throw new ImportError(
-      acl.lines[0] ?? 0,
-      `access-list ${aclName} has no usable "permit ip" entry for the encryption domain`,
+      why?.line ?? acl.lines[0] ?? 0,
+      `access-list ${aclName} has no usable "permit ip" entry for the encryption domain${why ? ` (${why.message})` : ''}`,
     );
-  if (pairs.size !== local.length * remote.length) {
+  }
+  if (!out.placeholders.length && pairs.size !== out.local.length * out.remote.length) {
     warnings.push({
       line: acl.lines[0],
-      message: `access-list ${aclName} does not pair every local with every remote network; strongSwan negotiates all ${local.length}x${remote.length} combinations`,
+      message: `access-list ${aclName} does not pair every local with every remote network; strongSwan negotiates all ${out.local.length}x${out.remote.length} combinations`,
     });
   }
-  return { local, remote };
+  return out;
 }
 
 /**
