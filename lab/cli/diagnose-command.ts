@@ -305,8 +305,9 @@ export function human(r: DiagnosisResult): string {
       lines.push('   Fix:');
       for (const x of f.fix) lines.push(`     - ${x}`);
     }
-    if (f.vendor.asa) lines.push(`   Cisco ASA: ${f.vendor.asa}`);
-    if (f.vendor.paloAlto) lines.push(`   Palo Alto: ${f.vendor.paloAlto}`);
+    // Vendor notes carry one line per topic (states, logs, check, fix).
+    if (f.vendor.asa) lines.push('   Cisco ASA:', ...f.vendor.asa.split('\n').map((l) => `     ${l}`));
+    if (f.vendor.paloAlto) lines.push('   Palo Alto:', ...f.vendor.paloAlto.split('\n').map((l) => `     ${l}`));
   });
   if (!r.findings.length) lines.push('', 'No finding: the input shows neither a fault nor an established tunnel.');
   return lines.join('\n') + '\n';

@@ -55,7 +55,10 @@ describe('ipsec-lab diagnose', () => {
     expect(await diagnoseCommand([fx('psk-mismatch-v1-bookworm', 'right.log')])).toBe(0);
     expect(io.out()).toMatch(/^Verdict: psk-mismatch/);
     expect(io.out()).toMatch(/Evidence:/);
-    expect(io.out()).toMatch(/Cisco ASA: .*MM_WAIT_MSG5/);
+    // The log is the responder's (it could not verify MM5): the ASA note puts it in the responder's place.
+    expect(io.out()).toMatch(
+      /Cisco ASA:\n {5}IKEv1, .*As responder \(the logging gateway's place here\): `MM_WAIT_MSG5`/,
+    );
   });
 
   it('compares both swanctl.conf files before anything runs', async () => {

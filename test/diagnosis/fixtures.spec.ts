@@ -83,8 +83,9 @@ describe('vendor equivalents and fixes', () => {
     expect(r.findings[0].vendor.asa).toMatch(/MM_WAIT_MSG5/);
     expect(r.findings[0].vendor.paloAlto).toBeTruthy();
   });
-  it('silent peer mentions MM_WAIT_MSG2', async () => {
+  it('silent IKEv2 peer: the ASA note gives the IKEv2 state, not an IKEv1 MM_ state', async () => {
     const r = await diagnoseFixture('peer-unreachable-v2-trixie');
-    expect(r.findings[0].vendor.asa).toMatch(/MM_WAIT_MSG2/);
+    expect(r.findings[0].vendor.asa).toMatch(/^IKEv2, `show crypto ikev2 sa`: As initiator[^:]*: `IN-NEG`/);
+    expect(r.findings[0].vendor.asa).not.toMatch(/MM_WAIT/);
   });
 });

@@ -1,7 +1,7 @@
 import type { Correlator } from '../correlate.js';
 import type { DiagEvent, Side } from '../events.js';
 import type { CauseId, Evidence, Finding, FindingSide } from '../findings.js';
-import { KNOWLEDGE } from '../knowledge.js';
+import { KNOWLEDGE, vendorViews } from '../knowledge.js';
 import type { SaSeries } from '../sas-text.js';
 
 /** Everything a rule may look at. Rules are pure: they read this and return findings. */
@@ -59,10 +59,9 @@ export function finding(
       .replace(/\bthe unknown gateway/g, 'the logging gateway'),
     evidence: ev,
     fix: [...k.fix],
-    vendor: {},
+    // Both IKE versions until LiveDiagnosis knows which one (and which roles) the evidence shows.
+    vendor: vendorViews(cause),
   };
-  if (k.asa) f.vendor.asa = k.asa;
-  if (k.paloAlto) f.vendor.paloAlto = k.paloAlto;
   if (extra.alternatives?.length) f.alternatives = extra.alternatives;
   if (extra.decidingCheck) f.decidingCheck = extra.decidingCheck;
   return f;

@@ -137,7 +137,8 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
           ) : (
             <div className="fix">
               <div className="label">{vendor === 'asa' ? 'On a Cisco ASA' : 'On a Palo Alto'}</div>
-              <p data-testid={`vendor-${vendor}`}>
+              {/* One line per topic (states, logs, check, fix): keep the line breaks the note carries. */}
+              <p data-testid={`vendor-${vendor}`} style={{ whiteSpace: 'pre-line' }}>
                 {vendorNote ? <Rich text={vendorNote} /> : <span className="muted">no vendor note for this cause</span>}
               </p>
             </div>
