@@ -59,7 +59,7 @@ const DYNAMIC_CLI = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'out/', 'dist/', 'test-output/', 'test/fixtures/**', '**/*.js', '!*.mjs'],
+    ignores: ['node_modules/', 'out/', 'dist/', 'test-output/', 'test/fixtures/**', '**/*.js', 'bin/*.d.ts', '!*.mjs'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -10,7 +10,7 @@ import {
   formatSummary,
   summarize,
 } from '../capture/index.js';
-import { LabEngine } from '../engine/lab-engine.js';
+import { engineFor } from './lazy.js';
 
 export function registerCaptureCommand(program: Command): void {
   program
@@ -42,7 +42,7 @@ export function registerCaptureCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const engine = LabEngine.connect(cmd.optsWithGlobals().lab as string);
+      const engine = await engineFor(cmd);
       try {
         const r = await captureToFile(engine, opts.out, {
           seconds,

@@ -1,8 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 
 import { type Command, Option } from 'commander';
 
-import { LabEngine } from '../engine/lab-engine.js';
+import { writeFileAtomic } from '../common/safe-write.js';
+import { terminalSafe } from '../common/terminal.js';
+
 import { exportAsa } from '../exporters/asa.js';
 import { exportSwanctl } from '../exporters/swanctl.js';
 import { importConfig } from '../importers/index.js';
@@ -10,6 +12,7 @@ import { compareGateways } from '../settings/compare.js';
 import { loadSettingsFile, saveSettingsFile } from '../settings/io.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { diagnoseCommand, human, toJson } from './diagnose-command.js';
+import { engineFor } from './lazy.js';
 
 async function readText(file: string): Promise<string> {
   try {
@@ -41,7 +44,7 @@ export function registerConfigCommands(program: Command): void {
     .option('--no-traffic', 'do not send a ping between the two snapshots')
     .option('--json', 'print exactly one JSON object')
     .action(async (opts, cmd: Command) => {
-      const engine = LabEngine.connect(cmd.optsWithGlobals().lab as string);
+      const engine = await engineFor(cmd);
       try {
         await engine.ping();
         const { diagnoseLab } = await import('../engine/lab-diagnosis.js');
@@ -61,9 +64,7 @@ export function registerConfigCommands(program: Command): void {
     .option('--settings <file>', 'lab settings JSON (default: the running lab)')
     .option('--json', 'print as JSON')
     .action(async (opts, cmd: Command) => {
-      const settings = opts.settings
-        ? await loadSettingsFile(opts.settings)
-        : await LabEngine.connect(cmd.optsWithGlobals().lab as string).settings();
+      const settings = opts.settings ? await loadSettingsFile(opts.settings) : await (await engineFor(cmd)).settings();
       const pairs = compareGateways(settings);
       if (opts.json) console.log(JSON.stringify(pairs, null, 2));
       else
@@ -108,8 +109,8 @@ export function registerConfigCommands(program: Command): void {
         throw e;
       }
       for (const u of result.unsupported)
-        console.error(`${file}:${u.line}: not imported: ${u.text.trim()} (${u.reason})`);
-      for (const w of result.warnings) console.error(`${file}:${w.line}: warning: ${w.message}`);
+        console.error(terminalSafe(`${file}:${u.line}: not imported: ${u.text.trim()} (${u.reason})`));
+      for (const w of result.warnings) console.error(terminalSafe(`${file}:${w.line}: warning: ${w.message}`));
       if (opts.out) {
         await saveSettingsFile(opts.out, result.settings);
         console.error(
@@ -132,7 +133,7 @@ export function registerConfigCommands(program: Command): void {
       let settings: LabSettings;
       if (opts.settings) settings = await loadSettingsFile(opts.settings);
       else {
-        const engine = LabEngine.connect(cmd.optsWithGlobals().lab as string);
+        const engine = await engineFor(cmd);
         settings = await engine.settings();
       }
       const side = opts.side as Side;
@@ -140,7 +141,7 @@ export function registerConfigCommands(program: Command): void {
         opts.format === 'asa'
           ? exportAsa(settings, side, { revealSecrets: !!opts.revealSecrets })
           : exportSwanctl(settings, side, { revealSecrets: !!opts.revealSecrets });
-      if (opts.out) await writeFile(opts.out, text, { mode: 0o600 });
+      if (opts.out) await writeFileAtomic(opts.out, text);
       else process.stdout.write(text);
     });
 }

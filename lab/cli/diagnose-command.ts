@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { constants } from 'node:fs';
 import { access, open, readFile } from 'node:fs/promises';
 
+import { terminalSafe } from '../common/terminal.js';
 import { diagnose, type LogInput, type SasTextInput } from '../diagnosis/diagnose.js';
 import type { DiagnosisResult, Finding } from '../diagnosis/findings.js';
 import { importSwanctl } from '../importers/swanctl.js';
@@ -183,7 +184,7 @@ export async function diagnoseCommand(argv: string[], ctx: { lab?: string } = {}
     if (args.settings) settings = await loadSettingsFile(args.settings);
     else ({ settings, extra } = await importConf(args.conf, notes));
   } catch (e) {
-    process.stderr.write(`ipsec-lab diagnose: ${String((e as Error).message).split('\n')[0]}\n`);
+    process.stderr.write(terminalSafe(`ipsec-lab diagnose: ${String((e as Error).message).split('\n')[0]}\n`));
     return 1;
   }
   let result: DiagnosisResult;
@@ -210,12 +211,13 @@ export async function diagnoseCommand(argv: string[], ctx: { lab?: string } = {}
       );
   }
   if (!args.reproduce) {
-    process.stdout.write(args.json ? JSON.stringify(toJson(result)) + '\n' : human(result));
+    process.stdout.write(terminalSafe(args.json ? JSON.stringify(toJson(result)) + '\n' : human(result)));
     return 0;
   }
-  if (!args.json) process.stdout.write(human(result));
+  if (!args.json) process.stdout.write(terminalSafe(human(result)));
   const rep = await reproduceOnLab(result, settings, ctx.lab, !args.json);
-  if (args.json) process.stdout.write(JSON.stringify({ ...(toJson(result) as object), reproduction: rep.json }) + '\n');
+  if (args.json)
+    process.stdout.write(terminalSafe(JSON.stringify({ ...(toJson(result) as object), reproduction: rep.json }) + '\n'));
   return rep.ok ? 0 : 1;
 }
 
@@ -229,7 +231,7 @@ async function reproduceOnLab(
   const { LabEngine } = await import('../engine/lab-engine.js');
   const { reproduce } = await import('../reproduce/reproduce.js');
   const engine = LabEngine.connect(lab);
-  const say = (l: string) => talk && process.stdout.write(`${l}\n`);
+  const say = (l: string) => talk && process.stdout.write(terminalSafe(`${l}\n`));
   try {
     say(`\nReproducing "${result.verdict}" on lab "${engine.name}":`);
     const r = await reproduce(engine, result, { settings, onProgress: (l) => say(`  ${l}`) });
@@ -256,7 +258,7 @@ async function reproduceOnLab(
       },
     };
   } catch (e) {
-    process.stderr.write(`ipsec-lab diagnose --reproduce: ${(e as Error).message}\n`);
+    process.stderr.write(terminalSafe(`ipsec-lab diagnose --reproduce: ${(e as Error).message}\n`));
     return { ok: false, json: { error: (e as Error).message } };
   } finally {
     await engine.close();

@@ -1,16 +1,15 @@
 import { type Command, Option } from 'commander';
 
-import { LabEngine } from '../engine/lab-engine.js';
-import { FaultService } from '../faults/fault-service.js';
+import type { LabEngine } from '../engine/lab-engine.js';
+import { FAULTS, IMPOSSIBLE_CAUSES } from '../faults/catalogue.js';
+import type { FaultService } from '../faults/fault-service.js';
 import { type Direction, DIRECTIONS } from '../faults/impairment.js';
-
-function faultsFor(cmd: Command): { engine: LabEngine; faults: FaultService } {
-  const engine = LabEngine.connect(cmd.optsWithGlobals().lab as string);
-  return { engine, faults: new FaultService(engine) };
-}
+import { engineFor } from './lazy.js';
 
 async function withFaults<T>(cmd: Command, run: (f: FaultService, e: LabEngine) => Promise<T>): Promise<T> {
-  const { engine, faults } = faultsFor(cmd);
+  const engine = await engineFor(cmd);
+  const { FaultService } = await import('../faults/fault-service.js');
+  const faults = new FaultService(engine);
   try {
     await engine.ping();
     if (!(await engine.find()))
@@ -31,13 +30,43 @@ const num = (name: string) => (v: string) => {
   return n;
 };
 
+/** The catalogue itself needs no lab and no engine: which faults apply depends on a lab (`--here`). */
+function printCatalogue(json: boolean): void {
+  const faults = FAULTS.map(({ settings: _s, boxes: _b, unavailable: _u, evidence: _e, ...fault }) => fault);
+  if (json) {
+    console.log(
+      JSON.stringify(
+        { faults, impossible: IMPOSSIBLE_CAUSES, appliesHere: 'run with --here on a running lab' },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  console.log(
+    `${'fault'.padEnd(28)}${'family'.padEnd(11)}${'IKE'.padEnd(6)}${'applies here'.padEnd(14)}what it breaks`,
+  );
+  for (const f of faults)
+    console.log(
+      `  ${f.id.padEnd(26)}${f.family.padEnd(11)}${f.ikeVersions
+        .map((v) => `v${v}`)
+        .join(',')
+        .padEnd(6)}${'needs a lab'.padEnd(14)}${f.title}`,
+    );
+  console.log('\n"applies here" depends on the running lab (its settings and kernel): `ipsec-lab faults --here`.');
+  console.log('\nCauses a strongSwan lab cannot produce:');
+  for (const c of IMPOSSIBLE_CAUSES) console.log(`  ${c.cause}: ${c.why}`);
+}
+
 export function registerFaultCommands(program: Command): void {
   program
     .command('faults')
-    .description('list the fault catalogue: id, family, what it changes, and whether it applies here')
+    .description('list the fault catalogue: id, family, what it breaks; --here: which apply to the running lab')
     .option('--json', 'print as JSON')
-    .action(async (opts, cmd: Command) =>
-      withFaults(cmd, async (f) => {
+    .option('--here', 'ask the running lab which faults apply to it and which are active (needs the lab)')
+    .action(async (opts, cmd: Command) => {
+      if (!opts.here) return printCatalogue(!!opts.json);
+      return withFaults(cmd, async (f) => {
         const entries = await f.catalogue();
         if (opts.json) {
           console.log(JSON.stringify({ faults: entries, impossible: f.impossibleCauses() }, null, 2));
@@ -50,8 +79,8 @@ export function registerFaultCommands(program: Command): void {
         }
         console.log('\nCauses a strongSwan lab cannot produce:');
         for (const c of f.impossibleCauses()) console.log(`  ${c.cause}: ${c.why}`);
-      }),
-    );
+      });
+    });
 
   program
     .command('break')

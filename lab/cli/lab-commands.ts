@@ -1,18 +1,13 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
-import { isLocalEngine } from '../docker/connection.js';
-import { fixDockerEngine, runChecks } from '../doctor/checks.js';
-import { LabEngine } from '../engine/lab-engine.js';
 import type { LabEvent } from '../engine/types.js';
-import { ensureImage } from '../image/image.js';
 import { defaultSettings } from '../settings/defaults.js';
-import { loadSettingsFile } from '../settings/io.js';
 import type { Release, Side } from '../settings/types.js';
 import { registerConfigCommands } from './config-commands.js';
 import { registerFaultCommands } from './fault-commands.js';
+import { engineFor, loadSettingsFile } from './lazy.js';
 import { formatLog, formatStatus } from './output.js';
 import { registerServeCommand } from './serve-command.js';
-import { startCommand } from './start-command.js';
 
 const sideOption = () => new Option('--side <side>', 'left or right').choices(['left', 'right']);
 
@@ -23,10 +18,6 @@ export function positiveInt(name: string, max: number) {
       throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
     return n;
   };
-}
-
-function engineFor(cmd: Command): LabEngine {
-  return LabEngine.connect(cmd.optsWithGlobals().lab as string);
 }
 
 /** Progress of `up` on stderr, one line a step; image builds as percent lines. */
@@ -54,7 +45,7 @@ export function registerLabCommands(program: Command): void {
     .option('--json', 'print the result as JSON on stdout')
     .action(async (opts, cmd: Command) => {
       const settings = opts.settings ? await loadSettingsFile(opts.settings) : defaultSettings();
-      const engine = engineFor(cmd);
+      const engine = await engineFor(cmd);
       const off = engine.onEvent(printProgress);
       try {
         const result = await engine.up(settings, { mode: 'detached', timeoutMs: opts.timeout * 1000 });
@@ -90,7 +81,7 @@ export function registerLabCommands(program: Command): void {
     .description('remove the lab: every container and network it made')
     .option('--all', 'remove every ipsec-lab lab on this engine')
     .action(async (opts, cmd: Command) => {
-      const engine = engineFor(cmd);
+      const engine = await engineFor(cmd);
       await engine.ping();
       const { findLabs, removeLab } = await import('../lifecycle/registry.js');
       const labs = opts.all ? await findLabs(engine.docker) : [await engine.find()].filter((l) => !!l);
@@ -111,7 +102,7 @@ export function registerLabCommands(program: Command): void {
     .description('list every ipsec-lab lab on this engine, with its owner and whether it is orphaned')
     .option('--json', 'print as JSON')
     .action(async (opts, cmd: Command) => {
-      const engine = engineFor(cmd);
+      const engine = await engineFor(cmd);
       await engine.ping();
       const { findLabs } = await import('../lifecycle/registry.js');
       const labs = await findLabs(engine.docker);
@@ -139,7 +130,7 @@ export function registerLabCommands(program: Command): void {
     .command('adopt')
     .description('keep a lab whose owning process was killed: it becomes a detached lab, like one from `up`')
     .action(async (_opts, cmd: Command) => {
-      const engine = engineFor(cmd);
+      const engine = await engineFor(cmd);
       await engine.ping();
       const lab = await engine.adopt('detached');
       console.log(`adopted lab "${lab.name}" (now detached; remove it with \`ipsec-lab --lab ${lab.name} down\`)`);
@@ -150,7 +141,7 @@ export function registerLabCommands(program: Command): void {
     .description('show the boxes, the IKE and CHILD SAs with their counters')
     .option('--json', 'print as JSON')
     .action(async (opts, cmd: Command) => {
-      const engine = engineFor(cmd);
+      const engine = await engineFor(cmd);
       try {
         await engine.ping();
         const status = await engine.status();
@@ -168,7 +159,7 @@ export function registerLabCommands(program: Command): void {
     .addOption(sideOption())
     .option('--tail <lines>', 'only the last N lines per side', positiveInt('--tail', 1_000_000))
     .action(async (opts, cmd: Command) => {
-      const engine = engineFor(cmd);
+      const engine = await engineFor(cmd);
       await engine.ping();
       const lab = await engine.find();
       if (!lab)
@@ -217,7 +208,7 @@ export function registerLabCommands(program: Command): void {
     .option('--continuous', 'keep pinging and print what came back every second, until Ctrl-C')
     .option('--json', 'print as JSON')
     .action(async (opts, cmd: Command) => {
-      const engine = engineFor(cmd);
+      const engine = await engineFor(cmd);
       await engine.ping();
       if (opts.continuous) {
         const flow = await engine.flow({
@@ -259,6 +250,7 @@ export function registerLabCommands(program: Command): void {
     .option('--fix', 'Debian/Ubuntu as root: install and start the Docker engine when missing')
     .option('--json', 'print as JSON')
     .action(async (opts) => {
+      const { fixDockerEngine, runChecks } = await import('../doctor/checks.js');
       if (opts.fix) await fixDockerEngine((l) => console.error(l));
       const checks = await runChecks();
       if (opts.json) console.log(JSON.stringify(checks, null, 2));
@@ -278,10 +270,12 @@ export function registerLabCommands(program: Command): void {
       new Option('--release <release>', 'Debian release').choices(['trixie', 'bookworm', 'all']).default('all'),
     )
     .action(async (opts, cmd: Command) => {
-      const engine = engineFor(cmd);
+      const engine = await engineFor(cmd);
       await engine.ping();
       const releases: Release[] = opts.release === 'all' ? ['trixie', 'bookworm'] : [opts.release];
       for (const release of releases) {
+        const { ensureImage } = await import('../image/image.js');
+        const { isLocalEngine } = await import('../docker/connection.js');
         const tag = await ensureImage(
           engine.docker,
           release,
@@ -306,5 +300,8 @@ export function registerLabCommands(program: Command): void {
   program
     .command('start')
     .description('open the desktop app; where Electron cannot run, serve the lab headless and say where to look')
-    .action(async (_opts, cmd: Command) => startCommand(engineFor(cmd)));
+    .action(async (_opts, cmd: Command) => {
+      const { startCommand } = await import('./start-command.js');
+      await startCommand(await engineFor(cmd));
+    });
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 
-import { toErrorInfo } from '../api/errors.js';
+import { packageVersion } from '../common/package-root.js';
+import { terminalSafe } from '../common/terminal.js';
 import { registerCaptureCommand } from './capture-command.js';
 import { registerLabCommands } from './lab-commands.js';
 import { registerScenarioCommand } from './scenario-command.js';
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(
       new Option('--lab <name>', 'lab name (several labs can run side by side)').env('IPSEC_LAB_NAME').default('lab'),
     )
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerLabCommands(program);
@@ -26,14 +28,17 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    return reportError(e);
+    return await reportError(e);
   }
 }
 
 /** One line for the error (the contract's mapping: same code and message as the app), the fix when known. */
-export function reportError(e: unknown): number {
+export async function reportError(e: unknown): Promise<number> {
+  // Loaded only on failure: the mapping knows every engine error class, so it imports them all.
+  const { toErrorInfo } = await import('../api/errors.js');
   const info = toErrorInfo(e);
-  console.error(`ipsec-lab: ${info.message}`);
+  // The message may quote an input file's line: its control characters are shown, not obeyed.
+  console.error(terminalSafe(`ipsec-lab: ${info.message}`));
   if (info.hint) console.error(`  fix: ${info.hint}`);
   if (info.code === 'internal' && process.env.IPSEC_LAB_DEBUG) console.error((e as Error)?.stack);
   return 1;

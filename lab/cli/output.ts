@@ -1,3 +1,4 @@
+import { terminalSafe } from '../common/terminal.js';
 import type { LabStatus } from '../engine/types.js';
 import type { LogRecord } from '../streams/log-record.js';
 
@@ -21,9 +22,11 @@ export function formatStatus(s: LabStatus): string {
       }
     }
   }
-  return lines.join('\n');
+  // Names and IDs come from settings files and from the peer: shown, never obeyed by the terminal.
+  return terminalSafe(lines.join('\n'));
 }
 
 export function formatLog(r: LogRecord, withSide: boolean): string {
-  return withSide ? `${r.side.padEnd(5)} | ${r.raw}` : r.raw;
+  // A log line quotes what the peer sent (identities, notify data): its control characters are escaped.
+  return terminalSafe(withSide ? `${r.side.padEnd(5)} | ${r.raw}` : r.raw);
 }

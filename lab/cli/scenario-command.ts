@@ -2,7 +2,6 @@ import { createInterface } from 'node:readline';
 
 import { type Command } from 'commander';
 
-import { LabEngine } from '../engine/lab-engine.js';
 import {
   describeExpectation,
   findScenario,
@@ -11,6 +10,7 @@ import {
   SCENARIOS,
   type ScenarioStep,
 } from '../scenarios/index.js';
+import { engineFor } from './lazy.js';
 
 /** Lines typed by the presenter, one per step; when stdin ends the rest runs unattended. */
 function enterGate(): { wait: (i: number, step: ScenarioStep) => Promise<void>; close: () => void } {
@@ -86,7 +86,7 @@ export function registerScenarioCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const engine = LabEngine.connect(cmd.optsWithGlobals().lab as string);
+      const engine = await engineFor(cmd);
       const runner = new ScenarioRunner(engine, { onEvent: opts.json ? undefined : printEvent });
       const gate = opts.step ? enterGate() : undefined;
       const interrupt = () => void runner.close({ removeLab: !opts.keep }).finally(() => process.exit(130));

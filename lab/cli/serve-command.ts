@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 
 import { type Command, InvalidArgumentError } from 'commander';
 
-import { LabEngine } from '../engine/lab-engine.js';
+import type { LabEngine } from '../engine/lab-engine.js';
+import { engineFor } from './lazy.js';
 
 export interface ServeOptions {
   port?: number;
@@ -65,6 +66,6 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'port to listen on (default: a free one)', port)
     .option('--open', 'open the URL in the default browser')
     .action(async (opts, cmd: Command) => {
-      await serveLab(LabEngine.connect(cmd.optsWithGlobals().lab as string), { port: opts.port, open: !!opts.open });
+      await serveLab(await engineFor(cmd), { port: opts.port, open: !!opts.open });
     });
 }

@@ -1,19 +1,8 @@
-import { writeFile } from 'node:fs/promises';
-
 import { type Command } from 'commander';
 
-import {
-  activeLabs,
-  CHECK_IDS,
-  type CheckId,
-  loadTemplate,
-  reportHtml,
-  reportJson,
-  reportJunit,
-  runSecrets,
-  type ValidateReport,
-  validateTemplates,
-} from '../validate/index.js';
+import { writeFileAtomic } from '../common/safe-write.js';
+
+import { CHECK_IDS, type CheckId, type ValidateReport } from '../validate/types.js';
 
 function table(report: ValidateReport): string {
   const lines: string[] = [];
@@ -46,6 +35,9 @@ export function registerValidateCommand(program: Command): void {
     .option('--only <checks>', `comma-separated checks to run (${CHECK_IDS.join(', ')})`)
     .option('--quick', 'skip the checks that need a second lab (interop)')
     .action(async (files: string[], opts) => {
+      // The validation engine (and with it the lab engine) loads only when validating.
+      const { activeLabs, loadTemplate, reportHtml, reportJson, reportJunit, runSecrets, validateTemplates } =
+        await import('../validate/index.js');
       // Bad input first, before any lab starts: which file, which line or field.
       const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)) {
@@ -90,8 +82,9 @@ export function registerValidateCommand(program: Command): void {
           onProgress: (l) => console.error(l),
         });
         const secrets = await runSecrets(files);
-        if (opts.report) await writeFile(opts.report, reportHtml(report, secrets));
-        if (opts.junit) await writeFile(opts.junit, reportJunit(report, secrets));
+        // Reports mask every key (not secret): readable by others, but written as new files, never through a symlink.
+        if (opts.report) await writeFileAtomic(opts.report, reportHtml(report, secrets), { mode: 0o644 });
+        if (opts.junit) await writeFileAtomic(opts.junit, reportJunit(report, secrets), { mode: 0o644 });
         console.log(opts.json ? reportJson(report, secrets) : table(report));
         process.exitCode = report.ok ? 0 : 1;
       } finally {

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 
 import { ignoreRejection } from '../common/ignore.js';
+import { packagePath } from '../common/package-root.js';
 import { LabError } from '../docker/errors.js';
 import type { Release } from '../settings/types.js';
 import { type BaseImageProgress, ensureBaseImage, imageExists } from './base-image.js';
 
-const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const here = (name: string) => packagePath('lab/image', name);
 const CONTEXT_FILES = ['Dockerfile', 'lab-init.sh', 'lab-autoload.sh'] as const;
 
 export const IMAGE_REPO = 'ipsec-lab';

@@ -13,10 +13,10 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { type WebSocket, WebSocketServer } from 'ws';
 
+import { packagePath } from '../../common/package-root.js';
 import type { ApiHost, WireServerMessage } from '../contract.js';
 import { contentSecurityPolicy } from '../csp.js';
 import { checkCall, wireRequestSchema } from '../schemas.js';
@@ -41,7 +41,7 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+export const DEFAULT_RENDERER_DIR = packagePath('out/renderer');
 const COOKIE = 'ipsec_lab_token';
 /** Above this many bytes queued for a client, it is too slow to follow: it is closed and reconnects. */
 const MAX_BUFFERED = 16 * 1024 * 1024;

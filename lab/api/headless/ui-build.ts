@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
+import { PACKAGE_ROOT } from '../../common/package-root.js';
 import { DEFAULT_RENDERER_DIR } from './server.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const ROOT = PACKAGE_ROOT;
 /** The renderer's own build (shared with electron-vite): the engine runs it, it does not import it. */
 const RENDERER_CONFIG = path.join(ROOT, 'vite.renderer.config.ts');
 /** What the built UI is made of: a change in any of these makes the build stale. */

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { buildCli, OUT_DIR } from '../../bin/build-cli.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  run(process.execPath, [path.join(ROOT, 'bin/ipsec-lab.js'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  });
+
+/** Every package the bundle's entry loads before any command runs (its static import graph). */
+function staticPackages(): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const walk = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = readFileSync(path.join(OUT_DIR, file), 'utf8');
+    for (const m of src.matchAll(/^import\s+(?:[^;]*?\s+from\s+)?"([^"]+)";?/gms)) {
+      if (m[1].startsWith('./')) walk(m[1].slice(2));
+      else packages.add(m[1]);
+    }
+  };
+  walk('main.js');
+  return packages;
+}
+
+describe('the built CLI starts without the engine', () => {
+  beforeAll(async () => {
+    await buildCli();
+  }, 60_000);
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect((await cli(['--version'])).stdout.trim()).toBe(version);
+    // The same answer through commander (e.g. with the global --lab option before it).
+    expect((await cli(['--lab', 'x', '--version'])).stdout.trim()).toBe(version);
+  });
+
+  it('loads neither dockerode nor the lab engine before a command needs them', () => {
+    const pkgs = staticPackages();
+    expect(pkgs.has('commander')).toBe(true);
+    expect(pkgs.has('dockerode')).toBe(false);
+  });
+
+  it('faults lists the catalogue with no Docker engine at all, and says "applies here" needs a lab', async () => {
+    const { stdout } = await cli(['faults'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    expect(stdout).toMatch(/psk-mismatch\s+phase1/);
+    expect(stdout).toMatch(/needs a lab/);
+    expect(stdout).toMatch(/ipsec-lab faults --here/);
+    const json = JSON.parse((await cli(['faults', '--json'], { DOCKER_HOST: 'unix:///nonexistent' })).stdout) as {
+      faults: { id: string }[];
+    };
+    expect(json.faults.map((f) => f.id)).toContain('esp-blocked');
+  });
+
+  it('settings and help need no engine either', async () => {
+    const env = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+    expect(JSON.parse((await cli(['settings'], env)).stdout)).toHaveProperty('left.gateway');
+    expect((await cli(['--help'], env)).stdout).toMatch(/Usage: ipsec-lab/);
+  });
+});
