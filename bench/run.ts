@@ -1,10 +1,12 @@
 // `npm run bench`: every figure is measured in this one run and printed side by side.
+import { benchCli } from './cli-bench.js';
 import { benchDiagnosisThroughput } from './diagnosis-throughput.js';
 import { benchLab, type Figure } from './lab-bench.js';
 import { benchLogView } from './log-view.js';
 
 const only = process.argv.slice(2);
 const suites: Record<string, () => Promise<Figure[]>> = {
+  cli: () => benchCli(),
   lab: () => benchLab(),
   'log-view': () => benchLogView(),
   diagnosis: () => benchDiagnosisThroughput(),
