@@ -54,6 +54,17 @@ export function sharedSecret(settings: LabSettings, side: Side): { id: string; s
   return { id: `ike-${CONNECTION_NAME}`, secret: gw.psk, owners: [gw.localId, gw.remoteId] };
 }
 
+/**
+ * The key as swanctl.conf must write it for charon to read the bytes VICI loads: swanctl decodes
+ * a value starting with 0x as hex and 0s as base64, and its settings parser gives `$`, backslashes
+ * and quotes a meaning. Such a key (a customer's "0x1234abcd" typed on an ASA is those ten characters)
+ * is written hex-encoded, so a restarted gateway negotiates with the same key as before.
+ */
+export function secretValue(psk: string): string {
+  if (!/^0[xs]/i.test(psk) && !/[^\x20-\x7e]|[$"\\]/.test(psk)) return psk;
+  return `0x${Buffer.from(psk, 'utf8').toString('hex')}`;
+}
+
 export interface RenderOptions {
   /** Show the PSK; by default it is masked, since generated files end up in views and reports. */
   revealSecrets?: boolean;
@@ -68,7 +79,7 @@ export function renderSwanctlConf(settings: LabSettings, side: Side, options: Re
       [secret.id]: {
         'id-1': secret.owners[0],
         'id-2': secret.owners[1],
-        secret: options.revealSecrets ? secret.secret : '********',
+        secret: options.revealSecrets ? secretValue(secret.secret) : '********',
       },
     },
   };

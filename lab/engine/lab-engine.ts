@@ -19,6 +19,7 @@ import { findLabs, type FoundLab, removeLab, removeOrphans } from '../lifecycle/
 import { OWNER_PATH, SETTINGS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
 import { type KernelFeatures, probeKernel } from '../probe/kernel-features.js';
 import { normalizeCidr, siteAddresses } from '../settings/addresses.js';
+import { startPlan } from '../settings/start-plan.js';
 import { type LabSettings, type Release, type Side, SIDES } from '../settings/types.js';
 import { validateSettings } from '../settings/validate.js';
 import type { LogRecord } from '../streams/log-record.js';
@@ -180,12 +181,21 @@ export class LabEngine implements LabHandle {
         }),
       ),
     );
-    this.step('negotiate', 'waiting for IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways');
-    const status = await this.waitForTunnel(opts.timeoutMs ?? 20_000);
+    // As on the devices: an initiator starts at once, a trap (on-demand) gateway on its LAN's first
+    // matching packet, which the lab sends; where nothing would ever start, say so now, not after the timeout.
+    const plan = startPlan(settings);
+    if (plan.starter?.how === 'traffic') this.step('negotiate', plan.starter.says);
+    if (plan.starter) this.step('negotiate', 'waiting for IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways');
+    const status = plan.starter
+      ? await this.waitForTunnel(
+          opts.timeoutMs ?? 20_000,
+          plan.starter.how === 'traffic' ? plan.starter.side : undefined,
+        )
+      : await this.status();
     const tEnd = Date.now();
     let reason: string | undefined;
     if (!status.up) {
-      reason = noTunnelReason(settings, status);
+      reason = plan.reason ?? noTunnelReason(status);
       this._onEvent.fire({ type: 'tunnel', up: false, message: reason });
     } else this._onEvent.fire({ type: 'tunnel', up: true, message: 'tunnel up on both gateways' });
     this.step('up', `lab "${this.name}" running`);
@@ -199,13 +209,20 @@ export class LabEngine implements LabHandle {
     };
   }
 
-  /** Polls both gateways' SAs until the tunnel is up or the time is over. */
-  async waitForTunnel(timeoutMs: number): Promise<LabStatus> {
+  /**
+   * Polls both gateways' SAs until the tunnel is up or the time is over. With `trafficFrom`, that
+   * LAN host sends a packet every 2 s meanwhile, as users behind an on-demand (trap) gateway would.
+   */
+  async waitForTunnel(timeoutMs: number, trafficFrom?: Side): Promise<LabStatus> {
     const deadline = Date.now() + timeoutMs;
+    let nextPacket = 0;
     for (;;) {
       const status = await this.status();
       if (status.up || Date.now() > deadline) return status;
-      await new Promise((r) => setTimeout(r, 100));
+      if (trafficFrom && Date.now() >= nextPacket) {
+        nextPacket = Date.now() + 2000;
+        await this.traffic({ from: trafficFrom, count: 1, intervalMs: 200 });
+      } else await new Promise((r) => setTimeout(r, 100));
     }
   }
 
@@ -475,10 +492,7 @@ export function chooseDatapath(f: KernelFeatures): Datapath {
   );
 }
 
-function noTunnelReason(settings: LabSettings, status: LabStatus): string {
-  const starts = SIDES.filter((s) => settings[s].gateway.startAction === 'initiate');
-  if (!starts.length)
-    return 'neither gateway initiates (both startAction "wait"/"trap"): nothing starts until traffic or a peer does';
+function noTunnelReason(status: LabStatus): string {
   const t = status.tunnel;
   return `tunnel not up: left IKE ${t.left.ike}/CHILD ${t.left.child}, right IKE ${t.right.ike}/CHILD ${t.right.child}; see \`ipsec-lab logs\` or \`ipsec-lab diagnose\``;
 }

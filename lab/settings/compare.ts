@@ -1,5 +1,7 @@
 import { peerAddressOf, siteAddresses, trafficSelectors } from './addresses.js';
+import { adviceLine, type CryptoAdvice, cryptoAdvice } from './crypto-strength.js';
 import { parseProposal, pfsGroups } from './proposals.js';
+import { recoveryAfterRestart, startPlan } from './start-plan.js';
 import type { LabSettings } from './types.js';
 
 /**
@@ -13,10 +15,22 @@ export interface SettingsPair {
   right: string;
   leftValue: unknown;
   rightValue: unknown;
-  relation: 'equal' | 'mirror' | 'overlap';
+  /** `either`: not a pair that must agree, but one side has to do it (start the tunnel, bring it back). */
+  relation: 'equal' | 'mirror' | 'overlap' | 'either';
   ok: boolean;
   /** Why it matters when it is not ok. */
   why: string;
+  /** Weak cryptography in these fields (advice: the tunnel works, the vendors recommend otherwise). */
+  advice?: string[];
+  /** The configuration lines these fields were imported from (imported settings only). */
+  lines?: { field: string; line: number; text: string }[];
+}
+
+/** Where an imported field came from: the shape of an import result's provenance entries. */
+export interface FieldSource {
+  line: number;
+  text: string;
+  more?: { line: number; text: string }[];
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
@@ -42,12 +56,24 @@ function proposalsOverlap(a: string[], b: string[], kind: 'ike' | 'esp'): boolea
   );
 }
 
-/** Every pair of fields the two gateways must agree on, with whether they do. */
-export function compareGateways(s: LabSettings): SettingsPair[] {
+/**
+ * Every pair of fields the two gateways must agree on, with whether they do; weak cryptography as
+ * advice on the pair of its fields; with an import's provenance, the device lines of each field.
+ */
+export function compareGateways(s: LabSettings, provenance?: Record<string, FieldSource>): SettingsPair[] {
+  const pairs = pairsOf(s);
+  attachAdvice(pairs, cryptoAdvice(s));
+  if (provenance) for (const p of pairs) attachLines(p, provenance);
+  return pairs;
+}
+
+function pairsOf(s: LabSettings): SettingsPair[] {
   const L = s.left.gateway;
   const R = s.right.gateway;
   const tsL = trafficSelectors(s, 'left');
   const tsR = trafficSelectors(s, 'right');
+  const plan = startPlan(s);
+  const recovery = { left: recoveryAfterRestart(s, 'left'), right: recoveryAfterRestart(s, 'right') };
   const pairs: SettingsPair[] = [
     {
       left: 'left.gateway.ikeVersion',
@@ -149,13 +175,28 @@ export function compareGateways(s: LabSettings): SettingsPair[] {
       why: 'the right gateway accepts IKE only from the address it expects (behind NAT: the public address)',
     },
     {
+      // Not a pair that must agree: an initiator (or an on-demand trap gateway) on one side and an
+      // answer-only one on the other is the usual site-to-site setup.
       left: 'left.gateway.startAction',
       right: 'right.gateway.startAction',
       leftValue: L.startAction,
       rightValue: R.startAction,
-      relation: 'equal',
-      ok: L.startAction === 'initiate' || R.startAction === 'initiate',
-      why: 'at least one side must initiate, or nothing starts until traffic arrives (trap) or never (wait)',
+      relation: 'either',
+      ok: !!plan.starter,
+      why:
+        plan.reason ??
+        'one side must start the tunnel: initiate at once, or trap (on demand, on the first matching packet)',
+    },
+    {
+      left: 'left.gateway.dpd.action',
+      right: 'right.gateway.dpd.action',
+      leftValue: L.dpd.action,
+      rightValue: R.dpd.action,
+      relation: 'either',
+      ok: !!(recovery.left.by && recovery.right.by),
+      why:
+        [recovery.left, recovery.right].find((r) => !r.by)?.says ??
+        'after either gateway restarts, one side must bring the tunnel back (initiator, DPD restart, or trap on traffic)',
     },
     {
       left: 'left.gateway.dpd.delay',
@@ -197,4 +238,30 @@ export function compareGateways(s: LabSettings): SettingsPair[] {
     });
   }
   return pairs;
+}
+
+// Lifetime fields without a pair of their own belong to the rekey pair of the same SA.
+const ADVICE_FIELD: Record<string, string> = {
+  'gateway.ike.reauthTime': 'gateway.ike.rekeyTime',
+  'gateway.child.lifeTime': 'gateway.child.rekeyTime',
+};
+
+function attachAdvice(pairs: SettingsPair[], advice: CryptoAdvice[]): void {
+  for (const a of advice) {
+    const field = ADVICE_FIELD[a.field] ?? a.field;
+    const matching = pairs.filter((p) => p.left === `left.${field}` && p.right === `right.${field}`);
+    // ESP proposals have two pairs: the overlap and the PFS groups; "no PFS" belongs to the latter.
+    const pair = /PFS/.test(a.issue) ? matching[matching.length - 1] : matching[0];
+    if (!pair) continue;
+    (pair.advice ??= []).push(adviceLine(a));
+  }
+}
+
+function attachLines(p: SettingsPair, provenance: Record<string, FieldSource>): void {
+  for (const field of [p.left, p.right]) {
+    const src = provenance[field];
+    // A line number 0 means "the input as a whole": nothing to cite.
+    for (const l of src ? [src, ...(src.more ?? [])] : [])
+      if (l.line > 0) (p.lines ??= []).push({ field, line: l.line, text: l.text });
+  }
 }

@@ -48,7 +48,9 @@ const gatewaySchema = z.strictObject({
     .string()
     .min(1, 'must not be empty')
     .max(1024, 'must be at most 1024 characters')
-    .refine((s) => !s.includes('\n'), 'must be one line'),
+    .refine((s) => !s.includes('\n'), 'must be one line')
+    // No device takes them in a key, and swanctl.conf cannot carry a NUL: a restarted charon would read another key.
+    .refine((s) => !/[\r\0]/.test(s), 'must not contain a carriage return or NUL character'),
   localId: identity,
   remoteId: identity,
   localTs: z.array(ts),

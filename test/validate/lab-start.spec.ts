@@ -1,0 +1,68 @@
+// Start semantics and keys on the real lab: an on-demand (trap) gateway is brought up by traffic
+// from its LAN, as the device would be; settings where nothing can start fail at once with the
+// reason; a key swanctl would decode as hex reads the same from the file after a gateway restart.
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { LabEngine } from '../../lab/engine/lab-engine.js';
+import type { LabEvent } from '../../lab/engine/types.js';
+import { defaultSettings } from '../../lab/settings/defaults.js';
+import { gatewayRole } from '../../lab/topology/plan.js';
+import { skipWithoutDocker } from '../support/docker-available.js';
+import { testLabName } from '../support/lab-names.js';
+
+describe.skipIf(skipWithoutDocker('lab start semantics'))('up: who starts the tunnel (real lab)', () => {
+  let engine: LabEngine | undefined;
+  afterEach(async () => {
+    await engine?.down();
+    engine = undefined;
+  });
+  const messages = (e: LabEngine) => {
+    const out: string[] = [];
+    e.onEvent((ev: LabEvent) => void (ev.type !== 'image' && out.push(ev.message)));
+    return out;
+  };
+
+  it('an on-demand (trap) gateway facing an answer-only peer comes up on traffic from its LAN, and says so', async () => {
+    engine = LabEngine.connect(testLabName('trap'));
+    const said = messages(engine);
+    const s = defaultSettings();
+    s.right.gateway.startAction = 'trap';
+    s.left.gateway.startAction = 'wait';
+    const r = await engine.up(s, { timeoutMs: 20_000 });
+    expect(r.reason).toBeUndefined();
+    expect(r.status.up).toBe(true);
+    expect(said.join('\n')).toMatch(/gw-right starts on demand \(start action trap\): sending interesting traffic/);
+    // gw-right initiated: it is the IKE_SA initiator, as the device behind the traffic would be.
+    const ike = r.status.sas.right?.ikeSas.find((i) => i.state === 'ESTABLISHED');
+    expect(ike?.initiator).toBe(true);
+  }, 120_000);
+
+  it('when neither side can start, up says why at once instead of waiting out its timeout', async () => {
+    engine = LabEngine.connect(testLabName('none'));
+    const s = defaultSettings();
+    s.left.gateway.startAction = 'wait';
+    const t0 = Date.now();
+    const r = await engine.up(s, { timeoutMs: 60_000 });
+    expect(r.status.up).toBe(false);
+    expect(r.reason).toMatch(/nothing will start the tunnel: both gateways only answer/);
+    expect(r.ms.negotiate).toBeLessThan(5_000);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  }, 120_000);
+
+  it('a pre-shared key swanctl would read as hex (0x...) survives a restart of a gateway', async () => {
+    engine = LabEngine.connect(testLabName('hexpsk'));
+    const s = defaultSettings();
+    s.left.gateway.psk = '0xdeadbeef';
+    s.right.gateway.psk = '0xdeadbeef';
+    expect((await engine.up(s, { timeoutMs: 20_000 })).status.up).toBe(true);
+    // The initiator restarts: its charon reloads the key from swanctl.conf, the peer keeps the one
+    // loaded over VICI. Different bytes would fail IKE_AUTH.
+    const box = engine.docker.getContainer(engine.container(gatewayRole('left')));
+    await box.restart({ t: 2 });
+    engine.forgetViciOf('left');
+    const st = await engine.waitForTunnel(40_000);
+    expect(st.up, `left ${st.tunnel.left.ike}/${st.tunnel.left.child}`).toBe(true);
+    const ping = await engine.traffic({ from: 'left', count: 3, intervalMs: 200 });
+    expect(ping.received).toBeGreaterThanOrEqual(2);
+  }, 150_000);
+});
