@@ -1,6 +1,10 @@
 import { siteAddresses } from '../settings/addresses.js';
 import type { LabSettings } from '../settings/types.js';
+import { EVIDENCE, symptomText } from './evidence.js';
 import type { BoxAction, FaultContext, FaultDefinition, ImpossibleCause } from './types.js';
+
+/** A fault as written below; its evidence and symptoms come from the evidence table. */
+type FaultSpec = Omit<FaultDefinition, 'evidence' | 'symptoms'>;
 
 const both = [1, 2] as (1 | 2)[];
 
@@ -17,7 +21,7 @@ const router = (name: string, body: string): BoxAction => ({ role: 'router', ...
 /** ESP inside UDP 4500 has a non-zero SPI where IKE has its four-byte zero marker. */
 const ESP_IN_UDP = 'udp dport 4500 @th,64,32 != 0';
 
-export const FAULTS: FaultDefinition[] = [
+const SPECS: FaultSpec[] = [
   // ---- phase 1 (IKE) ----
   {
     id: 'psk-mismatch',
@@ -28,11 +32,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-right gets a different pre-shared key',
     revert: "gw-right's key is restored",
     ikeVersions: both,
-    symptoms: [
-      'no IKE_SA established',
-      "IKEv2: the responder logs `tried 1 shared key for '…' - '…', but MAC mismatched` and sends AUTHENTICATION_FAILED",
-      'IKEv1: `invalid ID_V1 payload length, decryption failed?` (an ASA initiator sits in MM_WAIT_MSG5)',
-    ],
     settings: (s) => void (s.right.gateway.psk = `${s.right.gateway.psk}-typo`),
   },
   {
@@ -44,11 +43,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-right offers only aes128-sha1-modp1024 for IKE',
     revert: "gw-right's IKE proposals are restored",
     ikeVersions: both,
-    symptoms: [
-      'no IKE_SA',
-      'responder: `received proposals: …` / `configured proposals: …` / `received proposals unacceptable`',
-      'initiator: `received NO_PROPOSAL_CHOSEN notify error`',
-    ],
     settings: (s) => void (s.right.gateway.ikeProposals = ['aes128-sha1-modp1024']),
   },
   {
@@ -60,11 +54,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-right keeps the ciphers but accepts only ECP-384 as DH group',
     revert: "gw-right's IKE proposals are restored",
     ikeVersions: both,
-    symptoms: [
-      'no IKE_SA',
-      'responder: proposals differ only in the DH group (`received proposals` vs `configured proposals`)',
-      'initiator: NO_PROPOSAL_CHOSEN',
-    ],
     settings: (s) =>
       void (s.right.gateway.ikeProposals = s.right.gateway.ikeProposals.map(
         (p) => p.replace(/-(modp\d+|ecp\d+|curve25519|x25519|curve448|mlkem\d+)+$/, '') + '-ecp384',
@@ -79,10 +68,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-right speaks only IKEv1 (or IKEv2 when the lab runs IKEv1)',
     revert: "gw-right's IKE version is restored",
     ikeVersions: both,
-    symptoms: [
-      'no IKE_SA',
-      'responder: `no IKE config found for … sending NO_PROPOSAL_CHOSEN` without a `received proposals` line',
-    ],
     settings: (s) => {
       s.right.gateway.ikeVersion = s.right.gateway.ikeVersion === 2 ? 1 : 2;
       s.right.gateway.aggressive = false;
@@ -97,7 +82,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-right accepts IKE only from 198.51.100.99 (a typo of the peer address)',
     revert: "gw-right's peer address is restored",
     ikeVersions: both,
-    symptoms: ['no IKE_SA', 'responder: `no IKE config found for 203.0.113.10...198.51.100.10`, NO_PROPOSAL_CHOSEN'],
     settings: (s) => void (s.right.gateway.peerAddress = bumpLastOctet(siteAddresses(s, 'left').gatewayWan)),
   },
   {
@@ -109,10 +93,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-right expects the peer to identify as vpn.branch.example instead of its address',
     revert: "gw-right's remote ID is restored",
     ikeVersions: both,
-    symptoms: [
-      'no IKE_SA',
-      'responder: `looking for peer configs matching …` then `no matching peer config found` and AUTHENTICATION_FAILED',
-    ],
     settings: (s) => void (s.right.gateway.remoteId = 'vpn.branch.example'),
   },
   {
@@ -124,10 +104,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-left initiates IKEv1 aggressive mode; gw-right expects main mode',
     revert: "gw-left's mode is restored",
     ikeVersions: [1],
-    symptoms: [
-      'no ISAKMP SA',
-      'responder refuses the aggressive mode exchange (`Aggressive Mode PSK disabled for security reasons` or no matching config)',
-    ],
     unavailable: ({ settings }) =>
       settings.left.gateway.ikeVersion !== 1
         ? 'aggressive mode exists only in IKEv1: set both gateways to IKEv1 first'
@@ -143,7 +119,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-left stops initiating (start action "wait" on both sides)',
     revert: "gw-left's start action is restored",
     ikeVersions: both,
-    symptoms: ['nothing is sent at all: no IKE_SA on either side, no IKE packets, no errors in either log'],
     settings: (s) => void (s.left.gateway.startAction = 'wait'),
   },
   // ---- path faults that stop phase 1 ----
@@ -157,10 +132,6 @@ export const FAULTS: FaultDefinition[] = [
     revert: 'the route is restored',
     renegotiate: true,
     ikeVersions: both,
-    symptoms: [
-      'initiator: `retransmit 1 of request with message ID 0` …, then `giving up after 3 retransmits`',
-      'responder: nothing at all (an ASA initiator sits in MM_WAIT_MSG2)',
-    ],
     boxes: ({ settings }) => [
       {
         role: 'router',
@@ -179,7 +150,6 @@ export const FAULTS: FaultDefinition[] = [
     revert: 'the rule is removed',
     renegotiate: true,
     ikeVersions: both,
-    symptoms: ['IKE_SA_INIT (message ID 0) retransmitted, then given up', 'responder: silent'],
     boxes: () => [router('lab_block_udp500', '    udp dport 500 drop\n    udp sport 500 drop')],
   },
   {
@@ -192,11 +162,6 @@ export const FAULTS: FaultDefinition[] = [
     revert: 'the rule is removed',
     renegotiate: true,
     ikeVersions: [2],
-    symptoms: [
-      'IKE_SA_INIT completes on port 500',
-      'IKE_AUTH (message ID 1) retransmitted from port 4500 and given up',
-      'responder: `deleting half open IKE_SA … after timeout`',
-    ],
     unavailable: ({ settings }) =>
       !settings.left.gateway.mobike && !settings.left.gateway.encap
         ? 'IKE floats to 4500 only with MOBIKE, NAT or forced encapsulation: enable MOBIKE on gw-left'
@@ -213,10 +178,6 @@ export const FAULTS: FaultDefinition[] = [
     revert: 'the default route is restored',
     renegotiate: true,
     ikeVersions: both,
-    symptoms: [
-      'gw-left cannot send at all: `error writing to socket: Network is unreachable`',
-      'no IKE packets reach the router',
-    ],
     boxes: ({ settings }) => [
       {
         role: 'gw-left',
@@ -235,11 +196,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-right offers only aes128gcm16 for ESP',
     revert: "gw-right's ESP proposals are restored",
     ikeVersions: both,
-    symptoms: [
-      'IKEv2: IKE_SA ESTABLISHED but no CHILD_SA; responder `no acceptable proposal found`, `failed to establish CHILD_SA, keeping IKE_SA`',
-      'initiator: `received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built`',
-      'ASA: MM_ACTIVE without an IPsec SA',
-    ],
     settings: (s) => void (s.right.gateway.espProposals = ['aes128gcm16']),
   },
   {
@@ -252,10 +208,6 @@ export const FAULTS: FaultDefinition[] = [
       'gw-left asks for PFS (MODP-2048 in its ESP proposal) and rekeys its CHILD_SA every 12 s; gw-right has no PFS',
     revert: "gw-left's ESP proposals and rekey time are restored",
     ikeVersions: both,
-    symptoms: [
-      'IKEv1: Quick Mode fails at once (`no acceptable DIFFIE_HELLMAN_GROUP found`)',
-      'IKEv2: the first CHILD_SA comes up (IKE_AUTH uses no key exchange) and its first rekey fails: NO_PROPOSAL_CHOSEN, `CHILD_SA rekeying failed`',
-    ],
     note: 'IKEv2 shows it only at the first CHILD_SA rekey: the fault sets a 12 s rekey time so it shows quickly',
     settings: (s) => {
       s.left.gateway.espProposals = s.left.gateway.espProposals.map((p) =>
@@ -273,10 +225,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-right expects the left LAN to be 10.99.0.0/24',
     revert: "gw-right's remote traffic selector is restored",
     ikeVersions: both,
-    symptoms: [
-      'IKEv2: IKE_SA up, no CHILD_SA; responder `traffic selectors … unacceptable`, initiator `received TS_UNACCEPTABLE notify, no CHILD_SA built`',
-      'IKEv1: `no matching CHILD_SA config found`, INVALID_ID_INFORMATION (ASA: no matching crypto map entry)',
-    ],
     settings: (s) => void (s.right.gateway.remoteTs = ['10.99.0.0/24']),
   },
   {
@@ -288,10 +236,6 @@ export const FAULTS: FaultDefinition[] = [
     change: "gw-left's remote selector becomes 10.0.0.0/8 (which holds its own LAN 10.1.0.0/24), mirrored on gw-right",
     revert: 'both selectors are restored',
     ikeVersions: both,
-    symptoms: [
-      'the tunnel comes up with 10.0.0.0/8 as remote selector',
-      'traffic meant for the local LAN is routed into the tunnel, or the kernel refuses the policy (`unable to add policy`)',
-    ],
     settings: (s) => {
       s.left.gateway.remoteTs = ['10.0.0.0/8'];
       s.right.gateway.localTs = ['10.0.0.0/8'];
@@ -307,11 +251,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'host-right loses its default route (back through gw-right)',
     revert: 'the route is restored',
     ikeVersions: both,
-    symptoms: [
-      'IKE and CHILD SAs up',
-      'pings from host-left get no answer',
-      "gw-right's CHILD_SA in-counter grows while its out-counter stays flat (ASA: decaps grow, encaps 0)",
-    ],
     boxes: ({ settings }) => [
       {
         role: 'host-right',
@@ -329,7 +268,6 @@ export const FAULTS: FaultDefinition[] = [
     change: "host-right's own firewall drops everything from the left LAN",
     revert: 'the firewall rule is removed',
     ikeVersions: both,
-    symptoms: ['SAs up', "gw-right's in-counter grows, its out-counter stays flat", 'nothing in either log'],
     boxes: ({ settings }) => [
       {
         role: 'host-right',
@@ -346,11 +284,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'the router drops ESP: IP protocol 50 and ESP inside UDP 4500 (IKE on 4500 still passes)',
     revert: 'the rule is removed',
     ikeVersions: both,
-    symptoms: [
-      'IKE and CHILD SAs up, IKE messages still pass',
-      "gw-left's out-counter grows while gw-right's in-counter stays 0",
-      'nothing in either log',
-    ],
     boxes: () => [router('lab_block_esp', `    meta l4proto esp drop\n    ${ESP_IN_UDP} drop`)],
   },
   {
@@ -363,11 +296,6 @@ export const FAULTS: FaultDefinition[] = [
       'both gateways narrow the left encryption domain to its upper half (.128/25), which leaves host-left (.10) outside: its traffic leaves in clear and is dropped',
     revert: 'both selectors are restored',
     ikeVersions: both,
-    symptoms: [
-      'SAs up',
-      'pings from host-left fail',
-      "gw-left's out-counter stays 0 although LAN traffic arrives (ASA: encaps 0; check the crypto ACL and NAT exemption)",
-    ],
     settings: (s) => {
       const upper = upperHalf(s.left.lan);
       s.left.gateway.localTs = [upper];
@@ -386,11 +314,6 @@ export const FAULTS: FaultDefinition[] = [
     revert: 'NAT is removed and gw-right expects the real address again',
     renegotiate: true,
     ikeVersions: both,
-    symptoms: [
-      'both sides detect NAT: gw-left logs `local host is behind NAT, sending keep alives`',
-      'IKE and ESP move to UDP 4500; NAT keepalives every 20 s',
-      'the tunnel works (combine with natt-port-blocked for the classic failure)',
-    ],
     settings: (s) => void (s.right.gateway.peerAddress = siteAddresses(s, 'right').router),
     boxes: ({ settings }) => [
       {
@@ -411,9 +334,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-right is frozen (docker pause); gw-left runs DPD every 2 s',
     revert: 'gw-right is resumed and DPD timers restored',
     ikeVersions: both,
-    symptoms: [
-      'gw-left: `sending DPD request`, INFORMATIONAL retransmits, `giving up after 3 retransmits`, then the DPD action (restart)',
-    ],
     note: 'DPD needs a dead peer for several intervals: the fault sets a 2 s DPD delay (and 8 s timeout for IKEv1)',
     settings: (s) => {
       s.left.gateway.dpd.delay = 2;
@@ -431,10 +351,6 @@ export const FAULTS: FaultDefinition[] = [
       "gw-right crashes and comes back (SIGKILL, then start: charon starts with no SAs and never sent a DELETE); gw-left's DPD is off, so it keeps its stale SAs",
     revert: "gw-left's DPD is restored",
     ikeVersions: both,
-    symptoms: [
-      'gw-right: no SAs after the restart',
-      'gw-left: still ESTABLISHED/INSTALLED, its out-counter grows, nothing comes back until a rekey or DPD',
-    ],
     settings: (s) => void (s.left.gateway.dpd.delay = 0),
     docker: { role: 'gw-right', action: 'kill-restart' },
   },
@@ -447,11 +363,6 @@ export const FAULTS: FaultDefinition[] = [
     change: "gw-right's container is stopped",
     revert: 'gw-right is started again and reloads its config',
     ikeVersions: both,
-    symptoms: [
-      "gw-right's charon shuts down (SIGTERM) and sends DELETE for the IKE_SA on its way out",
-      'gw-left deletes its SAs and, with close_action none, does not re-initiate: the tunnel stays down',
-      'a box that dies without a DELETE looks different: see dpd-peer-dead',
-    ],
     docker: { role: 'gw-right', action: 'stop' },
   },
   {
@@ -463,10 +374,6 @@ export const FAULTS: FaultDefinition[] = [
     change: 'gw-left rekeys its CHILD_SA every 15 s and IKE_SA every 60 s; gw-right keeps the defaults',
     revert: "gw-left's lifetimes are restored",
     ikeVersions: both,
-    symptoms: [
-      'the tunnel stays up but rekeys often: `rekeying CHILD_SA`, new SPIs every 15 s',
-      'IKEv1: `received …s lifetime, configured …s` (not fatal in strongSwan)',
-    ],
     settings: (s) => {
       s.left.gateway.child.rekeyTime = 15;
       s.left.gateway.ike.rekeyTime = 60;
@@ -481,14 +388,14 @@ export const FAULTS: FaultDefinition[] = [
     change: 'the router drops 30 % of packets in each direction at random',
     revert: 'the drop rule is removed',
     ikeVersions: both,
-    symptoms: [
-      'IKE retransmits that later succeed',
-      'pings lose about half their round trips',
-      'DPD and rekey retries',
-    ],
     boxes: () => [router('lab_loss', '    numgen random mod 100 < 30 drop')],
   },
 ];
+
+export const FAULTS: FaultDefinition[] = SPECS.map((f) => {
+  const evidence = EVIDENCE[f.id] ?? [];
+  return { ...f, evidence, symptoms: evidence.map(symptomText) };
+});
 
 export const IMPOSSIBLE_CAUSES: ImpossibleCause[] = [
   {

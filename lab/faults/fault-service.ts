@@ -31,7 +31,8 @@ export class FaultError extends Error {
 
 /** The catalogue, with why each fault cannot be applied to this lab now (undefined: it can). */
 export interface CatalogueEntry {
-  fault: Omit<FaultDefinition, 'settings' | 'boxes' | 'unavailable'>;
+  /** Without the evidence rows: their RegExp patterns have no JSON form; `symptoms` is their text. */
+  fault: Omit<FaultDefinition, 'settings' | 'boxes' | 'unavailable' | 'evidence'>;
   unavailable?: string;
   active: boolean;
 }
@@ -65,7 +66,7 @@ export class FaultService {
 
   async catalogue(): Promise<CatalogueEntry[]> {
     const [state, settings, features] = await Promise.all([this.state(), this.lab.settings(), this.features()]);
-    return FAULTS.map(({ settings: _s, boxes: _b, unavailable: _u, ...fault }) => ({
+    return FAULTS.map(({ settings: _s, boxes: _b, unavailable: _u, evidence: _e, ...fault }) => ({
       fault,
       unavailable: faultUnavailable(
         FAULTS.find((f) => f.id === fault.id)!,

@@ -11,6 +11,15 @@ const FAMILIES: { id: FaultFamilyInfo; title: string }[] = [
   { id: 'condition', title: 'Conditions' },
 ];
 
+/**
+ * A symptom line as the catalogue writes it from a fault's evidence rows: charon's own log lines
+ * between backticks, shown as code (the diagnosis panel's convention).
+ */
+function Symptom({ text }: { text: string }) {
+  const parts = text.split(/`([^`]+)`/);
+  return <>{parts.map((p, i) => (i % 2 ? <code key={i}>{p}</code> : p))}</>;
+}
+
 function FaultRow({ f }: { f: FaultInfo }) {
   const [open, setOpen] = useState(false);
   const busy = useApp((s) => s.busy);
@@ -65,7 +74,9 @@ function FaultRow({ f }: { f: FaultInfo }) {
             </div>
             <ul>
               {f.symptoms.map((x, i) => (
-                <li key={i}>{x}</li>
+                <li key={i}>
+                  <Symptom text={x} />
+                </li>
               ))}
             </ul>
             <div>
