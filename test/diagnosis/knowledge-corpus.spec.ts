@@ -10,8 +10,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { human } from '../../lab/cli/diagnose-command.js';
+import { Correlator } from '../../lab/diagnosis/correlate.js';
 import { diagnose, type DiagnoseInput } from '../../lab/diagnosis/diagnose.js';
 import type { DiagnosisResult, Finding } from '../../lab/diagnosis/findings.js';
+import { asaView, ikeInPlay } from '../../lab/diagnosis/knowledge.js';
+import { emptySeries, parseSasText } from '../../lab/diagnosis/sas-text.js';
+import { toLines } from '../../lab/diagnosis/stream.js';
 import { diagnoseFixture, fixtureNames, FIXTURES, meta } from './helpers.js';
 import { checkRoleStates, IKEV1_ONLY_ASA, IKEV1_ONLY_PAN, IKEV2_ONLY_ASA, IKEV2_ONLY_PAN } from './knowledge-terms.js';
 
@@ -117,5 +121,41 @@ describe('vendor views of the per-fault fixtures', () => {
     expect(lines[at + 1]).toMatch(/^ {5}IKEv2, `show crypto ikev2 sa`/);
     expect(lines[at + 2]).toMatch(/^ {5}IKEv2 logs: /);
     expect(lines).toContain('   Palo Alto:');
+  });
+});
+
+describe('version and role from a device listing the finding cites', () => {
+  // Published show outputs (test/fixtures/diagnosis/public): the listing itself says the version
+  // (`show crypto isakmp sa` is IKEv1, an `IKEv2 SAs` table is IKEv2) and the role the device had.
+  it.each([
+    'asa-healthy-show-isakmp-sa-aws-1',
+    'asa-healthy-show-ikev2-sa-zscaler-1',
+    'pan-healthy-show-ike-sa-ikev2-zscaler-1',
+  ])('%s', async (name) => {
+    const file = path.join(FIXTURES, 'public', name, 'input.txt');
+    const raw = readFileSync(file, 'utf8');
+    const snapshot = await parseSasText(toLines(createReadStream(file)), 'unknown', name);
+    const series = emptySeries();
+    series.unknown.push(snapshot);
+    const ike = snapshot.ikeSas[0];
+    const f: Finding = {
+      cause: 'healthy',
+      phase: 'ike',
+      confidence: 0.7,
+      side: 'both',
+      summary: '',
+      evidence: [ike.stateLine ?? ike.header!],
+      fix: [],
+      vendor: {},
+    };
+    const inPlay = ikeInPlay(f, new Correlator(), series);
+    expect(inPlay.version).toBe(/IKEv2 SAs/.test(raw) ? 2 : 1);
+    const initiated = /Role\s*:\s*initiator|\bINITIATOR\b|\sInit\s/.test(raw);
+    expect(inPlay.initiator).toBe(initiated ? 'the logging gateway' : 'the peer');
+    expect(asaView('healthy', inPlay)).toMatch(
+      initiated
+        ? /As initiator \(the logging gateway's place here\)/
+        : /As responder \(the logging gateway's place here\)/,
+    );
   });
 });

@@ -33,6 +33,30 @@ function agreed<T>(items: (T | undefined)[]): T | undefined {
   return set.size === 1 ? [...set][0] : undefined;
 }
 
+/** A device or strongSwan SA listing the finding cites (its state, header or counter lines). */
+interface CitedListing {
+  version?: 1 | 2;
+  role?: 'initiator' | 'responder';
+  side: Side;
+}
+
+function citedListings(f: Finding, snapshots?: SaSeries): CitedListing[] {
+  if (!snapshots) return [];
+  const cited = new Set(f.evidence.filter((e) => e.line > 0).map((e) => key(e.source, e.line)));
+  const out: CitedListing[] = [];
+  for (const snap of [...snapshots.left, ...snapshots.right, ...snapshots.unknown])
+    for (const ike of snap.ikeSas) {
+      const lines = [ike.header, ike.stateLine, ...ike.children.flatMap((c) => Object.values(c.lines ?? {}))];
+      if (!lines.some((l) => l && cited.has(key(l.source, l.line)))) continue;
+      out.push({
+        version: ike.version === 1 || ike.version === 2 ? ike.version : undefined,
+        role: ike.role,
+        side: snap.side,
+      });
+    }
+  return out;
+}
+
 export function ikeInPlay(f: Finding, log: Correlator, snapshots?: SaSeries, index?: EventIndex): IkeInPlay {
   const idx = index ?? eventIndex(log);
   const cited = new Map<string, SaTrack>();
@@ -42,27 +66,34 @@ export function ikeInPlay(f: Finding, log: Correlator, snapshots?: SaSeries, ind
     const sa = e && log.saOf(e.rec.source, e.rec.ikeId ?? 0);
     if (sa) cited.set(sa.key, sa);
   }
+  const listings = citedListings(f, snapshots);
   let sas = [...cited.values()];
-  if (!sas.some((sa) => sa.version)) {
+  if (!sas.some((sa) => sa.version) && !listings.some((l) => l.version)) {
     const sources = new Set(f.evidence.map((e) => e.source));
     sas = [...log.sas.values()].filter((sa) => sources.has(sa.source));
   }
   const out: IkeInPlay = {};
   out.version =
-    agreed(sas.map((sa) => sa.version)) ??
+    agreed([...sas.map((sa) => sa.version), ...listings.map((l) => l.version)]) ??
     agreed(
       [...(snapshots?.left ?? []), ...(snapshots?.right ?? []), ...(snapshots?.unknown ?? [])].flatMap((s) =>
         s.ikeSas.map((i) => (i.version === 1 || i.version === 2 ? i.version : undefined)),
       ),
     ) ??
     agreed([...log.sas.values()].map((sa) => sa.version));
-  // Roles only from IKE_SAs with an id: lines without one say nothing about who started what.
-  const named = sas.filter((sa) => sa.ikeId !== 0 && sa.role);
-  const initiator = agreed(named.map((sa) => (sa.role === 'initiator' ? gatewayName(sa.side) : peerName(sa.side))));
+  // Roles only from IKE_SAs with an id (lines without one say nothing about who started what), or
+  // from the role a device listing prints (ASA `Role: initiator`, PAN `Init`).
+  const roles: { side: Side; role: 'initiator' | 'responder' }[] = [
+    ...sas.filter((sa) => sa.ikeId !== 0 && sa.role).map((sa) => ({ side: sa.side, role: sa.role! })),
+    ...listings.filter((l) => l.role).map((l) => ({ side: l.side, role: l.role! })),
+  ];
+  const initiatorOf = (r: { side: Side; role: string }) =>
+    r.role === 'initiator' ? gatewayName(r.side) : peerName(r.side);
+  const initiator = agreed(roles.map(initiatorOf));
   if (initiator) {
-    const sa = named.find((s) => (s.role === 'initiator' ? gatewayName(s.side) : peerName(s.side)) === initiator)!;
+    const r = roles.find((x) => initiatorOf(x) === initiator)!;
     out.initiator = initiator;
-    out.responder = sa.role === 'initiator' ? peerName(sa.side) : gatewayName(sa.side);
+    out.responder = r.role === 'initiator' ? peerName(r.side) : gatewayName(r.side);
   }
   return out;
 }
