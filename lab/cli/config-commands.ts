@@ -4,7 +4,6 @@ import { type Command, Option } from 'commander';
 
 import { writeFileAtomic } from '../common/safe-write.js';
 import { terminalSafe } from '../common/terminal.js';
-
 import { exportAsa } from '../exporters/asa.js';
 import { exportSwanctl } from '../exporters/swanctl.js';
 import { importConfig } from '../importers/index.js';

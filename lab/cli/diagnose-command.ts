@@ -217,7 +217,9 @@ export async function diagnoseCommand(argv: string[], ctx: { lab?: string } = {}
   if (!args.json) process.stdout.write(terminalSafe(human(result)));
   const rep = await reproduceOnLab(result, settings, ctx.lab, !args.json);
   if (args.json)
-    process.stdout.write(terminalSafe(JSON.stringify({ ...(toJson(result) as object), reproduction: rep.json }) + '\n'));
+    process.stdout.write(
+      terminalSafe(JSON.stringify({ ...(toJson(result) as object), reproduction: rep.json }) + '\n'),
+    );
   return rep.ok ? 0 : 1;
 }
 

@@ -1,7 +1,6 @@
 import { type Command } from 'commander';
 
 import { writeFileAtomic } from '../common/safe-write.js';
-
 import { CHECK_IDS, type CheckId, type ValidateReport } from '../validate/types.js';
 
 function table(report: ValidateReport): string {

@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 
+import { writeFileAtomic } from '../common/safe-write.js';
 import { jsonErrorLine } from './json-error.js';
 import type { LabSettings } from './types.js';
 import { SettingsError, validateSettings } from './validate.js';
@@ -28,10 +29,11 @@ export async function loadSettingsFile(file: string): Promise<LabSettings> {
   return validateSettings(doc, file);
 }
 
-/** Writes settings as JSON, owner-only (the file holds pre-shared keys), atomically. */
+/**
+ * Writes settings as JSON, owner-only (the file holds pre-shared keys): a new file replaces the old
+ * one (its mode and a symlink in its place are not kept).
+ */
 export async function saveSettingsFile(file: string, settings: LabSettings): Promise<void> {
   validateSettings(settings);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(settings, null, 2) + '\n', { mode: 0o600 });
-  await rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(settings, null, 2) + '\n');
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
+import { terminalSafe } from '../common/terminal.js';
 import { importConfig } from '../importers/index.js';
 import type { LabSettings } from '../settings/types.js';
 
@@ -63,7 +64,8 @@ export function maskText(text: string, secrets: string[]): string {
 }
 
 export function escapeXml(s: string): string {
-  return s
+  // Control characters from logs are invalid in XML and would be obeyed by a terminal showing the file.
+  return terminalSafe(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
