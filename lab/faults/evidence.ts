@@ -289,7 +289,7 @@ export const EVIDENCE: Record<string, EvidenceRow[]> = {
       ike: 'any',
       sa: 'ike',
       state: 'ESTABLISHED',
-      what: 'phase 1 is up; an ASA shows MM_ACTIVE (IKEv1) or READY (IKEv2)',
+      what: 'phase 1 is up (IKEv1: an ASA shows MM_ACTIVE with no IPsec SA; IKEv2: a Cisco peer may delete the IKE SA when the first CHILD_SA fails)',
     },
     { side: 'left', ike: 2, sa: 'child', state: 'NONE', what: 'phase 2 is not; an ASA has no IPsec SA for the peer' },
     {
@@ -345,7 +345,7 @@ export const EVIDENCE: Record<string, EvidenceRow[]> = {
       side: 'left',
       ike: 1,
       pattern: 'received INVALID_ID_INFORMATION error notify',
-      what: 'quick mode is refused; an ASA peer logs "Received non-routine Notify message: Invalid ID info" (no matching crypto map entry)',
+      what: 'quick mode is refused; an ASA in the initiator\'s place logs "Received non-routine Notify message: Invalid ID info" (713068), an ASA responder "no matching crypto map entry" (713061)',
     },
     { side: 'left', ike: 'any', sa: 'ike', state: 'ESTABLISHED', what: 'phase 1 is up' },
     { side: 'left', ike: 'any', sa: 'child', state: 'INSTALLED', not: true, what: 'phase 2 is not' },

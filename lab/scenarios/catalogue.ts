@@ -199,7 +199,7 @@ export const SCENARIOS: Scenario[] = [
         title: 'DPD gives up',
         narration: [
           'gw-left: "giving up after 3 retransmits", "restarting CHILD_SA net", and the IKE_SA goes ESTABLISHED => DESTROYING: DPD cleared the SAs.',
-          'dpd_action restart: gw-left at once sends a new IKE_SA_INIT ("initiating IKE_SA"), which the silent peer does not answer either ("peer not responding, trying again"). An ASA initiator in this state sits in MM_WAIT_MSG2, the field guide\'s "remote end peer is down". With a link that comes and goes, this cycle is the flapping tunnel.',
+          'dpd_action restart: gw-left at once sends a new IKE_SA_INIT ("initiating IKE_SA"), which the silent peer does not answer either ("peer not responding, trying again"). An ASA initiator in this state shows the IKEv2 SA IN-NEG and logs 750003 "Maximum number of retransmissions reached" (on IKEv1 it would sit in MM_WAIT_MSG2, the troubleshooting guide\'s "remote end peer is down"). With a link that comes and goes, this cycle is the flapping tunnel.',
           'Field guide checklist for flapping: lifetimes (phase 1 longer than phase 2), identical encryption domains on both ends, DPD set the same on both sides (off between different vendors), a stable internet link.',
         ],
         expect: [

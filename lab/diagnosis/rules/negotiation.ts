@@ -261,7 +261,9 @@ export const authRule: Rule = (ctx) => {
         'psk-mismatch',
         noKey.side === 'unknown' ? 'unknown' : noKey.side,
         0.85,
-        `The ${noKey.side} gateway has no pre-shared key for the identities in use.`,
+        noKey.value !== undefined
+          ? `The ${noKey.side} gateway has no pre-shared key for the identity pair '${noKey.value}' - '${noKey.value2}' (charon looks the secret up by both IDs): a secret for these identities is missing, or one side uses another ID than the secret names.`
+          : `The ${noKey.side} gateway has no pre-shared key for the identities in use.`,
         evidence([noKey, authFailed]),
       ),
     );
@@ -276,7 +278,10 @@ export const authRule: Rule = (ctx) => {
         peer || decrypt.length > 1 ? 0.9 : 0.8,
         `IKEv1 main mode messages 5/6 could not be decrypted (${first.side} gateway: "${first.rec.msg}"): the pre-shared keys differ.`,
         evidence([first, peer, ...decrypt.slice(1, 3)]),
-        { decidingCheck: 'Compare the secret in both swanctl.conf files; an ASA initiator would sit in MM_WAIT_MSG5.' },
+        {
+          decidingCheck:
+            'Compare the secret in both swanctl.conf files; on IKEv1 an ASA initiator would wait in MM_WAIT_MSG6 (a responder in MM_WAIT_MSG5).',
+        },
       ),
     );
   }
@@ -366,12 +371,15 @@ function selectorCidrs(ts: string): string[] {
 
 /**
  * A CHILD_SA whose remote selector holds its own local one (or the reverse): the policy pulls traffic
- * for the local LAN into the tunnel. A 0.0.0.0/0 remote is a deliberate full tunnel and not judged.
+ * for the local LAN into the tunnel. Only networks on both sides are judged: a /0 on either side is
+ * a deliberate full tunnel, and a single host inside the peer's range is how a road-warrior client's
+ * virtual IP is addressed (its own address, not a LAN).
  */
 export const overlapRule: Rule = (ctx) => {
+  const net = (c: string) => !/\/(?:0|32|128)$/.test(c);
   for (const e of ctx.log.events('child-established')) {
-    const local = selectorCidrs(e.value ?? '');
-    const remote = selectorCidrs(e.value2 ?? '').filter((r) => !r.endsWith('/0'));
+    const local = selectorCidrs(e.value ?? '').filter(net);
+    const remote = selectorCidrs(e.value2 ?? '').filter(net);
     const hit = local.flatMap((l) => remote.filter((r) => cidrsOverlap(l, r)).map((r) => [l, r] as const))[0];
     if (!hit) continue;
     const peer = ctx.log
