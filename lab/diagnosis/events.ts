@@ -292,7 +292,14 @@ const PATTERNS: Record<string, Pattern[]> = {
       },
     },
     { re: /^no (?:matching )?peer config found/, kind: 'no-peer-config' },
-    { re: /^no shared key found for/, kind: 'no-shared-key' },
+    {
+      re: /^no shared key found for(?: '(.*)' - '(.*)')?/,
+      kind: 'no-shared-key',
+      build: (m, e) => {
+        e.value = m[1];
+        e.value2 = m[2];
+      },
+    },
     {
       re: /^no matching CHILD_SA config found(?: for (.*) === (.*))?/,
       kind: 'no-child-config',

@@ -9,8 +9,10 @@ import { withVendorViews } from './knowledge.js';
 import type { LogRecord } from './log-line.js';
 import { InputReader } from './reader.js';
 import { evidence, finding, type Rule, type RuleContext } from './rules/common.js';
-import { datapathRule, healthyCounters } from './rules/datapath.js';
+import { keRetryRule, peerDeleteExcerptRule, silentExcerptRule } from './rules/excerpt.js';
+import { healthSignsRule } from './rules/health.js';
 import { noInitiatorRule, peerClosedRule, staleSaRule } from './rules/lifecycle.js';
+import { listingRule } from './rules/listing.js';
 import {
   aggressiveModeRule,
   authRule,
@@ -40,6 +42,12 @@ export const RULES: Rule[] = [
   noInitiatorRule,
   peerClosedRule,
   staleSaRule,
+  // Short excerpts, SA listings and device output (customer evidence).
+  silentExcerptRule,
+  keRetryRule,
+  peerDeleteExcerptRule,
+  listingRule,
+  healthSignsRule,
 ];
 
 /** Setup failures (not a peer that died: a tunnel that drops and comes back is the story), and what a log must show later for them to count as fixed (see resolved()). */

@@ -42,7 +42,7 @@ const GROUPS = 'DMN|MGR|IKE|CHD|JOB|CFG|KNL|NET|ASN|ENC|TNC|IMC|IMV|PTS|TLS|APP|
 // Times as syslog, file logs, journald, OpenWrt logread, logcat and ISO 8601 print them, also with a
 // localised month ("mar 05", "тра 29") or the weekday and year ("Thu Sep  9 12:06:53 2021").
 const TIME_ANY =
-  /(?:\p{L}{2,4}\.? +)?\p{L}{3,5}\.? +\d{1,2},? +(?:\d{4} +)?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: +\d{4}(?= |$))?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?(?:Z|[+-]\d\d:?\d\d))?|\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?/u;
+  /(?:\p{L}{2,4}\.? +)?\p{L}{3,5}\.? +\d{1,2},? +(?:\d{4} +)?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: +\d{4}(?= |$))?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?(?:Z|[+-]\d\d:?\d\d))?|\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?|\b\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?\b/u;
 // "Nov 22 11:03:11.958", "Nov  2 11:03:11", "2024-06-20T14:29:47.123+02:00" at the very start.
 const TIME_RE =
   /^(?:[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,6})?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) +/;
@@ -128,9 +128,8 @@ function parseMessageOnly(text: string, raw: string, line: number, source: strin
     text = text.slice(t[0].length).replace(/^[\s:]+/, '');
   }
   const h = HEADER_RE.exec(text);
-  // "received packet: from ..." has the form "host prog: " too: a header needs a pid, a time before
-  // it, or charon's own name.
-  if (h && (h[3] !== undefined || time !== undefined || CHARON_PROGRAM.test(h[0]))) {
+  // "received packet: from ..." has the form "host prog: " too: a header needs a pid or charon's name.
+  if (h && (h[3] !== undefined || CHARON_PROGRAM.test(h[0]))) {
     const origin = text.slice(0, h[0].length).replace(/[\s:]+$/, '');
     const msg = text.slice(h[0].length);
     if (msg) return { source, line, raw, shape: 'journald', time, origin, msg };

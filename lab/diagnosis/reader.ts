@@ -8,6 +8,7 @@
  * A charon line cut by a hard wrap (a forum or terminal width) is joined with its continuation
  * when the continuation has no prefix of its own; the evidence cites the first physical line.
  */
+import { isCharonMessage } from './charon-messages.js';
 import { classifyDevice } from './devices/device-log.js';
 import { classify, type DiagEvent, type Side } from './events.js';
 import type { Evidence, InputReport } from './findings.js';
@@ -135,7 +136,7 @@ export class InputReader {
       return 1;
     }
     if (rec) {
-      if (rec.shape !== 'bare' && fromCharon(rec)) {
+      if ((rec.shape !== 'bare' && fromCharon(rec)) || isCharonMessage(rec.msg)) {
         this.bump('strongswan-log');
         return 1;
       }

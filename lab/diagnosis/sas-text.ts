@@ -50,6 +50,8 @@ export class SwanListing implements ListingPart {
       this.ike = { name: m[1], state: m[3], version: Number(m[4]), children: [], header: ev(), device: 'strongswan' };
       this.ike.stateLine = this.ike.header;
       snap.ikeSas.push(this.ike);
+      // swanctl lists an IKE_SA's CHILD_SAs under it: none listed is none there.
+      snap.childrenListed ??= this.ike.header;
       this.child = undefined;
       this.statusall = false;
       return kind;
@@ -98,6 +100,7 @@ export class SwanListing implements ListingPart {
     }
     if (ST_OTHER_RE.test(line)) {
       if (/^Status of IKE|^Security Associations/.test(line)) this.statusall = true;
+      if (/^Security Associations/.test(line)) snap.childrenListed ??= ev();
       return this.statusall || /^Status of IKE|^Security Associations|^Connections:/.test(line) ? kind : null;
     }
     if (!this.statusall) return null;
@@ -139,6 +142,60 @@ export class SwanListing implements ListingPart {
   }
 }
 
+// VyOS op mode (strongSwan underneath): `show vpn ike sa`, `show vpn ipsec sa`.
+const VY_PEER_HEAD_RE = /^Peer ID \/ IP\s+Local ID \/ IP$/;
+const VY_STATE_HEAD_RE = /^State\s+IKEVer\s+Encrypt\s+Hash/;
+const VY_STATE_RE = /^(up|down|init|connecting|\w+)\s+IKEv(\d)\s+\S+/;
+const VY_IPSEC_HEAD_RE = /^Connection\s+State\s+Uptime\s+Bytes In\/Out\s+Packets In\/Out/;
+const VY_IPSEC_ROW_RE = /^(\S+)\s+(up|down|\w+)\s+\S+\s+\S+\/\S+\s+(\d+)\/(\d+)\s+/;
+
+/** VyOS's own tables of the IKE and IPsec SAs charon holds. */
+export class VyosListing implements ListingPart {
+  private section: 'peer' | 'state' | 'ipsec' | undefined;
+  private ike: IkeSaSnapshot | undefined;
+
+  push(line: string, ev: () => Evidence, snap: SaSnapshot): string | null {
+    const kind = 'vyos-show-vpn-sa';
+    if (VY_PEER_HEAD_RE.test(line)) return ((this.section = 'peer'), kind);
+    if (VY_STATE_HEAD_RE.test(line)) return ((this.section = 'state'), kind);
+    if (VY_IPSEC_HEAD_RE.test(line)) {
+      this.section = 'ipsec';
+      snap.childrenListed ??= ev();
+      return kind;
+    }
+    if (!this.section) return null;
+    if (/^-{3,}(?:\s+-{3,})*$/.test(line)) return kind;
+    let m: RegExpExecArray | null;
+    if (this.section === 'peer' && /^\S+ \S+\s+\S+ \S+$/.test(line)) {
+      this.ike = { name: line.split(/\s+/)[0], state: 'CONNECTING', version: 0, children: [], header: ev() };
+      this.ike.peer = this.ike.name;
+      snap.ikeSas.push(this.ike);
+      return kind;
+    }
+    if (this.section === 'state' && this.ike && (m = VY_STATE_RE.exec(line))) {
+      this.ike.state = m[1] === 'up' ? 'ESTABLISHED' : 'CONNECTING';
+      this.ike.deviceState = m[1];
+      this.ike.version = Number(m[2]);
+      this.ike.stateLine = ev();
+      return kind;
+    }
+    if (this.section === 'ipsec' && (m = VY_IPSEC_ROW_RE.exec(line))) {
+      const child = newChild(m[1], m[2] === 'up' ? 'INSTALLED' : m[2].toUpperCase(), ev());
+      [child.packetsIn, child.packetsOut] = [Number(m[3]), Number(m[4])];
+      child.lines!.in = child.lines!.out = child.lines!.header;
+      (this.ike ?? snap.ikeSas[snap.ikeSas.length - 1] ?? this.orphan(snap, ev)).children.push(child);
+      return kind;
+    }
+    return null;
+  }
+
+  private orphan(snap: SaSnapshot, ev: () => Evidence): IkeSaSnapshot {
+    this.ike = { name: 'unknown', state: 'ESTABLISHED', version: 0, children: [], header: ev() };
+    snap.ikeSas.push(this.ike);
+    return this.ike;
+  }
+}
+
 /**
  * Every kind of listing at once, for one input: each line goes to the listing it continues, or to
  * whichever reader recognises it as the start of one. Returns what the line was read as, or null.
@@ -147,6 +204,7 @@ export class ListingReader {
   readonly snapshot: SaSnapshot;
   private readonly parts: ListingPart[] = [
     new SwanListing(),
+    new VyosListing(),
     new AsaIpsecSa(),
     new AsaIsakmpSa(),
     new AsaIkev2Sa(),

@@ -48,6 +48,11 @@ export interface SaSnapshot {
   /** File name or label, for evidence of typed snapshots. */
   source?: string;
   ikeSas: IkeSaSnapshot[];
+  /**
+   * Where the listing lists IPsec/CHILD SAs (a section header or a count), so that no CHILD_SA in it
+   * means none: an ASA `show crypto isakmp sa` alone says nothing about phase 2.
+   */
+  childrenListed?: Evidence;
 }
 
 export interface SaSeries {

@@ -61,10 +61,15 @@ export class AsaIpsecSa implements ListingPart {
         device: 'asa',
       };
       snap.ikeSas.push(ike);
+      snap.childrenListed ??= header;
       this.dir = undefined;
       return 'asa-show-crypto-ipsec-sa';
     }
     if (INTERFACE_RE.test(line) || /^peer address: /.test(line)) return 'asa-show-crypto-ipsec-sa';
+    if (/^There are no ipsec sas/.test(line)) {
+      snap.childrenListed ??= ev();
+      return 'asa-show-crypto-ipsec-sa';
+    }
     const child = this.child;
     if (!child) return null;
     const ike = snap.ikeSas[snap.ikeSas.length - 1];

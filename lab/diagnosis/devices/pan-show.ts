@@ -46,6 +46,7 @@ export class PanShow implements ListingPart {
     if (/^IKEv([12]) (?:phase-2 SAs|IPSec Child SAs)$/.test(line)) {
       this.version = Number(/IKEv(\d)/.exec(line)![1]);
       this.section = 'child';
+      snap.childrenListed ??= ev();
       return KIND_IKE;
     }
     if (P1_HEAD_RE.test(line)) {
@@ -58,6 +59,7 @@ export class PanShow implements ListingPart {
     }
     if (IPSEC_HEAD_RE.test(line)) {
       this.section = 'ipsec';
+      snap.childrenListed ??= ev();
       return KIND_IPSEC;
     }
     if (FLOW_HEAD_RE.test(line)) {
@@ -65,7 +67,10 @@ export class PanShow implements ListingPart {
       return KIND_FLOW;
     }
     if (FLOW_TOTAL_RE.test(line)) return KIND_FLOW;
-    if (SUMMARY_RE.test(line)) return /IPSec SA/i.test(line) ? KIND_IPSEC : KIND_IKE;
+    if (SUMMARY_RE.test(line)) {
+      if (/IPSec SA|phase2 SA|phase-2 SA/i.test(line)) snap.childrenListed ??= ev();
+      return /IPSec SA/i.test(line) ? KIND_IPSEC : KIND_IKE;
+    }
     if (/^<response status="success">/.test(line)) {
       this.section = 'xml';
       return KIND_IKE;
