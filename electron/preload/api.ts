@@ -33,6 +33,7 @@ const METHODS: Record<ApiMethod, true> = {
   faultRevert: true,
   impair: true,
   applySettings: true,
+  settingsSave: true,
   settingsDiff: true,
   diagnosis: true,
   scenariosList: true,

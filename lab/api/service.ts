@@ -22,6 +22,7 @@ import { findScenario, ScenarioRunner, SCENARIOS } from '../scenarios/index.js';
 import { compareGateways } from '../settings/compare.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { saveSettingsFile } from '../settings/io.js';
+import { SettingsKeeper } from '../settings/persist.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
 import { validateTemplate } from '../validate/index.js';
@@ -39,13 +40,17 @@ import type {
   LabApi,
   LabStatusInfo,
   SaSnapshotInfo,
+  SavedSettingsInfo,
   ScenarioInfo,
   ScenarioStepInfo,
+  SettingsInfo,
   UpResultInfo,
   ValidateRunInfo,
 } from './contract.js';
 import { toErrorInfo } from './errors.js';
+import { Follower, forgetEarlierLab, labStateStamp } from './follow.js';
 import { LogBatcher } from './log-batcher.js';
+import { settingsInfo } from './settings-info.js';
 import { captureInfo, faultCatalogueInfo, scenarioInfos, validateRunInfo } from './to-info.js';
 
 export interface LabServiceOptions {
@@ -57,6 +62,8 @@ export interface LabServiceOptions {
   snapshotLines?: number;
   /** The doctor's checks (injectable for tests). */
   doctor?: () => Promise<CheckInfo[]>;
+  /** Where the user's settings per lab are kept (default: the user's config directory, see settings/persist.ts). */
+  configDir?: string;
 }
 
 /** Mutating requests run one at a time, in order: two `up`s never race to create the same lab. */
@@ -89,6 +96,11 @@ export class LabService implements LabApi {
   /** This service started the lab (attached to this process): the host removes it on exit. */
   ownsLab = false;
   private readonly pollMs: number;
+  /** The user's settings per lab name, kept across stops and restarts of the app. */
+  readonly keeper: SettingsKeeper;
+  private readonly follower = new Follower();
+  /** Mutating requests running now: the lab may be half made or half removed, so following waits. */
+  private serialRunning = 0;
 
   constructor(
     readonly engine: LabEngine,
@@ -96,9 +108,16 @@ export class LabService implements LabApi {
   ) {
     this.faults = new FaultService(engine);
     this.pollMs = opts.pollMs ?? 3000;
+    this.keeper = new SettingsKeeper(opts.configDir);
     this.logs = new LogBatcher(opts.batchMs ?? 50, (batch) => this.emit('logs', batch));
     this.offs.push(
       engine.onEvent((e) => {
+        // A new lab begins (whoever asked this engine for it): nothing of the previous one carries over.
+        if (e.type === 'step' && e.step === 'leftovers') {
+          forgetEarlierLab(engine);
+          this.lastSas = {};
+          this.follower.ownStart();
+        }
         this.emit('lab', e);
         // The boxes exist from here on: watch now, so the logs show the very first exchange.
         if (e.type === 'step' && e.step === 'configure') void this.startWatching();
@@ -117,14 +136,12 @@ export class LabService implements LabApi {
     );
   }
 
-  /** Checks the engine and starts watching a lab that already runs (e.g. started from the CLI). */
+  /**
+   * Checks the engine and follows the lab that runs under this name, now and from then on, whoever
+   * started it (the CLI, a test, another app window): see `follow`.
+   */
   async start(): Promise<void> {
     await this.pollEngine();
-    if (
-      this.availability.available &&
-      (await this.engine.find().catch(ignoreRejection('no lab to follow when the engine cannot list boxes')))
-    )
-      await this.startWatching();
   }
 
   /** One request in, one envelope out: never throws. Arguments must already be validated. */
@@ -142,7 +159,15 @@ export class LabService implements LabApi {
   }
 
   private serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(run, run);
+    const counted = async () => {
+      this.serialRunning++;
+      try {
+        return await run();
+      } finally {
+        this.serialRunning--;
+      }
+    };
+    const next = this.queue.then(counted, counted);
     this.queue = next.catch(ignoreRejection('the caller of run gets the error; the queue only orders calls'));
     return next;
   }
@@ -166,6 +191,11 @@ export class LabService implements LabApi {
   async labUp(settings?: LabSettings): Promise<UpResultInfo> {
     const r = await this.engine.up(settings ?? defaultSettings(), { mode: 'attached' });
     this.ownsLab = true;
+    // What the user started the lab with is what the Settings tab shows after a stop or a restart.
+    if (settings)
+      await this.keeper
+        .save(this.engine.name, settings)
+        .catch(ignoreRejection('the lab runs; only keeping its settings for later failed'));
     await this.startWatching();
     this.emit('changed', { what: 'up' });
     return { status: r.status, datapath: r.datapath, removedLeftovers: r.removedLeftovers, ms: r.ms, reason: r.reason };
@@ -184,9 +214,14 @@ export class LabService implements LabApi {
     return this.engine.status();
   }
 
-  async getSettings() {
-    if (!(await this.engine.find())) return { settings: defaultSettings(), source: 'defaults' as const };
-    return { settings: await this.engine.settings(), source: 'lab' as const };
+  /** The running lab's settings, else the saved ones for this lab name, else the defaults (settings-info.ts). */
+  async getSettings(): Promise<SettingsInfo> {
+    return settingsInfo(this.keeper, this.engine);
+  }
+
+  /** Keeps settings for this lab name (owner-only file), so they survive a stop and a restart of the app. */
+  async settingsSave(settings: LabSettings): Promise<SavedSettingsInfo> {
+    return this.keeper.save(this.engine.name, validateSettings(settings));
   }
 
   async validateSettings(settings: unknown) {
@@ -238,6 +273,9 @@ export class LabService implements LabApi {
   async applySettings(settings: LabSettings) {
     await this.requireLab();
     const r = await this.engine.applySettings(settings);
+    await this.keeper
+      .save(this.engine.name, settings)
+      .catch(ignoreRejection('the change is applied; only keeping it for later failed'));
     this.emit('changed', { what: 'settings' });
     return r;
   }
@@ -392,9 +430,38 @@ export class LabService implements LabApi {
     } catch (e) {
       this.setAvailability({ available: false, message: (e as Error).message });
     }
+    if (this.availability.available)
+      await this.follow().catch(ignoreRejection('following is tried again at the next poll'));
     clearTimeout(this.pollTimer);
     this.pollTimer = setTimeout(() => void this.pollEngine(), this.pollMs);
     this.pollTimer.unref?.();
+  }
+
+  /**
+   * Follows the lab the engine's labels say runs under this name (see Follower): a lab started by
+   * the CLI or anyone is watched from its first log line; one that replaced the lab followed is
+   * followed afresh; settings or faults changed elsewhere make the UI refetch. Waits while this
+   * service itself creates or removes a lab.
+   */
+  private async follow(): Promise<void> {
+    if (this.disposed || this.serialRunning > 0 || this.watchStarting) return;
+    const step = this.follower.next(await this.engine.find(), !!this.stopWatch);
+    if (step.kind === 'gone') {
+      this.stopWatching();
+      this.lastSas = {};
+      this.emit('changed', { what: 'down' });
+    } else if (step.kind === 'check') {
+      const what = this.follower.stampChanged(await labStateStamp(this.engine));
+      if (what) this.emit('changed', { what });
+    } else if (step.kind === 'follow') {
+      this.stopWatching();
+      if (step.forget) {
+        forgetEarlierLab(this.engine);
+        this.lastSas = {};
+      }
+      await this.startWatching();
+      this.emit('changed', { what: 'up' });
+    }
   }
 
   private setAvailability(a: EngineAvailability): void {

@@ -42,6 +42,11 @@ export class CounterHistory {
     }
   }
 
+  /** Another lab from here on: the previous lab's points are not its history. */
+  clear(): void {
+    this.points = { left: [], right: [] };
+  }
+
   get(side: Side): CounterPoint[] {
     return this.points[side];
   }

@@ -87,6 +87,18 @@ export class DiagnosisFeed {
   }
 
   /**
+   * Another lab from here on (a new run under the same name, started by anyone): its lines count
+   * from 1 again, and nothing of the previous lab counts.
+   */
+  restart(): void {
+    this.diag = this.freshDiagnosis();
+    this.floor = { left: 0, right: 0 };
+    this.seen = { left: 0, right: 0 };
+    this.last = '';
+    this.schedule();
+  }
+
+  /**
    * The lab's traffic generator sent packets into the tunnel in this epoch: from now on flat
    * counters are a symptom, not an idle lab. Returns the function that marks a flow's end.
    */

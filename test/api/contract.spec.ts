@@ -52,6 +52,7 @@ describe('the UI contract', () => {
       | 'faultRevert'
       | 'impair'
       | 'applySettings'
+      | 'settingsSave'
       | 'settingsDiff'
       | 'diagnosis'
       | 'logsPage'
