@@ -3,12 +3,13 @@
  * time. The batch entry point (diagnose.ts) is a LiveDiagnosis fed from files.
  */
 import { Correlator } from './correlate.js';
-import { classify, type Side } from './events.js';
-import { ADVISORY, type DiagnosisResult, type Finding, NOT_A_FAULT, rankFindings } from './findings.js';
+import { classify, type EventKind, type Side } from './events.js';
+import { ADVISORY, type DiagnosisResult, type Evidence, type Finding, NOT_A_FAULT, rankFindings } from './findings.js';
 import { withVendorViews } from './knowledge.js';
 import type { LogRecord } from './log-line.js';
 import { InputReader } from './reader.js';
 import { evidence, finding, type Rule, type RuleContext } from './rules/common.js';
+import { countersFlat, datapathRule, healthyCounters } from './rules/datapath.js';
 import { keRetryRule, peerDeleteExcerptRule, silentExcerptRule } from './rules/excerpt.js';
 import { healthSignsRule } from './rules/health.js';
 import { noInitiatorRule, peerClosedRule, staleSaRule } from './rules/lifecycle.js';
@@ -90,6 +91,11 @@ export class LiveDiagnosis {
   };
   /** See RuleContext.trafficOffered: set by a live lab that knows whether its generator ran. */
   trafficOffered: boolean | undefined;
+  /** See RuleContext.windowed: a live lab's window, whose first listings are the counters' base. */
+  windowed = false;
+  /** See RuleContext.trafficSentBy and trafficDueBy. */
+  trafficSentBy: number | undefined;
+  trafficDueBy: number | undefined;
 
   /** One parsed log line of a side. */
   push(side: Side, record: LogRecord): void {
@@ -127,13 +133,25 @@ export class LiveDiagnosis {
     if (list.every((s) => s.time !== undefined)) list.sort((a, b) => a.time! - b.time!);
   }
 
+  /** How many events of this kind the logs held (a live lab asks whether a change shows yet). */
+  count(kind: EventKind): number {
+    return this.log.count(kind);
+  }
+
   /** Findings from outside the logs (pre-flight configuration checks). */
   addFindings(findings: Finding[]): void {
     this.extra.push(...findings);
   }
 
   findings(): Finding[] {
-    const ctx: RuleContext = { log: this.log, snapshots: this.snapshots, trafficOffered: this.trafficOffered };
+    const ctx: RuleContext = {
+      log: this.log,
+      snapshots: this.snapshots,
+      trafficOffered: this.trafficOffered,
+      windowed: this.windowed,
+      trafficSentBy: this.trafficSentBy,
+      trafficDueBy: this.trafficDueBy,
+    };
     let all: Finding[] = [...this.extra];
     for (const rule of RULES) all.push(...rule(ctx));
     for (const [generic, better] of Object.entries(EXPLAINED_BY)) {
@@ -149,7 +167,7 @@ export class LiveDiagnosis {
     }
     all = [...best.values()];
     if (!all.some(isFault)) {
-      const h = this.healthy();
+      const h = this.healthy(ctx);
       if (h) all.push(h);
     } else all = all.filter((f) => f.cause !== 'healthy');
     withVendorViews(all, this.log, this.snapshots);
@@ -181,23 +199,49 @@ export class LiveDiagnosis {
     );
   }
 
-  private healthy(): Finding | null {
+  private healthy(ctx: RuleContext): Finding | null {
     const ike = this.log.events('ike-established')[0];
     const child = this.log.events('child-established')[0];
-    const counters = healthyCounters(
-      [...this.snapshots.left, ...this.snapshots.right, ...this.snapshots.unknown].slice(-1),
-    );
-    if (!(ike && child) && !counters.length) return null;
+    const s = this.snapshots;
+    const counters =
+      [s.left, s.right, s.unknown].map((x) => healthyCounters(x, this.windowed)).find((c) => c.length) ?? [];
+    // The listings themselves: a live window that began after the tunnel came up has no log line of it.
+    const listed = (['left', 'right'] as const).map((side) => upIn(s[side][s[side].length - 1], side));
+    const bothListed = listed.every((e) => e !== undefined);
+    if (!(ike && child) && !counters.length && !bothListed) return null;
+    const idle = this.windowed && !this.trafficOffered && !counters.length && countersFlat(ctx);
     return finding(
       'healthy',
       'both',
-      ike && child ? 0.9 : 0.7,
-      'IKE_SA and CHILD_SA established' +
-        (counters.length ? ', and the CHILD_SA carries traffic both ways' : '') +
-        '; no fault found.',
-      [...evidence([ike, child]), ...counters],
+      (ike && child) || bothListed ? 0.9 : 0.7,
+      (ike && child
+        ? 'IKE_SA and CHILD_SA established'
+        : bothListed
+          ? 'Both gateways list the IKE_SA ESTABLISHED and the CHILD_SA INSTALLED'
+          : 'The CHILD_SA carries traffic') +
+        (counters.length && (ike || bothListed) ? ', and the CHILD_SA carries traffic both ways' : '') +
+        '; no fault found.' +
+        (idle ? ' Idle: no traffic was offered, so the flat counters say nothing about the datapath.' : ''),
+      [...evidence([ike, child]), ...(bothListed && !(ike && child) ? (listed as Evidence[]) : []), ...counters],
     );
   }
+}
+
+/** The listing's ESTABLISHED IKE_SA with an INSTALLED CHILD_SA, as evidence; undefined when it has none. */
+function upIn(snap: SaSnapshot | undefined, side: 'left' | 'right'): Evidence | undefined {
+  for (const ike of snap?.ikeSas ?? []) {
+    if (ike.state !== 'ESTABLISHED') continue;
+    const c = ike.children.find((x) => x.state === 'INSTALLED');
+    if (!c) continue;
+    return (
+      c.lines?.header ?? {
+        source: `${side}-sas`,
+        line: 0,
+        text: `${ike.name}: ${ike.state}, ${c.name}: ${c.state}${c.spiIn ? `, SPIs ${c.spiIn}_i ${c.spiOut ?? ''}_o` : ''}`,
+      }
+    );
+  }
+  return undefined;
 }
 
 /**

@@ -14,6 +14,18 @@ export interface RuleContext {
    * whose generator stayed idle (flat counters then mean nothing), undefined when unknown (offline).
    */
   trafficOffered?: boolean;
+  /**
+   * Live lab: each side's first snapshot is the window's base, so counters are read as growth since
+   * the window began, never as SA totals (offline, one listing's totals are all there is).
+   */
+  windowed?: boolean;
+  /**
+   * Live lab, seconds on the snapshots' clock: by when all offered traffic had been sent (nothing is
+   * in flight after it; undefined while traffic is still being sent).
+   */
+  trafficSentBy?: number;
+  /** Live lab: by when offered traffic must show in the counters (a ping's end, a flow's first seconds). */
+  trafficDueBy?: number;
 }
 
 export type Rule = (ctx: RuleContext) => Finding[];
@@ -65,6 +77,26 @@ export function finding(
   if (extra.alternatives?.length) f.alternatives = extra.alternatives;
   if (extra.decidingCheck) f.decidingCheck = extra.decidingCheck;
   return f;
+}
+
+const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
+
+/**
+ * A line's time in ms ("Nov 22 11:04:34.576" as charon writes it, or ISO 8601), comparable between
+ * the logs of one story (the year is assumed the same); undefined when the line has no such time.
+ */
+export function eventTime(e: DiagEvent): number | undefined {
+  const t = e.rec.time;
+  if (!t) return undefined;
+  const m = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?/.exec(t);
+  if (m) {
+    const month = MONTHS.indexOf(m[1]) / 3;
+    if (month < 0 || !Number.isInteger(month)) return undefined;
+    const ms = m[6] ? Number(m[6].padEnd(3, '0').slice(0, 3)) : 0;
+    return Date.UTC(2000, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms);
+  }
+  const iso = Date.parse(t);
+  return Number.isNaN(iso) ? undefined : iso;
 }
 
 export function toFindingSide(side: Side): FindingSide {

@@ -5,14 +5,27 @@
  */
 import type { Evidence, Finding } from '../findings.js';
 import type { ChildSaSnapshot, SaSnapshot } from '../sas-text.js';
-import { finding, type Rule } from './common.js';
+import { finding, type Rule, type RuleContext } from './common.js';
 
-interface Flow {
-  side: 'left' | 'right' | 'unknown';
-  child: ChildSaSnapshot;
-  /** Growth over the series when there is one, else the absolute counters. */
+/**
+ * Two listings are never read at the same instant: a packet counted out on one side a moment ago
+ * may not be counted in on the other yet, a ping decrypted a moment ago may not have its reply
+ * encrypted yet. A cause is read from a listing at least this much older than its effect's (s).
+ */
+export const LISTING_LAG_S = 0.5;
+
+interface Growth {
   inPk: number;
   outPk: number;
+}
+
+interface Flow extends Growth {
+  side: 'left' | 'right' | 'unknown';
+  child: ChildSaSnapshot;
+  /** When the latest listing was read (seconds), when the series has times. */
+  time?: number;
+  /** Growth up to the latest listing read at or before `t` (all of it when the series has no times). */
+  at(t: number | undefined): Growth;
 }
 
 function installed(snap: SaSnapshot | undefined): ChildSaSnapshot[] {
@@ -20,18 +33,43 @@ function installed(snap: SaSnapshot | undefined): ChildSaSnapshot[] {
   return snap.ikeSas.flatMap((i) => i.children).filter((c) => c.state === 'INSTALLED');
 }
 
-function flows(series: SaSnapshot[], side: Flow['side']): Flow[] {
+/**
+ * Growth over the series. Live (`windowed`), the first listing is the base even when it is the only
+ * one: a window's counters start at zero, whatever the SA carried before. Offline, a single listing's
+ * totals are all there is.
+ */
+function flows(series: SaSnapshot[], side: Flow['side'], windowed?: boolean): Flow[] {
   const last = series[series.length - 1];
-  const first = series.length > 1 ? series[0] : undefined;
-  return installed(last).map((child) => {
+  const first = series.length > 1 || windowed ? series[0] : undefined;
+  const growth = (snap: SaSnapshot | undefined, child: ChildSaSnapshot): Growth => {
+    const now = installed(snap).find((c) => c.spiIn === child.spiIn);
+    if (!now) return { inPk: 0, outPk: 0 };
     const prev = first && installed(first).find((c) => c.spiIn === child.spiIn);
-    return {
-      side,
-      child,
-      inPk: child.packetsIn - (prev?.packetsIn ?? 0),
-      outPk: child.packetsOut - (prev?.packetsOut ?? 0),
-    };
-  });
+    return { inPk: now.packetsIn - (prev?.packetsIn ?? 0), outPk: now.packetsOut - (prev?.packetsOut ?? 0) };
+  };
+  return installed(last).map((child) => ({
+    side,
+    child,
+    time: last?.time,
+    ...growth(last, child),
+    at: (t) => {
+      if (t === undefined || last?.time === undefined) return growth(last, child);
+      let snap: SaSnapshot | undefined;
+      for (const s of series) if (s.time !== undefined && s.time <= t) snap = s;
+      return growth(snap, child);
+    },
+  }));
+}
+
+/**
+ * Live, the time a cause must have been read by, given the listing its effect was read from: one
+ * read LISTING_LAG_S earlier, or the latest when all traffic had been sent by then (nothing in flight).
+ * Offline listings are taken by hand, seconds apart: the latest.
+ */
+function lagged(ctx: RuleContext, effect: Flow): number | undefined {
+  if (!ctx.windowed || effect.time === undefined) return undefined;
+  const by = effect.time - LISTING_LAG_S;
+  return ctx.trafficSentBy !== undefined && ctx.trafficSentBy <= by ? undefined : by;
 }
 
 function counterEvidence(f: Flow, dir: 'in' | 'out', label: string): Evidence {
@@ -47,8 +85,8 @@ function counterEvidence(f: Flow, dir: 'in' | 'out', label: string): Evidence {
 
 export const datapathRule: Rule = (ctx) => {
   const out: Finding[] = [];
-  const left = flows(ctx.snapshots.left, 'left');
-  const right = flows(ctx.snapshots.right, 'right');
+  const left = flows(ctx.snapshots.left, 'left', ctx.windowed);
+  const right = flows(ctx.snapshots.right, 'right', ctx.windowed);
   const pairs: [Flow, Flow][] = [];
   for (const l of left) {
     const r = right.find((x) => x.child.spiIn === l.child.spiOut || x.child.spiOut === l.child.spiIn);
@@ -59,13 +97,14 @@ export const datapathRule: Rule = (ctx) => {
       [a, b],
       [b, a],
     ] as [Flow, Flow][]) {
-      if (x.outPk > 0 && y.inPk === 0) {
+      const sent = x.at(lagged(ctx, y)).outPk;
+      if (sent > 0 && y.inPk === 0) {
         out.push(
           finding(
             'esp-blocked',
             y.side,
             0.85,
-            `The ${x.side} gateway sent ${x.outPk} ESP packet(s) on SPI ${x.child.spiOut}, the ${y.side} gateway received none: ESP${x.child.udpEncap ? ' (UDP 4500)' : ' (protocol 50)'} is lost on the way to ${y.side}.`,
+            `The ${x.side} gateway sent ${sent} ESP packet(s) on SPI ${x.child.spiOut}, the ${y.side} gateway received none: ESP${x.child.udpEncap ? ' (UDP 4500)' : ' (protocol 50)'} is lost on the way to ${y.side}.`,
             [counterEvidence(x, 'out', x.side), counterEvidence(y, 'in', y.side)],
           ),
         );
@@ -76,15 +115,16 @@ export const datapathRule: Rule = (ctx) => {
       [b, a],
     ] as [Flow, Flow][]) {
       // Some ESP arrives, some does not: a lossy path. The two listings are not read at the same
-      // instant, so a packet or two in flight is no loss.
-      const lost = x.outPk - y.inPk;
-      if (y.inPk > 0 && lost >= 3 && lost >= 0.1 * x.outPk) {
+      // instant (see LISTING_LAG_S), and a packet or two in flight is no loss.
+      const sent = x.at(lagged(ctx, y)).outPk;
+      const lost = sent - y.inPk;
+      if (y.inPk > 0 && lost >= 3 && lost >= 0.1 * sent) {
         out.push(
           finding(
             'packet-loss',
             'unknown',
-            Math.min(0.75, 0.5 + lost / x.outPk / 2),
-            `The ${x.side} gateway sent ${x.outPk} ESP packets on SPI ${x.child.spiOut}, the ${y.side} gateway received ${y.inPk}: ${Math.round((100 * lost) / x.outPk)} % were lost on the way.`,
+            Math.min(0.75, 0.5 + lost / sent / 2),
+            `The ${x.side} gateway sent ${sent} ESP packets on SPI ${x.child.spiOut}, the ${y.side} gateway received ${y.inPk}: ${Math.round((100 * lost) / sent)} % were lost on the way.`,
             [counterEvidence(x, 'out', x.side), counterEvidence(y, 'in', y.side)],
             {
               decidingCheck:
@@ -98,13 +138,14 @@ export const datapathRule: Rule = (ctx) => {
       [a, b],
       [b, a],
     ] as [Flow, Flow][]) {
-      if (y.inPk > 0 && y.outPk === 0 && x.outPk > 0) {
+      const decrypted = y.at(lagged(ctx, y)).inPk;
+      if (decrypted > 0 && y.outPk === 0 && x.outPk > 0) {
         out.push(
           finding(
             'no-return-traffic',
             y.side,
             0.8,
-            `The ${y.side} gateway decrypts traffic from ${x.side} (${y.inPk} packets in) but sends nothing back (0 out): replies from its LAN never enter the tunnel.`,
+            `The ${y.side} gateway decrypts traffic from ${x.side} (${decrypted} packets in) but sends nothing back (0 out): replies from its LAN never enter the tunnel.`,
             [counterEvidence(y, 'in', y.side), counterEvidence(y, 'out', y.side), counterEvidence(x, 'in', x.side)],
           ),
         );
@@ -113,8 +154,9 @@ export const datapathRule: Rule = (ctx) => {
   }
   // One side only: the direction is known, the culprit is not.
   if (!pairs.length) {
-    for (const x of [...left, ...right, ...flows(ctx.snapshots.unknown, 'unknown')]) {
-      if (x.outPk > 0 && x.inPk === 0) {
+    for (const x of [...left, ...right, ...flows(ctx.snapshots.unknown, 'unknown', ctx.windowed)]) {
+      const early = x.at(lagged(ctx, x));
+      if (early.outPk > 0 && x.inPk === 0) {
         const peer = x.side === 'left' ? 'right' : x.side === 'right' ? 'left' : 'unknown';
         const check = `Read the ${peer === 'unknown' ? "peer's" : peer} gateway's counters for SPI ${x.child.spiOut}: in = 0 means ESP is lost on the path; in > 0 with out = 0 means nothing comes back from its LAN.`;
         const ev = [counterEvidence(x, 'out', x.side), counterEvidence(x, 'in', x.side)];
@@ -123,7 +165,7 @@ export const datapathRule: Rule = (ctx) => {
             'esp-blocked',
             peer,
             0.5,
-            `The ${x.side} gateway sends ESP (${x.outPk} packets out) but receives nothing back.`,
+            `The ${x.side} gateway sends ESP (${early.outPk} packets out) but receives nothing back.`,
             ev,
             { alternatives: ['no-return-traffic'], decidingCheck: check },
           ),
@@ -133,18 +175,18 @@ export const datapathRule: Rule = (ctx) => {
             'no-return-traffic',
             peer,
             0.45,
-            `The peer may receive the traffic but its LAN does not answer.`,
+            `The ${x.side} gateway receives nothing back for what it sends: the peer may receive the traffic while its LAN does not answer.`,
             ev,
             { alternatives: ['esp-blocked'], decidingCheck: check },
           ),
         );
-      } else if (x.inPk > 0 && x.outPk === 0) {
+      } else if (early.inPk > 0 && x.outPk === 0) {
         out.push(
           finding(
             'no-return-traffic',
             x.side,
             0.7,
-            `The ${x.side} gateway decrypts traffic (${x.inPk} packets in) but sends nothing back (0 out).`,
+            `The ${x.side} gateway decrypts traffic (${early.inPk} packets in) but sends nothing back (0 out).`,
             [counterEvidence(x, 'in', x.side), counterEvidence(x, 'out', x.side)],
           ),
         );
@@ -153,7 +195,12 @@ export const datapathRule: Rule = (ctx) => {
   }
   // A series in which nothing at all entered the tunnel: only a hint, an idle tunnel looks the same,
   // and no hint at all where it is known that nobody sent anything (a healthy idle lab is no alarm).
-  const series = [ctx.snapshots.left, ctx.snapshots.right, ctx.snapshots.unknown].filter((s) => s.length > 1);
+  // Live, only listings read after the offered traffic had been sent can show it missing.
+  const series = [ctx.snapshots.left, ctx.snapshots.right, ctx.snapshots.unknown].filter(
+    (s) =>
+      s.length > 1 &&
+      (!ctx.windowed || (ctx.trafficDueBy !== undefined && (s[s.length - 1].time ?? 0) >= ctx.trafficDueBy)),
+  );
   if (series.length && !out.length && ctx.trafficOffered !== false) {
     const all = [...left, ...right];
     if (all.length && all.every((f) => f.inPk === 0 && f.outPk === 0)) {
@@ -161,8 +208,10 @@ export const datapathRule: Rule = (ctx) => {
         finding(
           'no-outbound-traffic',
           'unknown',
-          0.3,
-          'The CHILD_SA is installed but no packet entered the tunnel in either direction during the snapshots (an idle tunnel looks the same).',
+          ctx.trafficOffered ? 0.6 : 0.3,
+          ctx.trafficOffered
+            ? 'The CHILD_SA is installed and traffic was offered, but no packet entered the tunnel in either direction: the sending host is outside the encryption domain, or its traffic is not routed to the gateway.'
+            : 'The CHILD_SA is installed but no packet entered the tunnel in either direction during the snapshots (an idle tunnel looks the same).',
           all.slice(0, 2).map((f) => counterEvidence(f, 'out', f.side)),
           {
             decidingCheck:
@@ -175,10 +224,17 @@ export const datapathRule: Rule = (ctx) => {
   return out;
 };
 
-/** Counters that show the tunnel carrying traffic both ways. */
-export function healthyCounters(snaps: SaSnapshot[]): Evidence[] {
-  for (const f of flows(snaps, 'unknown')) {
+/** Counters that show the tunnel carrying traffic both ways (growth in the window, when `windowed`). */
+export function healthyCounters(snaps: SaSnapshot[], windowed?: boolean): Evidence[] {
+  for (const f of flows(snaps, 'unknown', windowed)) {
     if (f.inPk > 0 && f.outPk > 0) return [counterEvidence(f, 'in', 'sas'), counterEvidence(f, 'out', 'sas')];
   }
   return [];
+}
+
+/** Whether nothing entered or left any CHILD_SA of these listings in the window (an idle tunnel). */
+export function countersFlat(ctx: RuleContext): boolean {
+  return [ctx.snapshots.left, ctx.snapshots.right].every((series) =>
+    flows(series, 'unknown', ctx.windowed).every((f) => f.inPk === 0 && f.outPk === 0),
+  );
 }

@@ -158,7 +158,9 @@ export const staleSaRule: Rule = (ctx) => {
         (e): e is Evidence => !!e,
       );
       const series = ctx.snapshots[x];
-      const first = series.length > 1 ? children(series[0]).find((c) => c.spiIn === child.spiIn) : undefined;
+      // Live, the window's first listing is the base: what the SA carried before the window is history.
+      const first =
+        series.length > 1 || ctx.windowed ? children(series[0]).find((c) => c.spiIn === child.spiIn) : undefined;
       const outGrew = child.packetsOut - (first?.packetsOut ?? 0);
       const inGrew = child.packetsIn - (first?.packetsIn ?? 0);
       const sending = outGrew > 0 && inGrew === 0;

@@ -5,7 +5,7 @@
 import type { SaTrack } from '../correlate.js';
 import { type DiagEvent, SETUP_EXCHANGES } from '../events.js';
 import type { Finding } from '../findings.js';
-import { evidence, finding, otherSide, type Rule, type RuleContext } from './common.js';
+import { eventTime, evidence, finding, otherSide, type Rule, type RuleContext } from './common.js';
 
 const SILENT_CHECK =
   'Capture on the peer (`tcpdump -ni any udp port 500`): if the requests arrive there, UDP 500 is dropped by its firewall or charon does not listen; if nothing arrives, the address or the route is wrong or the peer is down.';
@@ -16,17 +16,46 @@ function unanswered(sa: SaTrack): { mid: number; exchange: string; toPort?: numb
   return out;
 }
 
-/** The peer's packets as seen in its own log: did our requests arrive there at all? */
+/** Logs of two boxes are never read at exactly the same clock: times within this are "at once" (ms). */
+const CLOCK_SLACK_MS = 1000;
+
+/**
+ * The peer's packets as seen in its own log: did our requests arrive there at all, and did it answer?
+ * Only what it logged after our request was first sent counts (when both logs have times): packets
+ * of an earlier negotiation say nothing about this one.
+ */
 function peerSaw(
   ctx: RuleContext,
   side: DiagEvent['side'],
   port: number,
-): { present: boolean; packets: DiagEvent[]; retransmitSeen: DiagEvent[] } {
+  since: DiagEvent,
+): { present: boolean; packets: DiagEvent[]; retransmitSeen: DiagEvent[]; answers: DiagEvent[] } {
   const peer = otherSide(side);
   const present = side !== 'unknown' && ctx.log.sides.has(peer);
-  const packets = present ? ctx.log.events('packet-in').filter((p) => p.side === peer && p.toPort === port) : [];
-  const retransmitSeen = present ? ctx.log.events('received-retransmit').filter((p) => p.side === peer) : [];
-  return { present, packets, retransmitSeen };
+  const t0 = eventTime(since);
+  const after = (e: DiagEvent) => {
+    const t = eventTime(e);
+    return t0 === undefined || t === undefined || t >= t0 - CLOCK_SLACK_MS;
+  };
+  const mine = (e: DiagEvent) => e.side === peer && after(e);
+  const packets = present ? ctx.log.events('packet-in').filter((p) => mine(p) && p.toPort === port) : [];
+  const retransmitSeen = present ? ctx.log.events('received-retransmit').filter(mine) : [];
+  const answers = present
+    ? ctx.log.events('msg-out').filter((m) => mine(m) && m.role === 'response' && SETUP_EXCHANGES.has(m.exchange ?? ''))
+    : [];
+  return { present, packets, retransmitSeen, answers };
+}
+
+/**
+ * An IKE_SA of this source that was established and then stopped hearing from its peer, before `sa`
+ * began: `sa` is the restart after the peer died, and its silence is the same story.
+ */
+function diedBefore(ctx: RuleContext, sa: SaTrack): boolean {
+  for (const o of ctx.log.sas.values()) {
+    if (o === sa || o.source !== sa.source || !o.established || o.first.rec.line >= sa.first.rec.line) continue;
+    if (unanswered(o).some((r) => r.retransmits.length > 0)) return true;
+  }
+  return ctx.log.events('dpd-timeout').some((t) => t.rec.source === sa.source && t.rec.line < sa.first.rec.line);
 }
 
 export const silentPeerRule: Rule = (ctx) => {
@@ -55,6 +84,8 @@ export const silentPeerRule: Rule = (ctx) => {
       if (!sa.answered && SETUP_EXCHANGES.has(r.exchange)) {
         // Nothing ever came back: unreachable and "UDP 500 dropped" look the same from here.
         if (done.has('silent')) continue;
+        // The peer stopped answering an established IKE_SA first: these are the restarts (DPD action).
+        if (diedBefore(ctx, sa)) continue;
         done.add('silent');
         // charon could not even send: the silence is local (route, interface, address), not the peer.
         const local = ctx.log.events('socket-error').filter((s) => s.side === sa.side && s.rec.source === sa.source);
@@ -71,15 +102,18 @@ export const silentPeerRule: Rule = (ctx) => {
           );
           continue;
         }
-        const seen = peerSaw(ctx, sa.side, 500);
+        const seen = peerSaw(ctx, sa.side, 500, sa.first);
         if (seen.present && (seen.packets.length || seen.retransmitSeen.length)) {
+          const answered = seen.answers.length > 0;
           out.push(
             finding(
               'ike-port-blocked',
               'both',
               0.6 + 0.3 * strength,
-              `The ${peerSide} gateway received the IKE requests and answered, but the answers never reached the ${sa.side} gateway: the return path drops UDP 500.`,
-              evidence([...evs, seen.packets[0], seen.retransmitSeen[0]]),
+              answered
+                ? `The ${peerSide} gateway received the IKE requests and answered them, but the answers never reached the ${sa.side} gateway: the return path drops UDP 500.`
+                : `The ${peerSide} gateway's log shows the IKE requests arriving, but nothing it sent reached the ${sa.side} gateway: UDP 500 is dropped on the way back, or the ${peerSide} gateway does not answer.`,
+              evidence([...evs, seen.packets[0], seen.retransmitSeen[0], seen.answers[0]]),
               { alternatives: ['peer-unreachable'], decidingCheck: SILENT_CHECK },
             ),
           );
@@ -89,7 +123,7 @@ export const silentPeerRule: Rule = (ctx) => {
               'ike-port-blocked',
               peerSide,
               0.5 + 0.35 * strength,
-              `The ${sa.side} gateway's ${r.exchange} request was retransmitted ${n} time(s) without an answer, and the ${peerSide} gateway's log shows charon running but no IKE packet arriving: UDP 500 is dropped on the way or at its firewall.`,
+              `The ${sa.side} gateway's ${r.exchange} request was retransmitted ${n} time(s) without an answer, and the ${peerSide} gateway's log, read over the same time, shows no IKE packet arriving: UDP 500 is dropped on the way or at its firewall, or the ${peerSide} gateway is down.`,
               ev,
               { alternatives: ['peer-unreachable'], decidingCheck: SILENT_CHECK },
             ),
@@ -99,7 +133,7 @@ export const silentPeerRule: Rule = (ctx) => {
               'peer-unreachable',
               peerSide,
               0.35 + 0.3 * strength,
-              `The ${peerSide} gateway never answered; its address or route may be wrong.`,
+              `The ${peerSide} gateway never answered the ${sa.side} gateway's ${r.exchange} request: its address or the route to it may be wrong, or it is down.`,
               ev,
               { alternatives: ['ike-port-blocked'], decidingCheck: SILENT_CHECK },
             ),
@@ -132,7 +166,7 @@ export const silentPeerRule: Rule = (ctx) => {
         // The first exchange on 500 worked, the switch to 4500 (NAT-T or MOBIKE) did not.
         if (done.has('natt')) continue;
         done.add('natt');
-        const seen = peerSaw(ctx, sa.side, 4500);
+        const seen = peerSaw(ctx, sa.side, 4500, sa.lastOut?.mid === r.mid ? sa.lastOut : r.retransmits[0]);
         const halfOpen = ctx.log.events('half-open-timeout').find((h) => h.side === peerSide);
         if (ctx.log.count('decrypt-failed') || ctx.log.count('mac-mismatch')) continue; // authentication rule explains it
         const certain = seen.present && !seen.packets.length;
