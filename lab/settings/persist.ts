@@ -7,10 +7,11 @@
  * `$IPSEC_LAB_CONFIG_DIR` when set (tests point it at a temporary directory), else
  * `$XDG_CONFIG_HOME/ipsec-lab`, else `~/.config/ipsec-lab`.
  */
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
+import { writeFileAtomic } from '../common/safe-write.js';
 import type { LabSettings } from './types.js';
 import { SettingsError, validateSettings } from './validate.js';
 
@@ -69,18 +70,14 @@ export class SettingsKeeper {
     };
   }
 
-  /** Saves valid settings for the lab, owner-only and atomically (a crash leaves the old file). */
+  /** Saves valid settings for the lab: a new owner-only file replaces the old one (common/safe-write.ts). */
   async save(lab: string, settings: LabSettings): Promise<SavedSettings> {
     const valid = validateSettings(settings);
     const file = this.fileOf(lab);
     // 0700: the directory lists which labs exist; the files hold keys.
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const savedAt = Date.now();
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ savedAt, settings: valid }, null, 2) + '\n', { mode: 0o600 });
-    // A file created under a permissive umask elsewhere is made owner-only again.
-    await chmod(tmp, 0o600);
-    await rename(tmp, file);
+    await writeFileAtomic(file, JSON.stringify({ savedAt, settings: valid }, null, 2) + '\n');
     return { settings: valid, savedAt, file };
   }
 
