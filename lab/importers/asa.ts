@@ -4,9 +4,10 @@ import { type ImportOptions, type ImportResult, type ImportWarning, LineLedger }
 
 export type AsaImportOptions = ImportOptions;
 
-/** Imports one crypto map entry of a Cisco ASA configuration (IKEv1 or IKEv2, pre-shared keys). */
+/** Imports one tunnel of a Cisco ASA configuration: a crypto map entry or a VTI (IKEv1 or IKEv2, pre-shared keys). */
 export function importAsa(text: string, options: AsaImportOptions = {}): ImportResult {
   const ledger = new LineLedger(text);
+  ledger.reveal = !!options.revealSecrets;
   const warnings: ImportWarning[] = [];
   const cfg = parseAsaConfig(ledger, warnings);
   return convertAsa(cfg, ledger, warnings, options);

@@ -3,11 +3,13 @@ import type { Side } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
 import { importAsa } from './asa.js';
 import { importIpsecConf } from './ipsec-conf.js';
+import { importPaloAlto, isPanXml } from './paloalto.js';
 import { importSwanctl } from './swanctl.js';
 import { ImportError, type ImportFormat, type ImportResult } from './types.js';
 
 export { importAsa } from './asa.js';
 export { importIpsecConf } from './ipsec-conf.js';
+export { importPaloAlto } from './paloalto.js';
 export { importSwanctl } from './swanctl.js';
 export * from './types.js';
 
@@ -22,13 +24,19 @@ export function detectFormat(text: string): ImportFormat | null {
   if (/^conn\s+\S+\s*$/m.test(t) || /^config\s+setup\s*$/m.test(t)) return 'ipsec.conf';
   if (/^\s*(crypto\s+(map|ikev1|ikev2|isakmp|ipsec)|tunnel-group|access-list\s+\S+\s+extended)\b/m.test(t))
     return 'asa';
+  // PAN-OS: set commands (flat or configure mode) or the XML configuration.
+  if (/^\s*(set|edit)\s+network\s+(ike|tunnel)\b/m.test(t)) return 'paloalto';
+  if (isPanXml(t) && /<(ike-crypto-profiles|ipsec-crypto-profiles|auto-key|ike-gateway)\b/.test(t)) return 'paloalto';
   return null;
 }
 
 export interface ImportConfigOptions {
   format?: ImportFormat;
   side?: Side;
+  /** Which tunnel: its name, sequence number, interface, or its peer as written (--tunnel). */
   entry?: string | number;
+  /** Leave pre-shared keys readable in the notes of a multi-tunnel config. */
+  revealSecrets?: boolean;
   /** ipsec.secrets content, for ipsec.conf imports. */
   secretsText?: string;
   /** ipsec.conf: the address of the imported gateway (decides whether left or right is local). */
@@ -41,13 +49,16 @@ export function importConfig(text: string, options: ImportConfigOptions = {}): I
   const side = options.side ?? 'left';
   switch (format) {
     case 'asa':
-      return importAsa(text, { side, entry: options.entry });
+      return importAsa(text, { side, entry: options.entry, revealSecrets: options.revealSecrets });
+    case 'paloalto':
+      return importPaloAlto(text, { side, entry: options.entry, revealSecrets: options.revealSecrets });
     case 'swanctl':
-      return importSwanctl(text, { side, entry: options.entry });
+      return importSwanctl(text, { side, entry: options.entry, revealSecrets: options.revealSecrets });
     case 'ipsec.conf':
       return importIpsecConf(text, {
         side,
         entry: options.entry,
+        revealSecrets: options.revealSecrets,
         secretsText: options.secretsText,
         localAddress: options.localAddress,
       });
@@ -56,7 +67,7 @@ export function importConfig(text: string, options: ImportConfigOptions = {}): I
     default:
       throw new ImportError(
         0,
-        'unknown format (expected Cisco ASA CLI, swanctl.conf, ipsec.conf or lab settings JSON; pass format to choose)',
+        'unknown format (expected Cisco ASA CLI, Palo Alto set commands or XML, swanctl.conf, ipsec.conf or lab settings JSON; pass format to choose)',
       );
   }
 }

@@ -401,6 +401,11 @@ function secretFor(
   ledger.use(secrets.line, ...secrets.extraLines);
   for (const k of secrets.keys.values())
     ledger.unsupported(k.line, 'a setting directly under secrets is not understood');
+  // Every key is masked wherever a line is quoted back, not only the imported one.
+  for (const s of secrets.sections.values()) {
+    const k = s.keys.get('secret');
+    if (k) ledger.secret(k.line, k.value);
+  }
   let best: { section: ConfSection; score: number } | undefined;
   for (const s of secrets.sections.values()) {
     if (!/^ike(-|$)/.test(s.name)) {
@@ -454,5 +459,17 @@ function secretFor(
       line: best.section.keys.get('secret')!.line,
       message: 'the pre-shared key is masked; replace it with the real key',
     });
-  return secret;
+  return decodeSecret(secret, best.section.keys.get('secret')!.line, warnings);
+}
+
+/** swanctl reads `0x...` as hex and `0s...` as base64; the lab's key is the text those bytes spell. */
+function decodeSecret(value: string, line: number, warnings: ImportWarning[]): string {
+  const hex = /^0x([0-9a-fA-F]+)$/.exec(value);
+  const b64 = /^0s([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (!hex && !b64) return value;
+  const bytes = hex ? Buffer.from(hex[1], 'hex') : Buffer.from(b64![1], 'base64');
+  const text = bytes.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(bytes) && !/[\r\n\0]/.test(text) && text.length) return text;
+  warnings.push({ line, message: 'the pre-shared key is binary; the lab keeps it as written' });
+  return value;
 }
