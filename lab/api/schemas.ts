@@ -6,16 +6,28 @@
  */
 import { z } from 'zod';
 
+import { IMPAIRMENT_KEYS } from '../faults/impairment.js';
 import type { ApiMethod } from './contract.js';
 
 const side = z.enum(['left', 'right']);
-const settingsDoc = z.record(z.string(), z.unknown());
+/**
+ * A settings document is only checked to be an object here and passed on as it came: copying it
+ * through a record schema would turn an own "__proto__" key into the copy's prototype. The
+ * service's validation is strict (an unknown key, inherited names included, is an error).
+ */
+const settingsDoc = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  'expected a settings object',
+);
 const faultId = z
   .string()
   .min(1)
   .max(64)
   .regex(/^[a-z0-9-]+$/, 'expected a fault id such as psk-mismatch');
-const impairment = z.record(z.string().max(32), z.union([z.number(), z.boolean(), z.null()]));
+// The impairments by name, strictly: a key Object.prototype has (toString, valueOf) is unknown here.
+const impairment = z.strictObject(
+  Object.fromEntries(IMPAIRMENT_KEYS.map((k) => [k, z.union([z.number(), z.boolean(), z.null()]).optional()])),
+);
 
 /** Argument tuples per method. Optional trailing arguments may be omitted or null/undefined. */
 export const ARG_SCHEMAS: { [M in ApiMethod]: z.ZodType } = {
@@ -66,6 +78,21 @@ export const METHODS = Object.keys(ARG_SCHEMAS) as ApiMethod[];
 
 export type Checked = { ok: true; method: ApiMethod; args: unknown[] } | { ok: false; message: string };
 
+/**
+ * Where an own "__proto__" key is in the arguments, if anywhere (JSON.parse and structured clone
+ * make it an ordinary own key; any code that copies it by assignment would set a prototype).
+ */
+function protoKeyPath(value: unknown, at: string[] = [], seen = new Set<object>()): string | undefined {
+  if (typeof value !== 'object' || value === null || seen.has(value) || at.length > 64) return undefined;
+  seen.add(value);
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return [...at, key].join('.');
+    const found = protoKeyPath((value as Record<string, unknown>)[key], [...at, key], seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Checks a method name and its arguments; says what is wrong otherwise. */
 export function checkCall(method: unknown, args: unknown): Checked {
   if (typeof method !== 'string' || !Object.hasOwn(ARG_SCHEMAS, method))
@@ -74,6 +101,8 @@ export function checkCall(method: unknown, args: unknown): Checked {
   if (!list) return { ok: false, message: `${method}: arguments must be a list` };
   // JSON has no undefined: trailing nulls stand for omitted optional arguments.
   while (list.length && (list[list.length - 1] === null || list[list.length - 1] === undefined)) list.pop();
+  const proto = protoKeyPath(list);
+  if (proto) return { ok: false, message: `${method}: argument ${proto}: the key "__proto__" is not allowed` };
   const schema = ARG_SCHEMAS[method as ApiMethod];
   const r = schema.safeParse(list);
   if (!r.success)

@@ -31,6 +31,9 @@ const LIMITS: Record<ImpairmentKey, { min: number; max: number; what: string } |
   flapPeriodS: { min: 2, max: 3600, what: 'seconds from 2 to 3600' },
 };
 
+/** Every impairment a direction may have, in the order they are listed to users. */
+export const IMPAIRMENT_KEYS = Object.keys(LIMITS) as ImpairmentKey[];
+
 export class ImpairmentError extends Error {
   readonly code = 'invalid-impairment';
   constructor(
@@ -45,12 +48,15 @@ export class ImpairmentError extends Error {
 /** Checks one direction's impairment; throws naming the field and the allowed range. */
 export function validateImpairment(direction: Direction, imp: Record<string, unknown>): Impairment {
   const out: Impairment = {};
+  if (typeof imp !== 'object' || imp === null || Array.isArray(imp))
+    throw new ImpairmentError(direction, 'expected an object of impairments');
   for (const [key, value] of Object.entries(imp)) {
     const field = `${direction}.${key}`;
-    const limit = LIMITS[key as ImpairmentKey];
-    if (!limit)
+    // Own keys only: `toString`, `constructor`, `__proto__` are Object.prototype's, not impairments.
+    if (!Object.hasOwn(LIMITS, key))
       throw new ImpairmentError(field, `unknown impairment (expected one of ${Object.keys(LIMITS).join(', ')})`);
     if (value === undefined) continue;
+    const limit = LIMITS[key as ImpairmentKey];
     if (limit === 'boolean') {
       if (typeof value !== 'boolean') throw new ImpairmentError(field, 'expected true or false');
       (out as Record<string, unknown>)[key] = value;

@@ -87,21 +87,33 @@ describe('headless host: token, origin, host and message checks', () => {
   it('refuses the page without a token or with a wrong one', async () => {
     expect((await fetch(`${origin}/`)).status).toBe(403);
     expect((await fetch(`${origin}/?token=wrong`)).status).toBe(403);
-    expect((await fetch(`${origin}/app.js`)).status).toBe(403);
+    expect((await fetch(`${origin}/index.html`)).status).toBe(403);
+    expect((await fetch(`${origin}/index.html?token=wrong`)).status).toBe(403);
   });
 
-  it('serves the page with the token, with a CSP, no referrer and an HttpOnly SameSite cookie for its assets', async () => {
+  it('serves the page with the token, a CSP and no referrer, and sets no cookie (other ports would get it)', async () => {
     const res = await fetch(server.url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    const cookie = res.headers.get('set-cookie')!;
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
-    const asset = await fetch(`${origin}/app.js`, { headers: { cookie: cookie.split(';')[0] } });
-    expect(asset.status).toBe(200);
-    expect(asset.headers.get('content-type')).toContain('javascript');
+    expect(res.headers.get('set-cookie')).toBeNull();
+    // A token sent as a cookie (what the page used to set) opens nothing.
+    const byCookie = await fetch(`${origin}/`, { headers: { cookie: `ipsec_lab_token=${server.token}` } });
+    expect(byCookie.status).toBe(403);
+  });
+
+  it("serves the page's assets to the page itself only (fetch metadata), never to another site or port", async () => {
+    const asset = (site?: string) =>
+      fetch(`${origin}/app.js`, { headers: site ? { 'sec-fetch-site': site } : {} }).then((r) => r);
+    const own = await asset('same-origin');
+    expect(own.status).toBe(200);
+    expect(own.headers.get('content-type')).toContain('javascript');
+    expect(own.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(own.headers.get('set-cookie')).toBeNull();
+    // Another port of 127.0.0.1 is "same-site"; a web page elsewhere is "cross-site".
+    expect((await asset('same-site')).status).toBe(403);
+    expect((await asset('cross-site')).status).toBe(403);
   });
 
   it('refuses a foreign Host header (DNS rebinding) and paths outside the renderer', async () => {

@@ -3,21 +3,28 @@
  * same machine (where Electron cannot run, or by choice: `ipsec-lab serve`).
  *
  * Security: it listens on 127.0.0.1 only; a random token is in the URL it prints
- * (`http://127.0.0.1:PORT/?token=...`) and is required on the page and on the WebSocket upgrade
- * (the page sets it as an HttpOnly, SameSite=Strict cookie for its own assets). The upgrade must
- * come from the host's own origin, and every Host header must name the host itself (no DNS
- * rebinding). Every message is validated (zod) before it reaches the service.
+ * (`http://127.0.0.1:PORT/?token=...`) and is required for the page and on the WebSocket upgrade,
+ * which must also come from the host's own origin. The token is never put in a cookie: browsers
+ * send a 127.0.0.1 cookie to every port, so any other local web server would receive it. The page's
+ * scripts and styles (the public build of the UI, nothing secret) need no token, but only the page
+ * itself may load them (fetch metadata; CORP). Every Host header must name the host itself (no DNS
+ * rebinding), and the token never leaves in a Referer (no-referrer). Every message is validated
+ * (zod) before it reaches the service.
+ *
+ * Robustness: any request, however malformed (a bad URL, bad percent-escapes, bad headers, a broken
+ * upgrade), gets an answer (400, 403, 404) and never an exception: one bad request from a web page
+ * must not take the host, and with it the lab it started, down.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 
 import { packagePath } from '../../common/package-root.js';
-import type { ApiHost, WireServerMessage } from '../contract.js';
+import type { ApiHost, ApiResponse, WireServerMessage } from '../contract.js';
 import { contentSecurityPolicy } from '../csp.js';
 import { checkCall, wireRequestSchema } from '../schemas.js';
 
@@ -42,7 +49,6 @@ export interface HeadlessServer {
 }
 
 export const DEFAULT_RENDERER_DIR = packagePath('out/renderer');
-const COOKIE = 'ipsec_lab_token';
 /** Above this many bytes queued for a client, it is too slow to follow: it is closed and reconnects. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
 
@@ -64,12 +70,34 @@ function sameSecret(a: string | null | undefined, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(header: string | undefined): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
+/** The request target as a URL, or undefined when it is not one (`//[`, `http://[`...). */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    // Only its path and query are used: the Host header, checked on its own, says which host.
+    return new URL(target ?? '/', 'http://127.0.0.1');
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+/** A URL path percent-decoded, or undefined for a malformed escape (`%E0%A4%A`). */
+function decodePath(pathname: string): string | undefined {
+  try {
+    const p = decodeURIComponent(pathname);
+    return p.includes('\0') ? undefined : p;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the browser says this request comes from a page of this very origin (or from the user
+ * typing the URL). A page on another port of 127.0.0.1 is "same-site", not "same-origin".
+ * Clients that send no fetch metadata are not browsers that a web page can drive.
+ */
+function fromOwnPage(headers: http.IncomingHttpHeaders): boolean {
+  const site = headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
 }
 
 export async function startHeadlessServer(opts: HeadlessOptions): Promise<HeadlessServer> {
@@ -80,62 +108,106 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
   const origins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   const refuse = (res: http.ServerResponse, status: number, text: string) => {
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+    });
     res.end(text + '\n');
   };
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const serveFile = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (!hosts().has(req.headers.host ?? '')) return refuse(res, 403, 'forbidden: unexpected Host header');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
-    const byUrl = sameSecret(url.searchParams.get('token'), token);
-    const byCookie = sameSecret(cookieToken(req.headers.cookie), token);
-    if (!byUrl && !byCookie)
+    const url = parseTarget(req.url);
+    if (!url) return refuse(res, 400, 'bad request: the request target is not a URL');
+    const rel = decodePath(url.pathname);
+    if (rel === undefined) return refuse(res, 400, 'bad request: malformed percent-escape in the path');
+    const page = rel === '/' || rel === '/index.html';
+    // The page needs the token; its assets are the public build of the UI, for the page only.
+    if (page ? !sameSecret(url.searchParams.get('token'), token) : !fromOwnPage(req.headers))
       return refuse(res, 403, 'forbidden: open the URL with its token that `ipsec-lab serve` printed');
-    let rel = decodeURIComponent(url.pathname);
-    if (rel === '/') rel = '/index.html';
-    const file = path.resolve(root, '.' + rel);
+    const file = path.resolve(root, '.' + (page ? '/index.html' : rel));
     if (!file.startsWith(root + path.sep)) return refuse(res, 404, 'not found');
-    if (!existsSync(file) || !statSync(file).isFile()) {
+    let size: number;
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) return refuse(res, 404, 'not found');
+      size = st.size;
+    } catch {
       return refuse(
         res,
         404,
-        rel === '/index.html'
+        page
           ? `the UI is not built (${root} is missing): run \`npx vite build -c vite.renderer.config.ts\``
           : 'not found',
       );
     }
+    const ext = path.extname(file);
     const headers: http.OutgoingHttpHeaders = {
-      'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Type': Object.hasOwn(TYPES, ext) ? TYPES[ext] : 'application/octet-stream',
+      'Content-Length': size,
       'X-Content-Type-Options': 'nosniff',
       // The token is in the page's URL: it must never leave in a Referer header.
       'Referrer-Policy': 'no-referrer',
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cross-Origin-Resource-Policy': 'same-origin',
       'X-Frame-Options': 'DENY',
-      'Cache-Control': rel === '/index.html' ? 'no-store' : 'private, max-age=3600',
+      'Cache-Control': page ? 'no-store' : 'private, max-age=3600',
     };
-    if (rel === '/index.html') {
-      headers['Content-Security-Policy'] = contentSecurityPolicy({ place: 'headless', port });
-      if (byUrl) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-    }
+    if (page) headers['Content-Security-Policy'] = contentSecurityPolicy({ place: 'headless', port });
     res.writeHead(200, headers);
-    if (req.method === 'HEAD') return res.end();
-    createReadStream(file).pipe(res);
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file)
+      // Removed or unreadable since the stat (a rebuild): the answer is cut, the host goes on.
+      .on('error', () => res.destroy())
+      .pipe(res);
+  };
+
+  const server = http.createServer((req, res) => {
+    try {
+      serveFile(req, res);
+    } catch {
+      // Nothing above should throw; should anything, the request fails, never the host.
+      refuse(res, 400, 'bad request');
+    }
+  });
+  // Bytes that are not HTTP at all (a bad request line, an oversized or broken header): 400, and
+  // nothing thrown from a socket that is already gone.
+  server.on('clientError', (_err, socket: Socket) => {
+    if (socket.writable && !socket.writableEnded)
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.destroy();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
-  server.on('upgrade', (req, socket: Socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  // Errors of a handshake in progress are the client's: ws has answered it already.
+  wss.on('error', () => undefined);
+  const upgrade = (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
     const deny = (status: string) => {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      if (socket.writable && !socket.writableEnded)
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
     };
-    if (url.pathname !== '/api') return deny('404 Not Found');
     if (!hosts().has(req.headers.host ?? '')) return deny('403 Forbidden');
+    const url = parseTarget(req.url);
+    if (!url) return deny('400 Bad Request');
+    if (url.pathname !== '/api') return deny('404 Not Found');
     if (!origins().has(req.headers.origin ?? '')) return deny('403 Forbidden');
     if (!sameSecret(url.searchParams.get('token'), token)) return deny('403 Forbidden');
+    // ws answers a malformed handshake (version, key) with 400 itself.
     wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, opts.host));
+  };
+  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+    // The server's own error handling leaves an upgraded socket: a reset must not throw.
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch {
+      socket.destroy();
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -167,12 +239,26 @@ function serveClient(ws: WebSocket, host: ApiHost): void {
       ws.close(1013, 'client too slow to follow the lab; reconnect');
       return;
     }
-    ws.send(JSON.stringify(m));
+    try {
+      ws.send(JSON.stringify(m));
+    } catch {
+      // A result JSON cannot carry (or a socket closing under us): this client is dropped, not the host.
+      ws.terminate();
+    }
   };
   const off = host.onEvent(send);
   ws.on('close', off);
   ws.on('error', off);
-  ws.on('message', async (data, isBinary) => {
+  ws.on('message', (data, isBinary) => {
+    void answer(data, isBinary).catch((e: unknown) =>
+      send({
+        id: -1,
+        response: { ok: false, error: { code: 'internal', message: String((e as Error)?.message ?? e) } },
+      }),
+    );
+  });
+
+  async function answer(data: RawData, isBinary: boolean): Promise<void> {
     let id = -1;
     const fail = (message: string) =>
       send({ id, response: { ok: false, error: { code: 'invalid-request', message } } });
@@ -185,8 +271,8 @@ function serveClient(ws: WebSocket, host: ApiHost): void {
     }
     const msg = wireRequestSchema.safeParse(parsed);
     if (!msg.success) {
-      const maybeId = (parsed as { id?: unknown } | null)?.id;
-      if (typeof maybeId === 'number' && Number.isSafeInteger(maybeId)) id = maybeId;
+      const maybeId = typeof parsed === 'object' && parsed !== null ? (parsed as { id?: unknown }).id : undefined;
+      if (typeof maybeId === 'number' && Number.isSafeInteger(maybeId) && maybeId >= 0) id = maybeId;
       return fail(
         `malformed request: ${msg.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ')}`,
       );
@@ -194,6 +280,13 @@ function serveClient(ws: WebSocket, host: ApiHost): void {
     id = msg.data.id;
     const call = checkCall(msg.data.method, msg.data.args ?? []);
     if (!call.ok) return fail(call.message);
-    send({ id, response: await host.call(call.method, call.args) });
-  });
+    let response: ApiResponse<unknown>;
+    try {
+      response = await host.call(call.method, call.args);
+    } catch (e) {
+      // The service answers in envelopes and should never throw; if it does, this request fails.
+      response = { ok: false, error: { code: 'internal', message: String((e as Error)?.message ?? e) } };
+    }
+    send({ id, response });
+  }
 }
