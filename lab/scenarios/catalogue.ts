@@ -47,7 +47,7 @@ export const SCENARIOS: Scenario[] = [
         narration: [
           "A one-character change to gw-right's PSK, as happens when a key is retyped on one side only. The lab renegotiates at once.",
           'gw-right (the responder) logs the reason: "tried 1 shared key for ... but MAC mismatched": the initiator\'s AUTH payload does not verify with gw-right\'s key.',
-          'gw-left (the initiator) only hears "received AUTHENTICATION_FAILED notify error", the IKE_SA goes CONNECTING => DESTROYING and it does not retry. The Palo Alto talk\'s advice in one picture: the responder\'s log carries the reason, so troubleshoot from that side.',
+          'gw-left (the initiator) only hears "received AUTHENTICATION_FAILED notify error", the IKE_SA goes CONNECTING => DESTROYING and it does not retry. A rule of IPsec troubleshooting (Palo Alto\'s included) in one picture: the responder\'s log carries the reason, so troubleshoot from that side.',
           'Phase 1 never completes: no IKE_SA, no CHILD_SA on either gateway.',
         ],
         action: { kind: 'break', fault: 'psk-mismatch' },
@@ -61,7 +61,7 @@ export const SCENARIOS: Scenario[] = [
         title: 'Read the diagnosis',
         narration: [
           'The diagnosis names psk-mismatch from the two log lines alone (it is never told which fault was applied). Click its evidence: the cited lines are highlighted in both logs.',
-          'The same mistake on a Cisco ASA running IKEv1 main mode (field guide): messages 5 and 6 carry the key hashes, so `show crypto isakmp sa` hangs in MM_WAIT_MSG5 on the responder and MM_WAIT_MSG6 on the initiator; MM_WAIT_MSG4 when the responder has no tunnel-group (no key) for the peer at all.',
+          'The same mistake on a Cisco ASA running IKEv1 main mode: messages 5 and 6 carry the key hashes, so `show crypto isakmp sa` hangs in MM_WAIT_MSG5 on the responder and MM_WAIT_MSG6 on the initiator; MM_WAIT_MSG4 when the responder has no tunnel-group (no key) for the peer at all.',
           "Fix on strongSwan: the same secret in both gateways' secrets; on the ASA: `tunnel-group <peer> ipsec-attributes` / `ikev1 pre-shared-key` (or ikev2 local/remote-authentication pre-shared-key).",
         ],
         expect: [{ kind: 'verdict', cause: 'psk-mismatch' }],
@@ -93,7 +93,7 @@ export const SCENARIOS: Scenario[] = [
         narration: [
           "gw-right now expects gw-left's LAN to be 10.99.0.0/24 instead of 10.1.0.0/24, as when one side's crypto ACL or object group was edited.",
           'gw-right\'s log: "traffic selectors 10.2.0.0/24 === 10.1.0.0/24 unacceptable" (the responder names the selectors it refused); gw-left\'s log: "received TS_UNACCEPTABLE notify, no CHILD_SA built".',
-          "The IKE_SA stays ESTABLISHED on both gateways, with no CHILD_SA: phase 1 is fine, phase 2 failed. On an ASA: `show crypto isakmp sa` says MM_ACTIVE (IKEv1) and `show crypto ipsec sa peer <ip>` has nothing for the peer; the field guide's phase 2 checklist starts here: identical encryption domains (local and remote subnets), and the right ACL bound to the crypto map.",
+          'The IKE_SA stays ESTABLISHED on both gateways, with no CHILD_SA: phase 1 is fine, phase 2 failed. On an ASA: `show crypto isakmp sa` says MM_ACTIVE (IKEv1) and `show crypto ipsec sa peer <ip>` has nothing for the peer; the usual phase 2 checklist starts here: identical encryption domains (local and remote subnets), and the right ACL bound to the crypto map.',
         ],
         action: { kind: 'break', fault: 'ts-mismatch' },
         expect: [
@@ -131,7 +131,7 @@ export const SCENARIOS: Scenario[] = [
       {
         title: 'Drop ESP on the internet link',
         narration: [
-          'A firewall on the path now drops ESP: IP protocol 50, and ESP inside UDP 4500, while IKE messages still pass. The field guide\'s phase 1 checklist has "ESP traffic permitted through the outside interface" for this reason.',
+          'A firewall on the path now drops ESP: IP protocol 50, and ESP inside UDP 4500, while IKE messages still pass. An ASA phase 1 checklist has "ESP traffic permitted through the outside interface" for this reason.',
           'Nothing in either charon log changes: IKE has nothing to complain about, so the tunnel stays up on both gateways. This is the "tunnel up, but no traffic" family.',
         ],
         action: { kind: 'break', fault: 'esp-blocked' },
@@ -141,7 +141,7 @@ export const SCENARIOS: Scenario[] = [
         title: 'Send traffic and compare the counters',
         narration: [
           'Ping from host-left: no replies.',
-          'SAs tab (or `ipsec-lab status`): gw-left\'s CHILD_SA "out" packets grow, gw-right\'s "in" packets stay flat. On an ASA this is `show crypto ipsec sa`: #pkts encaps rising on the sender, #pkts decaps not moving on the receiver (field guide: "Verify #pkts encaps and #pkts decaps").',
+          'SAs tab (or `ipsec-lab status`): gw-left\'s CHILD_SA "out" packets grow, gw-right\'s "in" packets stay flat. On an ASA this is `show crypto ipsec sa`: #pkts encaps rising on the sender, #pkts decaps not moving on the receiver (the classic ASA check: "Verify #pkts encaps and #pkts decaps").',
         ],
         action: { kind: 'traffic', from: 'left', count: 4 },
         expect: [
@@ -179,7 +179,7 @@ export const SCENARIOS: Scenario[] = [
         title: 'Freeze gw-right',
         narration: [
           "gw-right stops answering (its container is frozen), as a peer behind a dying link or a crashed box would. The fault shortens gw-left's DPD delay to 2 s so the demonstration does not wait.",
-          'gw-left\'s log: "sending DPD request" (an empty INFORMATIONAL request), then "retransmit 1 of request with message ID ...". The Palo Alto talk\'s point: once the SAs are up nothing acknowledges the tunnel itself, so without DPD gw-left would keep encrypting into the void until the next rekey.',
+          'gw-left\'s log: "sending DPD request" (an empty INFORMATIONAL request), then "retransmit 1 of request with message ID ...". Why DPD matters: once the SAs are up nothing acknowledges the tunnel itself, so without DPD gw-left would keep encrypting into the void until the next rekey.',
         ],
         action: { kind: 'break', fault: 'dpd-peer-dead' },
         expect: [

@@ -214,7 +214,7 @@ function pairsOf(s: LabSettings): SettingsPair[] {
       rightValue: R.child.rekeyTime,
       relation: 'equal',
       ok: L.child.rekeyTime === R.child.rekeyTime,
-      why: 'different lifetimes are legal but make one side rekey early; the seeds list them under flapping',
+      why: 'different lifetimes are legal but make one side rekey early, a known cause of a flapping tunnel',
     },
     {
       left: 'left.gateway.ike.rekeyTime',

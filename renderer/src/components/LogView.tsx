@@ -1,11 +1,14 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 import type { LogRecord, Side } from '../../../lab/api/contract';
-import { FilteredLines } from '../state/filtered-lines';
+import { FilteredLines, lineMeta, META_WIDTH } from '../state/filtered-lines';
+import { RowLayout } from '../state/row-layout';
 import { store, useApp, useBufferVersion } from '../state/store';
 
-/** Row height (px); every row is one line, so the window is plain arithmetic. */
+/** One text line's height (px). A wrapped row is a whole number of them, so the window is arithmetic. */
 export const ROW = 18;
+/** Right padding of a row (px), kept in step with `.logline` in styles.css. */
+const ROW_PAD = 8;
 /** Rows drawn beyond the visible ones, so a scroll shows drawn rows while the next frame renders. */
 const OVERSCAN = 6;
 const ERROR_RE =
@@ -15,6 +18,7 @@ const OK_RE = /established|installed/i;
 interface RowProps {
   r: LogRecord;
   top: number;
+  height: number;
   cited: boolean;
   target: boolean;
   selected: boolean;
@@ -22,22 +26,32 @@ interface RowProps {
 
 /**
  * One log line: the row and two text runs, the fixed-width columns padded in the monospace font
- * (no box per cell). Rows are keyed by their slot in the window, so a row scrolled out is reused
+ * (no box per cell); a long message wraps under itself (hanging indent), so every line can be read
+ * without a click. Rows are keyed by their slot in the window, so a row scrolled out is reused
  * for the one scrolled in (its text changes; nothing is created), and a row whose line and marks
  * stay the same does not render at all.
  */
-const LogRow = memo(function LogRow({ r, top, cited, target, selected }: RowProps) {
+const LogRow = memo(function LogRow({ r, top, height, cited, target, selected }: RowProps) {
   const tone = ERROR_RE.test(r.message) ? ' err' : OK_RE.test(r.message) ? ' good' : '';
   const cls = `logline lv${r.level}${tone}${cited ? ' cited' : ''}${target ? ' target' : ''}${selected ? ' selected' : ''}`;
-  const ike = r.ikeName ? `${r.ikeName}[${r.ikeId}]` : '';
-  const meta = `${String(r.seq).padStart(5)} ${r.time.slice(7).padEnd(13)}${(r.group + r.level).padEnd(5)}${ike.padEnd(7)} `;
   return (
-    <div className={cls} data-seq={r.seq} style={{ transform: `translateY(${top}px)` }}>
-      {meta}
+    <div className={cls} data-seq={r.seq} style={{ transform: `translateY(${top}px)`, height }}>
+      {lineMeta(r)}
       <span className="msg">{r.message}</span>
     </div>
   );
 });
+
+/** The width of one character of the log font (px), measured once per view. */
+function charWidth(el: HTMLElement): number {
+  const probe = document.createElement('span');
+  probe.className = 'logline-probe';
+  probe.textContent = '0'.repeat(200);
+  el.appendChild(probe);
+  const w = probe.getBoundingClientRect().width / 200;
+  probe.remove();
+  return w || 7;
+}
 
 /** Distinct row keys: more than any window has rows (a 4K screen shows about 120). */
 const SLOTS = 512;
@@ -61,28 +75,31 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
   const count = rows.length;
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState({ top: 0, height: 600 });
+  const [view, setView] = useState({ top: 0, height: 600, cols: 120 });
+  const layoutRef = useRef<RowLayout | null>(null);
+  layoutRef.current ??= new RowLayout(ROW, META_WIDTH);
+  const layout = layoutRef.current;
+  layout.sync(rows, view.cols, filter.wrap);
+  const total = layout.total();
   const [target, setTarget] = useState<number | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   /** Scroll events our own scrolling causes are not the user's. */
   const ownScroll = useRef(-1);
-  const removed = useRef(0);
 
-  const visible = Math.ceil(view.height / ROW) + 1;
   let first: number;
   let last: number;
   if (filter.follow) {
     last = count;
-    first = Math.max(0, count - visible - OVERSCAN);
+    first = Math.max(0, layout.indexAt(total - view.height) - OVERSCAN);
   } else {
-    first = Math.max(0, Math.floor(view.top / ROW) - OVERSCAN);
-    last = Math.min(count, Math.ceil((view.top + view.height) / ROW) + OVERSCAN);
+    first = Math.max(0, layout.indexAt(view.top) - OVERSCAN);
+    last = Math.min(count, layout.indexAt(view.top + view.height) + 1 + OVERSCAN);
   }
 
   const scrollTo = (top: number) => {
     const el = scrollRef.current;
     if (!el) return;
-    const max = Math.max(0, count * ROW - el.clientHeight);
+    const max = Math.max(0, total - el.clientHeight);
     const t = Math.round(Math.min(max, Math.max(0, top)));
     ownScroll.current = t;
     el.scrollTop = t;
@@ -92,21 +109,24 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
   // Following: the newest line stays in view. Paused: rows the buffer dropped at the front must
   // not move what the user is reading.
   useLayoutEffect(() => {
-    const shift = rows.removedFront - removed.current;
-    removed.current = rows.removedFront;
-    if (filter.follow) scrollTo(count * ROW);
-    else if (shift > 0) scrollTo(view.top - shift * ROW);
+    const shift = layout.takeShift();
+    if (filter.follow) scrollTo(total);
+    else if (shift > 0) scrollTo(view.top - shift);
   });
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const ro = new ResizeObserver(() =>
-      setView((v) => (v.height === el.clientHeight ? v : { ...v, height: el.clientHeight })),
-    );
+    const cw = charWidth(el);
+    const measure = () => {
+      const cols = Math.floor((el.clientWidth - ROW_PAD) / cw - 0.02);
+      setView((v) => (v.height === el.clientHeight && v.cols === cols ? v : { ...v, height: el.clientHeight, cols }));
+    };
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
+    measure();
     // A view opened while paused starts at the newest lines (a jump moves it right after).
-    scrollTo(count * ROW);
+    scrollTo(total);
     return () => ro.disconnect();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -119,7 +139,7 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
     if (jump.side !== side) {
       if (rec?.time && count) {
         setTarget(null);
-        scrollTo(rows.indexNearTime(rec.time) * ROW - view.height / 2);
+        scrollTo(layout.top(rows.indexNearTime(rec.time)) - view.height / 2);
       }
       return;
     }
@@ -139,7 +159,7 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
     if (filter.follow) store().set((s) => ({ logFilter: { ...s.logFilter, follow: false } }));
     setTarget(jump.seq);
     setSelected(jump.seq);
-    scrollTo(idx * ROW - view.height / 2 + ROW / 2);
+    scrollTo(layout.top(idx) - view.height / 2 + layout.height(idx) / 2);
     // Done (both views ran this commit): a later filter change must not pull the view back here.
     store().set({ jump: null });
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -163,7 +183,8 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
       <LogRow
         key={i % SLOTS}
         r={r}
-        top={i * ROW}
+        top={layout.top(i)}
+        height={layout.height(i)}
         cited={cited.has(`${side}:${r.seq}`)}
         target={target === r.seq}
         selected={selected === r.seq}
@@ -179,10 +200,10 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
         <span className="muted">
           charon · {count.toLocaleString()} of {buf.lines[side].length.toLocaleString()} lines
         </span>
-        {count > 0 && !sel && <span className="muted hint-right">click a line for all of it</span>}
+        {count > 0 && !sel && !filter.wrap && <span className="muted hint-right">click a line for all of it</span>}
       </div>
       <div
-        className="logview-scroll"
+        className={`logview-scroll${filter.wrap ? ' wrap' : ''}`}
         ref={scrollRef}
         onScroll={onScroll}
         onClick={(e) => {
@@ -197,7 +218,7 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
               : `No lines yet: gw-${side}'s charon log appears here live once the lab runs.`}
           </p>
         )}
-        <div className="logview-rows" style={{ height: count * ROW }}>
+        <div className="logview-rows" style={{ height: total }}>
           {items}
         </div>
       </div>

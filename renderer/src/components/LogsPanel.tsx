@@ -60,6 +60,9 @@ export function LogsPanel() {
           <input type="checkbox" checked={filter.hideVici} onChange={(e) => set({ hideVici: e.target.checked })} /> hide
           VICI polling
         </label>
+        <label title="long lines continue under themselves; off: one line per row, the whole line on click">
+          <input type="checkbox" checked={filter.wrap} onChange={(e) => set({ wrap: e.target.checked })} /> wrap lines
+        </label>
         <select value={filter.sides} onChange={(e) => set({ sides: e.target.value as typeof filter.sides })}>
           <option value="both">both gateways</option>
           <option value="left">gw-left</option>

@@ -15,6 +15,18 @@ export interface LineFilter {
 
 const VICI_LINE = /^vici client \d+ /;
 
+/** Characters of the columns before a line's message when they are no wider than usual. */
+export const META_WIDTH = 32;
+
+/**
+ * A line's columns before its message, padded in the monospace font: sequence number, time of
+ * day, group and level, IKE_SA. Wider values (a six-digit line number) push the message along.
+ */
+export function lineMeta(r: LogRecord): string {
+  const ike = r.ikeName ? `${r.ikeName}[${r.ikeId}]` : '';
+  return `${String(r.seq).padStart(5)} ${r.time.slice(7).padEnd(13)}${(r.group + r.level).padEnd(5)}${ike.padEnd(7)} `;
+}
+
 export function compileFilter(f: LineFilter): (r: LogRecord) => boolean {
   const hidden = new Set(f.hiddenGroups);
   let text: ((s: string) => boolean) | undefined;
@@ -53,6 +65,8 @@ export class FilteredLines {
   private positions: number[] = [];
   /** Rows that left from the front since the rows were last rebuilt (a paused view keeps its place with it). */
   removedFront = 0;
+  /** Bumped whenever the rows are rebuilt from nothing (a buffer reset or another filter). */
+  rebuilds = 0;
 
   constructor(
     private readonly buffer: LogBuffer,
@@ -73,6 +87,7 @@ export class FilteredLines {
       this.positions = [];
       this.seen = dropped;
       this.removedFront = 0;
+      this.rebuilds++;
       changed = true;
     } else if (this.seen === total) {
       return false;
@@ -103,6 +118,12 @@ export class FilteredLines {
   /** The i-th row's record. */
   row(i: number): LogRecord {
     return this.buffer.at(this.side, this.positions[i])!;
+  }
+
+  /** Characters the i-th row takes as drawn: its columns and its message. */
+  textLength(i: number): number {
+    const r = this.row(i);
+    return lineMeta(r).length + r.message.length;
   }
 
   /** The row showing this sequence number, or -1. */

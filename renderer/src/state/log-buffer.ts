@@ -53,7 +53,10 @@ export class LogBuffer {
   append(records: LogRecord[]): void {
     if (!records.length) return;
     for (const r of records) {
-      this.lines[r.side].push(r);
+      const list = this.lines[r.side];
+      // A line already held (a batch sent while a fresh snapshot was on its way) is not shown twice.
+      if (list.length && r.seq <= list[list.length - 1].seq) continue;
+      list.push(r);
       if (!this.groups.has(r.group)) this.groups.add(r.group);
     }
     for (const side of ['left', 'right'] as const) {

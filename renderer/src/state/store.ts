@@ -44,6 +44,8 @@ export interface UiError {
 export interface LogFilter extends LineFilter {
   sides: 'both' | Side;
   follow: boolean;
+  /** Long lines wrap under themselves (off: one text line per row, the whole line on click). */
+  wrap: boolean;
 }
 
 export interface AppState {
@@ -117,7 +119,7 @@ export class AppStore {
     tab: 'logs',
     jump: null,
     focusSide: null,
-    logFilter: { hiddenGroups: [], maxLevel: 4, text: '', sides: 'both', follow: true, hideVici: true },
+    logFilter: { hiddenGroups: [], maxLevel: 4, text: '', sides: 'both', follow: true, hideVici: true, wrap: true },
   };
   private listeners = new Set<() => void>();
   private nextId = 1;
