@@ -134,8 +134,12 @@ export class LineLedger {
   quoted(line: number): string {
     let t = this.text(line);
     if (this.reveal) return t;
-    for (const s of [...(this.secrets.get(line) ?? [])].sort((a, b) => b.length - a.length))
-      t = t.split(s).join(SECRET_MASK);
+    // The key is the value a line ends with (or the one element it holds): mask its last occurrence,
+    // so a key spelled like a keyword ("pre-shared-key pre-shared-key") leaves the keyword readable.
+    for (const s of [...(this.secrets.get(line) ?? [])].sort((a, b) => b.length - a.length)) {
+      const at = t.lastIndexOf(s);
+      if (at >= 0) t = t.slice(0, at) + SECRET_MASK + t.slice(at + s.length);
+    }
     return t;
   }
 

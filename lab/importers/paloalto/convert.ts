@@ -213,8 +213,14 @@ function presharedKey(gw: PanNode, ledger: LineLedger): { psk: string; line: num
   auth!.get('pre-shared-key')!.use();
   keyNode.use();
   ledger.secret(keyNode.line, key);
-  // `-AQ==...` is the key encrypted with the firewall's master key, as configs show it.
-  if (isPlaceholder(key) || isMaskedKey(key) || key.startsWith('-AQ=='))
+  // `-AQ==...` is the key encrypted with the firewall's master key, as a config shows it.
+  if (key.startsWith('-AQ=='))
+    return {
+      psk: fallback,
+      line: keyNode.line,
+      placeholder: { line: keyNode.line, text: "-AQ==... (encrypted with the firewall's master key)", field: 'psk' },
+    };
+  if (isPlaceholder(key) || isMaskedKey(key))
     return { psk: fallback, line: keyNode.line, placeholder: { line: keyNode.line, text: key, field: 'psk' } };
   if (key.length > 1024) throw new ImportError(keyNode.line, 'the pre-shared key must be at most 1024 characters');
   return { psk: key, line: keyNode.line };
