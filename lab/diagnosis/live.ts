@@ -10,6 +10,7 @@ import type { LogRecord } from './log-line.js';
 import { InputReader } from './reader.js';
 import { evidence, finding, type Rule, type RuleContext } from './rules/common.js';
 import { countersFlat, datapathRule, healthyCounters } from './rules/datapath.js';
+import { deviceRule } from './rules/devices.js';
 import { keRetryRule, peerDeleteExcerptRule, silentExcerptRule } from './rules/excerpt.js';
 import { healthSignsRule } from './rules/health.js';
 import { noInitiatorRule, peerClosedRule, staleSaRule } from './rules/lifecycle.js';
@@ -48,6 +49,7 @@ export const RULES: Rule[] = [
   keRetryRule,
   peerDeleteExcerptRule,
   listingRule,
+  deviceRule,
   healthSignsRule,
 ];
 
