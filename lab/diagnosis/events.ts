@@ -64,7 +64,23 @@ export type EventKind =
   | 'ike-delete-in' // received DELETE for IKE_SA x[n]
   | 'ike-delete-out' // sending DELETE for IKE_SA x[n] (this side closes it)
   | 'ike-rekeyed' // IKE_SA x[n] rekeyed between A...B (the replacement IKE_SA is up)
-  | 'conf'; // a connection setting from the level-2 `load-conn` dump (version, remote_addrs, ...)
+  | 'conf' // a connection setting from the level-2 `load-conn` dump (version, remote_addrs, ...)
+  // Facts from Cisco ASA and Palo Alto logs (devices/): `device` says whose, `value` the device's words.
+  | 'dev-initiate' // this device starts phase 1 (ASA 713041 "IKE Initiator: New Phase 1", 750001)
+  | 'dev-isakmp-msg' // ASA debug IKE_DECODE SENDING/RECEIVED/RESENDING: role = direction, payloads
+  | 'dev-p1-up' // phase 1 / IKE SA established (ASA 713119, 750006; PAN phase-1 succeeded)
+  | 'dev-p2-up' // phase 2 / IPsec SA established (ASA 713120, 602303, 713049; PAN phase-2 succeeded)
+  | 'dev-p1-down' // IKE SA down with a reason (ASA 750007, 713259, 113019)
+  | 'dev-timeout' // negotiation gave up unanswered (PAN "due to timeout", ASA max retransmissions); exchange = p1|p2
+  | 'dev-retransmit' // a request resent (ASA RESENDING, IKEv2 "Retransmitting packet")
+  | 'dev-proposal' // no proposal in common; exchange = p1|p2, value = the attribute class when named
+  | 'dev-dh-mismatch' // phase 1 DH group differs (ASA "Mismatched attribute types for class Group Description")
+  | 'dev-auth-failed' // pre-shared key / authentication failed
+  | 'dev-proxy-mismatch' // proxy IDs / crypto ACL / traffic selectors not mirrored
+  | 'dev-no-peer-config' // no gateway/tunnel-group for the peer's address (PAN "Couldn't find configuration")
+  | 'dev-dpd-dead' // DPD / keepalive declared the peer dead (ASA 713123, PAN DPD)
+  | 'dev-p2-failed' // phase 2 failed without a named reason (ASA "QM FSM error")
+  | 'dev-notify'; // a notify received (value = its name: INVALID_COOKIE, NO_PROPOSAL_CHOSEN, ...)
 
 export interface DiagEvent {
   kind: EventKind;
@@ -91,6 +107,8 @@ export interface DiagEvent {
   state?: string;
   /** A CHILD_SA's SPIs as [inbound, outbound], hex without the _i/_o suffix. */
   spis?: [string, string];
+  /** Device events: whose log it is. */
+  device?: 'asa' | 'pan';
 }
 
 type Builder = (m: RegExpExecArray, e: DiagEvent) => void;
@@ -104,7 +122,8 @@ const NOOP: Builder = () => {};
 const MSG: Builder = (m, e) => {
   e.exchange = m[1];
   e.role = m[2] as 'request' | 'response';
-  e.mid = Number(m[3]);
+  // "xxxx": an ID someone masked before publishing the log.
+  e.mid = /^\d+$/.test(m[3]) ? Number(m[3]) : -1;
   const payloads = m[4].trim();
   e.payloads = payloads ? payloads.split(/\s+/) : [];
 };
@@ -151,8 +170,8 @@ const PATTERNS: Record<string, Pattern[]> = {
   Starting: [{ re: /^Starting (?:IKE charon daemon|charon(?:-systemd)? IKE daemon)/, kind: 'daemon-start' }],
   SIGTERM: [{ re: /^SIGTERM received, shutting down/, kind: 'daemon-stop' }],
   SIGINT: [{ re: /^SIGINT received, shutting down/, kind: 'daemon-stop' }],
-  generating: [{ re: /^generating (\S+) (request|response) (\d+) \[(.*)\]/, kind: 'msg-out', build: MSG }],
-  parsed: [{ re: /^parsed (\S+) (request|response) (\d+) \[(.*)\]/, kind: 'msg-in', build: MSG }],
+  generating: [{ re: /^generating (\S+) (request|response) (\d+|x+) \[(.*)\]/, kind: 'msg-out', build: MSG }],
+  parsed: [{ re: /^parsed (\S+) (request|response) (\d+|x+) \[(.*)\]/, kind: 'msg-in', build: MSG }],
   // Only the IKE_SA's own line carries the byte count; the socket thread's duplicate does not.
   sending: [
     { re: /^sending packet: from (\S+)\[(\d+)\] to (\S+)\[(\d+)\] \((\d+) bytes\)/, kind: 'packet-out', build: PACKET },
@@ -292,6 +311,8 @@ const PATTERNS: Record<string, Pattern[]> = {
       },
     },
     { re: /^no (?:matching )?peer config found/, kind: 'no-peer-config' },
+    // Narrowing left no selector (the peer's proposal against ours, a certificate's address blocks).
+    { re: /^no acceptable traffic selectors found/, kind: 'ts-unacceptable' },
     {
       re: /^no shared key found for(?: '(.*)' - '(.*)')?/,
       kind: 'no-shared-key',
@@ -353,7 +374,7 @@ const PATTERNS: Record<string, Pattern[]> = {
   ],
   IDir: [
     {
-      re: /^IDir '(.*)' does not match to '(.*)'/,
+      re: /^IDir '?(.*?)'? does not match to '?(.*?)'?$/,
       kind: 'id-mismatch',
       build: (m, e) => {
         e.value = m[1];

@@ -9,7 +9,7 @@
  * when the continuation has no prefix of its own; the evidence cites the first physical line.
  */
 import { isCharonMessage } from './charon-messages.js';
-import { classifyDevice } from './devices/device-log.js';
+import { DeviceReader } from './devices/device-log.js';
 import { classify, type DiagEvent, type Side } from './events.js';
 import type { Evidence, InputReport } from './findings.js';
 import { cleanResidue, fromCharon, isMarkup, type LogRecord, MAX_LINE, parseLogLine } from './log-line.js';
@@ -46,6 +46,7 @@ export class InputReader {
   /** A long charon line without an event: perhaps cut by a hard wrap, completed by the next line. */
   private pending: { rec: LogRecord; text: string; last: number } | undefined;
   private listing: ListingReader | undefined;
+  private readonly devices: DeviceReader;
   private readonly sample: string[] = [];
   private first: Evidence | undefined;
 
@@ -53,7 +54,9 @@ export class InputReader {
     readonly source: string,
     readonly side: Side,
     private readonly sink: ReaderSink,
-  ) {}
+  ) {
+    this.devices = new DeviceReader(source, side);
+  }
 
   /** One line: 1 read, 0 blank or markup, -1 not recognised. */
   push(raw: string, n: number): 1 | 0 | -1 {
@@ -111,7 +114,7 @@ export class InputReader {
     this.pending = undefined;
     const clean = cleanResidue(raw);
     if (ELISION_RE.test(clean)) return 0;
-    const device = classifyDevice(raw, clean, n, this.source, this.side);
+    const device = this.devices.push(raw, clean, n);
     if (device) {
       if (device.event) this.sink.event(device.event);
       this.bump(device.kind);

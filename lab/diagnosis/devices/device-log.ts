@@ -1,7 +1,10 @@
 /**
- * Cisco ASA and Palo Alto log lines (syslog, debug, ikemgr.log, the VPN system log) as events.
+ * Cisco ASA and Palo Alto log lines (syslog, debug, ikemgr.log, the VPN system log) as events, per
+ * input: a Palo Alto banner ("PHASE-2 NEGOTIATION FAILED") gives the phase of the reason lines after it.
  */
 import type { DiagEvent, Side } from '../events.js';
+import { readAsaLine } from './asa-log.js';
+import { PanContext, readPanLine } from './pan-log.js';
 
 export interface DeviceLine {
   /** What the line was read as (e.g. 'asa-syslog', 'pan-ikemgr'). */
@@ -9,17 +12,18 @@ export interface DeviceLine {
   event?: DiagEvent;
 }
 
-export function classifyDevice(
-  raw: string,
-  clean: string,
-  line: number,
-  source: string,
-  side: Side,
-): DeviceLine | null {
-  void raw;
-  void clean;
-  void line;
-  void source;
-  void side;
-  return null;
+export class DeviceReader {
+  private readonly pan = new PanContext();
+
+  constructor(
+    private readonly source: string,
+    private readonly side: Side,
+  ) {}
+
+  push(raw: string, clean: string, line: number): DeviceLine | null {
+    return (
+      readAsaLine(raw, clean, line, this.source, this.side) ??
+      readPanLine(raw, clean, line, this.source, this.side, this.pan)
+    );
+  }
 }

@@ -7,7 +7,7 @@ import type { CauseId, Evidence, Finding } from '../findings.js';
 import type { IkeSaSnapshot, SaSnapshot } from '../snapshot.js';
 import { finding, type Rule, type RuleContext } from './common.js';
 
-interface StuckState {
+export interface StuckState {
   cause: CauseId;
   confidence: number;
   /** What the state means, in the device's own terms. */
@@ -27,7 +27,7 @@ const SILENT_CHECK =
  * on a proposal, MM3-4 exchange keys and nonces (and NAT-D), MM5-6 authenticate, encrypted with keys
  * derived from the pre-shared key.
  */
-const STUCK: Record<string, StuckState> = {
+export const STUCK: Record<string, StuckState> = {
   'initiator MM_WAIT_MSG2': {
     cause: 'peer-unreachable',
     confidence: 0.7,

@@ -55,6 +55,15 @@ function proposalLines(ctx: RuleContext, e: DiagEvent): { received?: DiagEvent; 
   return { received: near('received'), configured: near('configured') };
 }
 
+/**
+ * IKEv1: an INFORMATIONAL_V1 protected by a HASH payload can only be sent once phase 1 is complete
+ * (its keys derive from it), so a notify in it answers quick mode, not main mode.
+ */
+function afterPhase1(log: RuleContext['log'], n: DiagEvent): boolean {
+  const m = before(log, n, ['msg-in'], true, 3);
+  return m?.exchange === 'INFORMATIONAL_V1' && (m.payloads ?? []).includes('HASH');
+}
+
 /** Proposal mismatches (IKE, ESP, PFS) and the harmless key exchange retry. */
 export const proposalRule: Rule = (ctx) => {
   const out: Finding[] = [];
@@ -129,6 +138,7 @@ export const proposalRule: Rule = (ctx) => {
         (x) =>
           x.notify === 'NO_PROPOSAL_CHOSEN' &&
           x.state !== 'established' &&
+          !afterPhase1(log, x) &&
           (SETUP_EXCHANGES.has(x.exchange ?? '') || x.exchange === 'INFORMATIONAL_V1'),
       );
     if (n) {
@@ -151,7 +161,9 @@ export const proposalRule: Rule = (ctx) => {
   if (!childDecisive) {
     const n =
       log.events('child-not-built').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN') ??
-      log.events('notify-error').find((x) => x.notify === 'NO_PROPOSAL_CHOSEN' && x.state === 'established');
+      log
+        .events('notify-error')
+        .find((x) => x.notify === 'NO_PROPOSAL_CHOSEN' && (x.state === 'established' || afterPhase1(log, x)));
     if (n) {
       out.push(
         finding(
