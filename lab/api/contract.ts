@@ -198,6 +198,8 @@ export interface FaultCatalogueInfo {
   /** Causes a strongSwan lab cannot produce, and why. */
   impossible: { cause: string; why: string }[];
   impairments: Record<Direction, Impairment>;
+  /** Impairments this engine's kernel cannot do, with the reason (e.g. delayMs: needs sch_netem): disabled up front. */
+  impairmentsUnavailable: Partial<Record<keyof Impairment, string>>;
 }
 
 export interface PingResultInfo {

@@ -245,8 +245,14 @@ export class LabService implements LabApi {
 
   async faultsList(): Promise<FaultCatalogueInfo> {
     await this.requireLab();
-    const [entries, state] = await Promise.all([this.faults.catalogue(), this.faults.state()]);
-    return faultCatalogueInfo(entries, state.impairments, this.faults.impossibleCauses());
+    const [entries, state, settings, features] = await Promise.all([
+      this.faults.catalogue(),
+      this.faults.state(),
+      this.engine.settings(),
+      this.engine.kernelFeatures(),
+    ]);
+    // Texts in the lab's own addressing; impairments the kernel cannot do said before anyone types one.
+    return faultCatalogueInfo(entries, state.impairments, this.faults.impossibleCauses(), { settings, features });
   }
 
   async faultApply(ids: string[]) {

@@ -4,18 +4,38 @@
  */
 import type { CaptureResult } from '../capture/capture.js';
 import type { CatalogueEntry, FaultService } from '../faults/fault-service.js';
-import type { Direction, Impairment } from '../faults/impairment.js';
+import { type Direction, type Impairment, unavailableImpairments } from '../faults/impairment.js';
+import type { KernelFeatures } from '../probe/kernel-features.js';
 import { describeExpectation, type Scenario } from '../scenarios/index.js';
 import type { LabSettings } from '../settings/types.js';
 import { reportHtml } from '../validate/index.js';
 import type { TemplateResult } from '../validate/types.js';
 import type { CaptureInfo, FaultCatalogueInfo, ScenarioInfo, ValidateRunInfo } from './contract.js';
+import { localizeAddresses } from './localize.js';
 
+/** Every impairment at once: what the kernel refuses of it is what it cannot do at all. */
+const EVERY_IMPAIRMENT: Impairment = {
+  lossPercent: 1,
+  delayMs: 1,
+  jitterMs: 1,
+  rateKbit: 1,
+  duplicatePercent: 1,
+  reorderPercent: 1,
+  corruptPercent: 1,
+};
+
+/**
+ * The catalogue for the app: texts written for the default lab are given in the running lab's
+ * addressing (`settings`), and the impairments the engine's kernel cannot do are named (`features`).
+ */
 export function faultCatalogueInfo(
   entries: CatalogueEntry[],
   impairments: Record<Direction, Impairment>,
   impossible: ReturnType<FaultService['impossibleCauses']>,
+  lab: { settings?: LabSettings; features?: KernelFeatures } = {},
 ): FaultCatalogueInfo {
+  const local = (text: string) => (lab.settings ? localizeAddresses(text, lab.settings) : text);
+  const missing = lab.features ? unavailableImpairments(EVERY_IMPAIRMENT, lab.features.netem, lab.features.tbf) : [];
   return {
     faults: entries.map((e) => ({
       id: e.fault.id,
@@ -23,16 +43,17 @@ export function faultCatalogueInfo(
       title: e.fault.title,
       family: e.fault.family,
       phase: e.fault.phase,
-      change: e.fault.change,
-      revert: e.fault.revert,
-      symptoms: e.fault.symptoms,
+      change: local(e.fault.change),
+      revert: local(e.fault.revert),
+      symptoms: e.fault.symptoms.map(local),
       ikeVersions: e.fault.ikeVersions,
-      note: e.fault.note,
+      note: e.fault.note && local(e.fault.note),
       unavailable: e.unavailable,
       active: e.active,
     })),
     impossible,
     impairments,
+    impairmentsUnavailable: Object.fromEntries(missing.map((m) => [m.key, m.why])),
   };
 }
 

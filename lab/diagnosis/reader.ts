@@ -34,6 +34,9 @@ const TOOL_OUTPUT_RE =
 /** A shell or device prompt with the command that produced the pasted output. */
 const PROMPT_RE =
   /^(?:[\w.@()/:~-]*[#$>%]\s*)?(?:sudo\s+)?(?:swanctl|ipsec|journalctl|tail|cat|less|grep|logread|show|debug|tcpdump|logcat|adb|charon-cmd|strongswan)\s\S/;
+/** A proposal list as charon prints it, without its "received/configured proposals:" label. */
+const PROPOSALS_RE =
+  /^(?:(?:IKE|ESP|AH):)?[A-Z0-9_]+(?:\/[A-Z0-9_]+)+(?:,\s*(?:(?:IKE|ESP|AH):)?[A-Z0-9_]+(?:\/[A-Z0-9_]+)+)*,?$/;
 /** A shell's own complaint in a captured console ("sh: 1: /usr/local/sbin/x: not found"). */
 const SHELL_RE = /^(?:sh|bash|dash|ash|zsh|busybox): (?:line )?\d+: /;
 /** Where the person who pasted the text cut something out. */
@@ -147,6 +150,10 @@ export class InputReader {
         this.bump('strongswan-tool-output');
         return 1;
       }
+    }
+    if (PROPOSALS_RE.test(clean)) {
+      this.bump('strongswan-proposals');
+      return 1;
     }
     if (SHELL_RE.test(clean)) {
       this.bump('shell-message');

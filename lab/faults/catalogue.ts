@@ -236,9 +236,11 @@ const SPECS: FaultSpec[] = [
     change: "gw-left's remote selector becomes 10.0.0.0/8 (which holds its own LAN 10.1.0.0/24), mirrored on gw-right",
     revert: 'both selectors are restored',
     ikeVersions: both,
+    // The /8 that holds the left LAN, whatever the lab's addressing (10.0.0.0/8 in the default lab).
     settings: (s) => {
-      s.left.gateway.remoteTs = ['10.0.0.0/8'];
-      s.right.gateway.localTs = ['10.0.0.0/8'];
+      const wide = `${s.left.lan.split('.')[0]}.0.0.0/8`;
+      s.left.gateway.remoteTs = [wide];
+      s.right.gateway.localTs = [wide];
     },
   },
   // ---- tunnel up, no traffic ----
