@@ -42,6 +42,15 @@ const METHODS: Record<ApiMethod, true> = {
   captureStop: true,
   validateRun: true,
   logsPage: true,
+  customerOpen: true,
+  customerAppend: true,
+  customerFinish: true,
+  customerDiscard: true,
+  customerLines: true,
+  customerDiagnose: true,
+  customerReproduce: true,
+  customerImport: true,
+  customerExport: true,
 };
 const EVENTS: Record<ApiEvent, true> = {
   logs: true,
@@ -52,6 +61,7 @@ const EVENTS: Record<ApiEvent, true> = {
   engine: true,
   changed: true,
   validate: true,
+  customer: true,
 };
 
 export const PRELOAD_METHODS = Object.keys(METHODS) as ApiMethod[];

@@ -7,6 +7,7 @@
  */
 import type { CauseId, DiagnosisResult, Evidence, Finding } from '../diagnosis/findings.js';
 import type { Direction, Impairment } from '../faults/impairment.js';
+import type { ImportFormat, ImportWarning, Placeholder, TunnelSummary, UnsupportedLine } from '../importers/types.js';
 import type { SettingsPair } from '../settings/compare.js';
 import type { LabSettings, Release, Side } from '../settings/types.js';
 import type { SettingsIssue } from '../settings/validate.js';
@@ -308,6 +309,128 @@ export interface ApiMethods {
   validateRun: { args: [settings?: LabSettings, opts?: { quick?: boolean }]; result: ValidateRunInfo };
   /** Runs one step of a scenario on the lab (step 0 starts a new run); a presenter steps, a test loops. */
   scenarioStep: { args: [id: string, index: number]; result: ScenarioStepInfo };
+
+  // Customer material (lab/api/customer.ts): a customer's logs, listings and configs brought into
+  // the app. Texts cross in chunks (a dropped 100 MB log never travels as one message) and stay on
+  // the host; the UI asks for the lines it shows.
+  /** Starts receiving a text (`size`: its bytes, when known, for the limit check up front). */
+  customerOpen: { args: [meta: { name: string; size?: number }]; result: UploadInfo };
+  /** The next piece of the text, in order (`seq` from 0), at most 524,288 characters. */
+  customerAppend: { args: [id: string, seq: number, chunk: string]; result: UploadInfo };
+  /** No more pieces: the text can be diagnosed, imported and shown. */
+  customerFinish: { args: [id: string]; result: UploadInfo };
+  /** Forgets a text (its copy on the host is removed). */
+  customerDiscard: { args: [id: string]; result: { discarded: boolean } };
+  /** Lines `from` (1-based, as evidence cites them) onwards, at most `count` (500). */
+  customerLines: { args: [id: string, from: number, count: number]; result: CustomerLinesInfo };
+  /** Diagnoses finished texts (logs, SA listings, ASA/Palo Alto outputs) as `ipsec-lab diagnose` does. */
+  customerDiagnose: { args: [inputs: CustomerInputInfo[]]; result: CustomerDiagnosisInfo };
+  /** `diagnose --reproduce`: the catalogue fault with that cause, applied to this lab, until the lab's own diagnosis agrees. */
+  customerReproduce: { args: [cause: string, opts?: { settings?: LabSettings }]; result: ReproductionInfo };
+  /** Imports one config (the other side mirrors it) or two (one per end) into lab settings. */
+  customerImport: { args: [request: CustomerImportRequest]; result: CustomerImportInfo };
+  /** One gateway's config from settings, as a device would take it (pre-shared key masked unless revealed). */
+  customerExport: {
+    args: [settings: LabSettings, side: Side, format: ExportFormatInfo, opts?: { revealSecrets?: boolean }];
+    result: { text: string; side: Side; format: ExportFormatInfo; fileName: string };
+  };
+}
+
+// ---------------------------------------------------------------- customer material
+
+/** A text being received or received (lab/api/customer-uploads.ts). */
+export interface UploadInfo {
+  id: string;
+  name: string;
+  /** UTF-8 bytes received. */
+  bytes: number;
+  /** Lines received (a last line without a newline counts), numbered as the diagnosis numbers them. */
+  lines: number;
+  /** All pieces received (customerFinish). */
+  done: boolean;
+}
+
+/** The gateway a customer's text comes from; `unknown` when nobody can tell. */
+export type CustomerSide = 'left' | 'right' | 'unknown';
+
+export interface CustomerInputInfo {
+  upload: string;
+  side: CustomerSide;
+}
+
+export interface CustomerLinesInfo {
+  /** Lines in the whole text. */
+  total: number;
+  from: number;
+  /** Each line as written; a line longer than 4,000 characters is cut and ends in "…". */
+  lines: string[];
+}
+
+/** A diagnosis of customer texts: what `ipsec-lab diagnose` prints, and where its evidence lives. */
+export interface CustomerDiagnosisInfo extends DiagnosisResult {
+  /** Every source findings cite: the text it names (evidence `source` + `line` -> customerLines). */
+  sources: { source: string; upload: string; side: CustomerSide; lines: number }[];
+  /** The catalogue fault "Reproduce in the lab" would apply (default settings), or why nothing can. */
+  reproduce: { fault: string; title: string } | { unavailable: string };
+  durationMs: number;
+}
+
+/** lab/reproduce/reproduce.ts Reproduction: the customer's cause, shown on the lab. */
+export interface ReproductionInfo {
+  cause: string;
+  fault: string;
+  faultTitle: string;
+  /** Other catalogue faults with the same cause. */
+  alternatives: string[];
+  labVerdict: string;
+  /** The lab's own diagnosis reached the customer's cause. */
+  matched: boolean;
+  notes: string[];
+  fixCommand: string;
+  lab: string;
+  durationMs: number;
+}
+
+export interface CustomerImportRequest {
+  /** One config: that gateway, the other one its mirror image. Two (left and right): each end its own. */
+  configs: { upload: string; side: Side; tunnel?: string }[];
+}
+
+/** One imported config: what became of its lines (lab/importers ImportResult, keys masked). */
+export interface ImportedEndInfo {
+  side: Side;
+  upload: string;
+  name: string;
+  format: ImportFormat;
+  /** The tunnel imported (crypto map entry, PAN-OS tunnel, connection). */
+  entry: string;
+  lines: number;
+  unsupported: UnsupportedLine[];
+  warnings: ImportWarning[];
+  placeholders: Placeholder[];
+  tunnels: TunnelSummary[];
+  routeBased: boolean;
+  peerAddress?: string;
+  localAddress?: string;
+}
+
+export interface CustomerImportInfo {
+  settings: LabSettings;
+  ends: ImportedEndInfo[];
+  /** With one config: the side made as its mirror image. */
+  mirrored?: Side;
+  /** Every pair both gateways must agree on, with the config lines behind them. */
+  pairs: SettingsPair[];
+}
+
+export type ExportFormatInfo = 'swanctl' | 'asa' | 'paloalto';
+
+/** Progress of a long customer task: bytes read while diagnosing, steps while reproducing. */
+export interface CustomerProgressInfo {
+  task: 'diagnose' | 'reproduce';
+  done?: number;
+  total?: number;
+  line?: string;
 }
 
 /** lab/capture: a finished capture, per exchange as the ladder shows it. */
@@ -400,6 +523,8 @@ export interface ApiEvents {
   changed: { what: 'up' | 'down' | 'faults' | 'settings' | 'impairments' };
   /** A validation run's progress, one line per finished check. */
   validate: { line: string };
+  /** A customer diagnosis or reproduction under way. */
+  customer: CustomerProgressInfo;
 }
 
 export type ApiEvent = keyof ApiEvents;

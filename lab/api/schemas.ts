@@ -29,6 +29,10 @@ const impairment = z.strictObject(
   Object.fromEntries(IMPAIRMENT_KEYS.map((k) => [k, z.union([z.number(), z.boolean(), z.null()]).optional()])),
 );
 
+/** Customer texts (lab/api/customer-uploads.ts): ids the host made, pieces JSON can carry in one message. */
+const uploadId = z.string().regex(/^u[0-9a-z]{1,24}$/, 'expected a text id from customerOpen');
+const lineNo = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
 /** Argument tuples per method. Optional trailing arguments may be omitted or null/undefined. */
 export const ARG_SCHEMAS: { [M in ApiMethod]: z.ZodType } = {
   snapshot: z.tuple([]),
@@ -71,6 +75,44 @@ export const ARG_SCHEMAS: { [M in ApiMethod]: z.ZodType } = {
       .max(64)
       .regex(/^[a-z0-9-]+$/, 'expected a scenario id such as phase1-psk'),
     z.number().int().min(0).max(100),
+  ]),
+  customerOpen: z.tuple([
+    z.strictObject({
+      name: z.string().min(1).max(256),
+      size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    }),
+  ]),
+  customerAppend: z.tuple([uploadId, z.number().int().min(0).max(1_000_000), z.string().max(512 * 1024)]),
+  customerFinish: z.tuple([uploadId]),
+  customerDiscard: z.tuple([uploadId]),
+  customerLines: z.tuple([uploadId, lineNo, z.number().int().min(1).max(500)]),
+  customerDiagnose: z.tuple([
+    z
+      .array(z.strictObject({ upload: uploadId, side: z.enum(['left', 'right', 'unknown']) }))
+      .min(1)
+      .max(8),
+  ]),
+  customerReproduce: z.tuple([
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9-]+$/, 'expected a cause id such as psk-mismatch'),
+    z.strictObject({ settings: settingsDoc.optional() }).optional(),
+  ]),
+  customerImport: z.tuple([
+    z.strictObject({
+      configs: z
+        .array(z.strictObject({ upload: uploadId, side, tunnel: z.string().max(128).optional() }))
+        .min(1)
+        .max(2),
+    }),
+  ]),
+  customerExport: z.tuple([
+    settingsDoc,
+    side,
+    z.enum(['swanctl', 'asa', 'paloalto']),
+    z.strictObject({ revealSecrets: z.boolean().optional() }).optional(),
   ]),
 };
 

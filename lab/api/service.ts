@@ -25,7 +25,7 @@ import { saveSettingsFile } from '../settings/io.js';
 import { SettingsKeeper } from '../settings/persist.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
-import { validateTemplate } from '../validate/index.js';
+import { validateTemplate, validationLabName } from '../validate/index.js';
 import type {
   ApiEventMessage,
   ApiEvents,
@@ -47,6 +47,7 @@ import type {
   UpResultInfo,
   ValidateRunInfo,
 } from './contract.js';
+import { CustomerDesk, CustomerMethods } from './customer.js';
 import { toErrorInfo } from './errors.js';
 import { Follower, forgetEarlierLab, labStateStamp } from './follow.js';
 import { LogBatcher } from './log-batcher.js';
@@ -77,9 +78,10 @@ const SERIAL: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'scenarioStep',
   'captureStart',
   'captureStop',
+  'customerReproduce',
 ]);
 
-export class LabService implements LabApi {
+export class LabService extends CustomerMethods implements LabApi {
   readonly faults: FaultService;
   private readonly _onEvent = new Emitter<ApiEventMessage>();
   /** Every event for one listener; returns the unsubscribe. */
@@ -101,15 +103,24 @@ export class LabService implements LabApi {
   private readonly follower = new Follower();
   /** Mutating requests running now: the lab may be half made or half removed, so following waits. */
   private serialRunning = 0;
+  /** A customer's logs and configs (lab/api/customer.ts), behind the customer* methods. */
+  readonly customer: CustomerDesk;
 
   constructor(
     readonly engine: LabEngine,
     private readonly opts: LabServiceOptions = {},
   ) {
+    super();
     this.faults = new FaultService(engine);
     this.pollMs = opts.pollMs ?? 3000;
     this.keeper = new SettingsKeeper(opts.configDir);
     this.logs = new LogBatcher(opts.batchMs ?? 50, (batch) => this.emit('logs', batch));
+    this.customer = new CustomerDesk(
+      engine,
+      (e, p) => this.emit(e, p),
+      () => this.startWatching(),
+    );
+    this.offs.push(() => this.customer.dispose());
     this.offs.push(
       engine.onEvent((e) => {
         // A new lab begins (whoever asked this engine for it): nothing of the previous one carries over.
@@ -313,7 +324,7 @@ export class LabService implements LabApi {
     try {
       await saveSettingsFile(file, s);
       const started = new Date();
-      const lab = `${this.engine.name.slice(0, 14)}-val`;
+      const lab = validationLabName(this.engine.name);
       const r = await validateTemplate(file, lab, {
         quick: opts.quick,
         onProgress: (line) => this.emit('validate', { line }),

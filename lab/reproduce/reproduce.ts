@@ -39,7 +39,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function reproduce(
   engine: LabEngine,
   diagnosis: Pick<DiagnosisResult, 'verdict'>,
-  opts: { settings?: LabSettings; waitMs?: number; onProgress?: (line: string) => void } = {},
+  opts: {
+    settings?: LabSettings;
+    waitMs?: number;
+    onProgress?: (line: string) => void;
+    /** The caller's own watch of the lab (the app already follows it); returns its stop. */
+    watch?: () => Promise<() => void>;
+  } = {},
 ): Promise<Reproduction> {
   const cause = diagnosis.verdict;
   if (cause === 'healthy' || cause === 'unknown')
@@ -64,7 +70,7 @@ export async function reproduce(
         `the lab did not come up healthy, so the fault cannot be shown on its own: ${up.reason ?? 'tunnel not up'}`,
       );
   }
-  const stop = await engine.watch({ intervalMs: 500 });
+  const stop = opts.watch ? await opts.watch() : await engine.watch({ intervalMs: 500 });
   try {
     say(`applying ${fault.id}: ${fault.change}`);
     const applied = await faults.apply([fault.id]);

@@ -9,10 +9,17 @@ import type {
   ApiMethods,
   ApiResponse,
   CheckInfo,
+  CustomerDiagnosisInfo,
+  CustomerImportInfo,
+  CustomerImportRequest,
+  CustomerInputInfo,
+  CustomerProgressInfo,
   DiagnosisResult,
+  ExportFormatInfo,
   FaultFamilyInfo,
   HealthEventInfo,
   IkeSaInfo,
+  ImportedEndInfo,
   LabApi,
   LabEventInfo,
   LabSettings,
@@ -20,19 +27,24 @@ import type {
   LogRecord,
   PingResultInfo,
   PreloadApi,
+  ReproductionInfo,
   SaSnapshotInfo,
   SettingsIssue,
   SettingsPair,
+  UploadInfo,
   UpResultInfo,
 } from '../../lab/api/contract.js';
 import type { ARG_SCHEMAS } from '../../lab/api/schemas.js';
 import type { LabService } from '../../lab/api/service.js';
+import type { DiagnosisResult as EngineDiagnosis } from '../../lab/diagnosis/findings.js';
 import type { LabErrorCode } from '../../lab/docker/errors.js';
 import type { Check } from '../../lab/doctor/checks.js';
 import type { HealthEvent } from '../../lab/engine/health-monitor.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from '../../lab/engine/types.js';
 import type { FaultError } from '../../lab/faults/fault-service.js';
 import type { FaultFamily } from '../../lab/faults/types.js';
+import type { ImportFormat, ImportResult } from '../../lab/importers/types.js';
+import type { Reproduction } from '../../lab/reproduce/reproduce.js';
 import type { PingResult } from '../../lab/traffic/ping.js';
 import type { IkeSaInfo as ViciIkeSa } from '../../lab/vici/sas.js';
 
@@ -61,6 +73,15 @@ describe('the UI contract', () => {
       | 'captureStop'
       | 'scenariosList'
       | 'scenarioStep'
+      | 'customerOpen'
+      | 'customerAppend'
+      | 'customerFinish'
+      | 'customerDiscard'
+      | 'customerLines'
+      | 'customerDiagnose'
+      | 'customerReproduce'
+      | 'customerImport'
+      | 'customerExport'
     >();
     expectTypeOf<ApiMethods['labUp']['args']>().toEqualTypeOf<[settings?: LabSettings]>();
     expectTypeOf<ApiMethods['labUp']['result']>().toEqualTypeOf<UpResultInfo>();
@@ -85,8 +106,9 @@ describe('the UI contract', () => {
 
   it('pins the events', () => {
     expectTypeOf<keyof ApiEvents>().toEqualTypeOf<
-      'logs' | 'sas' | 'lab' | 'health' | 'findings' | 'engine' | 'changed' | 'validate'
+      'logs' | 'sas' | 'lab' | 'health' | 'findings' | 'engine' | 'changed' | 'validate' | 'customer'
     >();
+    expectTypeOf<ApiEvents['customer']>().toEqualTypeOf<CustomerProgressInfo>();
     expectTypeOf<ApiEvents['logs']>().toEqualTypeOf<LogRecord[]>();
     expectTypeOf<ApiEvents['sas']>().toEqualTypeOf<SaSnapshotInfo>();
     expectTypeOf<ApiEvents['findings']>().toEqualTypeOf<DiagnosisResult>();
@@ -118,6 +140,74 @@ describe('the UI contract', () => {
 
   it('the service implements the whole contract', () => {
     expectTypeOf<LabService>().toExtend<LabApi>();
+  });
+});
+
+describe('customer material (issues 14 and 15)', () => {
+  it('pins the customer methods: texts in pieces, lines on request, diagnose, reproduce, import, export', () => {
+    expectTypeOf<ApiMethods['customerOpen']['args']>().toEqualTypeOf<[meta: { name: string; size?: number }]>();
+    expectTypeOf<ApiMethods['customerOpen']['result']>().toEqualTypeOf<UploadInfo>();
+    expectTypeOf<ApiMethods['customerAppend']['args']>().toEqualTypeOf<[id: string, seq: number, chunk: string]>();
+    expectTypeOf<ApiMethods['customerFinish']['args']>().toEqualTypeOf<[id: string]>();
+    expectTypeOf<ApiMethods['customerLines']['args']>().toEqualTypeOf<[id: string, from: number, count: number]>();
+    expectTypeOf<ApiMethods['customerDiagnose']['args']>().toEqualTypeOf<[inputs: CustomerInputInfo[]]>();
+    expectTypeOf<ApiMethods['customerDiagnose']['result']>().toEqualTypeOf<CustomerDiagnosisInfo>();
+    expectTypeOf<ApiMethods['customerReproduce']['args']>().toEqualTypeOf<
+      [cause: string, opts?: { settings?: LabSettings }]
+    >();
+    expectTypeOf<ApiMethods['customerReproduce']['result']>().toEqualTypeOf<ReproductionInfo>();
+    expectTypeOf<ApiMethods['customerImport']['args']>().toEqualTypeOf<[request: CustomerImportRequest]>();
+    expectTypeOf<ApiMethods['customerImport']['result']>().toEqualTypeOf<CustomerImportInfo>();
+    expectTypeOf<ApiMethods['customerExport']['args'][2]>().toEqualTypeOf<ExportFormatInfo>();
+  });
+
+  it("the engine's values fit the customer shapes", () => {
+    // A diagnosis of customer texts is the engine's result plus where its evidence lives.
+    expectTypeOf<EngineDiagnosis>().toExtend<Omit<CustomerDiagnosisInfo, 'sources' | 'reproduce' | 'durationMs'>>();
+    expectTypeOf<ImportFormat>().toEqualTypeOf<ImportedEndInfo['format']>();
+    expectTypeOf<Pick<ImportResult, 'unsupported' | 'warnings' | 'placeholders' | 'tunnels'>>().toExtend<
+      Pick<ImportedEndInfo, 'unsupported' | 'warnings' | 'placeholders' | 'tunnels'>
+    >();
+    expectTypeOf<Pick<Reproduction, 'cause' | 'alternatives' | 'labVerdict' | 'matched' | 'notes'>>().toExtend<
+      Pick<ReproductionInfo, 'cause' | 'alternatives' | 'labVerdict' | 'matched' | 'notes'>
+    >();
+  });
+
+  it('checks customer requests: ids, piece sizes, sides, formats', async () => {
+    const { checkCall } = await import('../../lab/api/schemas.js');
+    expect(checkCall('customerOpen', [{ name: 'asa.log', size: 10 }])).toMatchObject({ ok: true });
+    expect(checkCall('customerOpen', [{ name: '' }])).toMatchObject({ ok: false });
+    expect(checkCall('customerOpen', [{ name: 'x', path: '/etc/passwd' }])).toMatchObject({ ok: false });
+    expect(checkCall('customerAppend', ['u1abc', 0, 'line\n'])).toMatchObject({ ok: true });
+    expect(checkCall('customerAppend', ['../../etc', 0, 'x'])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('expected a text id'),
+    });
+    // One message never carries more than a piece: a 100 MB text must come in pieces.
+    expect(checkCall('customerAppend', ['u1abc', 0, 'x'.repeat(512 * 1024 + 1)])).toMatchObject({ ok: false });
+    expect(checkCall('customerLines', ['u1abc', 0, 10])).toMatchObject({ ok: false });
+    expect(checkCall('customerLines', ['u1abc', 1, 501])).toMatchObject({ ok: false });
+    expect(checkCall('customerDiagnose', [[{ upload: 'u1abc', side: 'unknown' }]])).toMatchObject({ ok: true });
+    expect(checkCall('customerDiagnose', [[{ upload: 'u1abc', side: 'middle' }]])).toMatchObject({ ok: false });
+    expect(checkCall('customerDiagnose', [[]])).toMatchObject({ ok: false });
+    expect(checkCall('customerReproduce', ['psk-mismatch'])).toMatchObject({ ok: true });
+    expect(checkCall('customerReproduce', ['PSK mismatch!'])).toMatchObject({ ok: false });
+    expect(checkCall('customerImport', [{ configs: [{ upload: 'u1abc', side: 'unknown' }] }])).toMatchObject({
+      ok: false,
+    });
+    expect(
+      checkCall('customerImport', [
+        {
+          configs: [
+            { upload: 'u1', side: 'left' },
+            { upload: 'u2', side: 'right' },
+            { upload: 'u3', side: 'left' },
+          ],
+        },
+      ]),
+    ).toMatchObject({ ok: false });
+    expect(checkCall('customerExport', [{}, 'right', 'paloalto'])).toMatchObject({ ok: true });
+    expect(checkCall('customerExport', [{}, 'right', 'junos'])).toMatchObject({ ok: false });
   });
 });
 
