@@ -65,8 +65,11 @@ export function registerLabCommands(program: Command): void {
           );
         else {
           console.log(formatStatus(result.status));
+          const secs = (result.ms.total / 1000).toFixed(1);
           console.log(
-            `\nup in ${(result.ms.total / 1000).toFixed(1)} s. Next: ipsec-lab traffic | ipsec-lab logs --follow | ipsec-lab status | ipsec-lab down`,
+            result.status.up
+              ? `\nup in ${secs} s. Next: ipsec-lab traffic | ipsec-lab logs --follow | ipsec-lab status | ipsec-lab down`
+              : `\ntunnel not up after ${secs} s: ${result.reason ?? 'see the states above'}. Next: ipsec-lab logs | ipsec-lab explain | ipsec-lab down`,
           );
         }
         if (!result.status.up) process.exitCode = 1;
