@@ -23,6 +23,20 @@ function parse(url: string): URL | undefined {
 }
 
 /**
+ * The dev server to load instead of the built page: electron-vite's ELECTRON_RENDERER_URL, honoured
+ * only in a development build that is not packaged. A production build ignores the variable, so
+ * whoever starts the app (a shortcut, a script, another program) cannot point the window that holds
+ * the lab's API at a page of their own.
+ */
+export function devServerUrl(o: {
+  development: boolean;
+  packaged: boolean;
+  env: NodeJS.ProcessEnv;
+}): string | undefined {
+  return o.development && !o.packaged ? o.env.ELECTRON_RENDERER_URL : undefined;
+}
+
+/**
  * `devServerUrl` is electron-vite's ELECTRON_RENDERER_URL in development, which must be a
  * loopback http(s) URL (anything else is refused: the dev server serves code we then trust).
  */

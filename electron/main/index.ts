@@ -12,7 +12,7 @@ import { app, BrowserWindow, ipcMain, session } from 'electron';
 
 import { LabService } from '../../lab/api/service.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
-import { appOrigin } from './app-origin.js';
+import { appOrigin, devServerUrl } from './app-origin.js';
 import { contentSecurityPolicy } from './csp.js';
 import { denyNavigation, hardenSession } from './hardening.js';
 import { forwardEvents, registerIpc } from './ipc.js';
@@ -40,7 +40,11 @@ async function main(): Promise<void> {
   }
   await app.whenReady();
 
-  const origin = appOrigin(INDEX_HTML, app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
+  const origin = appOrigin(
+    INDEX_HTML,
+    // import.meta.env is the bundler's: absent when the sources run unbundled, which is not development.
+    devServerUrl({ development: import.meta.env?.DEV === true, packaged: app.isPackaged, env: process.env }),
+  );
   hardenSession(session.defaultSession, contentSecurityPolicy({ devOrigin: origin.devOrigin }), (r) =>
     log(`refused ${r.what}: ${r.target}`),
   );

@@ -201,7 +201,10 @@ describe('the headless host under malformed requests', () => {
 
   it('malformed WebSocket messages are answered in envelopes and the connection and host stay up', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api?token=${token}`, { origin: `http://127.0.0.1:${port}` });
-    await new Promise((resolve) => ws.on('open', resolve));
+    await new Promise((resolve, reject) => {
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    });
     const replies: { id: number; response: { ok: boolean } }[] = [];
     ws.on('message', (d) => replies.push(JSON.parse(String(d))));
     const bad = [
