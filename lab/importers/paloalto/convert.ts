@@ -122,10 +122,11 @@ export function convertTunnel(
   const common = gw.get('protocol-common');
   common?.use();
   const natt = common?.get('nat-traversal')?.use(true);
-  if (natt && yes(natt.get('enable')))
+  if (natt && natt.get('enable')?.value() === 'no')
     warnings.push({
       line: natt.line,
-      message: 'NAT-T: strongSwan detects NAT by itself; the lab has no NAT unless a fault adds it',
+      message:
+        'NAT-T is off on the firewall (it would fail behind NAT); strongSwan always detects NAT and encapsulates',
     });
   const passive = common?.get('passive-mode')?.use();
   const exchange = gw.get('protocol', 'ikev1', 'exchange-mode');
@@ -251,6 +252,11 @@ function endpoints(scope: PanScope, gw: PanNode, warnings: ImportWarning[], plac
     }
   }
   if (ipNode) ipNode.use();
+  // The IKE interface's own address entry is the local address (when it is the same).
+  const own = ifname ? interfaceNode(scope, ifname) : undefined;
+  if (own && local)
+    for (const a of interfaceAddresses(scope, own))
+      if (a.address.address === local.address || a.address.text === local.text) a.ip.use(true);
   if (local?.object) local.object.use(true);
   if (local?.address) out.local = { address: local.address, prefix: local.prefix };
   else if (local?.placeholder || local?.ipv6)

@@ -1,4 +1,4 @@
-import { isAead } from '../../vendors/asa/algorithms.js';
+import { isAead } from '../../vendors/names.js';
 import {
   PAN_DEFAULT_IKE_PROFILE,
   PAN_DEFAULT_IPSEC_PROFILE,

@@ -1,3 +1,4 @@
+import { cidrsOverlap } from '../../settings/addresses.js';
 import type { FoundPlaceholder } from '../build.js';
 import type { ImportWarning } from '../types.js';
 import {
@@ -48,6 +49,13 @@ export function selectorsOf(
       'gateway.remoteTs',
       usable.map((p) => p.line),
     );
+    plumbing(scope, t, warnings, out);
+    // The LAN behind the firewall: its interface that holds the first local selector.
+    const lan = localLan(scope, localInterface, out.local[0]) ?? localLan(scope, localInterface, undefined);
+    if (lan) {
+      out.lan = lan.cidr;
+      out.provenance.set('lan', [lan.line]);
+    }
     if (usable.length > 1)
       warnings.push({
         line: usable[0].line,
@@ -92,20 +100,19 @@ function proxyId(scope: PanScope, p: PanNode, out: PanSelectors): boolean {
   return true;
 }
 
-function routed(
-  scope: PanScope,
-  t: PanTunnel,
-  localInterface: string | undefined,
-  warnings: ImportWarning[],
-  out: PanSelectors,
-): PanSelectors {
-  out.routeBased = true;
-  out.local = ['0.0.0.0/0'];
-  out.remote = ['0.0.0.0/0'];
+/** What routes the tunnel: its interface, the static routes over it, the virtual router holding it. */
+interface Plumbing {
+  ifname?: string;
+  line: number;
+  /** Networks routed over the tunnel interface. */
+  networks: string[];
+  routes: { cidr: string; line: number }[];
+}
+
+function plumbing(scope: PanScope, t: PanTunnel, warnings: ImportWarning[], out: PanSelectors): Plumbing {
   const tif = t.tunnel.get('tunnel-interface')?.use();
   const ifname = tif?.value();
-  out.provenance.set('gateway.localTs', [tif?.line ?? t.line]);
-  out.provenance.set('gateway.remoteTs', [tif?.line ?? t.line]);
+  const p: Plumbing = { ifname, line: tif?.line ?? t.line, networks: [], routes: [] };
   const unit = ifname ? interfaceNode(scope, ifname) : undefined;
   if (unit) {
     unit.use();
@@ -118,45 +125,81 @@ function routed(
       message: `${ifname} carries IPv6 only (${v6.join(', ')}): IPv6 inside an IPv4 tunnel; the lab tests the tunnel with IPv4 traffic`,
     });
   }
-  // The peer's LANs: static routes over the tunnel interface.
-  const networks: string[] = [];
+  if (!ifname) return p;
+  for (const vr of scope.network?.get('virtual-router')?.entries.values() ?? []) {
+    const members = vr.get('interface');
+    // The virtual router that holds the tunnel interface is what routes into the tunnel.
+    if (members?.list().includes(ifname)) members.use(true);
+  }
   for (const r of staticRoutes(scope)) {
-    if (!ifname || r.get('interface')?.value() !== ifname) continue;
+    if (r.get('interface')?.value() !== ifname) continue;
     const dest = r.get('destination');
     const a = resolveAddress(scope, dest?.value() ?? '');
     const cidr = asCidr(a);
     if (!cidr && !a.placeholder) continue;
     r.use(true);
     a.object?.use(true);
-    if (cidr) networks.push(cidr);
-    else out.placeholders.push({ line: dest!.line, text: a.text, field: 'peerLan' });
-    if (cidr && usableLan(cidr) && !out.peerLan) {
-      out.peerLan = cidr;
-      out.provenance.set('peerLan', [dest!.line]);
-    }
+    if (cidr) {
+      p.networks.push(cidr);
+      p.routes.push({ cidr, line: dest!.line });
+    } else out.placeholders.push({ line: dest!.line, text: a.text, field: 'peerLan' });
   }
-  // The local LAN: a layer-3 interface other than the one IKE uses.
+  return p;
+}
+
+/** The firewall's layer-3 interface for the local LAN: one holding `within`, else any but the IKE one. */
+function localLan(
+  scope: PanScope,
+  localInterface: string | undefined,
+  within: string | undefined,
+): { name: string; cidr: string; line: number } | undefined {
   for (const [name, eth] of scope.network?.get('interface', 'ethernet')?.entries ?? []) {
-    if (name === localInterface || out.lan) continue;
+    if (name === localInterface) continue;
     const lan = interfaceAddresses(scope, eth)
       .map((x) => ({ ...x, cidr: asCidr(x.address) }))
-      .find((x) => usableLan(x.cidr));
+      .find((x) => usableLan(x.cidr) && (!within || cidrsOverlap(x.cidr!, within)));
     if (!lan) continue;
     lan.ip.use(true);
     lan.address.object?.use(true);
-    out.lan = lan.cidr!;
-    out.provenance.set('lan', [lan.ip.line]);
+    return { name, cidr: lan.cidr!, line: lan.ip.line };
+  }
+  return undefined;
+}
+
+function routed(
+  scope: PanScope,
+  t: PanTunnel,
+  localInterface: string | undefined,
+  warnings: ImportWarning[],
+  out: PanSelectors,
+): PanSelectors {
+  out.routeBased = true;
+  out.local = ['0.0.0.0/0'];
+  out.remote = ['0.0.0.0/0'];
+  const p = plumbing(scope, t, warnings, out);
+  out.provenance.set('gateway.localTs', [p.line]);
+  out.provenance.set('gateway.remoteTs', [p.line]);
+  // The peer's LANs: static routes over the tunnel interface.
+  const peer = p.routes.find((r) => usableLan(r.cidr));
+  if (peer) {
+    out.peerLan = peer.cidr;
+    out.provenance.set('peerLan', [peer.line]);
+  }
+  const lan = localLan(scope, localInterface, undefined);
+  if (lan) {
+    out.lan = lan.cidr;
+    out.provenance.set('lan', [lan.line]);
     warnings.push({
-      line: lan.ip.line,
-      message: `the local LAN is taken from ${name} (${lan.cidr}), the firewall's other layer-3 interface`,
+      line: lan.line,
+      message: `the local LAN is taken from ${lan.name} (${lan.cidr}), the firewall's other layer-3 interface`,
     });
   }
   warnings.push({
-    line: tif?.line ?? t.line,
+    line: p.line,
     message:
-      `route-based tunnel (${ifname ?? 'no tunnel interface'}, no proxy IDs): the traffic selectors are 0.0.0.0/0 on both sides and routing decides what goes through; ` +
-      (networks.length
-        ? `the routes over it reach ${networks.join(', ')}${out.peerLan ? `; the lab's peer LAN is ${out.peerLan}` : ''}`
+      `route-based tunnel (${p.ifname ?? 'no tunnel interface'}, no proxy IDs): the traffic selectors are 0.0.0.0/0 on both sides and routing decides what goes through; ` +
+      (p.networks.length
+        ? `the routes over it reach ${p.networks.join(', ')}${out.peerLan ? `; the lab's peer LAN is ${out.peerLan}` : ''}`
         : 'no route over it is configured here, so the lab uses its own peer LAN'),
   });
   return out;

@@ -1,3 +1,5 @@
+import { vendorName } from '../names.js';
+
 /**
  * Cisco ASA algorithm names and their strongSwan keywords, shared by the ASA importer and
  * exporter so both directions agree. Only algorithms an ASA (9.x) offers for site-to-site
@@ -106,26 +108,7 @@ export const ESP_V2_UNSUPPORTED: Record<string, string> = {
   'aes-gmac-256': 'AES-GMAC-256 (authentication-only ESP)',
 };
 
-export function isAead(keyword: string): boolean {
-  return /gcm|ccm|chacha20poly1305/.test(keyword);
-}
+export { isAead } from '../names.js';
 
 /** Reverse lookup: the ASA name of a strongSwan keyword, with strongSwan's aliases folded in. */
-export function asaName(table: Record<string, string>, keyword: string): string | undefined {
-  const canonical = STRONGSWAN_ALIASES[keyword] ?? keyword;
-  return Object.keys(table).find((k) => table[k] === canonical && canonical !== '');
-}
-
-/** strongSwan aliases that mean the same transform as a canonical keyword. */
-const STRONGSWAN_ALIASES: Record<string, string> = {
-  aes: 'aes128',
-  sha: 'sha1',
-  sha1_160: 'sha1',
-  sha2_256: 'sha256',
-  sha2_384: 'sha384',
-  sha2_512: 'sha512',
-  aes128gcm: 'aes128gcm16',
-  aes192gcm: 'aes192gcm16',
-  aes256gcm: 'aes256gcm16',
-  x25519: 'curve25519',
-};
+export const asaName = vendorName;
