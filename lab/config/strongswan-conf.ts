@@ -23,7 +23,11 @@ export function charonSettingsTree(options: CharonOptions): ConfTree {
     install_routes: 'yes',
     // eth0 is the box's Docker underlay, not part of the lab: never an IKE or MOBIKE address.
     interfaces_ignore: 'eth0',
-    'start-scripts': { autoload: '/usr/local/sbin/lab-autoload' },
+    // In order, at every charon start: `autoload` reloads the config once a charon of this box has
+    // started before (a restart, like a rebooted gateway); `arm` marks that first start. On the first
+    // start the engine loads the config over VICI, responder first, so nothing is loaded twice, and
+    // nothing has to be written into the running box after that load.
+    'start-scripts': { autoload: '/usr/local/sbin/lab-autoload', arm: 'touch /etc/swanctl/lab-autoload' },
     journal: { default: '-1' },
     filelog: {
       stdout: {

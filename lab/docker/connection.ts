@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+
+import { loadDockerode } from './dockerode.js';
 
 /** Where the Docker engine is, in Docker's own terms (DOCKER_HOST, else the active context). */
 export interface EngineEndpoint {
@@ -90,7 +92,7 @@ let shared: { docker: Docker; endpoint: EngineEndpoint } | undefined;
 export function connectDocker(): { docker: Docker; endpoint: EngineEndpoint } {
   if (!shared) {
     const endpoint = resolveEndpoint();
-    shared = { docker: new Docker(dockerOptions(endpoint)), endpoint };
+    shared = { docker: new (loadDockerode())(dockerOptions(endpoint)), endpoint };
   }
   return shared;
 }

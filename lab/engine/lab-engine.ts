@@ -1,7 +1,6 @@
 import os from 'node:os';
 
 import type Docker from 'dockerode';
-import tar from 'tar-stream';
 
 import { Emitter } from '../common/event.js';
 import { ignoreRejection } from '../common/ignore.js';
@@ -15,7 +14,8 @@ import { dryRunLoad, loadGatewayConfig } from '../gateway/load-config.js';
 import { ensureImage, imageTag } from '../image/image.js';
 import { createLab } from '../lifecycle/create.js';
 import { containerName, LAB_NAME_RE, type LabMode } from '../lifecycle/labels.js';
-import { findLabs, type FoundLab, removeLab, removeOrphans } from '../lifecycle/registry.js';
+import { findLabs, type FoundLab, removeLab } from '../lifecycle/registry.js';
+import { putSettings } from '../lifecycle/settings-file.js';
 import { OWNER_PATH, SETTINGS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
 import { type KernelFeatures, probeKernel } from '../probe/kernel-features.js';
 import { normalizeCidr, siteAddresses } from '../settings/addresses.js';
@@ -35,6 +35,7 @@ import { linesBeforeLastChange } from './lab-diagnosis.js';
 import type { LabHandle } from './lab-handle.js';
 import { saSnapshot } from './sa-snapshot.js';
 import { isUp, tunnelState } from './tunnel-state.js';
+import { waitForTunnel } from './tunnel-wait.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from './types.js';
 import { ViciSessions } from './vici-sessions.js';
 import { watchLab, type WatchOptions } from './watch.js';
@@ -143,20 +144,30 @@ export class LabEngine implements LabHandle {
     const t0 = Date.now();
     await this.ping();
     this.step('leftovers', 'looking for leftovers of crashed runs');
-    const removedLeftovers = await removeOrphans(this.docker);
+    // The engine's labs, the images and the kernel probe at once: none of them needs another.
+    const ready = this.ensureImages(settings).then(async (images) => ({
+      images,
+      features: await probeKernel(this.docker, images.trixie),
+    }));
+    ready.catch(ignoreRejection('awaited below, after the leftovers are gone'));
+    const labs = await findLabs(this.docker);
+    const removedLeftovers: string[] = [];
+    for (const lab of labs.filter((l) => l.orphaned)) {
+      await removeLab(this.docker, lab);
+      removedLeftovers.push(lab.name);
+    }
     if (removedLeftovers.length)
       this.step('leftovers', `removed leftovers of crashed runs: ${removedLeftovers.join(', ')}`);
-    const existing = await this.find();
+    const existing = labs.find((l) => l.name === this.name && !l.orphaned);
     if (existing)
       throw new LabError(
         'lab-exists',
         `lab "${this.name}" is already running (created ${existing.created})`,
         'stop it with `ipsec-lab down`, or pick another name with --lab',
       );
-    const images = await this.ensureImages(settings);
+    const { images, features } = await ready;
     const tImages = Date.now();
     this.step('probe', 'probing the kernel for ESP, netem and TUN');
-    const features = await probeKernel(this.docker, images.trixie);
     const datapath = chooseDatapath(features);
     this.step(
       'probe',
@@ -165,22 +176,15 @@ export class LabEngine implements LabHandle {
         : 'datapath: strongSwan userspace ESP (kernel-libipsec over TUN): this kernel has no ESP',
     );
     this.step('create', 'creating the lab network and five boxes');
+    // The settings (router) and both charons' configs go in with the boxes, before they start.
     await createLab(this.docker, settings, { name: this.name, mode: opts.mode ?? 'attached', datapath, images });
-    await this.storeSettings(settings);
     const tCreate = Date.now();
     this.step('configure', 'loading configs and keys into both charons over VICI');
-    // The responder first, so the initiator's first IKE_SA_INIT finds its peer ready.
+    // Both sessions at once; then the responder first, so the initiator's first IKE_SA_INIT finds
+    // its peer ready. A restarted charon reloads its config by itself (strongswan.conf start-scripts).
+    await Promise.all(SIDES.map((side) => this.viciOf(side)));
     const order: Side[] = settings.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
     for (const side of order) await loadGatewayConfig(await this.viciOf(side), settings, side);
-    // From now on a restarted charon reloads its config by itself, like a rebooted gateway.
-    await Promise.all(
-      SIDES.map((side) =>
-        writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), settings, side, {
-          datapath,
-          autoload: true,
-        }),
-      ),
-    );
     // As on the devices: an initiator starts at once, a trap (on-demand) gateway on its LAN's first
     // matching packet, which the lab sends; where nothing would ever start, say so now, not after the timeout.
     const plan = startPlan(settings);
@@ -210,29 +214,16 @@ export class LabEngine implements LabHandle {
   }
 
   /**
-   * Polls both gateways' SAs until the tunnel is up or the time is over. With `trafficFrom`, that
-   * LAN host sends a packet every 2 s meanwhile, as users behind an on-demand (trap) gateway would.
+   * Waits until the tunnel is up or the time is over, woken by charon's SA events (tunnel-wait.ts).
+   * With `trafficFrom`, that LAN host sends a packet every 2 s meanwhile, as users behind an
+   * on-demand (trap) gateway would.
    */
-  async waitForTunnel(timeoutMs: number, trafficFrom?: Side): Promise<LabStatus> {
-    const deadline = Date.now() + timeoutMs;
-    let nextPacket = 0;
-    for (;;) {
-      const status = await this.status();
-      if (status.up || Date.now() > deadline) return status;
-      if (trafficFrom && Date.now() >= nextPacket) {
-        nextPacket = Date.now() + 2000;
-        await this.traffic({ from: trafficFrom, count: 1, intervalMs: 200 });
-      } else await new Promise((r) => setTimeout(r, 100));
-    }
+  waitForTunnel(timeoutMs: number, trafficFrom?: Side): Promise<LabStatus> {
+    return waitForTunnel(this, timeoutMs, trafficFrom);
   }
 
   async storeSettings(settings: LabSettings): Promise<void> {
-    const pack = tar.pack();
-    pack.entry({ name: SETTINGS_PATH.slice(1), mode: 0o600 }, JSON.stringify(settings, null, 2));
-    pack.finalize();
-    await this.docker
-      .getContainer(this.container('router'))
-      .putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });
+    await putSettings(this.docker.getContainer(this.container('router')), settings);
   }
 
   /** This engine's kernel features (probed once per engine, cached). */

@@ -8,6 +8,7 @@ import { boxEnv, type BoxPlan, planTopology, ROLE_CAPABILITIES } from '../topolo
 import { chooseUnderlay, underlayGateway } from '../topology/underlay.js';
 import { containerName, LABEL, labLabels, type LabMode, networkName } from './labels.js';
 import { findLabs, removeLab } from './registry.js';
+import { putSettings } from './settings-file.js';
 
 export interface CreateOptions {
   name: string;
@@ -109,8 +110,11 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
     await createUnderlay(docker, settings, network, labLabels(opts.name, opts.mode));
     const boxes = planTopology(settings);
     const containers = await Promise.all(boxes.map((box) => docker.createContainer(containerSpec(box, opts, network))));
+    // Every file the lab needs goes in before start, while it is a plain copy into the new box's
+    // filesystem: the charons' configs, and the settings in the router (see settings-file.ts).
     await Promise.all(
       boxes.map((box, i) => {
+        if (box.role === 'router') return putSettings(containers[i], settings);
         if (!box.role.startsWith('gw-')) return undefined;
         const side: Side = box.role === 'gw-left' ? 'left' : 'right';
         return writeGatewayFiles(containers[i], settings, side, { datapath: opts.datapath, autoload: false });
