@@ -1,14 +1,19 @@
 /**
  * `ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE]
- *  [--left-conf FILE] [--right-conf FILE] [--settings FILE] [--reproduce] [FILE...]`
+ *  [--left-conf FILE] [--right-conf FILE] [--settings FILE] [--timeout S] [--reproduce] [FILE...]`
  *
- * Parses its own arguments (the CLI wiring only forwards argv). Files are streamed line by line.
- * Exit 0 when the diagnosis ran, 2 for usage errors, 1 for unreadable input.
+ * Parses its own arguments (the CLI wiring only forwards argv). Files are streamed line by line; a
+ * FILE is a strongSwan log in any shape, an SA listing, or Cisco ASA / Palo Alto output, recognised
+ * by its content. `-` is standard input (`journalctl -u strongswan | ipsec-lab diagnose -`); a named
+ * pipe is read like a file. Waiting for input is said on stderr after a second, and `--timeout S`
+ * gives up when nothing arrives in time. Exit 0 when the diagnosis ran, 2 for usage errors, 1 for
+ * unreadable input.
  */
-import { createReadStream } from 'node:fs';
-import { constants } from 'node:fs';
-import { access, open, readFile } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { access, open, readFile, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 
+import { ignoreRejection } from '../common/ignore.js';
 import { terminalSafe } from '../common/terminal.js';
 import { diagnose, type LogInput, type SasTextInput } from '../diagnosis/diagnose.js';
 import type { DiagnosisResult, Finding } from '../diagnosis/findings.js';
@@ -18,7 +23,7 @@ import { loadSettingsFile } from '../settings/io.js';
 import type { LabSettings } from '../settings/types.js';
 
 const USAGE =
-  'usage: ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE] [--left-conf FILE] [--right-conf FILE] [--settings FILE] [--reproduce] [FILE...]\n  --reproduce: then apply the catalogue fault that gives the same cause to the lab (--lab NAME) and show the lab reaching the same diagnosis';
+  'usage: ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE] [--left-conf FILE] [--right-conf FILE] [--settings FILE] [--timeout S] [--reproduce] [FILE...]\n  FILE: a strongSwan log (any shape), an SA listing (swanctl --list-sas, ipsec statusall), Cisco ASA or Palo Alto output; - for standard input\n  --timeout S: give up when an input (standard input, a named pipe) has sent nothing for S seconds\n  --reproduce: then apply the catalogue fault that gives the same cause to the lab (--lab NAME) and show the lab reaching the same diagnosis';
 
 interface Args {
   json: boolean;
@@ -27,6 +32,8 @@ interface Args {
   conf: { file: string; side: 'left' | 'right' }[];
   settings?: string;
   reproduce: boolean;
+  /** Seconds to wait for the first bytes of standard input or a named pipe; undefined: wait (and say so). */
+  timeout?: number;
 }
 
 class UsageError extends Error {}
@@ -68,6 +75,14 @@ function parseArgs(argv: string[]): Args {
       case '--reproduce':
         a.reproduce = true;
         break;
+      case '--timeout': {
+        const v = argv[++i];
+        const n = Number(v);
+        if (v === undefined || !Number.isFinite(n) || n <= 0)
+          throw new UsageError(`--timeout needs a number of seconds greater than 0, got ${v ?? 'nothing'}`);
+        a.timeout = n;
+        break;
+      }
       case '-h':
       case '--help':
         throw new UsageError('');
@@ -77,12 +92,119 @@ function parseArgs(argv: string[]): Args {
     }
   }
   if (!a.logs.length && !a.sas.length && !a.conf.length && !a.settings)
-    throw new UsageError('nothing to diagnose: give at least one log, SA listing or config');
+    throw new UsageError('nothing to diagnose: give at least one log, SA listing or config (- for standard input)');
+  if ([...a.logs, ...a.sas].filter((x) => x.file === STDIN).length > 1)
+    throw new UsageError('standard input (-) can be given only once');
+  if (a.conf.some((c) => c.file === STDIN) || a.settings === STDIN)
+    throw new UsageError('configs and settings are read from files, not standard input');
   return a;
 }
 
+const STDIN = '-';
+
+/**
+ * An input stream, once it has something to read (or has ended). Standard input and named pipes
+ * may make the user wait: say so after a second, and give up after `timeout` seconds if given.
+ */
+async function openInput(file: string, timeout: number | undefined): Promise<Readable> {
+  const label = file === STDIN ? 'standard input' : `the named pipe ${file}`;
+  const waiting = (what: string) =>
+    process.stderr.write(
+      terminalSafe(
+        `ipsec-lab diagnose: waiting for ${what} on ${label}${timeout ? ` (giving up after ${timeout} s)` : ' (Ctrl-C to stop, --timeout S to give up)'}\n`,
+      ),
+    );
+  if (file === STDIN) {
+    if (process.stdin.isTTY) process.stderr.write('ipsec-lab diagnose: reading standard input, end it with Ctrl-D\n');
+    return untilReadable(process.stdin, timeout, () => waiting('input'), label);
+  }
+  if (!(await stat(file)).isFIFO()) return createReadStream(file);
+  // Opening a named pipe blocks until a writer opens it: that wait is the one to report and bound.
+  const notice = setTimeout(() => waiting('a writer'), 1000);
+  try {
+    const fh = await withTimeout(open(file, 'r'), timeout, label, () => unblockPipe(file));
+    clearTimeout(notice);
+    return untilReadable(fh.createReadStream(), timeout, () => waiting('input'), label);
+  } finally {
+    clearTimeout(notice);
+  }
+}
+
+/** A reader still blocked in open() on a pipe is released by a writer opening and closing it. */
+async function unblockPipe(file: string): Promise<void> {
+  const w = await open(file, constants.O_WRONLY | constants.O_NONBLOCK).catch(
+    ignoreRejection('no reader is waiting on the pipe any more: nothing to release'),
+  );
+  await w?.close();
+}
+
+function withTimeout<T>(
+  p: Promise<T>,
+  seconds: number | undefined,
+  label: string,
+  onTimeout: () => Promise<void>,
+): Promise<T> {
+  if (!seconds) return p;
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => {
+      reject(new InputTimeout(`nothing arrived on ${label} within ${seconds} s (--timeout)`));
+      // The pending open still holds a thread: let it finish, and close what it opened.
+      onTimeout()
+        .then(() => p)
+        .then((fh) => (fh as { close?: () => Promise<void> }).close?.())
+        .catch(ignoreRejection('the open that timed out failed or closed on its own'));
+    }, seconds * 1000);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e as Error)),
+    );
+  });
+}
+
+class InputTimeout extends Error {}
+
+/** Resolves with the stream once it is readable or ended, without consuming anything. */
+function untilReadable(
+  stream: Readable,
+  timeout: number | undefined,
+  notice: () => void,
+  label: string,
+): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    const said = setTimeout(notice, 1000);
+    const limit = timeout
+      ? setTimeout(() => {
+          done();
+          stream.destroy();
+          reject(new InputTimeout(`nothing arrived on ${label} within ${timeout} s (--timeout)`));
+        }, timeout * 1000)
+      : undefined;
+    const done = () => {
+      clearTimeout(said);
+      if (limit) clearTimeout(limit);
+      stream.off('readable', ready);
+      stream.off('end', ready);
+      stream.off('error', failed);
+    };
+    const ready = () => {
+      done();
+      resolve(stream);
+    };
+    const failed = (e: Error) => {
+      done();
+      reject(e);
+    };
+    stream.once('readable', ready);
+    stream.once('end', ready);
+    stream.once('error', failed);
+  });
+}
+
 async function readable(file: string): Promise<void> {
+  if (file === STDIN) return;
   await access(file, constants.R_OK);
+  // A named pipe has no content to probe: reading it would take the writer's first bytes.
+  if ((await stat(file)).isFIFO()) return;
   // A directory passes access(); reading it is what fails.
   const fh = await open(file, 'r');
   try {
@@ -189,9 +311,16 @@ export async function diagnoseCommand(argv: string[], ctx: { lab?: string } = {}
   }
   let result: DiagnosisResult;
   try {
+    const logs: LogInput[] = [];
+    const sasText: SasTextInput[] = [];
+    const source = (file: string) => (file === STDIN ? 'stdin' : file);
+    for (const l of args.logs)
+      logs.push({ source: source(l.file), side: l.side, lines: await openInput(l.file, args.timeout) });
+    for (const x of args.sas)
+      sasText.push({ source: source(x.file), side: x.side, lines: await openInput(x.file, args.timeout) });
     result = await diagnose({
-      logs: args.logs.map((l) => ({ source: l.file, side: l.side, lines: createReadStream(l.file) })),
-      sasText: args.sas.map((s) => ({ source: s.file, side: s.side, lines: createReadStream(s.file) })),
+      logs,
+      sasText,
       settings,
       extraFindings: extra,
       // Imported files have synthetic WAN subnets: their own address check replaces the settings one.
@@ -199,7 +328,11 @@ export async function diagnoseCommand(argv: string[], ctx: { lab?: string } = {}
     });
   } catch (e) {
     process.stderr.write(
-      `ipsec-lab diagnose: cannot read input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+      terminalSafe(
+        e instanceof InputTimeout
+          ? `ipsec-lab diagnose: ${e.message}\n`
+          : `ipsec-lab diagnose: cannot read input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+      ),
     );
     return 1;
   }
@@ -286,14 +419,47 @@ export function toJson(r: DiagnosisResult): unknown {
       return o;
     }),
     stats: r.stats,
+    inputs: (r.inputs ?? []).map((i) => ({
+      ...i,
+      recognised: i.lines - i.unrecognised,
+      summary: inputSummary(i),
+    })),
+    // Nothing in any input was read: the verdict is no analysis.
+    unread: nothingRead(r),
     notes: r.notes,
   };
 }
 
+/** No input had a line that was read (blank lines aside): there is nothing the verdict could rest on. */
+function nothingRead(r: DiagnosisResult): boolean {
+  const inputs = r.inputs ?? [];
+  return inputs.length > 0 && inputs.every((i) => Object.keys(i.read).length === 0);
+}
+
+/** "N of M lines not recognised; this looks like ..." for one input, or what was read. */
+export function inputSummary(i: NonNullable<DiagnosisResult['inputs']>[number]): string {
+  const kinds = Object.entries(i.read)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const read = kinds ? `read ${kinds}` : 'nothing read';
+  if (!i.unrecognised) return `${i.lines} line(s): ${read}.`;
+  const first = i.firstUnrecognised
+    ? ` (first: line ${i.firstUnrecognised.line}: ${clip(i.firstUnrecognised.text)})`
+    : '';
+  return `${i.unrecognised} of ${i.lines} line(s) not recognised; this looks like ${i.looksLike ?? 'something else'}${first}. ${capital(read)}.`;
+}
+
+const clip = (t: string) => (t.length > 100 ? `${t.slice(0, 97)}...` : t);
+const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
 export function human(r: DiagnosisResult): string {
   const lines: string[] = [];
-  lines.push(`Verdict: ${r.verdict}`);
-  lines.push(`Read ${r.stats.lines} line(s), ${r.stats.unparsed} not recognised as charon log lines.`);
+  const unread = nothingRead(r);
+  // A verdict on input that was not read must not look like an analysis.
+  lines.push(unread ? 'Verdict: none (nothing in the input was read)' : `Verdict: ${r.verdict}`);
+  if (r.inputs?.length) for (const i of r.inputs) lines.push(`Input ${i.source}: ${inputSummary(i)}`);
+  else lines.push(`Read ${r.stats.lines} line(s), ${r.stats.unparsed} not recognised.`);
   for (const n of r.notes) lines.push(`Note: ${n}`);
   r.findings.forEach((f: Finding, i: number) => {
     lines.push('');
@@ -313,6 +479,12 @@ export function human(r: DiagnosisResult): string {
     if (f.vendor.asa) lines.push('   Cisco ASA:', ...f.vendor.asa.split('\n').map((l) => `     ${l}`));
     if (f.vendor.paloAlto) lines.push('   Palo Alto:', ...f.vendor.paloAlto.split('\n').map((l) => `     ${l}`));
   });
-  if (!r.findings.length) lines.push('', 'No finding: the input shows neither a fault nor an established tunnel.');
+  if (unread)
+    lines.push(
+      '',
+      'No diagnosis: this tool reads strongSwan logs (any shape), SA listings (swanctl --list-sas, ipsec statusall) and Cisco ASA / Palo Alto IKE output (show crypto, debug crypto, syslog, ikemgr.log, the VPN system log).',
+    );
+  else if (!r.findings.length)
+    lines.push('', 'No finding: what was read shows neither a fault nor an established tunnel.');
   return lines.join('\n') + '\n';
 }
