@@ -28,10 +28,12 @@ import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
 import { type FlowSample, type FlowTotals, startFlow } from '../traffic/flow.js';
 import { ping, type PingResult } from '../traffic/ping.js';
 import { parseListSas, type ViciClient } from '../vici/index.js';
+import { asChange, markWindow } from './change-marks.js';
 import { CounterHistory } from './counter-history.js';
+import { runDecidingCheck } from './deciding-checks.js';
 import { DiagnosisFeed } from './diagnosis-feed.js';
 import type { HealthEvent } from './health-monitor.js';
-import { linesBeforeLastChange } from './lab-diagnosis.js';
+import { followFromLastChange } from './lab-diagnosis.js';
 import type { LabHandle } from './lab-handle.js';
 import { saSnapshot } from './sa-snapshot.js';
 import { isUp, tunnelState } from './tunnel-state.js';
@@ -91,6 +93,7 @@ export class LabEngine implements LabHandle {
       this.history.add(s);
       this.diagnosis.pushSnapshot(s);
     });
+    this.diagnosis.decider = (q, f) => runDecidingCheck(this, q, f);
   }
 
   static connect(name = process.env.IPSEC_LAB_NAME || 'lab'): LabEngine {
@@ -236,7 +239,11 @@ export class LabEngine implements LabHandle {
    * connection first (a dry-run load), then the SAs are torn down, the configs and keys reloaded
    * over VICI, and the initiator starts again. A refused change leaves the lab as it was.
    */
-  async applySettings(input: LabSettings): Promise<{ changed: Side[] }> {
+  applySettings(input: LabSettings): Promise<{ changed: Side[] }> {
+    return asChange(this, 'applying the edited settings', () => this.applySettingsNow(input));
+  }
+
+  private async applySettingsNow(input: LabSettings): Promise<{ changed: Side[] }> {
     const next = validateSettings(input);
     const prev = await this.settings();
     for (const side of SIDES) {
@@ -267,6 +274,7 @@ export class LabEngine implements LabHandle {
         ),
       );
       await this.storeSettings(next);
+      await markWindow(this);
       await Promise.all(
         SIDES.map((side) => this.docker.getContainer(this.container(gatewayRole(side))).restart({ t: 1 })),
       );
@@ -274,10 +282,10 @@ export class LabEngine implements LabHandle {
       return { changed: [...SIDES] };
     }
     const changed = SIDES.filter((side) => JSON.stringify(prev[side].gateway) !== JSON.stringify(next[side].gateway));
-    // What the gateways did before this change no longer describes the lab.
-    this.diagnosis.reset();
     for (const side of changed) await dryRunLoad(await this.viciOf(side), next, side);
     await this.terminateAll();
+    // What the gateways did before this change no longer describes the lab; what they do next does.
+    await markWindow(this);
     const order: Side[] = next.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
     for (const side of order.filter((s) => changed.includes(s))) {
       await loadGatewayConfig(await this.viciOf(side), next, side);
@@ -317,9 +325,11 @@ export class LabEngine implements LabHandle {
 
   /** Starts the negotiation afresh (after a path change, so its effect shows at once). */
   async renegotiate(): Promise<void> {
-    this.diagnosis.reset();
-    await this.terminateAll();
-    await this.initiateWhereDue(await this.settings());
+    await asChange(this, 're-negotiating', async () => {
+      await this.terminateAll();
+      await markWindow(this);
+      await this.initiateWhereDue(await this.settings());
+    });
   }
 
   /** The settings the running lab was started (or last changed) with; they live in the lab itself. */
@@ -386,11 +396,8 @@ export class LabEngine implements LabHandle {
    * the boxes (`health`); see watch.ts. Returns a stop function; `close` stops everything.
    */
   async watch(opts: WatchOptions = {}): Promise<() => void> {
-    if (opts.logs !== false && this.diagnosis.fresh) {
-      // Lines logged before the lab last changed are history to the live diagnosis (as after a reset);
-      // counting them reads the log once more, so only when this process first follows the lab.
-      this.diagnosis.skipHistory(await linesBeforeLastChange(this).catch(() => ({ left: 0, right: 0 })));
-    }
+    // Lines before the lab's last change are history to the live diagnosis, when this process first follows it.
+    if (opts.logs !== false && this.diagnosis.fresh) await followFromLastChange(this, this.diagnosis);
     const stop = await watchLab(this, opts, {
       log: (r) => this._onLog.fire(r),
       sas: (s) => this._onSas.fire(s),
@@ -405,12 +412,12 @@ export class LabEngine implements LabHandle {
     const from = opts.from ?? 'left';
     const to: Side = from === 'left' ? 'right' : 'left';
     const settings = await this.settings();
-    this.diagnosis.trafficOffered('ping');
+    const ended = this.diagnosis.trafficOffered('ping');
     return ping(this.docker, this.container(hostRole(from)), `host-${from}`, siteAddresses(settings, to).host, {
       count: opts.count ?? 5,
       intervalMs: opts.intervalMs ?? 200,
       size: opts.size,
-    });
+    }).finally(ended);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ignoreRejection } from '../common/ignore.js';
 import { LabError } from '../docker/errors.js';
 import { execIn, execOk } from '../docker/exec.js';
+import { asChange, markWindow } from '../engine/change-marks.js';
 import type { LabEngine } from '../engine/lab-engine.js';
 import { FAULTS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
 import type { KernelFeatures } from '../probe/kernel-features.js';
@@ -18,6 +19,11 @@ import {
 import { impairmentScript } from './router-impairment.js';
 import { emptyState, type FaultState } from './state.js';
 import type { FaultDefinition } from './types.js';
+
+/** A peer fault (paused, stopped, crashed gateway) shows after DPD intervals or a restart (ms). */
+const PEER_FAULT_BOUND_MS = 25_000;
+/** A fix brings the tunnel up within this, or the lab is judged as it is (ms). */
+const FIX_BOUND_MS = 20_000;
 
 export class FaultError extends Error {
   constructor(
@@ -106,9 +112,24 @@ export class FaultService {
     const next: FaultState = { ...state, active: [...state.active] };
     for (const f of defs) next.active.push({ id: f.id, boxes: f.boxes?.({ settings: current, features }) ?? [] });
     const nextSettings = this.effective(next);
-    // A new diagnosis epoch starts with the change, not after it: the negotiation the change
-    // triggers (e.g. AUTHENTICATION_FAILED within a second) is the evidence, and charon may not retry.
-    this.lab.diagnosis.reset();
+    // One change of the lab: the live diagnosis says "re-negotiating" until it has settled, and judges
+    // the evidence from where the change tore the old SAs down (change-marks.ts). Peer faults show
+    // only after DPD intervals or a restart: they may take longer to settle.
+    const slow = defs.some((f) => f.docker);
+    return asChange(
+      this.lab,
+      `applying ${ids.join(' + ')}`,
+      () => this.applyNow(defs, state, next, nextSettings),
+      slow ? { boundMs: PEER_FAULT_BOUND_MS } : {},
+    );
+  }
+
+  private async applyNow(
+    defs: FaultDefinition[],
+    state: FaultState,
+    next: FaultState,
+    nextSettings: LabSettings,
+  ): Promise<{ applied: string[]; notes: string[] }> {
     // Settings first: a settings fault that charon refuses must leave the lab untouched.
     if (defs.some((f) => f.settings)) await this.lab.applySettings(nextSettings);
     const done: string[] = [];
@@ -116,7 +137,13 @@ export class FaultService {
       for (const f of defs) {
         for (const b of next.active.find((a) => a.id === f.id)!.boxes)
           await execOk(this.lab.docker, this.lab.container(b.role), ['sh', '-c', b.apply]);
-        if (f.docker) await this.dockerAction(f.docker.role, f.docker.action);
+        if (f.docker) {
+          // A peer fault acts on a working tunnel (the settings just applied re-negotiated it), and the
+          // window must be marked while the peer can still take the mark.
+          if (defs.some((x) => x.settings)) await this.lab.waitForTunnel(10_000);
+          if (!this.lab.diagnosis.changing?.windows) await markWindow(this.lab);
+          await this.dockerAction(f.docker.role, f.docker.action);
+        }
         done.push(f.id);
       }
       if (defs.some((f) => f.renegotiate)) await this.lab.renegotiate();
@@ -153,16 +180,30 @@ export class FaultService {
       if (!state.active.some((a) => a.id === id))
         throw new FaultError('fault-not-active', `fault "${id}" is not applied`);
     }
-    this.lab.diagnosis.reset();
-    for (const id of targets) await this.undoBoxes(state, id);
     const remaining = state.active.filter((a) => !targets.includes(a.id));
+    // Fixing everything should bring the tunnel up: only that (or a longer wait) settles the change.
+    return asChange(
+      this.lab,
+      targets.length ? `fixing ${targets.join(' + ')}` : 'clearing the link impairments',
+      () => this.revertNow(state, targets, remaining, !ids?.length),
+      remaining.length ? {} : { expect: 'healthy', boundMs: FIX_BOUND_MS },
+    );
+  }
+
+  private async revertNow(
+    state: FaultState,
+    targets: string[],
+    remaining: FaultState['active'],
+    all: boolean,
+  ): Promise<{ reverted: string[] }> {
+    for (const id of targets) await this.undoBoxes(state, id);
     const next: FaultState = { ...state, active: remaining };
-    if (!ids?.length) next.impairments = emptyState(state.baseline).impairments;
+    if (all) next.impairments = emptyState(state.baseline).impairments;
     const settingsChanged = targets.some((id) => findFault(id)?.settings);
     if (settingsChanged || targets.some((id) => findFault(id)?.docker))
       await this.lab.applySettings(this.effective(next));
     else if (targets.some((id) => findFault(id)?.renegotiate)) await this.lab.renegotiate();
-    if (!ids?.length) await this.applyImpairments(next.impairments);
+    if (all) await this.applyImpairments(next.impairments);
     await this.saveState(next);
     return { reverted: targets };
   }
