@@ -5,14 +5,18 @@ import { CHECK_IDS, type CheckId, type ValidateReport } from '../validate/types.
 
 function table(report: ValidateReport): string {
   const lines: string[] = [];
+  const pad = ' '.repeat(26);
   for (const t of report.templates) {
     lines.push(`${t.ok ? '✔ PASS' : '✘ FAIL'}  ${t.template}  (lab ${t.lab}, ${(t.durationMs / 1000).toFixed(0)} s)`);
     if (t.error) lines.push(`        ${t.error}`);
     for (const c of t.checks) {
       const mark = c.status === 'pass' ? '✔' : c.status === 'fail' ? '✘' : '-';
       lines.push(`   ${mark} ${c.id.padEnd(13)} ${c.status.padEnd(7)} ${c.reason ?? c.facts[0] ?? ''}`);
-      if (c.cause) lines.push(`${' '.repeat(26)}diagnosed cause: ${c.cause.cause}: ${c.cause.summary}`);
+      if (c.cause) lines.push(`${pad}diagnosed cause: ${c.cause.cause}: ${c.cause.summary}`);
+      // The customer's own lines behind a failure, as the device has them.
+      for (const l of c.config ?? []) lines.push(`${pad}gw-${l.side} line ${l.line}: ${l.text.trim()}  (${l.note})`);
     }
+    for (const a of t.advice ?? []) lines.push(`   ⚠ weak crypto: ${a}`);
   }
   lines.push(
     `${report.totals.pass} passed, ${report.totals.fail} failed, ${report.totals.skipped} skipped in ${(report.durationMs / 1000).toFixed(0)} s`,
@@ -35,7 +39,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--quick', 'skip the checks that need a second lab (interop)')
     .action(async (files: string[], opts) => {
       // The validation engine (and with it the lab engine) loads only when validating.
-      const { activeLabs, loadTemplate, reportHtml, reportJson, reportJunit, runSecrets, validateTemplates } =
+      const { activeLabs, loadTemplate, maskText, reportHtml, reportJson, reportJunit, runSecrets, validateTemplates } =
         await import('../validate/index.js');
       // Bad input first, before any lab starts: which file, which line or field.
       const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
@@ -84,7 +88,7 @@ export function registerValidateCommand(program: Command): void {
         // Reports mask every key (not secret): readable by others, but written as new files, never through a symlink.
         if (opts.report) await writeFileAtomic(opts.report, reportHtml(report, secrets), { mode: 0o644 });
         if (opts.junit) await writeFileAtomic(opts.junit, reportJunit(report, secrets), { mode: 0o644 });
-        console.log(opts.json ? reportJson(report, secrets) : table(report));
+        console.log(opts.json ? reportJson(report, secrets) : maskText(table(report), secrets));
         process.exitCode = report.ok ? 0 : 1;
       } finally {
         process.off('SIGINT', interrupt);

@@ -50,16 +50,27 @@ export class LabRecorder {
 
 // Lines worth citing: SA life events, negotiation errors, DPD, NAT, retransmits.
 const NOTABLE =
-  /established|rekey|DPD|retransmit|giving up|NAT|behind|NO_PROPOSAL|unacceptable|fail|error|delet|closing|restart|notify|INVALID|AUTHENTICATION|initiating|Starting IKE|no (IKE|matching)|proposals|timeout|keep ?alive|unable/i;
+  /established|rekey|DPD|retransmit|giving up|NAT|behind|NO_PROPOSAL|unacceptable|fail|error|delet|closing|restart|notify|INVALID|AUTHENTICATION|initiating|Starting IKE|no (IKE|matching)|proposals|timeout|keep ?alive|unable|acquire|trap/i;
+// charon's start-up (daemon, plugin loading, worker threads) says "failed" about plugins the lab
+// does not use: never what a check is about.
+const START_UP = new Set(['LAB', 'DMN', 'LIB', 'JOB']);
+// The negotiation itself; other groups (NET, ENC, CFG, KNL) fill in when these say little.
+const PREFERRED = new Set(['IKE', 'CHD']);
 
-/** Notable log lines from a slice of the records: the first and the last ones when there are many. */
+/**
+ * The log lines of a check's own window (the records that arrived while it ran) worth citing:
+ * IKE/CHILD events first, then other notable lines; the first and the last ones when there are many.
+ */
 export function excerpt(records: LogRecord[], lab: string, max = 16): LogExcerpt[] {
-  const notable = records.filter(
-    (r) => r.group !== 'LAB' && r.group !== 'CFG' && r.level <= 1 && NOTABLE.test(r.message),
-  );
+  const notable = records
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => !START_UP.has(r.group) && r.level <= 1 && NOTABLE.test(r.message));
+  const preferred = notable.filter(({ r }) => PREFERRED.has(r.group));
+  const rest = notable.filter(({ r }) => !PREFERRED.has(r.group));
+  const chosen = [...preferred, ...rest.slice(0, Math.max(0, max - preferred.length))].sort((a, b) => a.i - b.i);
   const pick =
-    notable.length <= max ? notable : [...notable.slice(0, Math.ceil(max / 2)), ...notable.slice(-Math.floor(max / 2))];
-  return pick.map((r) => ({ side: r.side, lab, seq: r.seq, time: r.time, text: r.raw }));
+    chosen.length <= max ? chosen : [...chosen.slice(0, Math.ceil(max / 2)), ...chosen.slice(-Math.floor(max / 2))];
+  return pick.map(({ r }) => ({ side: r.side, lab, seq: r.seq, time: r.time, text: r.raw }));
 }
 
 export function activeIke(ikeSas: IkeSaInfo[] | undefined): IkeSaInfo | undefined {
@@ -192,3 +203,8 @@ export async function waitForCause(engine: LabEngine, maxMs: number): Promise<bo
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Where an evidence line is: "source:line", or the source alone for line 0 (typed settings, no lines). */
+export function evidenceWhere(e: { source: string; line: number }): string {
+  return e.line > 0 ? `${e.source}:${e.line}` : e.source;
+}

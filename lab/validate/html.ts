@@ -1,3 +1,4 @@
+import { evidenceWhere } from './evidence.js';
 import { escapeXml as esc, maskText } from './template.js';
 import type { CheckResult, CounterPoint, CounterSnapshot, TemplateResult, ValidateReport } from './types.js';
 
@@ -14,6 +15,8 @@ h3{font-size:15px;margin:0}
 pre{background:#f6f8fa;border:1px solid #d8dee4;border-radius:4px;padding:6px 8px;overflow-x:auto;font-size:12px;margin:6px 0}
 table{border-collapse:collapse;font-size:12px;margin:6px 0}td,th{border:1px solid #d8dee4;padding:2px 6px;text-align:left}
 ul{margin:4px 0 4px 18px;padding:0}.muted{color:#57606a;font-size:12px}
+.advice{background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:6px 10px;margin:6px 0}
+.config{background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:6px 10px;margin:6px 0}
 svg text{font:10px sans-serif;fill:#57606a}
 `;
 
@@ -86,11 +89,15 @@ function checkHtml(c: CheckResult): string {
       `<div class="cause" data-cause="${esc(c.cause.cause)}"><strong>Cause: ${esc(c.cause.cause)}</strong> — ${esc(c.cause.summary)}` +
         (c.cause.fix.length ? `<ul>${c.cause.fix.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : '') +
         (c.cause.evidence.length
-          ? `<pre>${c.cause.evidence.map((e) => `${esc(e.source)}:${e.line}  ${esc(e.text)}`).join('\n')}</pre>`
+          ? `<pre>${c.cause.evidence.map((e) => `${esc(evidenceWhere(e))}  ${esc(e.text)}`).join('\n')}</pre>`
           : '') +
         '</div>',
     );
   }
+  if (c.config?.length)
+    parts.push(
+      `<div class="config"><strong>Configuration lines behind it</strong><pre>${c.config.map((l) => `gw-${l.side} line ${l.line}  ${esc(l.text)}\n    ${esc(l.note)}`).join('\n')}</pre></div>`,
+    );
   if (c.facts.length) parts.push(`<ul>${c.facts.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`);
   if (c.status !== 'skipped') {
     parts.push(counterChart(c.series));
@@ -116,6 +123,10 @@ function templateHtml(t: TemplateResult, i: number): string {
   if (t.importNotes.length)
     parts.push(
       `<details><summary>import notes (${t.importNotes.length})</summary><ul>${t.importNotes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></details>`,
+    );
+  if (t.advice?.length)
+    parts.push(
+      `<div class="advice"><strong>Cryptography below the vendors' current recommendation</strong> (advice: it does not fail the template)<ul>${t.advice.map((a) => `<li>${esc(a)}</li>`).join('')}</ul></div>`,
     );
   parts.push(...t.checks.map(checkHtml));
   if (t.settings)

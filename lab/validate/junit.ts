@@ -1,5 +1,6 @@
 import path from 'node:path';
 
+import { evidenceWhere } from './evidence.js';
 import { escapeXml as esc, maskText } from './template.js';
 import type { CheckResult, TemplateResult, ValidateReport } from './types.js';
 
@@ -12,8 +13,9 @@ function details(c: CheckResult): string {
   if (c.cause) {
     lines.push(`cause: ${c.cause.cause}: ${c.cause.summary}`);
     for (const f of c.cause.fix) lines.push(`fix: ${f}`);
-    for (const e of c.cause.evidence) lines.push(`evidence ${e.source}:${e.line}: ${e.text}`);
+    for (const e of c.cause.evidence) lines.push(`evidence ${evidenceWhere(e)}: ${e.text}`);
   }
+  for (const l of c.config ?? []) lines.push(`config gw-${l.side} line ${l.line}: ${l.text} (${l.note})`);
   for (const f of c.facts) lines.push(f);
   return lines.join('\n');
 }
@@ -44,10 +46,15 @@ function suite(t: TemplateResult): string {
       '  </testsuite>',
     ].join('\n');
   }
+  // Weak cryptography is advice, not a failed test: the suite's own output carries it.
+  const advice = t.advice?.length
+    ? [`    <system-out>${clean(t.advice.map((a) => `weak crypto: ${a}`).join('\n'))}</system-out>`]
+    : [];
   return [
     `  <testsuite name="${clean(t.template)}" tests="${t.checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${secs(t.durationMs)}">`,
     props,
     ...t.checks.map((c) => testcase(t, c)),
+    ...advice,
     '  </testsuite>',
   ].join('\n');
 }

@@ -1,11 +1,17 @@
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
+import { ignoreRejection } from '../common/ignore.js';
 import { LabEngine } from '../engine/lab-engine.js';
 import { FaultService } from '../faults/fault-service.js';
+import { LAB_NAME_RE } from '../lifecycle/labels.js';
+import { adviceLine, cryptoAdvice } from '../settings/crypto-strength.js';
 import { checkEstablish, CHECKS, runCheck, skippedCheck, type TemplateContext } from './checks.js';
+import { adviceCitations, configCitations } from './citations.js';
 import { LabRecorder } from './evidence.js';
-import { loadTemplate, maskSettings, maskText, secretsOf } from './template.js';
+import { secretsInText } from './secrets.js';
+import { loadTemplate, maskSettings, maskText } from './template.js';
 import {
   CHECK_IDS,
   type CheckId,
@@ -26,6 +32,23 @@ export function defaultConcurrency(): number {
 
 function labName(prefix: string, run: string, index: number): string {
   return `${prefix.slice(0, 12)}-${run}-${index}`.replace(/[^a-z0-9-]/g, '-');
+}
+
+/**
+ * A lab name for one validation next to `base` (the app's own lab): a random part, so two
+ * validations started at once never share (and tear down) each other's lab; room is left for the
+ * interop check's second lab ("-i").
+ */
+export function validationLabName(base: string): string {
+  const stem =
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .slice(0, 12)
+      .replace(/-+$/, '') || 'lab';
+  const name = `${stem}-val-${Math.random().toString(36).slice(2, 6).padEnd(4, '0')}`;
+  if (!LAB_NAME_RE.test(`${name}-i`)) throw new Error(`validation lab name "${name}" is not a valid lab name`);
+  return name;
 }
 
 /**
@@ -70,8 +93,17 @@ export async function validateTemplate(
     track: (e, on) => void (on ? activeLabs.add(e) : activeLabs.delete(e)),
   };
   const selected = (id: CheckId) => !opts.only?.length || opts.only.includes(id);
+  const advice = cryptoAdvice(loaded.settings).map((a) => {
+    const cited = adviceCitations(a, loaded.provenance);
+    return `${adviceLine(a)}${cited.length ? ` (${cited.join(', ')})` : ''}`;
+  });
+  for (const a of advice) progress(`⚠ weak crypto: ${a}`);
   const checks: CheckResult[] = [];
   const report = (c: CheckResult) => {
+    if (c.status === 'fail') {
+      const cited = configCitations(loaded.settings, loaded.provenance, c);
+      if (cited.length) c.config = cited;
+    }
     checks.push(c);
     const mark = c.status === 'pass' ? '✔' : c.status === 'fail' ? '✘' : '–';
     progress(
@@ -98,6 +130,7 @@ export async function validateTemplate(
     lab: name,
     settings: maskSettings(loaded.settings),
     importNotes: loaded.notes,
+    advice,
     checks,
     durationMs: Date.now() - t0,
     ok: checks.every((c) => c.status !== 'fail'),
@@ -135,17 +168,21 @@ export async function validateTemplates(files: string[], opts: ValidateOptions =
   };
 }
 
-/** Every pre-shared key of the templates of a run (read again: the report holds masked settings only). */
+/**
+ * Every pre-shared key of the templates of a run, of every tunnel in them (read again: the report
+ * holds masked settings only). A template the importer cannot read is still scanned for keys.
+ */
 export async function runSecrets(files: string[]): Promise<string[]> {
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const f of files) {
     try {
-      out.push(...secretsOf((await loadTemplate(f)).settings));
+      for (const k of (await loadTemplate(f)).secrets) out.add(k);
     } catch {
-      /* an unreadable template has no settings in the report either */
+      const text = await readFile(f, 'utf8').catch(ignoreRejection('an unreadable file has nothing to mask'));
+      for (const k of text ? secretsInText(text) : []) out.add(k);
     }
   }
-  return out;
+  return [...out];
 }
 
 /** The report as JSON, secrets masked. */

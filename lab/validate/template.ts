@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 
 import { terminalSafe } from '../common/terminal.js';
 import { importConfig } from '../importers/index.js';
+import type { FieldSource } from '../settings/compare.js';
 import type { LabSettings } from '../settings/types.js';
+import { secretsInText } from './secrets.js';
 
 export const MASK = '********';
 
@@ -11,6 +13,10 @@ export interface LoadedTemplate {
   settings: LabSettings;
   format: string;
   notes: string[];
+  /** Imported configs: settings field -> the device line it came from. */
+  provenance?: Record<string, FieldSource>;
+  /** Every pre-shared key in the file (all its tunnels'), for masking reports. */
+  secrets: string[];
 }
 
 /** A template is a lab settings file or anything `import` reads (ASA CLI, swanctl.conf, ipsec.conf). */
@@ -25,11 +31,13 @@ export async function loadTemplate(file: string): Promise<LoadedTemplate> {
   }
   try {
     const r = importConfig(text);
+    // A line number 0 means the input as a whole: no line to cite.
     const notes = [
-      ...r.warnings.map((w) => `warning${w.line ? ` (line ${w.line})` : ''}: ${w.message}`),
-      ...r.unsupported.map((u) => `line ${u.line} not imported: ${u.text.trim()} (${u.reason})`),
+      ...r.warnings.map((w) => `warning${w.line > 0 ? ` (line ${w.line})` : ''}: ${w.message}`),
+      ...r.unsupported.map((u) => `${u.line > 0 ? `line ${u.line} ` : ''}not imported: ${u.text.trim()} (${u.reason})`),
     ];
-    return { file, settings: r.settings, format: r.format, notes };
+    const secrets = [...new Set([...secretsInText(text), ...secretsOf(r.settings)])];
+    return { file, settings: r.settings, format: r.format, notes, provenance: r.provenance, secrets };
   } catch (e) {
     throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   }

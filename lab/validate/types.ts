@@ -72,6 +72,18 @@ export interface NamedCause {
   evidence: { source: string; line: number; text: string }[];
 }
 
+/** A line of the imported device configuration behind a failed check (from the import's provenance). */
+export interface ConfigCitation {
+  side: Side;
+  /** The settings field the line set, e.g. "left.gateway.espProposals". */
+  field: string;
+  line: number;
+  /** The line as the device has it (pre-shared keys masked by the importer). */
+  text: string;
+  /** What the line makes the gateway do, and what its peer has. */
+  note: string;
+}
+
 export interface CheckResult {
   id: CheckId;
   title: string;
@@ -86,6 +98,8 @@ export interface CheckResult {
   series: CounterPoint[];
   /** On failure: the cause the diagnosis names. */
   cause?: NamedCause;
+  /** On failure of an imported template: the device's own lines that cause it. */
+  config?: ConfigCitation[];
 }
 
 export interface TemplateResult {
@@ -95,6 +109,8 @@ export interface TemplateResult {
   /** The settings under test, pre-shared keys masked. */
   settings?: LabSettings;
   importNotes: string[];
+  /** Cryptography below the vendors' current recommendation: advice, it never fails a template. */
+  advice?: string[];
   checks: CheckResult[];
   durationMs: number;
   /** Loading the template failed: nothing ran. */
