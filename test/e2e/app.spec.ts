@@ -158,7 +158,7 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
         /[1-9]/.test(document.querySelector('[data-testid=counter-right-in]')?.textContent ?? ''),
       );
       expect(await page.getAttribute('[data-series=left-Out]', 'points')).not.toBe(pointsBefore);
-      await page.waitForSelector('[data-testid=notice]:has-text("10/10 replies")');
+      await page.waitForSelector('[data-testid=traffic-run]:has-text("10/10")');
       await shot('06-sas-counters');
     });
 

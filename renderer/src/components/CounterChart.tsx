@@ -1,8 +1,7 @@
 import { useState } from 'react';
 
 import type { CounterPointInfo, Side } from '../../../lab/api/contract';
-
-type Metric = 'bytes' | 'packets';
+import { type AxisMetric as Metric, formatValue as human, valueAxis } from '../model/axis';
 
 const SERIES: { side: Side; dir: 'In' | 'Out'; color: string; dash?: string }[] = [
   { side: 'left', dir: 'Out', color: '#2563eb' },
@@ -10,13 +9,6 @@ const SERIES: { side: Side; dir: 'In' | 'Out'; color: string; dash?: string }[] 
   { side: 'right', dir: 'Out', color: '#c2410c' },
   { side: 'right', dir: 'In', color: '#c2410c', dash: '4 3' },
 ];
-
-function human(n: number, metric: Metric): string {
-  if (metric === 'packets') return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
-}
 
 /** Time axis labels every `step` seconds back from now. */
 const tickStep = (windowS: number) => (windowS <= 30 ? 5 : windowS <= 60 ? 10 : 30);
@@ -45,12 +37,12 @@ export function CounterChart({
   const tMin = tMax - windowS * 1000;
   const key = (dir: 'In' | 'Out') => `${metric}${dir}` as keyof CounterPointInfo;
   const visible = (side: Side) => counters[side].filter((p) => p.time >= tMin);
-  let yMax = 1;
-  for (const s of SERIES) for (const p of visible(s.side)) yMax = Math.max(yMax, p[key(s.dir)] as number);
-  yMax *= 1.1;
+  let top = 0;
+  for (const s of SERIES) for (const p of visible(s.side)) top = Math.max(top, p[key(s.dir)] as number);
+  const axis = valueAxis(top, metric);
+  const yMax = axis.max;
   const x = (t: number) => pad.l + ((t - tMin) / (tMax - tMin)) * (W - pad.l - pad.r);
   const y = (v: number) => H - pad.b - (v / yMax) * (H - pad.t - pad.b);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax);
   const last = (side: Side, dir: 'In' | 'Out') => {
     const l = counters[side][counters[side].length - 1];
     return l ? (l[key(dir)] as number) : 0;
@@ -69,11 +61,11 @@ export function CounterChart({
         <span className="muted">last {windowS} s, charon CHILD_SA counters</span>
       </div>
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`${metric} in and out per gateway over time`}>
-        {ticks.map((v) => (
+        {axis.ticks.map((v, i) => (
           <g key={v}>
             <line x1={pad.l} x2={W - pad.r} y1={y(v)} y2={y(v)} className="gridline" />
-            <text x={pad.l - 6} y={y(v) + 4} textAnchor="end" className="axis">
-              {human(Math.round(v), metric)}
+            <text x={pad.l - 6} y={y(v) + 4} textAnchor="end" className="axis" data-testid="y-tick">
+              {axis.labels[i]}
             </text>
           </g>
         ))}

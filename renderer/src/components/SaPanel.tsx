@@ -2,6 +2,7 @@ import type { ChildSaInfo, IkeSaInfo, Side } from '../../../lab/api/contract';
 import { encapText } from '../model/encap';
 import { store, useApp } from '../state/store';
 import { CounterChart } from './CounterChart';
+import { TrafficHistory } from './TrafficHistory';
 
 const alg = (encr?: string, keysize?: number, integ?: string, prf?: string, dh?: string) =>
   [encr && `${encr}${keysize ? `-${keysize}` : ''}`, integ, prf, dh].filter(Boolean).join(' / ') || '—';
@@ -154,7 +155,10 @@ export function SaPanel() {
         </button>
         <span className="muted">10 pings of 1000 bytes from one LAN host to the other</span>
       </div>
-      <CounterChart counters={counters} />
+      <div className="sa-bottom">
+        <CounterChart counters={counters} />
+        <TrafficHistory />
+      </div>
     </div>
   );
 }

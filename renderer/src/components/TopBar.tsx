@@ -1,4 +1,5 @@
 import { store, tunnelOf, useApp } from '../state/store';
+import { trafficOutcome } from './TrafficHistory';
 
 export function TopBar() {
   const labName = useApp((s) => s.labName);
@@ -7,6 +8,7 @@ export function TopBar() {
   const engine = useApp((s) => s.engine);
   const connection = useApp((s) => s.connection);
   const sas = useApp((s) => s.sas);
+  const lastRun = useApp((s) => s.traffic.at(-1));
   const left = tunnelOf(sas.left);
   const right = tunnelOf(sas.right);
   const exists = !!status?.exists;
@@ -51,10 +53,21 @@ export function TopBar() {
           >
             Send traffic
           </button>
+          {lastRun && !lastRun.running && (
+            <button
+              className={`link top-traffic ${trafficOutcome(lastRun).tone}`}
+              onClick={() => s.set({ tab: 'sas' })}
+              title="the traffic history (SAs & counters tab)"
+              data-testid="last-traffic"
+            >
+              last ping:{' '}
+              {lastRun.result ? `${lastRun.result.received}/${lastRun.result.transmitted} replies` : 'not sent'}
+            </button>
+          )}
           <button disabled={!!busy} onClick={() => void s.revertFault()} title="revert every fault and impairment">
             Fix all
           </button>
-          <button className="danger" disabled={!!busy} onClick={() => void s.labDown()} data-testid="stop-lab">
+          <button className="danger" disabled={!!busy} onClick={() => s.confirmLabDown()} data-testid="stop-lab">
             Stop lab
           </button>
         </>

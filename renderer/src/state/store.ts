@@ -17,6 +17,7 @@ import type {
   ImageProgressInfo,
   LabSettings,
   LabStatusInfo,
+  PingResultInfo,
   Release,
   SaSnapshotInfo,
   ScenarioInfo,
@@ -39,6 +40,17 @@ export interface UiError {
   message: string;
   code?: string;
   hint?: string;
+}
+
+/** One run of the traffic generator: what was sent, and what came back (or why nothing could be sent). */
+export interface TrafficRun {
+  id: number;
+  /** When it was started (ms since epoch). */
+  time: number;
+  from: Side;
+  running: boolean;
+  result?: PingResultInfo;
+  error?: string;
 }
 
 export interface LogFilter extends LineFilter {
@@ -72,6 +84,12 @@ export interface AppState {
   validation: { running: boolean; progress: string[]; result?: ValidateRunInfo };
   errors: UiError[];
   notices: { id: number; text: string }[];
+  /** A destructive action waiting for the user's yes (ConfirmDialog). */
+  confirm: { title: string; body: string; action: string; run: () => void } | null;
+  /** Every traffic run of this lab, newest last (kept until the next lab). */
+  traffic: TrafficRun[];
+  /** When the lab last changed (started, followed, a fault, settings, impairments): traffic before it says nothing now. */
+  changedAt: number;
   health: HealthEventInfo[];
   doctor: CheckInfo[] | null;
   tab: Tab;
@@ -114,6 +132,9 @@ export class AppStore {
     validation: { running: false, progress: [] },
     errors: [],
     notices: [],
+    confirm: null,
+    traffic: [],
+    changedAt: 0,
     health: [],
     doctor: null,
     tab: 'logs',
@@ -194,8 +215,15 @@ export class AppStore {
         this.set((st) => ({ validation: { ...st.validation, progress: [...st.validation.progress, line] } })),
       ),
       c.on('changed', (ch) => {
+        this.set({ changedAt: Date.now() });
         if (ch.what === 'down') this.set({ watching: false, sas: {} });
-        if (ch.what === 'up') this.set({ watching: true });
+        if (ch.what === 'up') {
+          // A lab appeared (started here, or by the CLI or anyone): its whole present state, its log from line 1.
+          this.resetLabView();
+          this.set({ watching: true });
+          void this.load();
+          return;
+        }
         this.scheduleRefresh();
       }),
     ];
@@ -205,7 +233,14 @@ export class AppStore {
   private resetLabView(): void {
     this.logs.reset();
     this.ladder.clear();
-    this.set({ counters: { left: [], right: [] }, sas: {}, diagnosis: null, steps: [] });
+    this.set({
+      counters: { left: [], right: [] },
+      sas: {},
+      diagnosis: null,
+      steps: [],
+      traffic: [],
+      changedAt: Date.now(),
+    });
   }
 
   /** The whole present state (after connecting or reconnecting). */
@@ -215,14 +250,16 @@ export class AppStore {
       this.logs.reset(snap.logs);
       this.ladder.clear();
       for (const side of ['left', 'right'] as const) for (const r of snap.logs[side]) this.ladder.push(r);
-      this.set({
+      this.set((st) => ({
         labName: snap.labName,
         engine: snap.engine,
         watching: snap.watching,
+        // A window opened on a running lab knows of no traffic before it: its history starts now.
+        changedAt: st.changedAt || (snap.watching ? Date.now() : 0),
         sas: snap.sas,
         counters: snap.counters,
         diagnosis: snap.diagnosis ?? null,
-      });
+      }));
       if (!snap.engine.available) void this.runDoctor();
       await this.refresh();
     } catch (e) {
@@ -316,6 +353,21 @@ export class AppStore {
     });
   }
 
+  /** Asks first: stopping removes the lab's boxes, its logs and SAs with them. */
+  confirmLabDown(): void {
+    const name = this.state.labName;
+    this.set({
+      confirm: {
+        title: `Stop lab "${name}"?`,
+        body:
+          "Its five boxes are removed, with both gateways' SAs and logs and every fault and impairment applied. " +
+          'The settings stay saved for the next start.',
+        action: 'Stop the lab',
+        run: () => void this.labDown(),
+      },
+    });
+  }
+
   labDown() {
     return this.act('Stopping the lab…', async () => {
       const r = await this.client.call('labDown');
@@ -324,14 +376,26 @@ export class AppStore {
     });
   }
 
-  traffic(from: Side = 'left') {
-    return this.act('Sending traffic…', async () => {
-      const r = await this.client.call('traffic', { from, count: 10, intervalMs: 100, size: 1000 });
-      this.notice(
-        `ping ${r.from} → ${r.to}: ${r.received}/${r.transmitted} replies${r.rttAvgMs !== undefined ? `, avg ${r.rttAvgMs.toFixed(1)} ms` : ''}`,
-      );
+  /** 10 pings from one LAN host to the other; every run stays in the traffic history (SAs tab). */
+  async traffic(from: Side = 'left') {
+    const id = this.nextId++;
+    const update = (patch: Partial<TrafficRun>) =>
+      this.set((st) => ({ traffic: st.traffic.map((t) => (t.id === id ? { ...t, ...patch } : t)) }));
+    this.set((st) => ({ traffic: [...st.traffic.slice(-99), { id, time: Date.now(), from, running: true }] }));
+    try {
+      const r = await this.act('Sending traffic…', async () => {
+        try {
+          return await this.client.call('traffic', { from, count: 10, intervalMs: 100, size: 1000 });
+        } catch (e) {
+          update({ error: (e as Error).message });
+          throw e;
+        }
+      });
+      if (r) update({ result: r });
       return r;
-    });
+    } finally {
+      update({ running: false });
+    }
   }
 
   async loadScenarios(): Promise<void> {
