@@ -69,7 +69,7 @@ export function registerConfigCommands(program: Command): void {
       else
         for (const p of pairs)
           console.log(
-            `${p.ok ? '✔' : '✘'} ${p.left} ${p.relation === 'mirror' ? '⇄' : '='} ${p.right}: ${JSON.stringify(p.leftValue)} / ${JSON.stringify(p.rightValue)}${p.ok ? '' : `\n    ${p.why}`}`,
+            `${p.ok ? '✔' : '✘'} ${p.left} ${p.relation === 'mirror' ? '⇄' : p.relation === 'either' ? 'or' : '='} ${p.right}: ${JSON.stringify(p.leftValue)} / ${JSON.stringify(p.rightValue)}${p.ok ? '' : `\n    ${p.why}`}${(p.advice ?? []).map((a) => `\n    ⚠ weak crypto: ${a}`).join('')}`,
           );
       if (pairs.some((p) => !p.ok)) process.exitCode = 1;
     });
