@@ -7,6 +7,7 @@ type Vendor = 'strongswan' | 'asa' | 'paloAlto';
 
 const CAUSE_TITLES: Record<string, string> = {
   healthy: 'Healthy',
+  're-negotiating': 'Re-negotiating',
   'psk-mismatch': 'Pre-shared key mismatch',
   'ike-proposal-mismatch': 'IKE proposal mismatch',
   'dh-group-mismatch': 'DH group mismatch',
@@ -143,6 +144,18 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
               </p>
             </div>
           )}
+          {f.checked && f.checked.length > 0 && (
+            <div className="fix" data-testid="lab-checks">
+              <div className="label">Deciding check, run by the lab</div>
+              <ul>
+                {f.checked.map((c, i) => (
+                  <li key={i} data-testid="lab-check">
+                    <Rich text={c.ran} /> → <b>{c.saw}</b>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {f.alternatives && f.alternatives.length > 0 && (
             <div className="alts muted">
               Cannot rule out: {f.alternatives.map(causeTitle).join(', ')}
@@ -190,12 +203,16 @@ export function DiagnosisPanel() {
           ))}
         </span>
       </div>
-      {!d ? (
-        <p className="muted">
-          {watching
-            ? 'Waiting for log lines and SA snapshots…'
-            : 'Start the lab: the diagnosis follows both gateways live.'}
-        </p>
+      {!watching ? (
+        // A stopped lab's findings are no one's: nothing of it is shown once it is gone.
+        <p className="muted">Start the lab: the diagnosis follows both gateways live.</p>
+      ) : !d ? (
+        <p className="muted">Waiting for log lines and SA snapshots…</p>
+      ) : d.verdict === 're-negotiating' ? (
+        <div className="verdict mid" data-testid="verdict" data-verdict={d.verdict}>
+          Re-negotiating after <b>{d.transition?.change ?? 'a change'}</b>…{' '}
+          <span className="muted">the evidence is judged once the change has settled</span>
+        </div>
       ) : (
         <>
           <div className={`verdict ${verdictClass(d)}`} data-testid="verdict" data-verdict={d.verdict}>

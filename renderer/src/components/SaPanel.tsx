@@ -57,7 +57,7 @@ function ChildRow({ c }: { c: ChildSaInfo }) {
 function IkeRows({ i }: { i: IkeSaInfo }) {
   const datapath = useApp((s) => s.status?.datapath);
   const natOnPath = useApp((s) => !!s.faults?.faults.some((f) => f.active && f.id === 'left-behind-nat'));
-  const encap = encapText(i, datapath, natOnPath);
+  const encap = encapText([i], datapath, natOnPath);
   return (
     <>
       <tr className="ike">

@@ -43,8 +43,8 @@ export function TopologyStrip() {
     const t = tunnelOf(sas[side]);
     const role = `gw-${side}`;
     const cls = stateClass(t.ike, t.child, running(role));
-    const ike = sas[side]?.ikeSas[0];
-    const encap = ike && encapText(ike, status?.datapath, natOnPath);
+    // From the installed CHILD_SA only: a half-open IKE_SA retrying on UDP 500 is no ESP encapsulation.
+    const encap = running(role) ? encapText(sas[side]?.ikeSas, status?.datapath, natOnPath) : null;
     const box = boxState(role);
     return (
       <button
