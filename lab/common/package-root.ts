@@ -16,11 +16,20 @@ function findPackageRoot(from: string): string {
   }
 }
 
-export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+let root: string | undefined;
+
+/**
+ * Found on first use, not at import: a bundle that never needs the package's files (the Electron
+ * main process built into a folder of its own) must still load.
+ */
+export function packageRoot(): string {
+  root ??= findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+  return root;
+}
 
 /** A path inside the package, e.g. packagePath('lab/image/Dockerfile'). */
 export function packagePath(...parts: string[]): string {
-  return path.join(PACKAGE_ROOT, ...parts);
+  return path.join(packageRoot(), ...parts);
 }
 
 /** The package's version (package.json). */

@@ -5,8 +5,7 @@
  * only its own bundled script and stylesheet.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
@@ -19,7 +18,9 @@ import { METHODS } from '../../lab/api/schemas.js';
 import { testLabName } from '../support/lab-names.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const out = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-electron-build-'));
+// Inside the project like the app's own out/ (node_modules and package.json above it, as when packaged).
+mkdirSync(path.join(root, 'out'), { recursive: true });
+const out = mkdtempSync(path.join(root, 'out', 'test-electron-build-'));
 
 beforeAll(async () => {
   const { build } = await import('electron-vite');

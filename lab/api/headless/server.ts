@@ -48,7 +48,6 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_RENDERER_DIR = packagePath('out/renderer');
 /** Above this many bytes queued for a client, it is too slow to follow: it is closed and reconnects. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
 
@@ -102,7 +101,7 @@ function fromOwnPage(headers: http.IncomingHttpHeaders): boolean {
 
 export async function startHeadlessServer(opts: HeadlessOptions): Promise<HeadlessServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const root = path.resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
+  const root = path.resolve(opts.rendererDir ?? packagePath('out/renderer'));
   let port = 0;
   const hosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const origins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);

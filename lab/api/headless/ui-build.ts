@@ -3,16 +3,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { PACKAGE_ROOT } from '../../common/package-root.js';
-import { DEFAULT_RENDERER_DIR } from './server.js';
+import { packagePath, packageRoot } from '../../common/package-root.js';
 
-const ROOT = PACKAGE_ROOT;
 /** The renderer's own build (shared with electron-vite): the engine runs it, it does not import it. */
-const RENDERER_CONFIG = path.join(ROOT, 'vite.renderer.config.ts');
+const RENDERER_CONFIG = 'vite.renderer.config.ts';
 /** What the built UI is made of: a change in any of these makes the build stale. */
-const SOURCES = ['renderer', 'lab/api/contract.ts', 'lab/api/csp.ts', 'vite.renderer.config.ts'].map((p) =>
-  path.join(ROOT, p),
-);
+const SOURCES = ['renderer', 'lab/api/contract.ts', 'lab/api/csp.ts', RENDERER_CONFIG];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
@@ -27,8 +23,18 @@ function viteBuild(outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [vite, 'build', '--config', RENDERER_CONFIG, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
-      { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'pipe'] },
+      [
+        vite,
+        'build',
+        '--config',
+        packagePath(RENDERER_CONFIG),
+        '--outDir',
+        outDir,
+        '--emptyOutDir',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: packageRoot(), env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'pipe'] },
     );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -44,11 +50,11 @@ export async function ensureRendererBuilt(
   log: (line: string) => void,
   opts: { force?: boolean; outDir?: string } = {},
 ): Promise<string> {
-  const outDir = opts.outDir ?? DEFAULT_RENDERER_DIR;
+  const outDir = opts.outDir ?? packagePath('out/renderer');
   const index = path.join(outDir, 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   // After a `git pull` the old build would show yesterday's UI: rebuild when a source is newer.
-  if (!opts.force && built && Math.max(...SOURCES.map(newestMtime)) <= built) return outDir;
+  if (!opts.force && built && Math.max(...SOURCES.map((p) => newestMtime(packagePath(p)))) <= built) return outDir;
   log(
     built
       ? 'the UI changed since it was built: building it again (a few seconds)...'
