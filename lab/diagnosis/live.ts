@@ -146,6 +146,8 @@ export class LiveDiagnosis {
   }
 
   findings(): Finding[] {
+    // A pasted line held back in case a hard wrap continues it is complete when findings are asked for.
+    for (const r of this.readers.values()) r.flush();
     const ctx: RuleContext = {
       log: this.log,
       snapshots: this.snapshots,

@@ -32,6 +32,8 @@ export interface LogRecord {
   ikeId?: number;
   /** What preceded the payload or message besides the time (host, program, facility), trimmed. */
   origin?: string;
+  /** Read by the fast path: the lab's own file-log shape. */
+  fast?: true;
   msg: string;
 }
 
@@ -227,6 +229,7 @@ function parseLabLine(text: string, raw: string, line: number, source: string): 
     group,
     level,
     msg: '',
+    fast: true,
   };
   if (text.charCodeAt(i) === 60 /* < */) {
     // "<name|id> " or "<id> "

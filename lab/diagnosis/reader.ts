@@ -46,8 +46,8 @@ export class InputReader {
   private lines = 0;
   private unrecognised = 0;
   private readonly read = new Map<string, number>();
-  /** A long charon line without an event: perhaps cut by a hard wrap, completed by the next line. */
-  private pending: { rec: LogRecord; text: string; last: number } | undefined;
+  /** A long pasted charon line: perhaps cut by a hard wrap, completed by the next line. */
+  private held: Held | undefined;
   private listing: ListingReader | undefined;
   private readonly devices: DeviceReader;
   private readonly sample: string[] = [];
@@ -77,7 +77,7 @@ export class InputReader {
   count(): void {
     this.lines++;
     this.bump('strongswan-log');
-    this.pending = undefined;
+    this.flush();
   }
 
   report(): InputReport {
@@ -99,26 +99,41 @@ export class InputReader {
     this.read.set(kind, (this.read.get(kind) ?? 0) + 1);
   }
 
+  /** The held line is complete: its event (if any) goes out now. */
+  flush(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held?.e && !held.sunk) this.sink.event(held.e);
+  }
+
   private take(raw: string, n: number): 1 | 0 | -1 {
     if (!raw.trim() || isMarkup(raw)) {
-      this.pending = undefined;
+      this.flush();
       return 0;
     }
     const rec = parseLogLine(raw, n, this.source);
     if (rec && (rec.thread !== undefined || rec.group !== undefined || rec.shape === 'json')) {
+      this.flush();
       const e = classify(rec, this.side);
-      if (e) this.sink.event(e);
       const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-      this.pending = !e && text.length >= WRAP_MIN ? { rec, text, last: text.length } : undefined;
+      // A long pasted line may continue on the next: hold it, and its event, unless the line is in the
+      // lab's own file-log shape (a live view shows that at once; a continuation is then only counted).
+      const sunk = !!e && !!rec.fast;
+      if (sunk) this.sink.event(e);
+      if (text.length >= WRAP_MIN) this.held = { rec, text, last: text.length, e: e ?? undefined, sunk };
+      else if (e && !sunk) this.sink.event(e);
       this.bump('strongswan-log');
       return 1;
     }
-    const pending = this.pending;
-    this.pending = undefined;
+    const held = this.held;
     const clean = cleanResidue(raw);
-    if (ELISION_RE.test(clean)) return 0;
+    if (ELISION_RE.test(clean)) {
+      this.flush();
+      return 0;
+    }
     const device = this.devices.push(raw, clean, n);
     if (device) {
+      this.flush();
       if (device.event) this.sink.event(device.event);
       this.bump(device.kind);
       return 1;
@@ -127,18 +142,28 @@ export class InputReader {
     const before = this.listing.snapshot.ikeSas.length;
     const kind = this.listing.push(raw, n);
     if (kind) {
+      this.flush();
       if (before === 0 && this.listing.snapshot.ikeSas.length > 0) this.sink.snapshot(this.listing.snapshot);
       this.bump(kind);
       return 1;
     }
     const e = rec && classify(rec, this.side);
+    // A continuation starts at the left edge, or with the blank the cut fell on when the line filled the width.
+    const edge = held && (!/^\s/.test(raw) || held.last >= TERMINAL_WIDTH);
+    if (
+      !e &&
+      held &&
+      edge &&
+      (!rec || rec.shape === 'bare') &&
+      this.join(held, /^\s/.test(raw) ? raw.replace(/\r$/, '') : clean)
+    ) {
+      this.bump('strongswan-log');
+      return 1;
+    }
+    this.flush();
     if (e) {
       this.sink.event(e);
       this.bump(rec!.shape === 'bare' ? 'strongswan-messages' : 'strongswan-log');
-      return 1;
-    }
-    if (pending && (!rec || rec.shape === 'bare') && !/^\s/.test(raw) && this.join(pending, clean)) {
-      this.bump('strongswan-log');
       return 1;
     }
     if (rec) {
@@ -167,27 +192,45 @@ export class InputReader {
   }
 
   /**
-   * The pending line and this continuation as one line. The cut was mid-word (no blank lost) or at
-   * a blank the wrap swallowed: the join that makes a message charon prints wins; otherwise a line
-   * that filled the terminal's width was cut mid-word, a shorter one at a blank.
+   * The held line and this continuation as one line. The cut was mid-word (no blank lost) or at a
+   * blank the wrap swallowed: the join that makes a message charon prints wins; otherwise a line that
+   * filled the terminal's width was cut mid-word, a shorter one at a blank. A held line that already
+   * was an event is only continued by a join that is the same event (its words completed).
    */
-  private join(pending: NonNullable<InputReader['pending']>, cont: string): boolean {
-    const tight = pending.text + cont;
-    const spaced = `${pending.text} ${cont}`;
+  private join(held: Held, cont: string): boolean {
+    // A piece of a wrapped line is text no wider than the width the wrap cut the first piece at.
+    if (cont.length > held.last + 1 || /[\x00-\x08\x0e-\x1f\x7f\ufffd]/.test(cont)) return false;
+    const tight = held.text + cont;
+    const spaced = `${held.text} ${cont}`;
     if (spaced.length > MAX_LINE) return false;
     const pick = (text: string) => {
-      const rec = parseLogLine(text, pending.rec.line, this.source);
+      const rec = parseLogLine(text, held.rec.line, this.source);
       return rec && { rec, text, e: classify(rec, this.side) };
     };
     const a = pick(tight);
     const b = pick(spaced);
     if (!a || !b) return false;
-    const chosen = a.e && !b.e ? a : b.e && !a.e ? b : pending.last >= TERMINAL_WIDTH ? a : b;
-    chosen.rec.raw = pending.rec.raw;
-    if (chosen.e) {
-      chosen.e.rec = chosen.rec;
-      this.sink.event(chosen.e);
-    } else if (cont.length >= WRAP_MIN) this.pending = { rec: chosen.rec, text: chosen.text, last: cont.length };
+    const fits = (x: typeof a) => !held.e || x.e?.kind === held.e.kind;
+    let chosen: typeof a;
+    if (fits(a) && fits(b)) chosen = a.e && !b.e ? a : b.e && !a.e ? b : held.last >= TERMINAL_WIDTH ? a : b;
+    else if (fits(a) || fits(b)) chosen = fits(a) ? a : b;
+    else return false;
+    chosen.rec.raw = held.rec.raw;
+    this.held = undefined;
+    const next: Held = { rec: chosen.rec, text: chosen.text, last: cont.length, e: chosen.e ?? undefined };
+    next.sunk = held.sunk;
+    if (cont.length >= WRAP_MIN) this.held = next;
+    else if (next.e && !next.sunk) this.sink.event(next.e);
     return true;
   }
+}
+
+interface Held {
+  rec: LogRecord;
+  text: string;
+  /** Length of the last physical line in `text` (the wrap width shows in it). */
+  last: number;
+  e?: DiagEvent;
+  /** Its event already went out (the lab's file-log shape is never held back). */
+  sunk?: boolean;
 }
