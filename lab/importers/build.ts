@@ -220,10 +220,15 @@ export function buildLabSettings(found: Found, peer?: Found): LabSettings {
     peerLan = base[other].lan;
   }
 
-  if (found.followLab?.localId) gw.localId = hostAddress(wan, 10);
-  if (found.followLab?.remoteId) gw.remoteId = hostAddress(peerWan, 10);
-  if (peerGw && peer?.followLab?.localId) peerGw.localId = hostAddress(peerWan, 10);
-  if (peerGw && peer?.followLab?.remoteId) peerGw.remoteId = hostAddress(wan, 10);
+  // Identities the inputs only have as placeholders: the other end's own, else the lab addresses.
+  if (found.followLab?.localId)
+    gw.localId = peerGw && !peer!.followLab?.remoteId ? peerGw.remoteId : hostAddress(wan, 10);
+  if (found.followLab?.remoteId)
+    gw.remoteId = peerGw && !peer!.followLab?.localId ? peerGw.localId : hostAddress(peerWan, 10);
+  if (peerGw && peer?.followLab?.localId)
+    peerGw.localId = !found.followLab?.remoteId ? gw.remoteId : hostAddress(peerWan, 10);
+  if (peerGw && peer?.followLab?.remoteId)
+    peerGw.remoteId = !found.followLab?.localId ? gw.localId : hostAddress(wan, 10);
   // The lab treats empty selectors as "the LAN", which then follows LAN edits; keep explicit ones otherwise.
   const implicit = (g: GatewaySettings, mine: string, theirs: string) => {
     if (g.localTs.length === 1 && g.localTs[0] === mine) g.localTs = [];

@@ -1,7 +1,15 @@
 import { isIPv4 } from '../settings/addresses.js';
 import { defaultSettings } from '../settings/defaults.js';
 import type { DpdAction, GatewaySettings, StartAction } from '../settings/types.js';
-import { canonicalTs, checkProposal, clampSeconds, importResult, isLabIdentity, parseDuration } from './build.js';
+import {
+  canonicalTs,
+  checkProposal,
+  clampSeconds,
+  type Imported,
+  importResult,
+  isLabIdentity,
+  parseDuration,
+} from './build.js';
 import { ImportError, type ImportOptions, type ImportResult, type ImportWarning, LineLedger } from './types.js';
 
 /*
@@ -188,6 +196,11 @@ function yesNo(s: Setting | undefined, fallback: boolean): boolean {
 
 /** Imports one conn of a legacy ipsec.conf (plus the PSK from ipsec.secrets, if given). */
 export function importIpsecConf(text: string, options: IpsecConfImportOptions = {}): ImportResult {
+  return importResult(readIpsecConf(text, options));
+}
+
+/** What the file says about one connection, before the lab is laid out around it. */
+export function readIpsecConf(text: string, options: IpsecConfImportOptions = {}): Imported {
   const side = options.side ?? 'left';
   const ledger = new LineLedger(text);
   const warnings: ImportWarning[] = [];
@@ -361,7 +374,7 @@ export function importIpsecConf(text: string, options: IpsecConfImportOptions = 
   }
   gateway.psk = secretFor(options.secretsText, gateway, localAddress, peerAddress, warnings, conn.line);
 
-  return importResult({
+  return {
     format: 'ipsec.conf',
     entry: conn.name,
     side,
@@ -371,7 +384,7 @@ export function importIpsecConf(text: string, options: IpsecConfImportOptions = 
     line: conn.line,
     warnings,
     ledger,
-  });
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { importResult } from './build.js';
+import { type Imported, importResult } from './build.js';
 import { convertTunnel, matches, tunnelsOf } from './paloalto/convert.js';
 import { type PanScope, type PanTunnel, scopeOf } from './paloalto/objects.js';
 import { parseSetCommands } from './paloalto/set-commands.js';
@@ -63,6 +63,11 @@ function account(ledger: LineLedger, root: PanNode, leaves?: Map<number, PanNode
  * configure mode) or the XML configuration, IKEv1 or IKEv2, with pre-shared keys.
  */
 export function importPaloAlto(text: string, options: PaloAltoImportOptions = {}): ImportResult {
+  return importResult(readPaloAlto(text, options));
+}
+
+/** What a PAN-OS configuration says about one tunnel, before the lab is laid out around it. */
+export function readPaloAlto(text: string, options: PaloAltoImportOptions = {}): Imported {
   const side = options.side ?? 'left';
   const ledger = new LineLedger(text);
   ledger.reveal = !!options.revealSecrets;
@@ -99,5 +104,5 @@ export function importPaloAlto(text: string, options: PaloAltoImportOptions = {}
   const tunnels = all.map((t) => ({ name: t.name, peer: t.peer, line: t.line, selected: t === chosen }));
   const found = convertTunnel(scope, chosen, ledger, warnings, side, tunnels);
   account(ledger, root, leaves);
-  return importResult(found);
+  return found;
 }

@@ -1,7 +1,15 @@
 import { isIPv4 } from '../settings/addresses.js';
 import { defaultSettings } from '../settings/defaults.js';
 import type { DpdAction, GatewaySettings, StartAction } from '../settings/types.js';
-import { canonicalTs, checkProposal, clampSeconds, importResult, isLabIdentity, parseDuration } from './build.js';
+import {
+  canonicalTs,
+  checkProposal,
+  clampSeconds,
+  type Imported,
+  importResult,
+  isLabIdentity,
+  parseDuration,
+} from './build.js';
 import { type ConfKey, type ConfSection, parseSettingsSyntax, sectionLines } from './settings-syntax.js';
 import { ImportError, type ImportOptions, type ImportResult, type ImportWarning, LineLedger } from './types.js';
 
@@ -81,6 +89,11 @@ function duration(key: ConfKey, warnings: ImportWarning[]): number {
 
 /** Imports one connection (and its first child) of a swanctl.conf. */
 export function importSwanctl(text: string, options: SwanctlImportOptions = {}): ImportResult {
+  return importResult(readSwanctl(text, options));
+}
+
+/** What the file says about one connection, before the lab is laid out around it. */
+export function readSwanctl(text: string, options: SwanctlImportOptions = {}): Imported {
   const side = options.side ?? 'left';
   const ledger = new LineLedger(text);
   const warnings: ImportWarning[] = [];
@@ -125,7 +138,7 @@ export function importSwanctl(text: string, options: SwanctlImportOptions = {}):
   }
   gw.gateway.psk = secretFor(root.sections.get('secrets'), gw.gateway, ledger, warnings, conn.line);
 
-  return importResult({
+  return {
     format: 'swanctl',
     entry: conn.name,
     side,
@@ -135,7 +148,7 @@ export function importSwanctl(text: string, options: SwanctlImportOptions = {}):
     line: conn.line,
     warnings,
     ledger,
-  });
+  };
 }
 
 function firstAddress(key: ConfKey | undefined, ledger: LineLedger, warnings: ImportWarning[]): string | undefined {

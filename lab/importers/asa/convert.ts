@@ -1,7 +1,7 @@
 import { normalizeCidr } from '../../settings/addresses.js';
 import { defaultSettings } from '../../settings/defaults.js';
 import type { GatewaySettings } from '../../settings/types.js';
-import { clampSeconds, type FoundPlaceholder, importResult } from '../build.js';
+import { clampSeconds, type FoundPlaceholder, type Imported } from '../build.js';
 import { ImportError, type ImportOptions, type ImportResult, type ImportWarning, type LineLedger } from '../types.js';
 import { v1Esp, v1Ike, v2Esp, v2Ike } from './crypto.js';
 import { localEnd, localIdentity, presharedKey, tunnelGroupOf } from './identity.js';
@@ -57,7 +57,7 @@ export function convertAsa(
   ledger: LineLedger,
   warnings: ImportWarning[],
   options: ImportOptions,
-): ImportResult {
+): Imported {
   const side = options.side ?? 'left';
   const all = candidatesOf(cfg);
   if (!all.length)
@@ -103,7 +103,7 @@ function convertTunnel(
   side: 'left' | 'right',
   c: Candidate,
   tunnels: ImportResult['tunnels'],
-): ImportResult {
+): Imported {
   const prov = new Map<string, number[]>();
   const placeholders: FoundPlaceholder[] = [];
   const first = c.line;
@@ -125,6 +125,11 @@ function convertTunnel(
   } else {
     label = `interface ${c.iface.hw}`;
     ledger.use(...c.iface.lines);
+    if (c.iface.address)
+      ledger.unsupported(
+        c.iface.address.line,
+        "the tunnel interface's own address is not modelled; the lab routes its LANs through the tunnel",
+      );
     const ref = c.iface.tunnelProfile;
     if (!ref)
       throw new ImportError(first, `${label} has no IPsec profile (expected "tunnel protection ipsec profile NAME")`);
@@ -302,7 +307,7 @@ function convertTunnel(
   }
   if (c.kind === 'map') checkNatExemption(cfg, ledger, ts);
 
-  return importResult({
+  return {
     format: 'asa',
     entry: c.name,
     side,
@@ -320,7 +325,7 @@ function convertTunnel(
     tunnels,
     routeBased,
     provenance: prov,
-  });
+  };
 }
 
 /**
