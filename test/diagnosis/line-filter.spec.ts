@@ -315,6 +315,29 @@ describe("the fast path gives the old path's result", () => {
     }
   });
 
+  it('on every published customer input and on hard-wrapped, quoted and CRLF lab logs', async () => {
+    // Customer shapes mix lines the filter skips (lab-shaped, no event) with prefix-less
+    // continuations of hard-wrapped lines: a skipped line must still be joined like the old path does.
+    const inputs: Buffer[] = [];
+    const pub = path.join(FIXTURES, 'public');
+    if (existsSync(pub))
+      for (const c of readdirSync(pub))
+        for (const f of ['input.txt', 'left.txt', 'right.txt'])
+          if (existsSync(path.join(pub, c, f))) inputs.push(readFileSync(path.join(pub, c, f)));
+    for (const name of ['psk-mismatch-v2-trixie', 'natt-port-blocked-v2-trixie', 'dpd-peer-dead-v2-trixie']) {
+      const text = readFileSync(path.join(FIXTURES, name, 'right.log'), 'utf8').split('\n');
+      for (const width of [60, 72, 80, 100])
+        inputs.push(Buffer.from(text.flatMap((l) => l.match(new RegExp(`.{1,${width}}`, 'g')) ?? ['']).join('\n')));
+      inputs.push(Buffer.from(text.map((l) => `> ${l}\r`).join('\n')));
+    }
+    expect(inputs.length).toBeGreaterThan(20);
+    for (const bytes of inputs) {
+      expect(await fast([bytes])).toEqual(await reference([bytes]));
+      const chunks = cut(bytes, [17, 4096, Math.floor(bytes.length / 2)]);
+      expect(await fast(chunks)).toEqual(await reference(chunks));
+    }
+  });
+
   it('reads a file stream in large pieces and gives the same result', async () => {
     const { createReadStream } = await import('node:fs');
     const file = path.join(FIXTURES, 'dpd-peer-dead-v2-trixie', 'left.log');
