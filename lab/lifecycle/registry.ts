@@ -105,18 +105,34 @@ async function applyAdoption(docker: Docker, lab: FoundLab): Promise<void> {
   }
 }
 
+/**
+ * Removes one container. Someone else removing it at the same moment (a second `down`, the app's
+ * watcher and the CLI) is not a failure: Docker answers 409 "removal ... already in progress", and
+ * the container is gone once that removal ends, which is waited for (the network needs it gone).
+ */
+async function removeContainer(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).remove({ force: true, v: true });
+  } catch (e) {
+    const err = e as { statusCode?: number; message?: string };
+    if (err.statusCode === 404) return;
+    if (err.statusCode !== 409 || !/already in progress/i.test(err.message ?? '')) throw e;
+    for (let i = 0; i < 100; i++) {
+      try {
+        await docker.getContainer(id).inspect();
+      } catch (gone) {
+        if ((gone as { statusCode?: number }).statusCode === 404) return;
+        throw gone;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw e;
+  }
+}
+
 /** Removes every container and network of a lab; returns what was removed. */
 export async function removeLab(docker: Docker, lab: FoundLab): Promise<{ containers: number; networks: number }> {
-  await Promise.all(
-    lab.containers.map((c) =>
-      docker
-        .getContainer(c.id)
-        .remove({ force: true, v: true })
-        .catch((e: { statusCode?: number }) => {
-          if (e.statusCode !== 404) throw e;
-        }),
-    ),
-  );
+  await Promise.all(lab.containers.map((c) => removeContainer(docker, c.id)));
   await Promise.all(
     lab.networks.map((n) =>
       docker
