@@ -109,18 +109,23 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
   try {
     await createUnderlay(docker, settings, network, labLabels(opts.name, opts.mode));
     const boxes = planTopology(settings);
-    const containers = await Promise.all(boxes.map((box) => docker.createContainer(containerSpec(box, opts, network))));
-    // Every file the lab needs goes in before start, while it is a plain copy into the new box's
-    // filesystem: the charons' configs, and the settings in the router (see settings-file.ts).
-    await Promise.all(
-      boxes.map((box, i) => {
-        if (box.role === 'router') return putSettings(containers[i], settings);
-        if (!box.role.startsWith('gw-')) return undefined;
-        const side: Side = box.role === 'gw-left' ? 'left' : 'right';
-        return writeGatewayFiles(containers[i], settings, side, { datapath: opts.datapath, autoload: false });
+    // Each box on its own: created, its files put in (a plain copy into the new box's filesystem,
+    // before anything runs: the charons' configs, the settings in the router, see settings-file.ts),
+    // started; no box waits for the others' creates. Every box settles before a failure is
+    // reported, so the clean-up below finds all that was made.
+    const made = await Promise.allSettled(
+      boxes.map(async (box) => {
+        const container = await docker.createContainer(containerSpec(box, opts, network));
+        if (box.role === 'router') await putSettings(container, settings);
+        else if (box.role === 'gw-left' || box.role === 'gw-right') {
+          const side: Side = box.role === 'gw-left' ? 'left' : 'right';
+          await writeGatewayFiles(container, settings, side, { datapath: opts.datapath, autoload: false });
+        }
+        await container.start();
       }),
     );
-    await Promise.all(containers.map((c) => c.start()));
+    const failed = made.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (e) {
     const mine = (await findLabs(docker)).find((l) => l.name === opts.name);
     if (mine)
