@@ -7,6 +7,7 @@ import { benchLogView } from './log-view.js';
 import type { Figure } from './support.js';
 import { benchValidate } from './validate-bench.js';
 import { benchVerdicts } from './verdicts.js';
+import { benchVerdicts } from './verdicts.js';
 
 const only = process.argv.slice(2);
 const suites: Record<string, () => Promise<Figure[]>> = {
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   lab: () => benchLab(),
   'log-view': () => benchLogView(),
   diagnosis: () => benchDiagnosisThroughput(),
+  verdicts: () => benchVerdicts(),
   validate: () => benchValidate(),
   verdicts: () => benchVerdicts(),
   image: () => benchImage(),
