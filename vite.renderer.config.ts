@@ -15,10 +15,23 @@ export const cspMeta: Plugin = {
   transformIndexHtml: (html) => html.replace(/(<meta charset="UTF-8" \/>)/, `$1\n    ${cspMetaTag()}`),
 };
 
+/**
+ * A build of the UI is React's production build whatever NODE_ENV the building process inherited
+ * (a developer's shell may say development; Vite would then build React's slower, chattier dev
+ * build with the development JSX runtime). Set before Vite decides, in its config hook.
+ */
+export const productionBuild: Plugin = {
+  name: 'ipsec-lab-production-build',
+  apply: 'build',
+  config() {
+    process.env.NODE_ENV = 'production';
+  },
+};
+
 export const rendererConfig: UserConfig = {
   root: here('./renderer'),
   base: './',
-  plugins: [react(), cspMeta],
+  plugins: [react(), cspMeta, productionBuild],
   build: {
     outDir: here('./out/renderer'),
     emptyOutDir: true,

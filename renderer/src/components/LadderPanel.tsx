@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 
 import type { LadderEntry, LadderMessage } from '../model/ladder';
+import { pcapFrames } from '../model/pcap-frames';
 import { store, useApp, useBufferVersion } from '../state/store';
 
+/** A time of day to the millisecond; `ms` may have a fraction (capture times are microseconds). */
 const fmt = (ms: number) => {
-  const d = ms % 86_400_000;
+  const d = Math.floor(ms) % 86_400_000;
   const h = Math.floor(d / 3_600_000);
   const m = Math.floor((d % 3_600_000) / 60_000);
   const s = Math.floor((d % 60_000) / 1000);
@@ -14,7 +16,10 @@ const fmt = (ms: number) => {
 function Message({ e }: { e: LadderMessage }) {
   const s = store();
   const ltr = e.from === 'left';
-  const cls = `arrow ${ltr ? 'ltr' : 'rtl'}${e.parsedSeq === undefined ? ' lost' : ''}${e.stalled ? ' stalled' : ''}`;
+  // Three different things: read by the peer; arrived but unreadable (another key); no sign it arrived.
+  const arrived = e.parsedSeq !== undefined || e.receivedSeq !== undefined;
+  const cls = `arrow ${ltr ? 'ltr' : 'rtl'}${arrived ? '' : ' lost'}${e.failed ? ' failed' : ''}${e.stalled ? ' stalled' : ''}`;
+  const peer = ltr ? 'gw-right' : 'gw-left';
   return (
     <div className={`lrow msg${e.stalled ? ' stalled' : ''}`} data-testid="ladder-message" data-exchange={e.exchange}>
       <span className="ltime">{fmt(e.time)}</span>
@@ -32,8 +37,21 @@ function Message({ e }: { e: LadderMessage }) {
               {e.retransmits} retransmit{e.retransmits > 1 ? 's' : ''}
             </span>
           )}
-          {e.parsedSeq === undefined && <span className="badge bad">not received</span>}
-          {e.stalled && <span className="badge bad">stopped here: no answer</span>}
+          {!arrived && (
+            <span className="badge bad" title={`${peer} logged no arrival of this message`}>
+              never arrived
+            </span>
+          )}
+          {e.failed && (
+            <span
+              className="badge bad"
+              title={`${peer} line ${e.failed.seq}: ${e.failed.text}`}
+              data-testid="ladder-failed"
+            >
+              arrived, {peer} could not read it: {e.failed.text}
+            </span>
+          )}
+          {e.stalled && <span className="badge bad">no answer: stopped here</span>}
         </span>
         <span className="line" />
       </button>
@@ -123,6 +141,9 @@ function CaptureView() {
   const busy = useApp((st) => st.busy);
   const exists = useApp((st) => st.status?.exists ?? false);
   const r = cap.result;
+  const frames = r ? pcapFrames(r.pcapBase64) : 0;
+  // tcpdump's own counts say the same total; only packets it lost are worth a word.
+  const dropped = r?.tcpdump.split('\n').find((l) => /[1-9]\d* packets? dropped/.test(l));
   const download = () => {
     const bytes = Uint8Array.from(atob(r!.pcapBase64), (c) => c.charCodeAt(0));
     const a = document.createElement('a');
@@ -151,12 +172,14 @@ function CaptureView() {
         {cap.running && <span className="muted">tcpdump running since {fmt(cap.startedAt!)}…</span>}
         {r && (
           <button onClick={download} data-testid="capture-save">
-            Save pcap ({r.packets} packets)
+            Save pcap ({frames} frames)
           </button>
         )}
         {r && (
-          <span className="muted">
-            {r.ike} IKE, {r.esp} ESP · {r.tcpdump.split('\n')[0]}
+          <span className="muted" data-testid="capture-counts">
+            {r.packets} packets through the router ({r.ike} IKE, {r.esp} ESP); the pcap has each one twice, in and out
+            of the router: {frames} frames
+            {dropped ? ` · tcpdump: ${dropped}` : ''}
           </span>
         )}
       </div>

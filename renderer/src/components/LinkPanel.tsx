@@ -84,44 +84,64 @@ export function LinkPanel() {
       s.notice('Link impairments applied');
     });
   const edited = !same(draft, cat?.impairments);
+  // What this engine's kernel cannot do is disabled before anyone types a value, with the reason.
+  const unavailable = (key: keyof Impairment) => cat?.impairmentsUnavailable?.[key];
+  const limited = NUMS.filter((n) => unavailable(n.key));
+  const presetBlocked = (imp: Record<Direction, Impairment>) =>
+    DIRS.flatMap((d) => Object.keys(imp[d.id]) as (keyof Impairment)[]).find((k) => unavailable(k));
   return (
     <div className="link-panel" data-testid="link">
       <div className="link-form">
         <table className="grid">
           <thead>
             <tr>
-              <th />
+              <td />
               {DIRS.map((d) => (
-                <th key={d.id}>{d.label}</th>
+                <th key={d.id} scope="col">
+                  {d.label}
+                </th>
               ))}
             </tr>
           </thead>
           <tbody>
-            {NUMS.map((n) => (
-              <tr key={n.key}>
-                <th>
-                  {n.label} <span className="muted">({n.unit})</span>
-                </th>
-                {DIRS.map((d) => (
-                  <td key={d.id}>
-                    <input
-                      type="number"
-                      min={0}
-                      value={(draft[d.id][n.key] as number | undefined) ?? ''}
-                      placeholder="—"
-                      onChange={(e) => set(d.id, n.key, e.target.value === '' ? undefined : Number(e.target.value))}
-                      data-testid={`imp-${d.id}-${n.key}`}
-                    />
-                  </td>
-                ))}
-              </tr>
-            ))}
+            {NUMS.map((n) => {
+              const why = unavailable(n.key);
+              return (
+                <tr key={n.key} className={why ? 'unavailable' : ''}>
+                  <th scope="row">
+                    {n.label} <span className="muted">({n.unit})</span>
+                    {why && (
+                      <div className="muted small" id={`why-${n.key}`} title={why}>
+                        unavailable here: {why.split(',')[0]}
+                      </div>
+                    )}
+                  </th>
+                  {DIRS.map((d) => (
+                    <td key={d.id}>
+                      <input
+                        type="number"
+                        min={0}
+                        aria-label={`${n.label} (${n.unit}), ${d.label}`}
+                        aria-describedby={why ? `why-${n.key}` : undefined}
+                        disabled={!!why}
+                        title={why ? `unavailable: ${why}` : undefined}
+                        value={(draft[d.id][n.key] as number | undefined) ?? ''}
+                        placeholder={why ? 'n/a' : '—'}
+                        onChange={(e) => set(d.id, n.key, e.target.value === '' ? undefined : Number(e.target.value))}
+                        data-testid={`imp-${d.id}-${n.key}`}
+                      />
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
             <tr>
-              <th>link down</th>
+              <th scope="row">link down</th>
               {DIRS.map((d) => (
                 <td key={d.id}>
                   <input
                     type="checkbox"
+                    aria-label={`link down, ${d.label}`}
                     checked={!!draft[d.id].down}
                     onChange={(e) => set(d.id, 'down', e.target.checked || undefined)}
                   />
@@ -156,25 +176,30 @@ export function LinkPanel() {
       <aside className="link-help">
         <h4>Presets</h4>
         <div className="presets">
-          {PRESETS.map((p) => (
-            <button
-              key={p.label}
-              onClick={() => setDraft(structuredClone(p.imp))}
-              title={p.title}
-              data-testid={`preset-${p.label.toLowerCase().replace(/\W+/g, '-')}`}
-            >
-              {p.label}
-              <span className="muted"> · {p.title}</span>
-            </button>
-          ))}
+          {PRESETS.map((p) => {
+            const blocked = presetBlocked(p.imp);
+            return (
+              <button
+                key={p.label}
+                onClick={() => setDraft(structuredClone(p.imp))}
+                disabled={!!blocked}
+                title={blocked ? `unavailable: ${unavailable(blocked)}` : p.title}
+                data-testid={`preset-${p.label.toLowerCase().replace(/\W+/g, '-')}`}
+              >
+                {p.label}
+                <span className="muted"> · {blocked ? `unavailable here: ${unavailable(blocked)}` : p.title}</span>
+              </button>
+            );
+          })}
         </div>
         <p className="muted">
           Impairments act on the router between the two WAN segments, per direction, on IKE and ESP alike. Empty fields
           clear that impairment.
         </p>
-        <p className="muted">
-          Delay, jitter, duplication, reordering and corruption need netem in the engine's kernel; without it they are
-          refused with the reason, never accepted and ignored. Loss, rate, link down and flapping always work.
+        <p className="muted" data-testid="netem-note">
+          {limited.length
+            ? `This engine's kernel has no netem: ${limited.map((n) => n.label).join(', ')} cannot be set here (the fields are disabled). Loss, rate, link down and flapping work.`
+            : "Delay, jitter, duplication, reordering and corruption use netem in the engine's kernel; loss, rate, link down and flapping work everywhere."}
         </p>
       </aside>
     </div>

@@ -35,6 +35,7 @@ export function LogHistory({ onClose }: { onClose: () => void }) {
       <div className="toolbar">
         <b>History</b>
         <select
+          aria-label="which gateway's log"
           value={side}
           onChange={(e) => {
             setSide(e.target.value as Side);

@@ -24,6 +24,7 @@ export function LogsPanel() {
       <div className="toolbar">
         <input
           type="search"
+          aria-label="filter both logs by text, or /regex/"
           placeholder="filter text (or /regex/)"
           value={filter.text}
           onChange={(e) => set({ text: e.target.value })}
@@ -39,7 +40,7 @@ export function LogsPanel() {
             ))}
           </select>
         </label>
-        <span className="groups">
+        <span className="groups" role="group" aria-label="log groups shown">
           {groups.map((g) => {
             const on = !filter.hiddenGroups.includes(g);
             return (
@@ -63,7 +64,11 @@ export function LogsPanel() {
         <label title="long lines continue under themselves; off: one line per row, the whole line on click">
           <input type="checkbox" checked={filter.wrap} onChange={(e) => set({ wrap: e.target.checked })} /> wrap lines
         </label>
-        <select value={filter.sides} onChange={(e) => set({ sides: e.target.value as typeof filter.sides })}>
+        <select
+          aria-label="which gateway's log"
+          value={filter.sides}
+          onChange={(e) => set({ sides: e.target.value as typeof filter.sides })}
+        >
           <option value="both">both gateways</option>
           <option value="left">gw-left</option>
           <option value="right">gw-right</option>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 
 import type { ScenarioInfo } from '../../../lab/api/contract';
 import { store, useApp } from '../state/store';
+import { RichText } from './RichText';
 
 const FAMILY: Record<ScenarioInfo['family'], string> = {
   phase1: 'Phase 1 fails',
@@ -26,9 +27,10 @@ export function ScenariosPanel() {
   const failed = reports.some((r) => r !== 'running' && !r.ok);
   return (
     <div className="scenarios-panel" data-testid="scenarios">
-      <nav className="scenario-list">
+      <nav className="scenario-list" aria-label="Scenarios">
         {scenarios.map((s) => (
           <button
+            aria-pressed={s.id === sc.id}
             key={s.id}
             className={s.id === sc.id ? 'active' : ''}
             onClick={() => setSelected(s.id)}
@@ -40,7 +42,9 @@ export function ScenariosPanel() {
         ))}
       </nav>
       <div className="scenario-body">
-        <p>{sc.summary}</p>
+        <p>
+          <RichText text={sc.summary} />
+        </p>
         <div className="toolbar">
           <button
             className="primary"
@@ -81,7 +85,9 @@ export function ScenariosPanel() {
                 {(state !== 'pending' || i === next) && (
                   <ul className="narration">
                     {st.narration.map((n, k) => (
-                      <li key={k}>{n}</li>
+                      <li key={k}>
+                        <RichText text={n} />
+                      </li>
                     ))}
                   </ul>
                 )}
@@ -90,7 +96,9 @@ export function ScenariosPanel() {
                     <span>Checks on the lab:</span>
                     <ul>
                       {st.checks.map((c, k) => (
-                        <li key={k}>{c}</li>
+                        <li key={k}>
+                          <RichText text={c} />
+                        </li>
                       ))}
                     </ul>
                   </div>
@@ -102,7 +110,11 @@ export function ScenariosPanel() {
                         <code>{x}</code>
                       </li>
                     ))}
-                    {r.error && <li className="bad">{r.error}</li>}
+                    {r.error && (
+                      <li className="bad">
+                        <RichText text={r.error} />
+                      </li>
+                    )}
                   </ul>
                 )}
               </li>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 
-import type { LabSettings, SettingsIssue, SettingsPair, Side } from '../../../lab/api/contract';
+import type { LabSettings, SettingsInfo, SettingsIssue, SettingsPair, Side } from '../../../lab/api/contract';
 import { store, useApp } from '../state/store';
 
 type Kind = 'text' | 'list' | 'number' | 'bool' | 'password' | { options: (string | number)[] };
@@ -92,12 +92,15 @@ function Input({
   onChange,
   id,
   reveal,
+  label,
 }: {
   field: Field;
   value: unknown;
   onChange: (v: unknown) => void;
   id: string;
   reveal: boolean;
+  /** The accessible name: the field and the gateway it belongs to. */
+  label: string;
 }) {
   const k = field.kind;
   const [text, setText] = useState(Array.isArray(value) ? value.join(', ') : String(value ?? ''));
@@ -110,11 +113,20 @@ function Input({
     }
   }, [value]);
   if (k === 'bool')
-    return <input id={id} type="checkbox" checked={!!value} onChange={(e) => onChange(e.target.checked)} />;
+    return (
+      <input
+        id={id}
+        aria-label={label}
+        type="checkbox"
+        checked={!!value}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+    );
   if (typeof k === 'object') {
     return (
       <select
         id={id}
+        aria-label={label}
         value={String(value)}
         onChange={(e) => onChange(typeof k.options[0] === 'number' ? Number(e.target.value) : e.target.value)}
       >
@@ -129,6 +141,7 @@ function Input({
   return (
     <input
       id={id}
+      aria-label={label}
       type={k === 'password' && !reveal ? 'password' : k === 'number' ? 'number' : 'text'}
       value={text}
       spellCheck={false}
@@ -154,22 +167,54 @@ function Input({
   );
 }
 
-/** Both gateways side by side: mismatches highlighted, validation next to each field, applied live. */
+/** A settings document from a file: read, parsed, shaped like settings (field errors are shown in the editor). */
+async function readSettingsFile(file: File): Promise<LabSettings> {
+  const text = await file.text();
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file.name} is not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const d = doc as { left?: { gateway?: unknown }; right?: { gateway?: unknown } } | null;
+  if (!d || typeof d !== 'object' || typeof d.left?.gateway !== 'object' || typeof d.right?.gateway !== 'object')
+    throw new Error(
+      `${file.name} is not an IPsec Lab settings file: expected an object with left.gateway and right.gateway (\`ipsec-lab settings\` prints one)`,
+    );
+  return doc as LabSettings;
+}
+
+const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour12: false });
+
+/** Where the settings shown come from, in words; never "defaults" while a lab runs. */
+function sourceText(exists: boolean, info: SettingsInfo | null, labName: string): string {
+  if (exists && info?.source !== 'lab') return `Reading the settings lab "${labName}" runs…`;
+  if (info?.source === 'lab') return `Settings lab "${labName}" runs`;
+  if (info?.source === 'saved')
+    return `Your settings for lab "${labName}" (saved ${clock(info.saved!.savedAt)}); no lab running`;
+  return `Default settings; no lab "${labName}" running`;
+}
+
+/**
+ * Both gateways side by side: mismatches highlighted, validation next to each field, applied live.
+ * Edits are kept when the tab closes, saved for the lab name as they are made (they survive a stop
+ * and a restart of the app), and can be saved to or loaded from a file.
+ */
 export function SettingsPanel() {
   const info = useApp((s) => s.settings);
   const exists = useApp((s) => s.status?.exists ?? false);
   const busy = useApp((s) => s.busy);
   const focus = useApp((s) => s.focusSide);
-  const [draft, setDraft] = useState<LabSettings | null>(info?.settings ?? null);
-  const [dirty, setDirty] = useState(false);
+  const labName = useApp((s) => s.labName);
+  const d = useApp((s) => s.draft);
+  const savedAt = useApp((s) => s.draftSaved);
+  const draft = d?.settings ?? null;
+  const dirty = !!d?.dirty;
   const [issues, setIssues] = useState<SettingsIssue[]>([]);
   const [pairs, setPairs] = useState<SettingsPair[]>([]);
   const [reveal, setReveal] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
   const s = store();
-
-  useEffect(() => {
-    if (info && !dirty) setDraft(info.settings);
-  }, [info, dirty]);
 
   // Validate and compare the draft shortly after each edit.
   useEffect(() => {
@@ -213,18 +258,45 @@ export function SettingsPanel() {
   }, [pairs]);
 
   if (!draft) return <p className="muted pad">Loading settings…</p>;
-  const edit = (full: string, v: unknown) => {
-    setDraft(setPath(draft, full, v));
-    setDirty(true);
-  };
+  const edit = (full: string, v: unknown) => s.editDraft(setPath(draft, full, v));
   const bad = pairs.filter((p) => !p.ok);
   const sides: Side[] = ['left', 'right'];
+  const saveToFile = () => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([JSON.stringify(draft, null, 2) + '\n'], { type: 'application/json' }));
+    a.download = `ipsec-lab-${labName || 'lab'}-settings.json`;
+    a.click();
+  };
+  const loadFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      const doc = await readSettingsFile(file);
+      const load = () => {
+        s.replaceDraft(doc);
+        s.notice(`Loaded ${file.name} into the editor${exists ? ': Apply live to use it' : ''}`);
+      };
+      if (dirty)
+        s.set({
+          confirm: {
+            title: `Replace your edits with ${file.name}?`,
+            body: 'The settings in the editor are replaced by the file; your edits so far are dropped.',
+            action: 'Replace',
+            run: load,
+          },
+        });
+      else load();
+    } catch (e) {
+      s.error('Could not load the settings file', e);
+    }
+  };
+  const unusedSaved = info?.source === 'lab' && info.saved && !dirty ? info.saved : undefined;
   return (
     <div className="settings-panel" data-testid="settings">
       <div className="toolbar">
-        <span className="muted">
-          {info?.source === 'lab' ? 'Settings of the running lab' : 'Default settings (no lab running)'}
+        <span className="muted" data-testid="settings-source">
+          {sourceText(exists, info, labName)}
           {dirty ? ' · edited' : ''}
+          {savedAt && dirty ? ` · edits saved ${clock(savedAt.at)}` : ''}
         </span>
         <label>
           <input type="checkbox" checked={reveal} onChange={(e) => setReveal(e.target.checked)} /> show keys
@@ -249,11 +321,41 @@ export function SettingsPanel() {
           </span>
         )}
         <button
-          disabled={!dirty}
-          onClick={() => {
-            setDirty(false);
-            setDraft(info?.settings ?? null);
+          onClick={saveToFile}
+          title="the settings in the editor as a JSON file (ipsec-lab up --settings FILE reads it)"
+          data-testid="settings-save-file"
+        >
+          Save to file…
+        </button>
+        <button onClick={() => fileInput.current?.click()} data-testid="settings-load-file">
+          Load from file…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="application/json,.json"
+          hidden
+          aria-label="settings file to load"
+          data-testid="settings-file-input"
+          onChange={(e) => {
+            void loadFile(e.target.files?.[0]);
+            e.target.value = '';
           }}
+        />
+        <button
+          disabled={!dirty}
+          onClick={() =>
+            s.set({
+              confirm: {
+                title: 'Discard your edits?',
+                body: exists
+                  ? 'The editor goes back to the settings the lab runs; your edits are dropped.'
+                  : 'The editor goes back to the settings from before your edits; your edits are dropped.',
+                action: 'Discard edits',
+                run: () => s.discardDraft(),
+              },
+            })
+          }
         >
           Discard edits
         </button>
@@ -265,7 +367,7 @@ export function SettingsPanel() {
             onClick={() =>
               void s.act('Applying settings…', async () => {
                 const r = await s.client.call('applySettings', draft);
-                setDirty(false);
+                s.set({ draft: { settings: draft, baseline: draft, dirty: false } });
                 s.notice(
                   r.changed.length
                     ? `Applied live to ${r.changed.map((x) => `gw-${x}`).join(' and ')}`
@@ -280,35 +382,52 @@ export function SettingsPanel() {
           <button
             className="primary"
             disabled={issues.length > 0 || !!busy}
-            onClick={() => {
-              setDirty(false);
-              void s.labUp(draft);
-            }}
+            data-testid="start-with-settings"
+            onClick={() => void s.labUp(draft)}
           >
             Start lab with these settings
           </button>
         )}
       </div>
+      {info?.savedError && (
+        <div className="banner warn" role="alert">
+          {info.savedError}
+        </div>
+      )}
+      {unusedSaved && (
+        <div className="banner info" data-testid="saved-edits">
+          Your settings saved {clock(unusedSaved.savedAt)} for this lab differ from what it runs (edits not applied).
+          <button onClick={() => s.replaceDraft(unusedSaved.settings)} data-testid="load-saved-edits">
+            Load them into the editor
+          </button>
+        </div>
+      )}
       <table className="grid settings">
         <thead>
           <tr>
-            <th />
-            <th className={focus === 'left' ? 'focus' : ''}>gw-left</th>
-            <th className={focus === 'right' ? 'focus' : ''}>gw-right</th>
-            <th>agreement</th>
+            <td />
+            <th scope="col" className={focus === 'left' ? 'focus' : ''}>
+              gw-left
+            </th>
+            <th scope="col" className={focus === 'right' ? 'focus' : ''}>
+              gw-right
+            </th>
+            <th scope="col">agreement</th>
           </tr>
         </thead>
         {GROUPS.map((g) => (
           <tbody key={g.title}>
             <tr className="group">
-              <th colSpan={4}>{g.title}</th>
+              <th colSpan={4} scope="colgroup">
+                {g.title}
+              </th>
             </tr>
             {g.fields.map((f) => {
               const mism = sides.map((sd) => mismatchOf.get(`${sd}.${f.path}`)).find(Boolean);
               return (
                 <tr key={f.path} className={mism ? 'mismatch' : ''}>
-                  <th title={f.help}>
-                    <label>{f.label}</label>
+                  <th title={f.help} scope="row">
+                    {f.label}
                     {f.help && <div className="muted small">{f.help}</div>}
                   </th>
                   {sides.map((sd) => {
@@ -326,6 +445,7 @@ export function SettingsPanel() {
                           onChange={(v) => edit(full, v)}
                           id={full}
                           reveal={reveal}
+                          label={`${f.label}, gw-${sd}`}
                         />
                         {errs?.map((m, i) => (
                           <div key={i} className="field-error" role="alert">

@@ -38,7 +38,7 @@ export function TopBar() {
         <button
           className="primary"
           disabled={!!busy || engine?.available === false || connection.state !== 'open'}
-          onClick={() => void s.labUp(s.get().settings?.settings)}
+          onClick={() => void s.labUp(s.get().draft?.settings ?? s.get().settings?.settings)}
           data-testid="start-lab"
         >
           Start lab

@@ -20,6 +20,10 @@ export interface LadderMessage {
   seq: number;
   /** The receiver's `parsed` line, once seen. */
   parsedSeq?: number;
+  /** The receiver's `received packet` line: it arrived (whether or not it could be read). */
+  receivedSeq?: number;
+  /** Arrived but could not be read (e.g. "could not decrypt payloads": IKEv1 message 5 with another key), and the line saying so. */
+  failed?: { text: string; seq: number };
   /** Set on the last unanswered request when the negotiation stopped there. */
   stalled?: boolean;
   retransmits: number;
@@ -44,6 +48,10 @@ const GENERATING = /^generating (\S+) (request|response) (\d+) \[ ?(.*?) ?\]$/;
 const PARSED = /^parsed (\S+) (request|response) (\d+) \[ ?(.*?) ?\]$/;
 const SENDING = /^sending packet: from (\S+) to (\S+) \((\d+) bytes\)/;
 const RETRANSMIT = /^retransmit (\d+) of (request|response) with message ID (\d+)/;
+const RECEIVED = /^received packet: from (\S+) to (\S+) \((\d+) bytes\)/;
+/** charon could not read a message that arrived: it was received, and failed. */
+const UNREADABLE =
+  /^(could not decrypt payloads|message parsing failed|integrity check failed|invalid HASH_V1 payload length, decryption failed\?|invalid ID_V1 payload length, decryption failed\?|.*decryption failed\?$|message verification failed|ignoring message, (?:no|invalid) .*)/;
 const NOTES: { re: RegExp; level: LadderNote['level']; text?: (m: RegExpExecArray) => string }[] = [
   { re: /^giving up after (\d+) retransmits/, level: 'error' },
   { re: /^received (\S+) notify error/, level: 'error' },
@@ -91,11 +99,51 @@ export function charonTime(t: string): number {
 
 const other = (s: Side): Side => (s === 'left' ? 'right' : 'left');
 
+/** A `received packet` line: the packet it was, once known, and whether charon could read it. */
+interface Arrival {
+  side: Side;
+  bytes: number;
+  seq: number;
+  time: number;
+  message?: LadderMessage;
+  failed?: { text: string; seq: number };
+}
+
+/** The index of the best candidate: those with `preferred` first, then the smallest `distance`; -1 for none. */
+function best<T>(xs: T[], ok: (x: T) => boolean, preferred: (x: T) => boolean, distance: (x: T) => number): number {
+  let at = -1;
+  for (let i = 0; i < xs.length; i++) {
+    if (!ok(xs[i])) continue;
+    if (at < 0) {
+      at = i;
+      continue;
+    }
+    const [a, b] = [xs[i], xs[at]];
+    if (preferred(a) !== preferred(b) ? preferred(a) : distance(a) < distance(b)) at = i;
+  }
+  return at;
+}
+
+/** The arrival is this message's: same size, within a few seconds (retransmits repeat the size later). */
+const arrivalOf = (e: LadderMessage, a: Arrival) => e.bytes === a.bytes && Math.abs(e.time - a.time) < 3000;
+
 export class Ladder {
   private entries: LadderEntry[] = [];
   private nextKey = 1;
+  /** The packet each side last saw arrive, for a "could not decrypt" that follows it. */
+  private lastArrival: Partial<Record<Side, Arrival>> = {};
+  /** Arrivals whose message has not been read yet. */
+  private arrivals: Arrival[] = [];
   /** `parsed` lines whose message has not arrived yet (the two logs stream independently). */
-  private early: { side: Side; exchange: string; dir: string; mid: number; seq: number; time: number }[] = [];
+  private early: {
+    side: Side;
+    exchange: string;
+    dir: string;
+    mid: number;
+    payloads: string;
+    seq: number;
+    time: number;
+  }[] = [];
   version = 0;
 
   constructor(private readonly max = 2000) {}
@@ -118,13 +166,16 @@ export class Ladder {
         retransmits: 0,
       };
       // Only a parse within a few seconds is this message's (message IDs restart with every IKE_SA).
-      const i = this.early.findIndex(
+      const i = best(
+        this.early,
         (p) =>
           p.side === other(r.side) &&
           p.exchange === e.exchange &&
           p.dir === e.dir &&
           p.mid === e.mid &&
           Math.abs(p.time - time) < 3000,
+        (p) => p.payloads === e.payloads,
+        (p) => Math.abs(p.time - time),
       );
       if (i >= 0) e.parsedSeq = this.early.splice(i, 1)[0].seq;
       this.add(e);
@@ -135,30 +186,74 @@ export class Ladder {
         last.fromAddr = m[1];
         last.toAddr = m[2];
         last.bytes = Number(m[3]);
+        // Its arrival may have been read first.
+        const i = best(
+          this.arrivals,
+          (a) => a.side === other(r.side) && arrivalOf(last, a),
+          () => true,
+          (a) => Math.abs(a.time - last.time),
+        );
+        if (i >= 0) {
+          const a = this.arrivals.splice(i, 1)[0];
+          a.message = last;
+          last.receivedSeq = a.seq;
+          if (a.failed && last.parsedSeq === undefined) last.failed = a.failed;
+        }
+        this.version++;
+      }
+    } else if ((m = RECEIVED.exec(msg))) {
+      // The sender's packet of the same size, not yet seen arriving (NAT may change the addresses;
+      // the sender's line may also come later: the two logs stream independently).
+      const a: Arrival = { side: r.side, bytes: Number(m[3]), seq: r.seq, time };
+      const recent = this.entries.slice(-100);
+      const i = best(
+        recent,
+        (e) => e.kind === 'message' && e.from === other(r.side) && e.receivedSeq === undefined && arrivalOf(e, a),
+        () => true,
+        (e) => Math.abs(e.time - time),
+      );
+      if (i >= 0) {
+        const e = recent[i] as LadderMessage;
+        a.message = e;
+        e.receivedSeq = r.seq;
+        this.version++;
+      }
+      if (!a.message) {
+        this.arrivals.push(a);
+        if (this.arrivals.length > 50) this.arrivals.shift();
+      }
+      this.lastArrival[r.side] = a;
+    } else if (UNREADABLE.test(msg)) {
+      const a = this.lastArrival[r.side];
+      if (a && !a.failed) {
+        a.failed = { text: msg, seq: r.seq };
+        if (a.message && a.message.parsedSeq === undefined) a.message.failed = a.failed;
         this.version++;
       }
     } else if ((m = PARSED.exec(msg))) {
       const exchange = m[1];
       const dir = m[2];
       const mid = Number(m[3]);
-      let found = false;
-      for (let i = this.entries.length - 1; i >= 0 && i >= this.entries.length - 200; i--) {
-        const e = this.entries[i];
-        if (
+      const payloads = m[4];
+      // IKEv1 main mode sends six messages with the same exchange and ID: the one with the same
+      // payloads is this parse's; else the nearest in time.
+      const recent = this.entries.slice(-200);
+      const i = best(
+        recent,
+        (e) =>
           e.kind === 'message' &&
           e.from === other(r.side) &&
           e.exchange === exchange &&
           e.dir === dir &&
           e.mid === mid &&
-          e.parsedSeq === undefined
-        ) {
-          e.parsedSeq = r.seq;
-          found = true;
-          break;
-        }
-      }
-      if (!found) {
-        this.early.push({ side: r.side, exchange, dir, mid, seq: r.seq, time });
+          e.parsedSeq === undefined &&
+          Math.abs(e.time - time) < 3000,
+        (e) => (e as LadderMessage).payloads === payloads,
+        (e) => Math.abs(e.time - time),
+      );
+      if (i >= 0) (recent[i] as LadderMessage).parsedSeq = r.seq;
+      else {
+        this.early.push({ side: r.side, exchange, dir, mid, payloads, seq: r.seq, time });
         if (this.early.length > 50) this.early.shift();
       }
       this.version++;
@@ -200,6 +295,8 @@ export class Ladder {
   clear(): void {
     this.entries = [];
     this.early = [];
+    this.lastArrival = {};
+    this.arrivals = [];
     this.version++;
   }
 

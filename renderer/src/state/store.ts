@@ -84,6 +84,13 @@ export interface AppState {
   validation: { running: boolean; progress: string[]; result?: ValidateRunInfo };
   errors: UiError[];
   notices: { id: number; text: string }[];
+  /**
+   * The settings being edited in the Settings tab, kept across tab switches; `dirty`: edited since
+   * `baseline` (what they were loaded from). Valid edits are saved for the lab name as they are made.
+   */
+  draft: { settings: LabSettings; baseline: LabSettings; dirty: boolean } | null;
+  /** The last time the edited settings were saved for this lab name, and where. */
+  draftSaved: { at: number; file: string } | null;
   /** A destructive action waiting for the user's yes (ConfirmDialog). */
   confirm: { title: string; body: string; action: string; run: () => void } | null;
   /** Every traffic run of this lab, newest last (kept until the next lab). */
@@ -101,6 +108,8 @@ export interface AppState {
 }
 
 const MAX_POINTS = 900;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 const NO_TUNNEL: TunnelStateInfo = { ike: 'NONE', child: 'NONE' };
 
@@ -132,6 +141,8 @@ export class AppStore {
     validation: { running: false, progress: [] },
     errors: [],
     notices: [],
+    draft: null,
+    draftSaved: null,
     confirm: null,
     traffic: [],
     changedAt: 0,
@@ -145,6 +156,7 @@ export class AppStore {
   private listeners = new Set<() => void>();
   private nextId = 1;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly client: LabClient) {}
 
@@ -279,7 +291,15 @@ export class AppStore {
       const status = await this.client.call('labStatus');
       this.set({ status });
       const settings = await this.client.call('getSettings');
-      this.set({ settings });
+      this.set((st) => ({
+        settings,
+        draft:
+          st.draft?.dirty && settings.source !== 'lab'
+            ? st.draft
+            : st.draft?.dirty && st.draft.baseline && same(st.draft.baseline, settings.settings)
+              ? st.draft
+              : { settings: settings.settings, baseline: settings.settings, dirty: false },
+      }));
       if (status.exists) {
         const faults = await this.client
           .call('faultsList')
@@ -343,7 +363,12 @@ export class AppStore {
   labUp(settings?: LabSettings) {
     return this.act('Starting the lab…', async () => {
       const r = await this.client.call('labUp', settings);
-      this.set({ watching: true, status: r.status });
+      // The lab runs the edited settings now: they are no longer edits.
+      this.set((st) => ({
+        watching: true,
+        status: r.status,
+        draft: settings ? { settings, baseline: settings, dirty: false } : st.draft,
+      }));
       this.notice(
         r.status.up
           ? `Tunnel up in ${(r.ms.total / 1000).toFixed(1)} s (${r.datapath} datapath)`
@@ -351,6 +376,41 @@ export class AppStore {
       );
       return r;
     });
+  }
+
+  /** An edit in the Settings tab: kept, and saved for the lab name shortly after (when valid). */
+  editDraft(settings: LabSettings): void {
+    this.set((st) => ({ draft: { baseline: st.draft?.baseline ?? settings, settings, dirty: true } }));
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.saveDraft(), 600);
+  }
+
+  /** Saves the edited settings for this lab name when they are valid (invalid ones wait for the next edit). */
+  async saveDraft(): Promise<void> {
+    const settings = this.state.draft?.settings;
+    if (!settings) return;
+    try {
+      if ((await this.client.call('validateSettings', settings)).length) return;
+      if (this.state.draft?.settings !== settings) return;
+      const saved = await this.client.call('settingsSave', settings);
+      this.set({ draftSaved: { at: saved.savedAt, file: saved.file } });
+    } catch (e) {
+      this.error('Could not save the settings', e);
+    }
+  }
+
+  /** Back to what the settings were before the edits (and saved so, so the dropped edits do not come back). */
+  discardDraft(): void {
+    const base = this.state.draft?.baseline;
+    if (!base) return;
+    this.set({ draft: { settings: base, baseline: base, dirty: false } });
+    clearTimeout(this.saveTimer);
+    void this.saveDraft();
+  }
+
+  /** Replaces the editor's settings (loaded from a file, or the saved ones): an edit of the whole document. */
+  replaceDraft(settings: LabSettings): void {
+    this.editDraft(settings);
   }
 
   /** Asks first: stopping removes the lab's boxes, its logs and SAs with them. */
