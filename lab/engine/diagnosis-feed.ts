@@ -401,6 +401,8 @@ export class DiagnosisFeed implements ChangeFeed {
         };
       }
       this.endChange();
+      // Whoever asked first (a poll, the ticker), the verdict that ends the change goes out as an event.
+      this.schedule();
     }
     return judged;
   }
