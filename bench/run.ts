@@ -2,6 +2,7 @@
 // floor; targets are ratios, so a busy machine moves both sides alike.
 import { benchCli } from './cli-bench.js';
 import { benchDiagnosisThroughput } from './diagnosis-throughput.js';
+import { benchFirstScreen } from './first-screen.js';
 import { benchImage, benchLab } from './lab-bench.js';
 import { benchLogView } from './log-view.js';
 import type { Figure } from './support.js';
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   cli: () => benchCli(),
   lab: () => benchLab(),
   'log-view': () => benchLogView(),
+  'first-screen': () => benchFirstScreen(),
   diagnosis: () => benchDiagnosisThroughput(),
   verdicts: () => benchVerdicts(),
   validate: () => benchValidate(),

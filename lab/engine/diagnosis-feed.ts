@@ -328,11 +328,13 @@ export class DiagnosisFeed implements ChangeFeed {
    */
   trafficOffered(kind: 'ping' | 'flow'): () => void {
     const now = Date.now() / 1000;
+    const window = this.windowId;
     if (kind === 'ping') this.pings++;
     else {
       this.flows++;
       this.flowSince ??= now;
     }
+    this.diag.trafficOffered = true;
     this.syncTraffic();
     this.schedule();
     let ended = false;
@@ -342,18 +344,19 @@ export class DiagnosisFeed implements ChangeFeed {
       if (kind === 'ping') this.pings--;
       else if (--this.flows === 0) this.flowSince = undefined;
       const end = Date.now() / 1000;
-      if (kind === 'ping') this.diag.trafficDueBy = Math.max(this.diag.trafficDueBy ?? 0, end);
+      // A ping of an earlier window (begun before a fix, say) is no traffic this window was offered.
+      if (kind === 'ping' && window === this.windowId)
+        this.diag.trafficDueBy = Math.max(this.diag.trafficDueBy ?? 0, end);
       if (!this.pings && !this.flows) this.diag.trafficSentBy = end;
       this.schedule();
     };
   }
 
+  /** A new window's view of the traffic under way: a flow goes on in it; any packet may be in flight. */
   private syncTraffic(): void {
     const d = this.diag;
-    if (this.pings || this.flows) {
-      d.trafficOffered = true;
-      d.trafficSentBy = undefined;
-    }
+    if (this.flows) d.trafficOffered = true;
+    if (this.pings || this.flows) d.trafficSentBy = undefined;
     if (this.flowSince !== undefined)
       d.trafficDueBy = Math.max(d.trafficDueBy ?? 0, Math.max(this.flowSince, this.windowAt / 1000) + FLOW_DUE_S);
   }

@@ -195,8 +195,8 @@ export const EVIDENCE: Record<string, EvidenceRow[]> = {
     },
     {
       ike: 'any',
-      verdict: ['peer-unreachable', 'ike-port-blocked'],
-      what: 'a silent peer: from the logs a missing route and a UDP 500 block look the same, so both are ranked with the check that decides',
+      verdict: ['peer-unreachable'],
+      what: "a silent peer: from the logs a missing route and a UDP 500 block look the same; the lab's deciding check finds the router's route to gw-right black-holed (offline, both are ranked with that check)",
     },
     { side: 'left', ike: 'any', pattern: GIVE_UP, withinS: 20, what: 'the initiator gives up' },
     { side: 'right', ike: 'any', pattern: 'received packet', absent: true, what: 'the responder hears nothing at all' },
@@ -216,8 +216,8 @@ export const EVIDENCE: Record<string, EvidenceRow[]> = {
     },
     {
       ike: 'any',
-      verdict: ['ike-port-blocked', 'peer-unreachable'],
-      what: 'a silent peer: from the logs a UDP 500 block and a missing route look the same, so both are ranked with the check that decides',
+      verdict: ['ike-port-blocked'],
+      what: "a silent peer: from the logs a UDP 500 block and a missing route look the same; the lab's deciding check finds gw-right answering ping while no IKE packet reaches it (offline, both are ranked with that check)",
     },
     { side: 'left', ike: 'any', pattern: GIVE_UP, withinS: 20, what: 'the initiator gives up' },
     {

@@ -195,6 +195,22 @@ describe('live feed: windows, changes and deciding checks', () => {
     expect(r.stats.lines).toBe(lines('healthy-v2-trixie', 'left').length + lines('healthy-v2-trixie', 'right').length);
   });
 
+  it("a ping begun before a change is no traffic the change's window was offered", () => {
+    listings(feed, true);
+    const end = feed.trafficOffered('ping');
+    const id = feed.beginChange('fixing no-return-traffic');
+    s.mark({ kind: 'window', id, n: 1, what: 'fixing no-return-traffic' });
+    feed.applied(id, 'healthy', 20_000);
+    end();
+    for (let i = 0; i < 3; i++) {
+      vi.advanceTimersByTime(1000);
+      listings(feed, true);
+    }
+    vi.advanceTimersByTime(300);
+    expect(feed.current().verdict).toBe('healthy');
+    expect(verdicts()).not.toContain('no-outbound-traffic');
+  });
+
   it('a ping still running is no missing traffic; once it is over, flat counters are', () => {
     listings(feed, true);
     const end = feed.trafficOffered('ping');
