@@ -203,6 +203,7 @@ export function importIpsecConf(text: string, options: IpsecConfImportOptions = 
 export function readIpsecConf(text: string, options: IpsecConfImportOptions = {}): Imported {
   const side = options.side ?? 'left';
   const ledger = new LineLedger(text);
+  ledger.reveal = !!options.revealSecrets;
   const warnings: ImportWarning[] = [];
   const { conns, order } = parse(ledger);
   const referenced = new Set(

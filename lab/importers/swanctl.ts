@@ -96,6 +96,7 @@ export function importSwanctl(text: string, options: SwanctlImportOptions = {}):
 export function readSwanctl(text: string, options: SwanctlImportOptions = {}): Imported {
   const side = options.side ?? 'left';
   const ledger = new LineLedger(text);
+  ledger.reveal = !!options.revealSecrets;
   const warnings: ImportWarning[] = [];
   const doc = parseSettingsSyntax(text);
   const root = doc.root;
@@ -417,7 +418,9 @@ function secretFor(
   // Every key is masked wherever a line is quoted back, not only the imported one.
   for (const s of secrets.sections.values()) {
     const k = s.keys.get('secret');
-    if (k) ledger.secret(k.line, k.value);
+    // Mask the value as written (quoted, escaped), which is what a quoted line shows.
+    const raw = k && /\bsecret\s*=\s*(.*?)\s*$/.exec(ledger.text(k.line))?.[1];
+    if (k) ledger.secret(k.line, raw || k.value);
   }
   let best: { section: ConfSection; score: number } | undefined;
   for (const s of secrets.sections.values()) {

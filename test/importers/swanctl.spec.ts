@@ -60,6 +60,25 @@ describe('swanctl.conf importer', () => {
     );
   });
 
+  it('masks every secret in the notes, quoted or encoded, and decodes 0s/0x keys as swanctl does', () => {
+    const text = fixture('swanctl-multi.conf');
+    const r = importSwanctl(text, { entry: 'roadwarrior' });
+    const notes = JSON.stringify([r.unsupported, r.warnings]);
+    expect(notes).not.toContain('s3cr3t');
+    expect(notes).not.toContain('VGhpcyBpcyBub3QgdGhlIGtleQ==');
+    expect(r.unsupported.filter((u) => u.text.includes('secret =')).every((u) => u.text.includes('********'))).toBe(
+      true,
+    );
+    expect(JSON.stringify(importSwanctl(text, { entry: 'roadwarrior', revealSecrets: true }).unsupported)).toContain(
+      's3cr3t',
+    );
+    const paris = text.replace(
+      /connections \{/,
+      'connections {\n   paris { remote_addrs = 192.0.2.9\n local { id = gw.example.org }\n remote { id = paris.example.com }\n children { net { } } }',
+    );
+    expect(importSwanctl(paris, { entry: 'paris' }).gateway.psk).toBe('This is not the key');
+  });
+
   it('imports IKEv1, one-line sections and a wildcard secret', () => {
     const r = importSwanctl(fixture('swanctl-ikev1.conf'));
     expect(r.gateway).toMatchObject({
