@@ -205,6 +205,10 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
       <div
         className={`logview-scroll${filter.wrap ? ' wrap' : ''}`}
         ref={scrollRef}
+        // Scrollable with the keyboard too (arrow keys, Page Up/Down once focused).
+        tabIndex={0}
+        role="region"
+        aria-label={`gw-${side} charon log`}
         onScroll={onScroll}
         onClick={(e) => {
           const seq = Number((e.target as HTMLElement).closest<HTMLElement>('.logline')?.dataset.seq);

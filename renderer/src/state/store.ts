@@ -411,6 +411,9 @@ export class AppStore {
   /** Replaces the editor's settings (loaded from a file, or the saved ones): an edit of the whole document. */
   replaceDraft(settings: LabSettings): void {
     this.editDraft(settings);
+    // A whole document at once: saved now, not after a pause in typing.
+    clearTimeout(this.saveTimer);
+    void this.saveDraft();
   }
 
   /** Asks first: stopping removes the lab's boxes, its logs and SAs with them. */
