@@ -5,7 +5,7 @@
  * shapes where the engine's own types live in Node-only modules; a type test pins that the
  * engine's values fit them (test/api/contract.spec.ts).
  */
-import type { CauseId, DiagnosisResult, Evidence, Finding } from '../diagnosis/findings.js';
+import type { CauseId, DiagnosisResult, Evidence, Finding, InputReport } from '../diagnosis/findings.js';
 import type { Direction, Impairment } from '../faults/impairment.js';
 import type { ImportFormat, ImportWarning, Placeholder, TunnelSummary, UnsupportedLine } from '../importers/types.js';
 import type { SettingsPair } from '../settings/compare.js';
@@ -20,6 +20,7 @@ export type {
   Evidence,
   Finding,
   Impairment,
+  InputReport,
   LabSettings,
   LogRecord,
   Release,

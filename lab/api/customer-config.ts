@@ -6,9 +6,10 @@
  */
 import { LabError } from '../docker/errors.js';
 import { exportAsa } from '../exporters/asa.js';
+import { exportPaloAlto } from '../exporters/paloalto.js';
 import { exportSwanctl } from '../exporters/swanctl.js';
-import { importConfig,type ImportResult } from '../importers/index.js';
-import { compareGateways, type FieldSource } from '../settings/compare.js';
+import { importConfig, importPair, type ImportResult, SECRET_MASK } from '../importers/index.js';
+import { compareGateways, type FieldSource, type SettingsPair } from '../settings/compare.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { validateSettings } from '../settings/validate.js';
 import type { CustomerImportInfo, CustomerImportRequest, ExportFormatInfo, ImportedEndInfo } from './contract.js';
@@ -26,40 +27,76 @@ export async function importConfigs(uploads: UploadStore, request: CustomerImpor
       'invalid-request',
       `both configs are for the ${configs[0].side} gateway: two configs are the two ends, one left and one right`,
     );
-  const imported: { result: ImportResult; end: ImportedEndInfo }[] = [];
+  const read: { c: (typeof configs)[number]; name: string; lines: number; text: string; alone: ImportResult }[] = [];
   for (const c of configs) {
     const up = uploads.get(c.upload).info;
     const text = await uploads.text(c.upload, MAX_CONFIG_BYTES, 'a device config');
-    let result: ImportResult;
+    let alone: ImportResult;
     try {
-      result = importConfig(text, { side: c.side, entry: c.tunnel || undefined });
+      alone = importConfig(text, { side: c.side, entry: c.tunnel || undefined });
     } catch (e) {
       // Which of the two files is at fault, with the importer's own line and reason.
       if (e instanceof Error) e.message = `${up.name}: ${e.message}`;
       throw e;
     }
-    imported.push({ result, end: endInfo(result, c.upload, up.name, up.lines) });
+    // The text view shows the config as written, but never its keys: every one the importer masked, and the imported tunnel's.
+    uploads.mask(c.upload, [...maskedIn(text, alone), alone.settings[c.side].gateway.psk]);
+    read.push({ c, name: up.name, lines: up.lines, text, alone });
   }
-  if (imported.length === 1) {
-    const [{ result, end }] = imported;
+  if (read.length === 1) {
+    const [{ c, name, lines, alone }] = read;
     return {
-      settings: result.settings,
-      ends: [end],
-      mirrored: other(end.side),
-      pairs: compareGateways(result.settings, provenanceOf(result, end.side)),
+      settings: alone.settings,
+      ends: [endInfo(alone, c.upload, name, lines)],
+      mirrored: other(c.side),
+      pairs: masked(compareGateways(alone.settings, provenanceOf(alone, c.side))),
     };
   }
-  const left = imported.find((i) => i.end.side === 'left')!;
-  const right = imported.find((i) => i.end.side === 'right')!;
-  // Each end as its own config states it: a mismatch between the two devices is what the user came to see.
-  const settings = validateSettings({
-    schema: 1,
-    left: left.result.settings.left,
-    right: right.result.settings.right,
-    realisticTimers: left.result.settings.realisticTimers,
-  });
-  const provenance = { ...provenanceOf(left.result, 'left'), ...provenanceOf(right.result, 'right') };
-  return { settings, ends: [left.end, right.end], pairs: compareGateways(settings, provenance) };
+  // Each end as its own device is configured (lab/importers/pair.ts): a mismatch between them is what the user came to see.
+  const [l, r] = (['left', 'right'] as const).map((side) => read.find((x) => x.c.side === side)!);
+  const pair = importPair(
+    { text: l.text, options: { entry: l.c.tunnel || undefined } },
+    { text: r.text, options: { entry: r.c.tunnel || undefined } },
+  );
+  return {
+    settings: pair.settings,
+    ends: [endInfo(pair.left, l.c.upload, l.name, l.lines), endInfo(pair.right, r.c.upload, r.name, r.lines)],
+    pairs: masked(compareGateways(pair.settings, pair.provenance)),
+  };
+}
+
+/** The pairs as the screen shows them: whether the keys agree, never the keys (they end up in screenshots and tickets). */
+function masked(pairs: SettingsPair[]): SettingsPair[] {
+  return pairs.map((p) =>
+    /\.psk$/.test(p.left)
+      ? { ...p, leftValue: SECRET_MASK, rightValue: p.ok ? SECRET_MASK : `${SECRET_MASK} (differs)` }
+      : p,
+  );
+}
+
+/**
+ * The secrets the importer masked where it quotes a line (lines not imported, provenance): what
+ * stands in the written line where the quote has the mask.
+ */
+function maskedIn(text: string, r: ImportResult): string[] {
+  const lines = text.split(/\r?\n/);
+  const quotes = [...r.unsupported, ...Object.values(r.provenance ?? {}).flatMap((p) => [p, ...(p.more ?? [])])];
+  const out: string[] = [];
+  for (const q of quotes) {
+    if (!q.text.includes(SECRET_MASK)) continue;
+    const raw = lines[q.line - 1] ?? '';
+    const parts = q.text.split(SECRET_MASK);
+    let pos = raw.indexOf(parts[0]);
+    if (pos < 0) continue;
+    pos += parts[0].length;
+    for (let i = 1; i < parts.length; i++) {
+      const end = parts[i] ? raw.indexOf(parts[i], pos) : raw.trimEnd().length;
+      if (end <= pos) break;
+      out.push(raw.slice(pos, end));
+      pos = end + parts[i].length;
+    }
+  }
+  return out;
 }
 
 function endInfo(r: ImportResult, upload: string, name: string, lines: number): ImportedEndInfo {
@@ -112,7 +149,8 @@ export function exportConfig(
       text = exportSwanctl(s, side, reveal);
       break;
     case 'paloalto':
-      throw new LabError('unsupported', 'Palo Alto export is not part of this build yet: export as ASA or swanctl');
+      text = exportPaloAlto(s, side, reveal);
+      break;
   }
   return { text, side, format, fileName: FILE_NAMES[format](side) };
 }

@@ -15,6 +15,7 @@ import path from 'node:path';
 
 import { ignoreRejection } from '../common/ignore.js';
 import { LabError } from '../docker/errors.js';
+import { SECRET_MASK } from '../importers/types.js';
 import type { CustomerLinesInfo, UploadInfo } from './contract.js';
 
 /** A piece of text per message: small enough for a WebSocket message even when JSON escapes every character. */
@@ -31,6 +32,8 @@ const MAX_LINES_PER_CALL = 500;
 
 interface Upload {
   info: UploadInfo;
+  /** Secrets found in the text (pre-shared keys of a config): never shown. */
+  secrets: string[];
   file: string;
   fh: FileHandle | undefined;
   nextSeq: number;
@@ -63,6 +66,7 @@ export class UploadStore {
     const fh = await open(file, 'wx', 0o600);
     const up: Upload = {
       info: { id, name: meta.name, bytes: 0, lines: 0, done: false },
+      secrets: [],
       file,
       fh,
       nextSeq: 0,
@@ -143,6 +147,15 @@ export class UploadStore {
     return up;
   }
 
+  /** Secrets of this text (a config's keys) that customerLines must mask from now on. */
+  mask(id: string, secrets: string[]): void {
+    const up = this.get(id, false);
+    // Longest first: a key that contains another is masked whole.
+    up.secrets = [...new Set([...up.secrets, ...secrets.filter((s) => s.length >= 3)])].sort(
+      (a, b) => b.length - a.length,
+    );
+  }
+
   info(id: string): UploadInfo {
     return { ...this.get(id, false).info };
   }
@@ -175,7 +188,7 @@ export class UploadStore {
     let cur: Buffer[] = [];
     let curLen = 0;
     const take = () => {
-      if (line >= from) out.push(shown(Buffer.concat(cur, Math.min(curLen, MAX_SHOWN_LINE * 4))));
+      if (line >= from) out.push(shown(Buffer.concat(cur, Math.min(curLen, MAX_SHOWN_LINE * 4)), up.secrets));
       cur = [];
       curLen = 0;
       line++;
@@ -220,9 +233,10 @@ export class UploadStore {
   }
 }
 
-function shown(b: Buffer): string {
+function shown(b: Buffer, secrets: string[]): string {
   let t = b.toString('utf8');
   if (t.endsWith('\r')) t = t.slice(0, -1);
+  for (const s of secrets) if (t.includes(s)) t = t.split(s).join(SECRET_MASK);
   return t.length > MAX_SHOWN_LINE ? t.slice(0, MAX_SHOWN_LINE) + '…' : t;
 }
 

@@ -121,6 +121,8 @@ export class CustomerDesk implements Pick<LabApi, CustomerMethod> {
           },
         },
       );
+      // The lab may have been started for this: the UIs follow it as a lab that came up.
+      this.emit('changed', { what: 'up' });
       say(
         r.matched
           ? `the lab's own diagnosis reaches ${r.labVerdict}: the same symptoms are on the lab now`

@@ -23,6 +23,8 @@ const FaultsPanel = named(() => import('./components/FaultsPanel'), 'FaultsPanel
 const LinkPanel = named(() => import('./components/LinkPanel'), 'LinkPanel');
 const ScenariosPanel = named(() => import('./components/ScenariosPanel'), 'ScenariosPanel');
 const ValidatePanel = named(() => import('./components/ValidatePanel'), 'ValidatePanel');
+const EvidencePanel = named(() => import('./components/EvidencePanel'), 'EvidencePanel');
+const ImportPanel = named(() => import('./components/ImportPanel'), 'ImportPanel');
 
 const TABS: { id: Tab; label: string; panel: () => ReactNode }[] = [
   { id: 'logs', label: 'Logs', panel: () => <LogsPanel /> },
@@ -33,6 +35,8 @@ const TABS: { id: Tab; label: string; panel: () => ReactNode }[] = [
   { id: 'link', label: 'Link', panel: () => <LinkPanel /> },
   { id: 'scenarios', label: 'Scenarios', panel: () => <ScenariosPanel /> },
   { id: 'validate', label: 'Validate', panel: () => <ValidatePanel /> },
+  { id: 'evidence', label: 'Customer evidence', panel: () => <EvidencePanel /> },
+  { id: 'config', label: 'Customer config', panel: () => <ImportPanel /> },
 ];
 
 const loading = <p className="muted pad">Loading…</p>;

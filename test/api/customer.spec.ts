@@ -205,6 +205,15 @@ describe('customer material through the service', () => {
     const r = await service.customerImport({ configs: [{ upload: up.id, side: 'right' }] });
     expect(r.ends[0].tunnels.length).toBe(2);
     expect(JSON.stringify(r)).not.toContain('SecondTunnelKey42');
+    // The imported tunnel's own key runs the lab, but the screen's pairs say only whether the keys agree.
+    const { settings, ...shown } = r;
+    expect(settings.right.gateway.psk).toBe('Msft123Msft123');
+    expect(JSON.stringify(shown)).not.toContain('Msft123Msft123');
+    expect(r.pairs.find((p) => p.left === 'left.gateway.psk')).toMatchObject({ ok: true, leftValue: '********' });
+    // The config itself, shown line by line, shows neither key once imported.
+    const shownText = (await allLines(up.id, up.lines)).join('\n');
+    expect(shownText).not.toMatch(/SecondTunnelKey42|Msft123Msft123/);
+    expect(shownText.split('\n')[112]).toMatch(/pre-shared-key \*{8}/);
   });
 
   it('imports two configs as the two ends: the mismatch is shown before anything runs, with each line', async () => {
@@ -255,6 +264,10 @@ describe('customer material through the service', () => {
     expect(asa.fileName).toBe('gw-right-asa.txt');
     expect(asa.text).toMatch(/crypto map/);
     expect(asa.text).not.toContain(s.right.gateway.psk);
+    const pan = await service.customerExport(s, 'right', 'paloalto');
+    expect(pan.fileName).toBe('gw-right-paloalto.set');
+    expect(pan.text).toMatch(/^set network ike gateway /m);
+    expect(pan.text).not.toContain(s.right.gateway.psk);
     const swan = await service.customerExport(s, 'right', 'swanctl', { revealSecrets: true });
     expect(swan.text).toMatch(/connections\s*\{/);
     expect(swan.text).toContain(s.right.gateway.psk);

@@ -32,7 +32,8 @@ import { Ladder } from '../model/ladder';
 import type { LineFilter } from './filtered-lines';
 import { LogBuffer } from './log-buffer';
 
-export type Tab = 'logs' | 'ladder' | 'sas' | 'settings' | 'faults' | 'link' | 'scenarios' | 'validate';
+export type Tab =
+  'logs' | 'ladder' | 'sas' | 'settings' | 'faults' | 'link' | 'scenarios' | 'validate' | 'evidence' | 'config';
 
 export interface UiError {
   id: number;
