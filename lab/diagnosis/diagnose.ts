@@ -60,7 +60,12 @@ export async function feedLog(live: LiveDiagnosis, log: LogInput): Promise<void>
     return;
   }
   const filter = new LineFilter();
-  let held: { text: string; start: number; end: number; n: number } | undefined;
+  const count = live.lineCounter(log.source, log.side);
+  // The last skipped line, while it may still be continued by a hard wrap (kept as a range, no copy).
+  let heldText = '';
+  let heldStart = -1;
+  let heldEnd = 0;
+  let heldN = 0;
   await forEachLineRange(
     log.lines,
     (text, start, end) => {
@@ -68,18 +73,22 @@ export async function feedLog(live: LiveDiagnosis, log: LogInput): Promise<void>
       // A skipped line that may have been cut by a hard wrap is only pushed (as the reference path
       // would) when the next line is one the filter keeps, i.e. possibly its continuation.
       const keep = filter.mayMatter(start, end);
-      if (held) {
-        if (keep) live.pushLine(log.side, log.source, detach(held.text, held.start, held.end), held.n);
-        else live.countLine(log.source, log.side);
-        held = undefined;
+      if (heldStart >= 0) {
+        if (keep) live.pushLine(log.side, log.source, detach(heldText, heldStart, heldEnd), heldN);
+        else count();
+        heldStart = -1;
       }
       if (keep) live.pushLine(log.side, log.source, detach(text, start, end), n);
-      else if (end - start >= WRAP_MIN) held = { text, start, end, n };
-      else live.countLine(log.source, log.side);
+      else if (end - start >= WRAP_MIN) {
+        heldText = text;
+        heldStart = start;
+        heldEnd = end;
+        heldN = n;
+      } else count();
     },
     (text, bytes) => filter.setText(text, bytes),
   );
-  if (held) live.countLine(log.source, log.side);
+  if (heldStart >= 0) count();
 }
 
 /**

@@ -87,6 +87,7 @@ export class LiveDiagnosis {
   readonly notes: string[] = [];
   /** One reader per input source: what each line of it was, and what was not read. */
   private readonly readers = new Map<string, InputReader>();
+  private lastReader: InputReader | undefined;
   private readonly sink = {
     event: (e: Parameters<Correlator['add']>[0]) => this.log.add(e),
     snapshot: (s: SaSnapshot) => this.pushSnapshot(s),
@@ -122,10 +123,20 @@ export class LiveDiagnosis {
     if (source !== undefined) this.reader(side, source).count();
   }
 
+  /** countLine for one source, without looking its reader up per line (the prefilter's hot path). */
+  lineCounter(source: string, side: Side): () => void {
+    const reader = this.reader(side, source);
+    return () => {
+      this.stats.lines++;
+      reader.count();
+    };
+  }
+
   private reader(side: Side, source: string): InputReader {
+    if (this.lastReader?.source === source) return this.lastReader;
     let reader = this.readers.get(source);
     if (!reader) this.readers.set(source, (reader = new InputReader(source, side, this.sink)));
-    return reader;
+    return (this.lastReader = reader);
   }
 
   /** An SA listing of one side; snapshots of a side form a series in the order pushed (or by time). */

@@ -44,10 +44,13 @@ const ELISION_RE = /^(?:\[?(?:\.{3,}|…|snip|cut|truncated|\.\.\. ?snip ?\.\.\.
 
 export class InputReader {
   private lines = 0;
+  /** charon log lines, added to 'strongswan-log' in the report (a Map update per line costs). */
+  private counted = 0;
   private unrecognised = 0;
   private readonly read = new Map<string, number>();
   /** A long pasted charon line: perhaps cut by a hard wrap, completed by the next line. */
   private held: Held | undefined;
+  private spare: Held | undefined;
   private listing: ListingReader | undefined;
   private readonly devices: DeviceReader;
   private readonly sample: string[] = [];
@@ -76,11 +79,15 @@ export class InputReader {
   /** A charon line the prefilter showed to carry no event: counted as read without parsing. */
   count(): void {
     this.lines++;
-    this.bump('strongswan-log');
-    this.flush();
+    this.counted++;
+    if (this.held) this.flush();
   }
 
   report(): InputReport {
+    if (this.counted) {
+      this.bump('strongswan-log', this.counted);
+      this.counted = 0;
+    }
     const r: InputReport = {
       source: this.source,
       side: this.side,
@@ -95,19 +102,25 @@ export class InputReader {
     return r;
   }
 
-  private bump(kind: string): void {
-    this.read.set(kind, (this.read.get(kind) ?? 0) + 1);
+  private bump(kind: string, n = 1): void {
+    this.read.set(kind, (this.read.get(kind) ?? 0) + n);
   }
 
   /** The held line is complete: its event (if any) goes out now. */
   flush(): void {
     const held = this.held;
+    if (!held) return;
     this.held = undefined;
-    if (held?.e && !held.sunk) this.sink.event(held.e);
+    if (held.e && !held.sunk) this.sink.event(held.e);
   }
 
   private take(raw: string, n: number): 1 | 0 | -1 {
-    if (!raw.trim() || isMarkup(raw)) {
+    // Blank or markup lines start with a blank or one of > ` ~ < (checked first: most lines do not).
+    const c = raw.charCodeAt(0);
+    if (
+      (raw.length === 0 || c <= 32 || c === 62 || c === 96 || c === 126 || c === 60) &&
+      (!raw.trim() || isMarkup(raw))
+    ) {
       this.flush();
       return 0;
     }
@@ -118,11 +131,19 @@ export class InputReader {
       const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
       // A long pasted line may continue on the next: hold it, and its event, unless the line is in the
       // lab's own file-log shape (a live view shows that at once; a continuation is then only counted).
-      const sunk = !!e && !!rec.fast;
+      const sunk = e !== null && rec.fast === true;
       if (sunk) this.sink.event(e);
-      if (text.length >= WRAP_MIN) this.held = { rec, text, last: text.length, e: e ?? undefined, sunk };
-      else if (e && !sunk) this.sink.event(e);
-      this.bump('strongswan-log');
+      if (text.length >= WRAP_MIN) {
+        // Reused, not allocated per line: most lines of a large log are this long.
+        const h = (this.spare ??= { rec, text, last: 0 });
+        h.rec = rec;
+        h.text = text;
+        h.last = text.length;
+        h.e = e ?? undefined;
+        h.sunk = sunk;
+        this.held = h;
+      } else if (e && !sunk) this.sink.event(e);
+      this.counted++;
       return 1;
     }
     const held = this.held;
