@@ -5,6 +5,7 @@
  * any process (the app, a CLI in another terminal) then knows exactly which lines belong before
  * the change and which after, and says "re-negotiating" until the change has settled.
  *
+ *   ipsec-lab: change k3x9 begins: applying psk-mismatch     re-negotiating from here (nothing judged)
  *   ipsec-lab: change k3x9 window 1: applying psk-mismatch   evidence counts from here on this side
  *   ipsec-lab: change k3x9 applied expect=any bound=6000       the change is complete; settling begins
  *   ipsec-lab: change k3x9 failed                              the change was undone; judge again
@@ -22,14 +23,17 @@ import type { LabHandle } from './lab-handle.js';
 export type ChangeExpect = 'healthy' | 'any';
 
 export type Mark =
+  | { kind: 'begin'; id: string; what: string }
   | { kind: 'window'; id: string; n: number; what: string }
   | { kind: 'applied'; id: string; expect: ChangeExpect; boundMs: number }
   | { kind: 'failed'; id: string };
 
 const PREFIX = 'ipsec-lab: change ';
-const MARK_RE = /^ipsec-lab: change ([a-z0-9]+) (window (\d+): (.*)|applied expect=(healthy|any) bound=(\d+)|failed)$/;
+const MARK_RE =
+  /^ipsec-lab: change ([a-z0-9]+) (window (\d+): (.*)|applied expect=(healthy|any) bound=(\d+)|failed|begins: (.*))$/;
 
 export function markLine(m: Mark): string {
+  if (m.kind === 'begin') return `${PREFIX}${m.id} begins: ${m.what.replace(/[\r\n]+/g, ' ')}`;
   if (m.kind === 'window') return `${PREFIX}${m.id} window ${m.n}: ${m.what.replace(/[\r\n]+/g, ' ')}`;
   if (m.kind === 'applied') return `${PREFIX}${m.id} applied expect=${m.expect} bound=${Math.round(m.boundMs)}`;
   return `${PREFIX}${m.id} failed`;
@@ -42,6 +46,7 @@ export function parseMark(message: string): Mark | undefined {
   if (!m) return undefined;
   if (m[3] !== undefined) return { kind: 'window', id: m[1], n: Number(m[3]), what: m[4] };
   if (m[5] !== undefined) return { kind: 'applied', id: m[1], expect: m[5] as ChangeExpect, boundMs: Number(m[6]) };
+  if (m[7] !== undefined) return { kind: 'begin', id: m[1], what: m[7] };
   return { kind: 'failed', id: m[1] };
 }
 
@@ -110,6 +115,8 @@ export async function asChange<T>(
   const id = feed.beginChange(what);
   let result: T;
   try {
+    // Other processes following the lab hear of the change before it tears anything down.
+    await writeMark(lab, { kind: 'begin', id, what });
     result = await fn();
   } catch (e) {
     await writeMark(lab, { kind: 'failed', id });

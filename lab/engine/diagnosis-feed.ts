@@ -226,20 +226,12 @@ export class DiagnosisFeed implements ChangeFeed {
   }
 
   private onMark(side: Side, seq: number, mark: Mark): void {
-    if (mark.kind === 'window') {
-      // Another process's change is announced only here.
-      if (this.change?.id !== mark.id) {
-        this.change = {
-          id: mark.id,
-          what: mark.what,
-          since: Date.now(),
-          windows: 0,
-          expect: 'any',
-          boundMs: CHANGE_BOUND_MS,
-        };
-        this.startTicker();
-      }
-      this.change.windows = Math.max(this.change.windows, mark.n);
+    if (mark.kind === 'begin') {
+      if (this.change?.id !== mark.id) this.adoptChange(mark.id, mark.what);
+    } else if (mark.kind === 'window') {
+      // Another process's change (its begin mark may have been missed: a box that could not take it).
+      const c = this.change?.id === mark.id ? this.change : this.adoptChange(mark.id, mark.what);
+      c.windows = Math.max(c.windows, mark.n);
       const key = `${mark.id}#${mark.n}`;
       if (this.windowOf !== key) {
         this.newWindow();
@@ -254,6 +246,13 @@ export class DiagnosisFeed implements ChangeFeed {
       this.failed(mark.id);
     }
     this.schedule();
+  }
+
+  /** A change another process makes, read from its marks. */
+  private adoptChange(id: string, what: string): Change {
+    this.change = { id, what, since: Date.now(), windows: 0, expect: 'any', boundMs: CHANGE_BOUND_MS };
+    this.startTicker();
+    return this.change;
   }
 
   /** The change is complete (its `applied` mark, or this process's own call): settling begins. */
@@ -461,9 +460,20 @@ export class DiagnosisFeed implements ChangeFeed {
     }, 150);
   }
 
+  /**
+   * Stops judging: the engine no longer follows the lab (`down`, or the engine closed). Nothing of
+   * the window is kept: whatever the engine follows next (the same lab again, or another one under
+   * the same name) starts from its own lines.
+   */
   dispose(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.endChange();
+    this.newWindow();
+    this.floor = { left: 0, right: 0 };
+    this.seen = { left: 0, right: 0 };
+    this.unmarked.clear();
+    this.latest = {};
+    this.last = '';
   }
 }

@@ -113,6 +113,10 @@ describe('live feed: windows, changes and deciding checks', () => {
   it("another process's change is read from its marks alone", () => {
     s.push('left', lines('healthy-v2-trixie', 'left'));
     s.push('right', lines('healthy-v2-trixie', 'right'));
+    // Its begin mark comes before it tears the old SAs down: the teardown is no verdict.
+    s.mark({ kind: 'begin', id: 'cli1', what: 'applying peer-unreachable' });
+    vi.advanceTimersByTime(200);
+    expect(feed.current().verdict).toBe('re-negotiating');
     s.mark({ kind: 'window', id: 'cli1', n: 1, what: 'applying peer-unreachable' });
     vi.advanceTimersByTime(200);
     expect(feed.current()).toMatchObject({
