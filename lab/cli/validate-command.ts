@@ -3,11 +3,17 @@ import { type Command } from 'commander';
 import { writeFileAtomic } from '../common/safe-write.js';
 import { CHECK_IDS, type CheckId, type ValidateReport } from '../validate/types.js';
 
+/** The engines of --engine, each answering (loaded only when asked for). */
+async function resolveEngines(values: string[], concurrency?: number) {
+  return (await import('../validate/engines.js')).resolveValidationEngines(values, concurrency);
+}
+
 function table(report: ValidateReport): string {
   const lines: string[] = [];
   const pad = ' '.repeat(26);
   for (const t of report.templates) {
-    lines.push(`${t.ok ? '✔ PASS' : '✘ FAIL'}  ${t.template}  (lab ${t.lab}, ${(t.durationMs / 1000).toFixed(0)} s)`);
+    const where = t.engine ? `lab ${t.lab} on ${t.engine}` : `lab ${t.lab}`;
+    lines.push(`${t.ok ? '✔ PASS' : '✘ FAIL'}  ${t.template}  (${where}, ${(t.durationMs / 1000).toFixed(0)} s)`);
     if (t.error) lines.push(`        ${t.error}`);
     for (const c of t.checks) {
       const mark = c.status === 'pass' ? '✔' : c.status === 'fail' ? '✘' : '-';
@@ -34,7 +40,12 @@ export function registerValidateCommand(program: Command): void {
     .option('--report <file>', 'write an HTML report (each check with log excerpts and a counters chart)')
     .option('--junit <file>', 'write JUnit XML for CI pipelines')
     .option('--json', 'print the report as JSON on stdout')
-    .option('--concurrency <n>', 'labs at a time (default: one per two CPU cores)')
+    .option('--concurrency <n>', 'labs at a time (default: one per two CPU cores; with --engine: per engine)')
+    .option(
+      '--engine <engine>',
+      'spread the templates over this Docker engine too: a context name or a URL (unix://, tcp://, ssh://user@host), NAME=N for N labs at a time there; repeat, or separate with commas',
+      (value: string, prev: string[] = []) => [...prev, value],
+    )
     .option('--only <checks>', `comma-separated checks to run (${CHECK_IDS.join(', ')})`)
     .option('--quick', 'skip the checks that need a second lab (interop)')
     .action(async (files: string[], opts) => {
@@ -72,6 +83,17 @@ export function registerValidateCommand(program: Command): void {
           return;
         }
       }
+      let engines: Awaited<ReturnType<typeof resolveEngines>> | undefined;
+      if (opts.engine?.length) {
+        try {
+          engines = await resolveEngines(opts.engine as string[], concurrency);
+        } catch (e) {
+          console.error(`ipsec-lab validate: ${(e as Error).message}`);
+          process.exitCode = 2;
+          return;
+        }
+        for (const e of engines) console.error(`engine ${e.label}: ${e.concurrency} lab(s) at a time`);
+      }
       const interrupt = () => {
         console.error('interrupted: removing the validation labs...');
         void Promise.allSettled([...activeLabs].map((l) => l.down())).finally(() => process.exit(130));
@@ -80,6 +102,7 @@ export function registerValidateCommand(program: Command): void {
       try {
         const report = await validateTemplates(files, {
           concurrency,
+          engines,
           only: only as CheckId[] | undefined,
           quick: !!opts.quick,
           onProgress: (l) => console.error(l),

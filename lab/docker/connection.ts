@@ -6,12 +6,9 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 
 import { loadDockerode } from './dockerode.js';
+import { type EngineEndpoint, scopedEngine } from './engine-scope.js';
 
-/** Where the Docker engine is, in Docker's own terms (DOCKER_HOST, else the active context). */
-export interface EngineEndpoint {
-  host: string;
-  source: 'DOCKER_HOST' | `context ${string}` | 'default';
-}
+export type { EngineEndpoint } from './engine-scope.js';
 
 function dockerConfigDir(): string {
   return process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
@@ -28,6 +25,11 @@ function contextEndpoint(): EngineEndpoint | null {
     }
   }
   if (!name || name === 'default') return null;
+  return namedContextEndpoint(name);
+}
+
+/** A Docker context by name (`docker context ls`), or null when there is none of that name. */
+export function namedContextEndpoint(name: string): EngineEndpoint | null {
   const id = createHash('sha256').update(name).digest('hex');
   try {
     const meta = JSON.parse(readFileSync(path.join(dockerConfigDir(), 'contexts', 'meta', id, 'meta.json'), 'utf8'));
@@ -36,6 +38,12 @@ function contextEndpoint(): EngineEndpoint | null {
   } catch {
     return null;
   }
+}
+
+/** Where a context keeps its TLS client files (ca.pem, cert.pem, key.pem), as `docker context` stores them. */
+export function contextTlsDir(name: string): string {
+  const id = createHash('sha256').update(name).digest('hex');
+  return path.join(dockerConfigDir(), 'contexts', 'tls', id, 'docker');
 }
 
 export function resolveEndpoint(): EngineEndpoint {
@@ -88,8 +96,11 @@ export function isLocalEngine(endpoint: EngineEndpoint): boolean {
 
 let shared: { docker: Docker; endpoint: EngineEndpoint } | undefined;
 
-/** One Docker client per process, following DOCKER_HOST and the active context. */
+/** One Docker client per process, following DOCKER_HOST and the active context (or the engine in scope). */
 export function connectDocker(): { docker: Docker; endpoint: EngineEndpoint } {
+  // Work running for one engine of several (validate --engine) reaches that engine (engine-scope.ts).
+  const scoped = scopedEngine();
+  if (scoped) return scoped;
   if (!shared) {
     const endpoint = resolveEndpoint();
     shared = { docker: new (loadDockerode())(dockerOptions(endpoint)), endpoint };

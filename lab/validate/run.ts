@@ -9,6 +9,7 @@ import { LAB_NAME_RE } from '../lifecycle/labels.js';
 import { adviceLine, cryptoAdvice } from '../settings/crypto-strength.js';
 import { checkEstablish, CHECKS, runCheck, skippedCheck, type TemplateContext } from './checks.js';
 import { adviceCitations, configCitations } from './citations.js';
+import { spreadOverEngines, type ValidationEngine } from './engines.js';
 import { LabRecorder } from './evidence.js';
 import { secretsInText } from './secrets.js';
 import { loadTemplate, maskSettings, maskText } from './template.js';
@@ -140,17 +141,23 @@ export async function validateTemplate(
 /** Validates several templates, at most `concurrency` labs at once, in the order given. */
 export async function validateTemplates(files: string[], opts: ValidateOptions = {}): Promise<ValidateReport> {
   const started = new Date();
-  const concurrency = Math.max(1, opts.concurrency ?? defaultConcurrency());
   const runId = Math.random().toString(36).slice(2, 6);
-  const results: TemplateResult[] = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      results[i] = await validateTemplate(files[i], labName(opts.labPrefix ?? 'val', runId, i), opts);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  const engines: ValidationEngine[] = opts.engines?.length
+    ? opts.engines
+    : [{ label: 'default', concurrency: Math.max(1, opts.concurrency ?? defaultConcurrency()) }];
+  const several = engines.length > 1;
+  const { results, placements } = await spreadOverEngines(files.length, engines, (i, engine) =>
+    validateTemplate(files[i], labName(opts.labPrefix ?? 'val', runId, i), {
+      ...opts,
+      // With several engines each progress line says where it runs.
+      onProgress: several ? (l) => opts.onProgress?.(`${engine.label}: ${l}`) : opts.onProgress,
+    }),
+  );
+  results.forEach((r, i) => {
+    if (opts.engines?.length) r.engine = placements[i].engine;
+    r.startedAt = new Date(placements[i].startedAt).toISOString();
+  });
+  const concurrency = engines.reduce((n, e) => n + e.concurrency, 0);
   const all = results.flatMap((r) => r.checks);
   const totals = {
     pass: all.filter((c) => c.status === 'pass').length,
@@ -161,7 +168,17 @@ export async function validateTemplates(files: string[], opts: ValidateOptions =
     tool: 'ipsec-lab validate',
     startedAt: started.toISOString(),
     durationMs: Date.now() - started.getTime(),
-    options: { concurrency, quick: !!opts.quick, peerRelease: opts.peerRelease, only: opts.only },
+    options: {
+      concurrency,
+      quick: !!opts.quick,
+      peerRelease: opts.peerRelease,
+      only: opts.only,
+      engines: opts.engines?.map((e) => ({
+        name: e.label,
+        host: e.connection?.endpoint.host ?? '',
+        concurrency: e.concurrency,
+      })),
+    },
     templates: results,
     totals,
     ok: results.every((r) => r.ok),

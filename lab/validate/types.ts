@@ -1,5 +1,6 @@
 import type { Release, Side } from '../settings/types.js';
 import type { LabSettings } from '../settings/types.js';
+import type { ValidationEngine } from './engines.js';
 
 export type CheckId = 'establish' | 'traffic' | 'rekey' | 'peer-restart' | 'loss' | 'latency' | 'nat' | 'interop';
 export const CHECK_IDS: readonly CheckId[] = [
@@ -116,6 +117,10 @@ export interface TemplateResult {
   /** Loading the template failed: nothing ran. */
   error?: string;
   ok: boolean;
+  /** The engine it ran on, as named by --engine (absent: the one engine of DOCKER_HOST / the context). */
+  engine?: string;
+  /** When its validation started (ISO time). */
+  startedAt?: string;
 }
 
 export interface ValidateOptions {
@@ -128,6 +133,8 @@ export interface ValidateOptions {
   only?: CheckId[];
   /** Lab name prefix (names get a random part and the template's index). */
   labPrefix?: string;
+  /** Engines to spread the templates over, each with its own concurrency (default: the one engine). */
+  engines?: ValidationEngine[];
   /** Progress lines (one per check) as they finish. */
   onProgress?: (line: string) => void;
   /** Timers of the checks (seconds); shorter for tests. */
@@ -157,7 +164,14 @@ export interface ValidateReport {
   tool: 'ipsec-lab validate';
   startedAt: string;
   durationMs: number;
-  options: { concurrency: number; quick: boolean; peerRelease?: Release; only?: CheckId[] };
+  options: {
+    concurrency: number;
+    quick: boolean;
+    peerRelease?: Release;
+    only?: CheckId[];
+    /** With --engine: each engine and its labs at a time (concurrency is then their sum). */
+    engines?: { name: string; host: string; concurrency: number }[];
+  };
   templates: TemplateResult[];
   totals: { pass: number; fail: number; skipped: number };
   /** Every non-skipped check passed. */
