@@ -153,6 +153,7 @@ export function CustomerTextView({
             type="search"
             inputMode="numeric"
             placeholder="go to line"
+            aria-label={`go to a line of ${title}`}
             value={goto}
             onChange={(e) => setGoto(e.target.value)}
             data-testid={`${testid}-goto`}
@@ -162,6 +163,10 @@ export function CustomerTextView({
       <div
         className="ctext-scroll"
         ref={scrollRef}
+        // Scrollable with the keyboard too (arrows, Page Up/Down once focused).
+        tabIndex={0}
+        role="region"
+        aria-label={`the text of ${title}`}
         onScroll={(e) => {
           const top = (e.target as HTMLDivElement).scrollTop;
           setView((v) => (v.top === top ? v : { ...v, top }));

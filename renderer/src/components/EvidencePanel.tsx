@@ -64,7 +64,14 @@ function TextRow({ t, report }: { t: CustomerText; report: InputReport | undefin
         </button>
       </div>
       {!t.upload && !t.error && (
-        <div className="bar" title={`${pct}% sent`} data-testid="evidence-upload-progress">
+        <div
+          className="bar"
+          role="progressbar"
+          aria-label={`${t.name} sent`}
+          aria-valuenow={pct}
+          title={`${pct}% sent`}
+          data-testid="evidence-upload-progress"
+        >
           <span style={{ width: `${pct}%` }} />
         </div>
       )}
@@ -191,7 +198,7 @@ function Reproduce({ d }: { d: CustomerDiagnosisInfo }) {
                 checked={s.useImported}
                 onChange={(e) => c.set({ useImported: e.target.checked })}
               />{' '}
-              with the imported customer config
+              with the imported customer config (a lab that runs already keeps its own)
             </label>
           )}
         </div>

@@ -66,7 +66,7 @@ function Slot({
         </button>
       </h4>
       {!t.upload && !t.error && (
-        <div className="bar">
+        <div className="bar" role="progressbar" aria-label={`${t.name} sent`} aria-valuenow={pct}>
           <span style={{ width: `${pct}%` }} />
         </div>
       )}
@@ -320,6 +320,7 @@ export function ImportPanel() {
                 value={side ?? exportSide}
                 onChange={(e) => setSide(e.target.value as Side)}
                 data-testid="export-side"
+                aria-label="which gateway to export"
               >
                 <option value="left">gw-left</option>
                 <option value="right">gw-right</option>
@@ -329,6 +330,7 @@ export function ImportPanel() {
                 value={format}
                 onChange={(e) => setFormat(e.target.value as ExportFormatInfo)}
                 data-testid="export-format"
+                aria-label="export format"
               >
                 {FORMATS.map((f) => (
                   <option key={f.id} value={f.id}>

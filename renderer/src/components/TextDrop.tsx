@@ -75,6 +75,7 @@ export function TextDrop({
         rows={compact ? 3 : 4}
         spellCheck={false}
         placeholder={`…or paste ${what} here`}
+        aria-label={`paste ${what}`}
         data-testid={`${testid}-paste`}
         onChange={(e) => setText(e.target.value)}
         onPaste={(e) => {
