@@ -112,7 +112,13 @@ async function silentPeer(lab: LabHandle, settings: LabSettings, f: Finding): Pr
   const from = other(peer);
   const peerGw = gatewayRole(peer);
   const to = siteAddresses(settings, peer).gatewayWan;
-  const state = await boxState(lab, peerGw);
+  // The box's state and the route lookups answer at once and decide alone when the peer is down or a
+  // route discards; ping and capture take a second.
+  const [state, router, local] = await Promise.all([
+    boxState(lab, peerGw),
+    routeTo(lab, 'router', to),
+    routeTo(lab, gatewayRole(from), to),
+  ]);
   const stateCheck: LabCheck = { ran: `\`docker inspect\` ${peerGw}`, saw: state };
   if (state !== 'running') {
     return {
@@ -123,28 +129,28 @@ async function silentPeer(lab: LabHandle, settings: LabSettings, f: Finding): Pr
       checks: [stateCheck],
     };
   }
-  const [router, local, ping, cap] = await Promise.all([
-    routeTo(lab, 'router', to),
-    routeTo(lab, gatewayRole(from), to),
-    pingFrom(lab, gatewayRole(from), to),
-    capture(lab, peerGw, 'udp port 500 or udp port 4500', 2),
-  ]);
-  const checks = [stateCheck, router.check, local.check, ping.check, cap.check];
-  const base = { question: 'silent-peer' as const, checks };
+  const routes = [stateCheck, router.check, local.check];
   if (router.bad)
     return {
-      ...base,
+      question: 'silent-peer',
+      checks: routes,
       cause: 'peer-unreachable',
       side: peer,
       conclusion: `the router has no usable route to ${to} (${router.bad}): the requests are discarded on the way, ${peerGw} never sees them.`,
     };
   if (local.bad)
     return {
-      ...base,
+      question: 'silent-peer',
+      checks: routes,
       cause: 'peer-unreachable',
       side: from,
       conclusion: `${gatewayRole(from)} has no usable route to ${to} (${local.bad}).`,
     };
+  const [ping, cap] = await Promise.all([
+    pingFrom(lab, gatewayRole(from), to),
+    capture(lab, peerGw, 'udp port 500 or udp port 4500', 1.2),
+  ]);
+  const base = { question: 'silent-peer' as const, checks: [...routes, ping.check, cap.check] };
   if (ping.got > 0)
     return {
       ...base,

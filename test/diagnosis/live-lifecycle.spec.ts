@@ -80,6 +80,14 @@ describe.skipIf(skipWithoutDocker('live diagnosis across lab lifecycles'))('live
         citesThisLab(d);
         // The previous lab's fault is nowhere: not a finding, not a cited line.
         expect(d.findings.map((f) => f.cause)).not.toContain('psk-mismatch');
+        if (round === 1) {
+          // `explain` agrees: an idle healthy lab is healthy, and so is one under a ping.
+          const { diagnoseLab } = await import('../../lab/engine/lab-diagnosis.js');
+          const idle = await diagnoseLab(engine, { traffic: false });
+          expect(idle.verdict, idle.findings.map((f) => f.summary).join(' | ')).toBe('healthy');
+          expect(idle.findings[0].summary).toMatch(/Idle: no traffic was offered/);
+          expect((await diagnoseLab(engine)).verdict).toBe('healthy');
+        }
       }
       await api('labDown');
       const after = await svc.snapshot();
