@@ -17,7 +17,8 @@ function table(report: ValidateReport): string {
     if (t.error) lines.push(`        ${t.error}`);
     for (const c of t.checks) {
       const mark = c.status === 'pass' ? '✔' : c.status === 'fail' ? '✘' : '-';
-      lines.push(`   ${mark} ${c.id.padEnd(13)} ${c.status.padEnd(7)} ${c.reason ?? c.facts[0] ?? ''}`);
+      const took = c.status === 'skipped' ? '      ' : `${(c.durationMs / 1000).toFixed(1).padStart(4)} s`;
+      lines.push(`   ${mark} ${c.id.padEnd(13)} ${c.status.padEnd(7)} ${took}  ${c.reason ?? c.facts[0] ?? ''}`);
       if (c.cause) lines.push(`${pad}diagnosed cause: ${c.cause.cause}: ${c.cause.summary}`);
       // The customer's own lines behind a failure, as the device has them.
       for (const l of c.config ?? []) lines.push(`${pad}gw-${l.side} line ${l.line}: ${l.text.trim()}  (${l.note})`);

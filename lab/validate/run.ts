@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ignoreRejection } from '../common/ignore.js';
+import { connectDocker } from '../docker/connection.js';
 import { LabEngine } from '../engine/lab-engine.js';
 import { FaultService } from '../faults/fault-service.js';
 import { LAB_NAME_RE } from '../lifecycle/labels.js';
@@ -11,6 +12,7 @@ import { checkEstablish, CHECKS, runCheck, skippedCheck, type TemplateContext } 
 import { adviceCitations, configCitations } from './citations.js';
 import { spreadOverEngines, type ValidationEngine } from './engines.js';
 import { LabRecorder } from './evidence.js';
+import { labsPerTemplate, runCheckGroups } from './parallel-checks.js';
 import { secretsInText } from './secrets.js';
 import { loadTemplate, maskSettings, maskText } from './template.js';
 import {
@@ -115,11 +117,23 @@ export async function validateTemplate(
     progress(`lab "${name}" starting (${loaded.format})`);
     report(await runCheck('establish', ctx, (run) => checkEstablish(ctx, run), { countersBefore: false }));
     const up = checks[0].status === 'pass';
-    for (const id of CHECK_IDS.filter((x): x is Exclude<CheckId, 'establish'> => x !== 'establish')) {
+    const later = CHECK_IDS.filter((x): x is Exclude<CheckId, 'establish'> => x !== 'establish');
+    for (const id of later) {
       if (!up) report(skippedCheck(id, 'the tunnel never established'));
       else if (!selected(id)) report(skippedCheck(id, 'not selected for this run'));
-      else report(await runCheck(id, ctx, (run) => CHECKS[id](ctx, run)));
     }
+    // The independent checks on parallel labs where the engine has room (parallel-checks.ts).
+    const room = opts.checkLabs ?? (await labsPerTemplate(engine.docker, 1));
+    if (up)
+      await runCheckGroups(
+        ctx,
+        later.filter(selected),
+        room,
+        (c, id) => runCheck(id, c, (run) => CHECKS[id](c, run)),
+        report,
+        progress,
+      );
+    checks.sort((a, b) => CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id));
   } finally {
     rec.stop();
     await engine.down().catch((e: Error) => progress(`could not remove lab "${name}": ${e.message}`));
@@ -146,9 +160,14 @@ export async function validateTemplates(files: string[], opts: ValidateOptions =
     ? opts.engines
     : [{ label: 'default', concurrency: Math.max(1, opts.concurrency ?? defaultConcurrency()) }];
   const several = engines.length > 1;
+  // Labs per template for its independent checks: what each engine has room for beside its templates in flight.
+  const room = new Map<ValidationEngine, number>();
+  for (const e of engines)
+    room.set(e, opts.checkLabs ?? (await labsPerTemplate((e.connection ?? connectDocker()).docker, e.concurrency)));
   const { results, placements } = await spreadOverEngines(files.length, engines, (i, engine) =>
     validateTemplate(files[i], labName(opts.labPrefix ?? 'val', runId, i), {
       ...opts,
+      checkLabs: room.get(engine),
       // With several engines each progress line says where it runs.
       onProgress: several ? (l) => opts.onProgress?.(`${engine.label}: ${l}`) : opts.onProgress,
     }),

@@ -135,6 +135,8 @@ export interface ValidateOptions {
   labPrefix?: string;
   /** Engines to spread the templates over, each with its own concurrency (default: the one engine). */
   engines?: ValidationEngine[];
+  /** Labs one template may use at a time for its independent checks (default: what its engine has room for). */
+  checkLabs?: number;
   /** Progress lines (one per check) as they finish. */
   onProgress?: (line: string) => void;
   /** Timers of the checks (seconds); shorter for tests. */
