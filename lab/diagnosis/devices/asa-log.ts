@@ -46,7 +46,7 @@ const PATTERNS: Pattern[] = [
     build: (m, e) => (e.value = m[1].trim()),
   },
   {
-    re: /^Phase ([12]) failure: Mismatched attribute types for class (.+?): Rcv'd: (.+?) Cfg'd: (.+)$/,
+    re: /^Phase ([12]) failure:\s+Mismatched attribute types for class (.+?):\s+Rcv'd:\s+(.+?)\s+Cfg'd:\s+(.+)$/,
     kind: 'dev-proposal',
     build: (m, e) => {
       e.exchange = `p${m[1]}`;

@@ -122,7 +122,7 @@ export class AsaIsakmpSa implements ListingPart {
       return 'asa-show-crypto-isakmp-sa';
     }
     if (ISAKMP_OTHER_RE.test(line) && !ROLE_RE.test(line) && !STATE_RE.test(line)) {
-      return this.ike || /^(?:IKEv1 SAs:|Active SA|Total IKE SA|There are no)/.test(line)
+      return this.ike || /^(?:IKEv1 SAs:|Active SA|Rekey SA|Total IKE SA|There are no)/.test(line)
         ? 'asa-show-crypto-isakmp-sa'
         : null;
     }

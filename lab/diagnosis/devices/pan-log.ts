@@ -66,9 +66,10 @@ export function readPanLine(
   const ikemgr = IKEMGR_RE.test(clean);
   if (!ikemgr && !SYSTEM_RE.test(clean)) return null;
   const kind = ikemgr ? 'pan-ikemgr' : 'pan-system-log';
-  const banner = /PHASE-([12]) NEGOTIATION (?:STARTED|FAILED|SUCCEEDED)/i.exec(clean);
-  const phase = phaseOf(clean) ?? (banner ? (`p${banner[1]}` as 'p1' | 'p2') : undefined);
-  if (phase) ctx.phase = phase;
+  // ikemgr prints a banner, then the reason on lines of their own: the banner's phase is theirs.
+  const banner = /PHASE-([12]) NEGOTIATION (STARTED|FAILED|SUCCEEDED)/i.exec(clean);
+  if (banner) ctx.phase = banner[2].toUpperCase() === 'SUCCEEDED' ? undefined : (`p${banner[1]}` as 'p1' | 'p2');
+  const phase = phaseOf(clean);
   for (const p of PATTERNS) {
     const m = p.re.exec(clean);
     if (!m) continue;
