@@ -94,7 +94,7 @@ export async function runCheckGroups(
   };
   await Promise.all([
     (async () => {
-      for (const id of groups[0]) done(await run(ctx, id));
+      for (const id of groups[0] ?? []) done(await run(ctx, id));
     })(),
     ...groups.slice(1).map((g, i) => onOwnLab(g, i + 1)),
   ]);
