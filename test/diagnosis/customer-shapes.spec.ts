@@ -176,3 +176,48 @@ describe('one-sided excerpts give their cause alone', () => {
     }
   });
 });
+
+describe('SA listings given where a log is expected are recognised by content', () => {
+  it('ipsec statusall: the SAs up with traffic both ways are healthy, every line read', async () => {
+    const lines = `Status of IKE charon daemon (strongSwan 5.9.8, Linux 6.1.0-13-amd64, x86_64):
+  uptime: 2 minutes, since Nov 22 11:03:11 2024
+  worker threads: 11 of 16 idle, 5/0/0/0 working, job queue: 0/0/0/0, scheduled: 4
+  loaded plugins: charon aesni aes rc2 sha2 sha1 md5 random nonce x509 pubkey pkcs1 pem openssl kernel-netlink socket-default stroke updown
+Listening IP addresses:
+  192.168.0.1
+Connections:
+     net-net:  192.168.0.1...192.168.0.2  IKEv2, dpddelay=30s
+     net-net:   local:  [moon.strongswan.org] uses public key authentication
+     net-net:   remote: [sun.strongswan.org] uses public key authentication
+     net-net:   child:  10.1.0.0/16 === 10.2.0.0/16 TUNNEL, dpdaction=hold
+Security Associations (1 up, 0 connecting):
+     net-net[1]: ESTABLISHED 2 minutes ago, 192.168.0.1[moon.strongswan.org]...192.168.0.2[sun.strongswan.org]
+     net-net[1]: IKEv2 SPIs: 6b1c6c4b0a3c9e5c_i* 4b5e3a6d8a8e2f1f_r, public key reauthentication in 54 minutes
+     net-net[1]: IKE proposal: AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519
+     net-net{1}:  INSTALLED, TUNNEL, reqid 1, ESP SPIs: c3f5e3f4_i c9c4a4b2_o
+     net-net{1}:  AES_CBC_128/HMAC_SHA2_256_128, 168 bytes_i (2 pkts, 2s ago), 168 bytes_o (2 pkts, 2s ago), rekeying in 45 minutes
+     net-net{1}:   10.1.0.0/16 === 10.2.0.0/16`.split('\n');
+    const r = await diagnose({ logs: [{ source: 'statusall', side: 'unknown', lines }] });
+    expect(r.verdict).toBe('healthy');
+    expect(r.stats.unparsed, JSON.stringify(r.inputs?.[0].firstUnrecognised)).toBe(0);
+    expect(r.inputs![0].read['ipsec-statusall']).toBe(lines.length);
+    expect(r.findings[0].evidence.map((e) => e.line)).toContain(16);
+  });
+
+  it('swanctl --list-sas sending without receiving: ESP lost or nothing comes back', async () => {
+    const lines = `home: #1, ESTABLISHED, IKEv2, 6fd55d95f66b4a67_i* cea64d4a303e0ca2_r
+  local  'carol@strongswan.org' @ 192.168.0.100[4500]
+  remote 'moon.strongswan.org' @ 192.168.0.1[4500]
+  AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519
+  established 100s ago, rekeying in 14043s
+  net: #1, reqid 1, INSTALLED, TUNNEL, ESP:AES_GCM_16-128
+    installed 100s ago, rekeying in 3397s, expires in 3959s
+    in  c8931e89,      0 bytes,     0 packets
+    out cee78125,   8400 bytes,   100 packets,     0s ago
+    local  192.168.0.100/32
+    remote 10.1.0.0/16`.split('\n');
+    const r = await diagnose({ logs: [{ source: 'list-sas', side: 'left', lines }] });
+    expect(['esp-blocked', 'no-return-traffic']).toContain(r.verdict);
+    expect(r.stats.unparsed).toBe(0);
+  });
+});
