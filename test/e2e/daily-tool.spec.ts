@@ -215,6 +215,7 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       await page.waitForSelector(`[data-testid=settings-source]:has-text('Your settings for lab "${name}"')`);
       expect(await page.inputValue('[data-field="right.gateway.dpd.delay"] input')).toBe('23');
       expect(await page.inputValue('[data-field="left.lan"] input')).toBe('192.168.10.0/24');
+      await page.evaluate(() => void (document.querySelector('.tab-body')!.scrollTop = 0));
       await shot('45-settings-after-stop');
 
       // Started again from the Settings tab: the lab runs the edited settings.

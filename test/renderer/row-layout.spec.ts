@@ -24,6 +24,10 @@ describe('wrapped log rows', () => {
 
   it('is one line a row without wrapping, and lays out again for another width', () => {
     const l = new RowLayout(18, 32);
+    expect(l.sync(rows([40, 300]), 100, false)).toBe(false);
+    // The same rows in another width: a reflow (a paused view keeps its top row).
+    expect(l.sync(rows([40, 300]), 90, false)).toBe(true);
+    expect(l.sync(rows([40, 300, 20]), 90, false)).toBe(false);
     l.sync(rows([40, 300]), 100, false);
     expect(l.total()).toBe(2 * 18);
     l.sync(rows([40, 300]), 50, true);

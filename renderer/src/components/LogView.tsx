@@ -75,11 +75,15 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
   const count = rows.length;
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState({ top: 0, height: 600, cols: 120 });
+  // cols 0: not measured yet (a jump waits for the real width, or it would land on the wrong row).
+  const [view, setView] = useState({ top: 0, height: 600, cols: 0 });
   const layoutRef = useRef<RowLayout | null>(null);
   layoutRef.current ??= new RowLayout(ROW, META_WIDTH);
   const layout = layoutRef.current;
-  layout.sync(rows, view.cols, filter.wrap);
+  // The row at the top before the rows are laid out again for another width stays at the top.
+  const topRow = layout.length ? layout.indexAt(view.top) : 0;
+  const reflowTo = useRef<number | null>(null);
+  if (layout.sync(rows, view.cols || 120, filter.wrap)) reflowTo.current = topRow;
   const total = layout.total();
   const [target, setTarget] = useState<number | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
@@ -110,7 +114,10 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
   // not move what the user is reading.
   useLayoutEffect(() => {
     const shift = layout.takeShift();
+    const anchor = reflowTo.current;
+    reflowTo.current = null;
     if (filter.follow) scrollTo(total);
+    else if (anchor !== null) scrollTo(layout.top(anchor));
     else if (shift > 0) scrollTo(view.top - shift);
   });
 
@@ -134,7 +141,7 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
   // Jump to a cited line: centre and mark it, even when the filter hid it. The other gateway's
   // view lines up with the same moment.
   useEffect(() => {
-    if (!jump) return;
+    if (!jump || !view.cols) return;
     const rec = buf.find(jump.side, jump.seq);
     if (jump.side !== side) {
       if (rec?.time && count) {
@@ -163,7 +170,7 @@ export function LogView({ side, cited }: { side: Side; cited: Set<string> }) {
     // Done (both views ran this commit): a later filter change must not pull the view back here.
     store().set({ jump: null });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [jump?.nonce, filter.hiddenGroups, filter.maxLevel, filter.text, filter.hideVici]);
+  }, [jump?.nonce, filter.hiddenGroups, filter.maxLevel, filter.text, filter.hideVici, view.cols > 0]);
 
   const onScroll = () => {
     const el = scrollRef.current;

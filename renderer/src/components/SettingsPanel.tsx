@@ -344,18 +344,8 @@ export function SettingsPanel() {
         />
         <button
           disabled={!dirty}
-          onClick={() =>
-            s.set({
-              confirm: {
-                title: 'Discard your edits?',
-                body: exists
-                  ? 'The editor goes back to the settings the lab runs; your edits are dropped.'
-                  : 'The editor goes back to the settings from before your edits; your edits are dropped.',
-                action: 'Discard edits',
-                run: () => s.discardDraft(),
-              },
-            })
-          }
+          onClick={() => s.discardDraft()}
+          title={exists ? 'back to the settings the lab runs' : 'back to the settings from before your edits'}
         >
           Discard edits
         </button>

@@ -55,7 +55,8 @@ export function TrafficHistory() {
                 <tr key={t.id} data-testid="traffic-run" className={t.time < changedAt ? 'stale' : ''}>
                   <td>{clock(t.time)}</td>
                   <td>
-                    host-{t.from} → {r ? r.to : `host-${t.from === 'left' ? 'right' : 'left'}`}
+                    host-{t.from} → host-{t.from === 'left' ? 'right' : 'left'}
+                    {r && <span className="muted"> ({r.to})</span>}
                   </td>
                   <td className="num">{r ? `${r.received}/${r.transmitted}` : '—'}</td>
                   <td className="num">{r ? `${r.lossPercent}%` : '—'}</td>

@@ -42,9 +42,13 @@ export class RowLayout {
     return 1 + Math.ceil((chars - this.cols) / rest);
   }
 
-  /** Brings the layout up to date with the rows, `cols` characters wide (wrap off: one line each). */
-  sync(rows: LayoutRows, cols: number, wrap: boolean): void {
+  /**
+   * Brings the layout up to date; true when the same rows were laid out again for another width
+   * (or wrapping switched): a paused view keeps its top row in place then.
+   */
+  sync(rows: LayoutRows, cols: number, wrap: boolean): boolean {
     const width = Math.max(this.indent + 8, Math.floor(cols));
+    const reflow = rows.rebuilds === this.rebuilds && (width !== this.cols || wrap !== this.wrap);
     if (rows.rebuilds !== this.rebuilds || width !== this.cols || wrap !== this.wrap) {
       this.rebuilds = rows.rebuilds;
       this.cols = width;
@@ -61,6 +65,7 @@ export class RowLayout {
     }
     for (let i = this.tops.length - 1; i < rows.length; i++)
       this.tops.push(this.tops[i] + this.linesOf(rows.textLength(i)) * this.lineHeight);
+    return reflow;
   }
 
   /** How far (px) the rows moved up since the last call, as rows left from the front; a paused view scrolls back by it. */
