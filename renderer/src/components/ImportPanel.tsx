@@ -168,7 +168,7 @@ function Pairs({ pairs }: { pairs: SettingsPair[] }) {
         )}{' '}
         between the two gateways, before anything runs ({pairs.length} pairs compared)
       </summary>
-      <table className="grid">
+      <table className="grid pairs">
         <tbody>
           {pairs.map((p) => (
             <tr
@@ -182,18 +182,22 @@ function Pairs({ pairs }: { pairs: SettingsPair[] }) {
               <td>
                 <code>{p.left.replace(/^left\.(gateway\.)?/, '')}</code>
               </td>
-              <td>{show(p.leftValue)}</td>
-              <td>{show(p.rightValue)}</td>
-              <td className="small">
-                {!p.ok && <div className="bad">{p.why}</div>}
+              <td>
+                <div>
+                  <span className="muted">gw-left</span> {show(p.leftValue)}
+                </div>
+                <div>
+                  <span className="muted">gw-right</span> {show(p.rightValue)}
+                </div>
+                {!p.ok && <div className="bad small">{p.why}</div>}
                 {p.advice?.map((a, i) => (
-                  <div key={i} className="warn-text">
+                  <div key={i} className="warn-text small">
                     {a}
                   </div>
                 ))}
                 {p.lines?.map((l, i) => (
-                  <div key={i} className="muted">
-                    {l.field.split('.')[0]} line {l.line}: <code>{l.text}</code>
+                  <div key={i} className="muted small">
+                    {`gw-${l.field.split('.')[0]}`} line {l.line}: <code>{l.text}</code>
                   </div>
                 ))}
               </td>
