@@ -122,16 +122,19 @@ export const listingRule: Rule = (ctx) => {
         );
         continue;
       }
+      // Still negotiating: an IKEv2 SA that stays IN-NEG waits for answers (a refused proposal or
+      // authentication ends it at once with a notify); MM_NO_STATE has not even agreed on a proposal.
       if (state === 'MM_NO_STATE' || (ike.version === 2 && /^IN-NEG$/.test(state))) {
+        const noState = state === 'MM_NO_STATE';
         out.push(
           finding(
-            'ike-proposal-mismatch',
+            noState ? 'ike-proposal-mismatch' : 'peer-unreachable',
             'both',
             0.4,
-            `${capital(where(side))} gateway's IKE SA with ${ike.peer ?? ike.name} is still negotiating (${state}): no proposal was agreed yet, or the peer stopped answering.`,
+            `${capital(where(side))} gateway's IKE SA with ${ike.peer ?? ike.name} is still negotiating (${state}): ${noState ? 'no proposal was agreed yet, or the peer stopped answering' : 'it waits for the peer’s answers'}.`,
             dedupe(ev),
             {
-              alternatives: ['peer-unreachable', 'psk-mismatch'],
+              alternatives: noState ? ['peer-unreachable', 'psk-mismatch'] : ['ike-proposal-mismatch', 'psk-mismatch'],
               decidingCheck: `The IKE debug or syslog of ${where(side)} gateway for this peer: a proposal mismatch, an authentication failure, or retransmissions say which.`,
             },
           ),
