@@ -7,6 +7,8 @@ export interface CharonOptions {
   datapath: Datapath;
   /** strongSwan's own retransmit defaults (give up after ~165 s) instead of the lab's short timers. */
   realisticTimers: boolean;
+  /** The tunnel's remote selectors hold the gateway's own traffic (see isRoutedTunnel). */
+  routed?: boolean;
 }
 
 /**
@@ -17,6 +19,30 @@ export const LAB_RETRANSMIT = { timeout: '1.0', base: '1.4', tries: '3' } as con
 
 /** Log groups charon writes at level 2 in the lab; everything else at 1. */
 export const LOG_LEVELS: Record<string, string> = { default: '1', ike: '2', cfg: '2', knl: '2', net: '2' };
+
+/**
+ * A tunnel whose remote selectors hold the gateway's own traffic (0.0.0.0/0 of a route-based
+ * tunnel) must not swallow the gateway's IKE, the lab's VXLAN links (eth0) or the replies to its
+ * own LAN. With kernel-libipsec, charon's route for 0.0.0.0/0 sits in table 220, which a rule
+ * consults before the main table: everything, the decrypted packets for the LAN included, goes back
+ * into the TUN device and loops (a socket fwmark that bypasses the rule saves only charon's own
+ * packets; libipsec turns pass policies into TUN routes, so bypass-lan cannot help there). In the
+ * main table (routing_table = 0) charon splits the route into 0.0.0.0/1 and 128.0.0.0/1 beside the
+ * connected LAN, WAN and eth0 subnets, so the longest prefix decides as on a VTI, and the exclude
+ * route libipsec adds for the peer (allow_peer_ts = no) carries IKE and ESP-in-UDP.
+ * The kernel datapath keeps table 220: its XFRM policies for 0.0.0.0/0 capture that traffic whatever
+ * the route. There a passthrough connection exempts the gateway's LAN and WAN (swanctl-conf.ts,
+ * bypassConnectionTree) and bypass-lan, on eth0 only, the underlay; charon's own sockets bypass
+ * IPsec there already.
+ */
+function routedTunnelSettings(datapath: Datapath, plugins: ConfTree): ConfTree {
+  if (datapath === 'libipsec') {
+    plugins['kernel-libipsec'] = { ...(plugins['kernel-libipsec'] as ConfTree), allow_peer_ts: 'no' };
+    return { routing_table: '0' };
+  }
+  plugins['bypass-lan'] = { load: 'yes', interfaces_use: 'eth0' };
+  return {};
+}
 
 export function charonSettingsTree(options: CharonOptions): ConfTree {
   const charon: ConfTree = {
@@ -58,6 +84,7 @@ export function charonSettingsTree(options: CharonOptions): ConfTree {
       'xauth-pam': { load: 'no' },
     },
   };
+  if (options.routed) Object.assign(charon, routedTunnelSettings(options.datapath, charon.plugins as ConfTree));
   if (!options.realisticTimers) {
     charon.retransmit_timeout = LAB_RETRANSMIT.timeout;
     charon.retransmit_base = LAB_RETRANSMIT.base;

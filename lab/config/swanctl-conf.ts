@@ -1,6 +1,8 @@
 import { peerAddressOf, siteAddresses, trafficSelectors } from '../settings/addresses.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { type ConfTree, renderConf } from './conf-tree.js';
+import { isRoutedTunnel } from './routed-tunnel.js';
+import type { Datapath } from './strongswan-conf.js';
 
 /** The connection and child names charon logs (`<lab|1>`) and the engine refers to. */
 export const CONNECTION_NAME = 'lab';
@@ -48,6 +50,30 @@ export function connectionTree(settings: LabSettings, side: Side): ConfTree {
   return conn;
 }
 
+/** The passthrough connection of a routed tunnel on the kernel datapath (bypassConnectionTree). */
+export const BYPASS_CONNECTION = 'lab-bypass';
+
+/**
+ * On the kernel datapath, the XFRM policies of a 0.0.0.0/0 tunnel take every packet the gateway
+ * sends or forwards, whatever the routes: the decrypted traffic for its own LAN would be encrypted
+ * again, and the lab's VXLAN links would be tunnelled. A pass (shunt) policy from anywhere to the
+ * gateway's own LAN and WAN takes precedence over the IPsec policies, as strongSwan documents for
+ * passthrough connections, and puts throw routes for them into table 220; the lab's underlay (eth0)
+ * is exempted by bypass-lan (strongswan-conf.ts). libipsec needs none of it: only what is routed
+ * into its TUN device is tunnelled, and routing_table = 0 keeps those subnets out.
+ */
+export function bypassConnectionTree(settings: LabSettings, side: Side, datapath: Datapath): ConfTree | undefined {
+  if (datapath !== 'kernel' || !isRoutedTunnel(settings, side)) return undefined;
+  const addr = siteAddresses(settings, side);
+  const own = {
+    local_ts: ['0.0.0.0/0'],
+    remote_ts: [addr.lanSubnet, addr.wanSubnet],
+    mode: 'pass',
+    start_action: 'trap',
+  };
+  return { children: { own } };
+}
+
 /** The pre-shared key entry: owners are both identities, as swanctl's `secrets.ike-*` section. */
 export function sharedSecret(settings: LabSettings, side: Side): { id: string; secret: string; owners: string[] } {
   const gw = settings[side].gateway;
@@ -68,13 +94,18 @@ export function secretValue(psk: string): string {
 export interface RenderOptions {
   /** Show the PSK; by default it is masked, since generated files end up in views and reports. */
   revealSecrets?: boolean;
+  /** The lab box's datapath: a routed tunnel on the kernel one gets its passthrough connection. */
+  datapath?: Datapath;
 }
 
 /** The complete swanctl.conf of one gateway. */
 export function renderSwanctlConf(settings: LabSettings, side: Side, options: RenderOptions = {}): string {
   const secret = sharedSecret(settings, side);
+  const connections: ConfTree = { [CONNECTION_NAME]: connectionTree(settings, side) };
+  const bypass = options.datapath && bypassConnectionTree(settings, side, options.datapath);
+  if (bypass) connections[BYPASS_CONNECTION] = bypass;
   const tree: ConfTree = {
-    connections: { [CONNECTION_NAME]: connectionTree(settings, side) },
+    connections,
     secrets: {
       [secret.id]: {
         'id-1': secret.owners[0],

@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 
 import { Emitter } from '../common/event.js';
 import { ignoreRejection } from '../common/ignore.js';
+import { isRoutedTunnel } from '../config/routed-tunnel.js';
 import type { Datapath } from '../config/strongswan-conf.js';
 import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
 import { connectDocker, type EngineEndpoint, isLocalEngine } from '../docker/connection.js';
@@ -187,7 +188,7 @@ export class LabEngine implements LabHandle {
     // its peer ready. A restarted charon reloads its config by itself (strongswan.conf start-scripts).
     await Promise.all(SIDES.map((side) => this.viciOf(side)));
     const order: Side[] = settings.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
-    for (const side of order) await loadGatewayConfig(await this.viciOf(side), settings, side);
+    for (const side of order) await loadGatewayConfig(await this.viciOf(side), settings, side, datapath);
     // As on the devices: an initiator starts at once, a trap (on-demand) gateway on its LAN's first
     // matching packet, which the lab sends; where nothing would ever start, say so now, not after the timeout.
     const plan = startPlan(settings);
@@ -263,8 +264,9 @@ export class LabEngine implements LabHandle {
     const lab = await this.find();
     if (!lab) throw new LabError('lab-not-found', `lab "${this.name}" is not running`);
     const datapath = (lab.datapath || 'libipsec') as Datapath;
-    if (prev.realisticTimers !== next.realisticTimers) {
-      // Timers live in strongswan.conf: the gateways restart and reload their configs by themselves.
+    const routing = (s: LabSettings) => SIDES.map((side) => isRoutedTunnel(s, side)).join();
+    if (prev.realisticTimers !== next.realisticTimers || routing(prev) !== routing(next)) {
+      // Timers and a routed tunnel's routing live in strongswan.conf: the gateways restart and reload their configs by themselves.
       await Promise.all(
         SIDES.map((side) =>
           writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), next, side, {
@@ -288,7 +290,7 @@ export class LabEngine implements LabHandle {
     await markWindow(this);
     const order: Side[] = next.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
     for (const side of order.filter((s) => changed.includes(s))) {
-      await loadGatewayConfig(await this.viciOf(side), next, side);
+      await loadGatewayConfig(await this.viciOf(side), next, side, datapath);
       await writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), next, side, {
         datapath,
         autoload: true,

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 
+import { isRoutedTunnel } from '../config/routed-tunnel.js';
 import { type Datapath, renderStrongswanConf } from '../config/strongswan-conf.js';
 import { renderSwanctlConf } from '../config/swanctl-conf.js';
 import type { LabSettings, Side } from '../settings/types.js';
@@ -19,11 +20,15 @@ export async function writeGatewayFiles(
   const pack = tar.pack();
   pack.entry(
     { name: 'etc/strongswan.conf', mode: 0o644 },
-    renderStrongswanConf({ datapath: opts.datapath, realisticTimers: settings.realisticTimers }),
+    renderStrongswanConf({
+      datapath: opts.datapath,
+      realisticTimers: settings.realisticTimers,
+      routed: isRoutedTunnel(settings, side),
+    }),
   );
   pack.entry(
     { name: 'etc/swanctl/swanctl.conf', mode: 0o600 },
-    renderSwanctlConf(settings, side, { revealSecrets: true }),
+    renderSwanctlConf(settings, side, { revealSecrets: true, datapath: opts.datapath }),
   );
   if (opts.autoload) pack.entry({ name: 'etc/swanctl/lab-autoload', mode: 0o644 }, 'loaded by ipsec-lab\n');
   pack.finalize();

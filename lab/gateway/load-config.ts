@@ -1,14 +1,30 @@
 import { ignoreRejection } from '../common/ignore.js';
 import type { ConfTree } from '../config/conf-tree.js';
-import { CHILD_NAME, CONNECTION_NAME, connectionTree, sharedSecret } from '../config/swanctl-conf.js';
+import type { Datapath } from '../config/strongswan-conf.js';
+import {
+  BYPASS_CONNECTION,
+  bypassConnectionTree,
+  CHILD_NAME,
+  CONNECTION_NAME,
+  connectionTree,
+  sharedSecret,
+} from '../config/swanctl-conf.js';
 import { LabError } from '../docker/errors.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import type { ViciClient } from '../vici/index.js';
 
 /** Loads a gateway's PSK and connection into charon over VICI (what `swanctl --load-all` does). */
-export async function loadGatewayConfig(client: ViciClient, settings: LabSettings, side: Side): Promise<void> {
+export async function loadGatewayConfig(
+  client: ViciClient,
+  settings: LabSettings,
+  side: Side,
+  datapath?: Datapath,
+): Promise<void> {
   const secret = sharedSecret(settings, side);
   await client.loadShared({ id: secret.id, type: 'IKE', data: secret.secret, owners: secret.owners });
+  // The passthrough first, so the tunnel's policies never run without it.
+  const bypass = datapath && bypassConnectionTree(settings, side, datapath);
+  if (bypass) await client.loadConn(BYPASS_CONNECTION, bypass);
   await client.loadConn(CONNECTION_NAME, connectionTree(settings, side));
 }
 
