@@ -50,53 +50,92 @@ export function groupsFor(ids: LaterCheck[], room: number): LaterCheck[][] {
   return groups;
 }
 
+interface GroupLab {
+  name: string;
+  /** The group's own context once its lab is up, or null when it did not come up. */
+  ready: Promise<TemplateContext | null>;
+  dispose(): Promise<void>;
+}
+
+/** Starts a group's own lab of the template now (it comes up while the template's lab establishes). */
+function startGroupLab(ctx: TemplateContext, index: number, progress: (line: string) => void): GroupLab {
+  const name = `${ctx.engine.name}-${'pq'[index - 1] ?? index}`;
+  const engine = new LabEngine(name, ctx.engine.docker, ctx.engine.endpoint);
+  const rec = new LabRecorder(engine);
+  ctx.track(engine, true);
+  const t0 = Date.now();
+  const ready = establishOrDiagnose(engine, rec, ctx.baseline).then(
+    (r) => {
+      if (!r.status.up) return null;
+      progress(`lab "${name}" up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      return { ...ctx, engine, rec, faults: new FaultService(engine), secondLab: `${name}-i` };
+    },
+    (e: Error) => {
+      progress(`lab "${name}" did not start: ${e.message}`);
+      return null;
+    },
+  );
+  let disposed: Promise<void> | undefined;
+  return {
+    name,
+    ready,
+    dispose: () =>
+      (disposed ??= (async () => {
+        await ready;
+        rec.stop();
+        await engine.down().catch((e: Error) => progress(`could not remove lab "${name}": ${e.message}`));
+        ctx.track(engine, false);
+      })()),
+  };
+}
+
+export interface CheckLabs {
+  /** Runs the checks, handing each result to `done` as it finishes. */
+  run(
+    run: (ctx: TemplateContext, id: LaterCheck) => Promise<CheckResult>,
+    done: (r: CheckResult) => void,
+  ): Promise<void>;
+  /** Removes the labs started for the checks (always call it, also when establish failed). */
+  dispose(): Promise<void>;
+}
+
 /**
- * Runs `ids` (in CHECK_IDS order within a group) over `room` labs and hands each result to
- * `done` as it finishes. The template's lab (ctx) is up; a group that needs a lab of its own
- * starts it first, and if that lab does not come up its checks run on the template's lab after.
+ * Plans `ids` over `room` labs and starts the groups' own labs at once, so they come up while the
+ * template's lab establishes. `run` then runs every group at the same time (CHECK_IDS order within
+ * a group); a group whose lab did not come up runs on the template's lab after the others.
  */
-export async function runCheckGroups(
+export function startCheckLabs(
   ctx: TemplateContext,
   ids: LaterCheck[],
   room: number,
-  run: (ctx: TemplateContext, id: LaterCheck) => Promise<CheckResult>,
-  done: (result: CheckResult) => void,
   progress: (line: string) => void,
-): Promise<void> {
+): CheckLabs {
   const groups = groupsFor(ids, room);
-  const leftover: LaterCheck[] = [];
-  const onOwnLab = async (group: LaterCheck[], index: number) => {
-    // interop alone needs no lab of the template's: it makes its own.
-    if (group.length === 1 && group[0] === 'interop') {
-      done(await run(ctx, 'interop'));
-      return;
-    }
-    const name = `${ctx.engine.name}-${'pq'[index - 1] ?? index}`;
-    const engine = new LabEngine(name, ctx.engine.docker, ctx.engine.endpoint);
-    const rec = new LabRecorder(engine);
-    ctx.track(engine, true);
-    try {
-      const t0 = Date.now();
-      const r = await establishOrDiagnose(engine, rec, ctx.baseline);
-      if (!r.status.up) {
-        progress(`lab "${name}" for ${group.join(', ')} did not come up: they run on the template's lab after`);
-        leftover.push(...group);
-        return;
-      }
-      progress(`lab "${name}" up in ${((Date.now() - t0) / 1000).toFixed(1)} s for ${group.join(', ')}`);
-      const own: TemplateContext = { ...ctx, engine, rec, faults: new FaultService(engine), secondLab: `${name}-i` };
-      for (const id of group) done(await run(own, id));
-    } finally {
-      rec.stop();
-      await engine.down().catch((e: Error) => progress(`could not remove lab "${name}": ${e.message}`));
-      ctx.track(engine, false);
-    }
+  // interop alone needs no lab of the template's: it makes its own.
+  const ownLab = (g: LaterCheck[]) => !(g.length === 1 && g[0] === 'interop');
+  const labs = new Map<number, GroupLab>();
+  groups.forEach((g, i) => {
+    if (i > 0 && ownLab(g)) labs.set(i, startGroupLab(ctx, i, progress));
+  });
+  return {
+    run: async (run, done) => {
+      const leftover: LaterCheck[] = [];
+      const group = async (g: LaterCheck[], i: number) => {
+        const lab = labs.get(i);
+        const own = lab ? await lab.ready : ctx;
+        if (!own) {
+          progress(`${g.join(', ')}: lab "${lab?.name}" did not come up; they run on the template's lab after`);
+          leftover.push(...g);
+          return;
+        }
+        for (const id of g) done(await run(own, id));
+        await lab?.dispose();
+      };
+      await Promise.all(groups.map(group));
+      for (const id of leftover) done(await run(ctx, id));
+    },
+    dispose: async () => {
+      await Promise.all([...labs.values()].map((l) => l.dispose()));
+    },
   };
-  await Promise.all([
-    (async () => {
-      for (const id of groups[0] ?? []) done(await run(ctx, id));
-    })(),
-    ...groups.slice(1).map((g, i) => onOwnLab(g, i + 1)),
-  ]);
-  for (const id of leftover) done(await run(ctx, id));
 }

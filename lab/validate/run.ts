@@ -12,7 +12,7 @@ import { checkEstablish, CHECKS, runCheck, skippedCheck, type TemplateContext } 
 import { adviceCitations, configCitations } from './citations.js';
 import { spreadOverEngines, type ValidationEngine } from './engines.js';
 import { LabRecorder } from './evidence.js';
-import { labsPerTemplate, runCheckGroups } from './parallel-checks.js';
+import { labsPerTemplate, startCheckLabs } from './parallel-checks.js';
 import { secretsInText } from './secrets.js';
 import { loadTemplate, maskSettings, maskText } from './template.js';
 import {
@@ -113,29 +113,28 @@ export async function validateTemplate(
       `${mark} ${c.id} ${c.status}${c.reason ? `: ${c.reason}` : ''}${c.cause ? ` [cause: ${c.cause.cause}]` : ''} (${(c.durationMs / 1000).toFixed(1)} s)`,
     );
   };
+  // The independent checks on parallel labs where the engine has room (parallel-checks.ts); their
+  // labs start now, while the template's lab establishes.
+  const later = CHECK_IDS.filter((x): x is Exclude<CheckId, 'establish'> => x !== 'establish');
+  const checkLabs = startCheckLabs(
+    ctx,
+    later.filter(selected),
+    opts.checkLabs ?? (await labsPerTemplate(engine.docker, 1)),
+    progress,
+  );
   try {
     progress(`lab "${name}" starting (${loaded.format})`);
     report(await runCheck('establish', ctx, (run) => checkEstablish(ctx, run), { countersBefore: false }));
     const up = checks[0].status === 'pass';
-    const later = CHECK_IDS.filter((x): x is Exclude<CheckId, 'establish'> => x !== 'establish');
     for (const id of later) {
       if (!up) report(skippedCheck(id, 'the tunnel never established'));
       else if (!selected(id)) report(skippedCheck(id, 'not selected for this run'));
     }
-    // The independent checks on parallel labs where the engine has room (parallel-checks.ts).
-    const room = opts.checkLabs ?? (await labsPerTemplate(engine.docker, 1));
-    if (up)
-      await runCheckGroups(
-        ctx,
-        later.filter(selected),
-        room,
-        (c, id) => runCheck(id, c, (run) => CHECKS[id](c, run)),
-        report,
-        progress,
-      );
+    if (up) await checkLabs.run((c, id) => runCheck(id, c, (run) => CHECKS[id](c, run)), report);
     checks.sort((a, b) => CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id));
   } finally {
     rec.stop();
+    await checkLabs.dispose();
     await engine.down().catch((e: Error) => progress(`could not remove lab "${name}": ${e.message}`));
     activeLabs.delete(engine);
   }
