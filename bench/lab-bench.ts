@@ -108,9 +108,13 @@ export async function benchLab(runs = Number(process.env.BENCH_LAB_RUNS ?? 5)): 
   const ikes: number[] = [];
   const downs: number[] = [];
   const creates: number[] = [];
+  const idle: number[] = [];
   for (let i = 0; i < runs; i++) {
     const lab = `bench-${process.pid.toString(36)}-${i}`;
     try {
+      // What the CLI costs before any lab work: start, load the engine, one lookup (no such lab).
+      const none = await cli(['--lab', `${lab}-none`, 'down']);
+      if (!none.rebuilt) idle.push(none.seconds);
       const f = await floor(docker, image, `${process.pid.toString(36)}-${i}`);
       floorsUp.push(f.up);
       floorsDown.push(f.down);
@@ -170,6 +174,12 @@ export async function benchLab(runs = Number(process.env.BENCH_LAB_RUNS ?? 5)): 
       note: `median of ${runs}: ${seconds(floorsDown)}`,
     },
     { name: 'lab: ipsec-lab down', value: median(downs), unit: 's', note: seconds(downs) },
+    {
+      name: 'lab: ipsec-lab down of no lab (CLI start + engine load + one lookup)',
+      value: median(idle),
+      unit: 's',
+      note: `${seconds(idle)}: the part of up and down before any lab work`,
+    },
     { name: 'lab: down / remove floor', value: downRatio, unit: 'x', note: verdict(downRatio, DOWN_TARGET) },
   ];
 }
