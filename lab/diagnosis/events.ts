@@ -6,6 +6,7 @@
  * Patterns are grouped by the message's first word so a line is tested against a handful of
  * regexes, not all of them: the parser must keep up with `grep` on large logs.
  */
+import type { DeviceEventKind } from './devices/device-kinds.js';
 import type { LogRecord } from './log-line.js';
 
 export type Side = 'left' | 'right' | 'unknown';
@@ -65,22 +66,7 @@ export type EventKind =
   | 'ike-delete-out' // sending DELETE for IKE_SA x[n] (this side closes it)
   | 'ike-rekeyed' // IKE_SA x[n] rekeyed between A...B (the replacement IKE_SA is up)
   | 'conf' // a connection setting from the level-2 `load-conn` dump (version, remote_addrs, ...)
-  // Facts from Cisco ASA and Palo Alto logs (devices/): `device` says whose, `value` the device's words.
-  | 'dev-initiate' // this device starts phase 1 (ASA 713041 "IKE Initiator: New Phase 1", 750001)
-  | 'dev-isakmp-msg' // ASA debug IKE_DECODE SENDING/RECEIVED/RESENDING: role = direction, payloads
-  | 'dev-p1-up' // phase 1 / IKE SA established (ASA 713119, 750006; PAN phase-1 succeeded)
-  | 'dev-p2-up' // phase 2 / IPsec SA established (ASA 713120, 602303, 713049; PAN phase-2 succeeded)
-  | 'dev-p1-down' // IKE SA down with a reason (ASA 750007, 713259, 113019)
-  | 'dev-timeout' // negotiation gave up unanswered (PAN "due to timeout", ASA max retransmissions); exchange = p1|p2
-  | 'dev-retransmit' // a request resent (ASA RESENDING, IKEv2 "Retransmitting packet")
-  | 'dev-proposal' // no proposal in common; exchange = p1|p2, value = the attribute class when named
-  | 'dev-dh-mismatch' // phase 1 DH group differs (ASA "Mismatched attribute types for class Group Description")
-  | 'dev-auth-failed' // pre-shared key / authentication failed
-  | 'dev-proxy-mismatch' // proxy IDs / crypto ACL / traffic selectors not mirrored
-  | 'dev-no-peer-config' // no gateway/tunnel-group for the peer's address (PAN "Couldn't find configuration")
-  | 'dev-dpd-dead' // DPD / keepalive declared the peer dead (ASA 713123, PAN DPD)
-  | 'dev-p2-failed' // phase 2 failed without a named reason (ASA "QM FSM error")
-  | 'dev-notify'; // a notify received (value = its name: INVALID_COOKIE, NO_PROPOSAL_CHOSEN, ...)
+  | DeviceEventKind; // Cisco ASA and Palo Alto log facts (devices/device-kinds.ts)
 
 export interface DiagEvent {
   kind: EventKind;
