@@ -8,7 +8,6 @@ import { benchLogView } from './log-view.js';
 import type { Figure } from './support.js';
 import { benchValidate } from './validate-bench.js';
 import { benchVerdicts } from './verdicts.js';
-import { benchVerdicts } from './verdicts.js';
 
 const only = process.argv.slice(2);
 const suites: Record<string, () => Promise<Figure[]>> = {
@@ -17,7 +16,6 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   'log-view': () => benchLogView(),
   'first-screen': () => benchFirstScreen(),
   diagnosis: () => benchDiagnosisThroughput(),
-  verdicts: () => benchVerdicts(),
   validate: () => benchValidate(),
   verdicts: () => benchVerdicts(),
   image: () => benchImage(),
