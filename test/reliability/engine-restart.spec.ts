@@ -1,4 +1,5 @@
 import { execSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -14,12 +15,23 @@ import { testLabName } from '../support/lab-names.js';
 function restartableDockerd(): string | null {
   try {
     if (process.getuid?.() !== 0) return null;
-    const pid = execSync('pidof dockerd', { encoding: 'utf8' }).trim();
-    if (!pid) return null;
-    const parent = execSync(`ps -o comm= -p $(ps -o ppid= -p ${pid.split(' ')[0]})`, { encoding: 'utf8' }).trim();
-    return parent === 'systemd' ? null : pid.split(' ')[0];
+    // The engine at the default socket writes its pid here (another dockerd, e.g. a second engine a
+    // test started, has its own pid file and must not be the one stopped).
+    const pid = readFileSync('/var/run/docker.pid', 'utf8').trim();
+    if (!/^\d+$/.test(pid)) return null;
+    const parent = execSync(`ps -o comm= -p $(ps -o ppid= -p ${pid})`, { encoding: 'utf8' }).trim();
+    return parent === 'systemd' ? null : pid;
   } catch {
     return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -53,6 +65,9 @@ describe.skipIf(skipDocker || !dockerd)('the Docker engine stops and comes back 
     );
     await expect(engine.status()).rejects.toBeDefined();
 
+    // The API goes away before dockerd has finished stopping: a new one started now would find the
+    // old pid file and exit. Wait for the old process to end first.
+    await waitFor(() => !alive(Number(dockerd)), 60_000, 'the stopped dockerd to exit');
     const d = spawn('sh', ['-c', 'setsid dockerd >/var/log/dockerd.log 2>&1 &'], { stdio: 'ignore', detached: true });
     d.unref();
     await waitFor(
