@@ -2,7 +2,7 @@
 // driving a real lab on the real Docker engine: start it, see both SAs come up, run traffic and
 // watch the counters chart move, break the PSK with one click, follow the finding's evidence link
 // to the cited log line, fix it and see the tunnel return. Screenshots of every screen go to
-// test-output/screenshots/ (1500x920, and the main screens again at 1280x800).
+// test-output/screenshots/app/ (1500x920, and the main screens again at 1280x800).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +19,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
-const SHOTS = path.resolve('test-output/screenshots');
+const SHOTS = path.resolve('test-output/screenshots/app');
 
 // The page's DOM, as far as the functions run inside Chromium use it (this file compiles for Node).
 declare const document: {
@@ -58,7 +58,7 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
 
     beforeAll(async () => {
       // Only this run's screenshots: none left over from screens that were renamed or removed.
-      rmSync(SHOTS, { recursive: true, force: true });
+      rmSync(SHOTS, { recursive: true, force: true }); // this spec's own folder only
       mkdirSync(SHOTS, { recursive: true });
       await ensureRendererBuilt(() => {}, { force: true });
       engine = LabEngine.connect(testLabName('e2e'));

@@ -4,7 +4,7 @@
 // handful of rows in the DOM), "Reproduce in the lab" on the real lab; a published ASA config
 // imported with its lines not imported, a published Palo Alto config as the other end, the
 // mismatches before anything runs, the peer's config exported, and the imported config validated.
-// Screenshots go to test-output/screenshots/customer-*.png.
+// Screenshots go to test-output/screenshots/customer/.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -21,7 +21,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
-const SHOTS = path.resolve('test-output/screenshots');
+const SHOTS = path.resolve('test-output/screenshots/customer');
 const PUBLIC = path.resolve('test/fixtures/diagnosis/public');
 const CONFIGS = path.resolve('test/fixtures/configs/public');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');

@@ -5,7 +5,7 @@
 // temporary config directory), and go to and come from a file; Stop asks first; netem-only link
 // fields are disabled up front; fault texts speak the lab's own subnets; the tabs move with the
 // arrow keys; and an axe-core scan finds no serious or critical violation on any tab.
-// Screenshots of the changed screens go to test-output/screenshots/ (40-*).
+// Screenshots of the changed screens go to test-output/screenshots/daily-tool/ (40-*).
 import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,7 +25,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
-const SHOTS = path.resolve('test-output/screenshots');
+const SHOTS = path.resolve('test-output/screenshots/daily-tool');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const run = promisify(execFile);
 

@@ -16,7 +16,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
-const SHOTS = path.resolve('test-output/screenshots-scenarios');
+const SHOTS = path.resolve('test-output/screenshots/scenarios');
 
 describe.skipIf(skipWithoutDocker('the Scenarios tab in Chromium'))(
   'guided scenarios in the app (Chromium, real lab)',

@@ -16,7 +16,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
-const SHOTS = path.resolve('test-output/screenshots-workflows');
+const SHOTS = path.resolve('test-output/screenshots/workflows');
 
 // The page's DOM, as far as the functions run inside Chromium use it (this file compiles for Node).
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
