@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { compareGateways } from '../settings/compare.js';
 import { loadSettingsFile } from '../settings/io.js';
 import { diagnoseCommand, human, toJson } from './diagnose-command.js';
-import { registerImportExportCommands } from './import-export.js';
+import { compareConfigFiles, pairText, registerImportExportCommands } from './import-export.js';
 import { engineFor } from './lazy.js';
 
 export function registerConfigCommands(program: Command): void {
@@ -42,18 +42,26 @@ export function registerConfigCommands(program: Command): void {
 
   program
     .command('compare')
-    .description("compare the two gateways' settings: every pair that must match or mirror, and whether it does")
+    .description(
+      "compare the two gateways' settings: every pair that must match or mirror, and whether it does; " +
+        "with --left/--right, two devices' own configs before anything runs, each mismatch with their lines",
+    )
     .option('--settings <file>', 'lab settings JSON (default: the running lab)')
+    .option('--left <file>', "the left device's own config (with --right; any format `import` reads)")
+    .option('--right <file>', "the right device's own config")
+    .option('--left-tunnel <name>', 'which tunnel of --left')
+    .option('--right-tunnel <name>', 'which tunnel of --right')
     .option('--json', 'print as JSON')
     .action(async (opts, cmd: Command) => {
+      if (opts.left || opts.right) {
+        if (!opts.left || !opts.right || opts.settings)
+          throw new Error('compare: give both --left FILE and --right FILE (and no --settings)');
+        return compareConfigFiles(opts);
+      }
       const settings = opts.settings ? await loadSettingsFile(opts.settings) : await (await engineFor(cmd)).settings();
       const pairs = compareGateways(settings);
       if (opts.json) console.log(JSON.stringify(pairs, null, 2));
-      else
-        for (const p of pairs)
-          console.log(
-            `${p.ok ? '✔' : '✘'} ${p.left} ${p.relation === 'mirror' ? '⇄' : p.relation === 'either' ? 'or' : '='} ${p.right}: ${JSON.stringify(p.leftValue)} / ${JSON.stringify(p.rightValue)}${p.ok ? '' : `\n    ${p.why}`}${(p.advice ?? []).map((a) => `\n    ⚠ weak crypto: ${a}`).join('')}`,
-          );
+      else for (const p of pairs) console.log(pairText(p));
       if (pairs.some((p) => !p.ok)) process.exitCode = 1;
     });
 

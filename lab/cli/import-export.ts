@@ -4,7 +4,9 @@ import { type Command, Option } from 'commander';
 
 import { writeFileAtomic } from '../common/safe-write.js';
 import { terminalSafe } from '../common/terminal.js';
+import type { PairImportResult } from '../importers/pair.js';
 import type { ImportFormat, ImportResult } from '../importers/types.js';
+import type { SettingsPair } from '../settings/compare.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { engineFor, loadSettingsFile } from './lazy.js';
 
@@ -31,6 +33,76 @@ function report(file: string, r: ImportResult): void {
   for (const p of r.placeholders) say(`${at(p.line)}: placeholder ${p.text} (${p.field}) replaced by ${p.replacement}`);
   for (const u of r.unsupported) say(`${at(u.line)}: not imported: ${u.text.trim()} (${u.reason})`);
   for (const w of r.warnings) say(`${at(w.line)}: warning: ${w.message}`);
+}
+
+/** One compared pair as text; with the configs' files, each device's lines behind it as file:line. */
+export function pairText(p: SettingsPair, files?: Record<Side, string>): string {
+  const rel = p.relation === 'mirror' ? '⇄' : p.relation === 'either' ? 'or' : '=';
+  let out = `${p.ok ? '✔' : '✘'} ${p.left} ${rel} ${p.right}: ${JSON.stringify(p.leftValue)} / ${JSON.stringify(p.rightValue)}`;
+  if (!p.ok) out += `\n    ${p.why}`;
+  for (const a of p.advice ?? []) out += `\n    ⚠ weak crypto: ${a}`;
+  if (files && (!p.ok || p.advice?.length))
+    for (const l of p.lines ?? []) {
+      const side = l.field.startsWith('right.') ? 'right' : 'left';
+      out += `\n    ${side === 'left' ? 'left ' : 'right'} ${files[side]}:${l.line}  ${l.text.trim()}`;
+    }
+  return terminalSafe(out);
+}
+
+// The importers' SECRET_MASK, spelled here so the CLI loads no importer until a command runs.
+const SECRET_MASK = '********';
+
+/** A copy with every `psk` field masked (settings, gateways, both ends of a pair). */
+function maskKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskKeys);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, k === 'psk' && typeof v === 'string' ? SECRET_MASK : maskKeys(v)]),
+  );
+}
+
+interface PairOptions {
+  left: string;
+  right: string;
+  leftFormat?: ImportFormat;
+  rightFormat?: ImportFormat;
+  leftTunnel?: string;
+  rightTunnel?: string;
+  revealSecrets?: boolean;
+  secretsText?: string;
+}
+
+/** Both ends from their own files; an error names the file of the end that failed. */
+async function importPairFiles(opts: PairOptions): Promise<PairImportResult> {
+  const { importPair } = await import('../importers/index.js');
+  const [lt, rt] = await Promise.all([readText(opts.left), readText(opts.right)]);
+  const end = (text: string, format?: ImportFormat, entry?: string) => ({
+    text,
+    options: { format, entry, revealSecrets: opts.revealSecrets, secretsText: opts.secretsText },
+  });
+  try {
+    return importPair(end(lt, opts.leftFormat, opts.leftTunnel), end(rt, opts.rightFormat, opts.rightTunnel));
+  } catch (e) {
+    // A two-file import names the side that failed; the user knows it by its file.
+    const m = /^(left|right): /.exec((e as Error).message);
+    if (m) (e as Error).message = (e as Error).message.slice(m[0].length);
+    (e as Error).message = `${m?.[1] === 'right' ? opts.right : opts.left}: ${(e as Error).message}`;
+    throw e;
+  }
+}
+
+/**
+ * `compare --left FILE --right FILE`: every pair the two devices' configs must agree on, before
+ * anything runs, the mismatches with each device's own lines. Exit code 1 when any pair disagrees.
+ */
+export async function compareConfigFiles(opts: PairOptions & { json?: boolean }): Promise<void> {
+  const { compareGateways } = await import('../settings/compare.js');
+  const pair = await importPairFiles(opts);
+  const pairs = compareGateways(pair.settings, pair.provenance);
+  const files = { left: opts.left, right: opts.right };
+  if (opts.json) console.log(JSON.stringify({ files, pairs }, null, 2));
+  else for (const p of pairs) console.log(pairText(p, files));
+  if (pairs.some((p) => !p.ok)) process.exitCode = 1;
 }
 
 export function registerImportExportCommands(program: Command): void {
@@ -66,18 +138,12 @@ export function registerImportExportCommands(program: Command): void {
       'print the whole import result (settings, tunnels, placeholders, lines not imported, provenance) as JSON',
     )
     .action(async (file: string | undefined, opts) => {
-      const { importConfig, importPair } = await import('../importers/index.js');
+      const { importConfig } = await import('../importers/index.js');
       const revealSecrets = !!opts.revealSecrets;
       const secretsText = opts.secrets ? await readText(opts.secrets) : undefined;
       const named = (f: string, e: unknown) => {
         (e as Error).message = `${f}: ${(e as Error).message}`;
         return e;
-      };
-      // A two-file import names the side that failed; the user knows it by its file.
-      const bySide = (e: unknown) => {
-        const m = /^(left|right): /.exec((e as Error).message);
-        if (m) (e as Error).message = (e as Error).message.slice(m[0].length);
-        return named(m?.[1] === 'right' ? opts.right : opts.left, e);
       };
       let settings: LabSettings;
       let json: unknown;
@@ -85,22 +151,17 @@ export function registerImportExportCommands(program: Command): void {
       if (opts.left || opts.right) {
         if (!opts.left || !opts.right || file)
           throw new Error('import: give both --left FILE and --right FILE (and no other file), or one FILE');
-        const [lt, rt] = await Promise.all([readText(opts.left), readText(opts.right)]);
-        const side = (f: string, text: string, format?: ImportFormat, entry?: string) => ({
-          text,
-          options: { format, entry, revealSecrets, secretsText },
-          file: f,
-        });
-        const l = side(opts.left, lt, opts.leftFormat, opts.leftTunnel);
-        const r = side(opts.right, rt, opts.rightFormat, opts.rightTunnel);
-        let pair: ReturnType<typeof importPair>;
-        try {
-          pair = importPair(l, r);
-        } catch (e) {
-          throw bySide(e);
-        }
+        const pair = await importPairFiles({ ...opts, revealSecrets, secretsText });
         report(opts.left, pair.left);
         report(opts.right, pair.right);
+        // What the two devices would disagree on, before anything runs, in their own lines.
+        const { compareGateways } = await import('../settings/compare.js');
+        const bad = compareGateways(pair.settings, pair.provenance).filter((p) => !p.ok);
+        const files = { left: opts.left as string, right: opts.right as string };
+        if (bad.length) {
+          console.error(`${bad.length} mismatch(es) between the two configs (before anything runs):`);
+          for (const p of bad) console.error(pairText(p, files));
+        } else console.error('the two configs agree on every setting they must share');
         settings = pair.settings;
         json = { settings: pair.settings, left: pair.left, right: pair.right, provenance: pair.provenance };
         summary = `left: ${pair.left.format} tunnel ${pair.left.entry}; right: ${pair.right.format} tunnel ${pair.right.entry}`;
@@ -129,8 +190,15 @@ export function registerImportExportCommands(program: Command): void {
         await saveSettingsFile(opts.out, settings);
         console.error(`wrote ${opts.out} (${summary})`);
       }
-      if (opts.json) console.log(JSON.stringify(json, null, 2));
-      else if (!opts.out) console.log(JSON.stringify(settings, null, 2));
+      // The file --out writes (owner-only) keeps the keys the lab needs; what is printed shows none.
+      const printed = opts.json ? json : opts.out ? undefined : settings;
+      if (printed !== undefined) {
+        console.log(JSON.stringify(revealSecrets ? printed : maskKeys(printed), null, 2));
+        if (!revealSecrets)
+          console.error(
+            'pre-shared keys are masked here: --out FILE writes them (owner-only), --reveal-secrets prints them',
+          );
+      }
     });
 
   program

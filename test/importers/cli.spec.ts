@@ -24,7 +24,12 @@ describe('`import` and `export` from the command line', () => {
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.entry).toBe('ipsec-tunnel-2');
-    expect(result.gateway.psk).toBe('plain-text-password2');
+    // No key in what is printed, the imported tunnel's included, unless revealed.
+    expect(result.gateway.psk).toBe('********');
+    expect(result.settings.left.gateway.psk).toBe('********');
+    expect(r.stdout).not.toContain('plain-text-password2');
+    const shown = JSON.parse(cli('import', file, '--tunnel', 'ipsec-tunnel-2', '--json', '--reveal-secrets').stdout);
+    expect(shown.gateway.psk).toBe('plain-text-password2');
     expect(r.stderr).toContain(
       '2 tunnels: ipsec-tunnel-1 (peer 72.21.209.193), ipsec-tunnel-2 (peer 72.21.209.225) [imported]',
     );
@@ -67,12 +72,18 @@ describe('`import` and `export` from the command line', () => {
     );
     expect(exp.status, exp.stderr).toBe(0);
     expect(readFileSync(pan, 'utf8')).toContain('set network ike gateway LAB-GW peer-address ip 198.51.100.10');
-    const r = cli('import', '--left', asa, '--right', pan, '--json');
+    const r = cli('import', '--left', asa, '--right', pan, '--json', '--reveal-secrets');
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.left.format).toBe('asa');
     expect(out.right.format).toBe('paloalto');
     expect(out.settings.right.gateway.psk).toBe('Both-Ends-Key');
+    expect(r.stderr).toContain('the two configs agree on every setting they must share');
+    // The file --out writes keeps the key the lab needs; what is printed without --reveal-secrets does not.
+    const written = path.join(d, 'pair.json');
+    const quiet = cli('import', '--left', asa, '--right', pan, '--out', written, '--json');
+    expect(quiet.stdout).not.toContain('Both-Ends-Key');
+    expect(JSON.parse(readFileSync(written, 'utf8')).left.gateway.psk).toBe('Both-Ends-Key');
     expect(out.provenance['right.gateway.ikeProposals'].text).toContain('ike-crypto-profile LAB-IKE');
     const bad = cli('import', '--left', asa, '--right', path.join(d, 'missing.set'));
     expect(bad.status).not.toBe(0);

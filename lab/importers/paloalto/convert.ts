@@ -82,7 +82,7 @@ export function convertTunnel(
   const ikeRef = proto?.get('ike-crypto-profile')?.use();
   const ike = ikeProposals(profiles?.get('ike-crypto-profiles'), ikeRef, ikeVersion, gw.line, warnings);
   ike.profile?.use(true);
-  prov.set('gateway.ikeProposals', [ikeRef?.line ?? gw.line, ike.profile?.line ?? 0]);
+  prov.set('gateway.ikeProposals', [ikeRef?.line ?? gw.line, ike.profile?.line ?? 0, ...ike.lines]);
   prov.set('gateway.ike.rekeyTime', [ike.lifetimeNode?.line ?? ike.profile?.line ?? gw.line]);
   const multiple = ike.profile?.get('authentication-multiple');
   if (multiple && multiple.value() !== '0') {
@@ -99,7 +99,7 @@ export function convertTunnel(
     for (const n of lifesize.children.values()) n.used = false;
     lifesize.reason = 'volume lifetimes are not modelled; the lab rekeys by time';
   }
-  prov.set('gateway.espProposals', [espRef?.line ?? t.line, esp.profile?.line ?? 0]);
+  prov.set('gateway.espProposals', [espRef?.line ?? t.line, esp.profile?.line ?? 0, ...esp.lines]);
   prov.set('gateway.child.rekeyTime', [esp.lifetimeNode?.line ?? esp.profile?.line ?? t.line]);
 
   const key = presharedKey(gw, ledger);

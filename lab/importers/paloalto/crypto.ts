@@ -75,6 +75,13 @@ export interface Ike {
   lifetime: number;
   lifetimeNode?: PanNode;
   profile?: PanNode;
+  /** The profile's lines that make up the proposals (encryption, hash or authentication, DH group). */
+  lines: number[];
+}
+
+/** Where each of these profile settings is written (a value spread over several set lines cites each). */
+function linesOf(...nodes: (PanNode | undefined)[]): number[] {
+  return nodes.flatMap((n) => (n ? [n.line, ...n.values.map((v) => v.line)] : [])).filter((l) => l > 0);
 }
 
 export function ikeProposals(
@@ -124,6 +131,7 @@ export function ikeProposals(
     lifetime: lt.seconds,
     lifetimeNode: lt.node,
     profile: node,
+    lines: linesOf(node?.get('encryption'), node?.get('hash'), node?.get('dh-group')),
   };
 }
 
@@ -132,6 +140,7 @@ export interface Esp {
   lifetime: number;
   lifetimeNode?: PanNode;
   profile?: PanNode;
+  lines: number[];
 }
 
 export function espProposals(
@@ -172,5 +181,6 @@ export function espProposals(
     lifetime: lt.seconds,
     lifetimeNode: lt.node,
     profile: node,
+    lines: linesOf(encNode, authNode, node?.get('dh-group')),
   };
 }
