@@ -6,7 +6,7 @@
  */
 import type { DiagEvent, EventKind, Side } from '../events.js';
 import type { LogRecord } from '../log-line.js';
-import type { DeviceLine } from './device-log.js';
+import type { DeviceLine } from './device-line.js';
 
 const HEAD_RE = /%(?:ASA|FTD|PIX)-(\d)-(\d{6}): ?/;
 const DEBUG_RE = /\[IKEv[12](?: DEBUG)?\]:? ?|IKEv2-(?:PROTO|PLAT|SA)-\d+: ?/;

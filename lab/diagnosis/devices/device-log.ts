@@ -2,15 +2,10 @@
  * Cisco ASA and Palo Alto log lines (syslog, debug, ikemgr.log, the VPN system log) as events, per
  * input: a Palo Alto banner ("PHASE-2 NEGOTIATION FAILED") gives the phase of the reason lines after it.
  */
-import type { DiagEvent, Side } from '../events.js';
+import type { Side } from '../events.js';
 import { readAsaLine } from './asa-log.js';
+import type { DeviceLine } from './device-line.js';
 import { PanContext, readPanLine } from './pan-log.js';
-
-export interface DeviceLine {
-  /** What the line was read as (e.g. 'asa-syslog', 'pan-ikemgr'). */
-  kind: string;
-  event?: DiagEvent;
-}
 
 export class DeviceReader {
   private readonly pan = new PanContext();

@@ -6,7 +6,7 @@
  */
 import type { DiagEvent, EventKind, Side } from '../events.js';
 import type { LogRecord } from '../log-line.js';
-import type { DeviceLine } from './device-log.js';
+import type { DeviceLine } from './device-line.js';
 
 const IKEMGR_RE = /\[(?:PNTF|PERR|PWRN|INFO|DEBG|PDBG|CONF|PTHR|NOTE)\]:|====>.*<====/;
 const SYSTEM_RE =
