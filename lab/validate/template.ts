@@ -32,9 +32,20 @@ export async function loadTemplate(file: string): Promise<LoadedTemplate> {
   try {
     const r = importConfig(text);
     // A line number 0 means the input as a whole: no line to cite.
+    const at = (line: number) => (line > 0 ? `line ${line} ` : '');
+    const others = r.tunnels.filter((t) => !t.selected);
     const notes = [
+      // What the template was validated with instead of its template variables and masked values.
+      ...r.placeholders.map((p) => `${at(p.line)}placeholder ${p.text} (${p.field}) replaced by ${p.replacement}`),
+      ...(others.length
+        ? [
+            `validated tunnel ${r.entry}; not validated, the file's other tunnel${others.length === 1 ? '' : 's'}: ${others
+              .map((t) => `${t.name} (${at(t.line)}peer ${t.peer || '?'})`)
+              .join(', ')} (validate one with \`ipsec-lab import FILE --tunnel NAME --out t.json\`, then t.json)`,
+          ]
+        : []),
       ...r.warnings.map((w) => `warning${w.line > 0 ? ` (line ${w.line})` : ''}: ${w.message}`),
-      ...r.unsupported.map((u) => `${u.line > 0 ? `line ${u.line} ` : ''}not imported: ${u.text.trim()} (${u.reason})`),
+      ...r.unsupported.map((u) => `${at(u.line)}not imported: ${u.text.trim()} (${u.reason})`),
     ];
     const secrets = [...new Set([...secretsInText(text), ...secretsOf(r.settings)])];
     return { file, settings: r.settings, format: r.format, notes, provenance: r.provenance, secrets };

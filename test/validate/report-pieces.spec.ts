@@ -214,3 +214,28 @@ describe('validation lab names', () => {
     }
   });
 });
+
+describe("an imported template's notes", () => {
+  it('list the placeholders with what replaced them, and the tunnels of the file that were not picked', async () => {
+    const t = await loadTemplate('test/fixtures/configs/public/asa-oci-ikev2-vti-template/config.txt');
+    const placeholders = t.notes.filter((n) => / placeholder /.test(` ${n}`));
+    expect(placeholders.length).toBeGreaterThan(0);
+    expect(placeholders.join('\n')).toMatch(/^line \d+ placeholder \$\{oracleHeadend1\} \(peerAddress\) replaced by /m);
+    expect(placeholders.join('\n')).toMatch(
+      /placeholder \$\{sharedSecret1\} \(psk\) replaced by the lab's default key/,
+    );
+    const tunnels = t.notes.filter((n) => n.startsWith('validated tunnel '));
+    expect(tunnels).toHaveLength(1);
+    expect(tunnels[0]).toMatch(
+      /^validated tunnel \$\{tunnelInterfaceName1\}; not validated, the file.s other tunnel: \$\{tunnelInterfaceName2\} \(line \d+ peer \$\{oracleHeadend2\}\)/,
+    );
+
+    const multi = await loadTemplate('test/fixtures/configs/asa-multi-entry.txt');
+    const other = multi.notes.find((n) => n.startsWith('validated tunnel '))!;
+    expect(other).toContain("validated tunnel outside_map 10; not validated, the file's other tunnel: outside_map 20");
+    expect(other).toContain('peer 192.0.2.77');
+    // One tunnel, no placeholders: nothing to say about either.
+    const single = await loadTemplate('test/fixtures/configs/asa-ikev2-gcm.txt');
+    expect(single.notes.some((n) => n.startsWith('validated tunnel ') || / placeholder /.test(` ${n}`))).toBe(false);
+  });
+});
