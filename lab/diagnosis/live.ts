@@ -15,17 +15,10 @@ import { keRetryRule, peerDeleteExcerptRule, silentExcerptRule } from './rules/e
 import { healthSignsRule } from './rules/health.js';
 import { noInitiatorRule, peerClosedRule, staleSaRule } from './rules/lifecycle.js';
 import { listingRule } from './rules/listing.js';
-import {
-  aggressiveModeRule,
-  authRule,
-  configLookupRule,
-  kernelRule,
-  natRule,
-  overlapRule,
-  proposalRule,
-  tsRule,
-} from './rules/negotiation.js';
+import { aggressiveModeRule, authRule, configLookupRule, kernelRule, natRule } from './rules/negotiation.js';
 import { lossRule, rekeyRule, silentPeerRule } from './rules/path.js';
+import { proposalRule } from './rules/proposals.js';
+import { overlapRule, tsRule } from './rules/selectors.js';
 import { emptySeries, type SaSnapshot } from './sas-text.js';
 
 export const RULES: Rule[] = [
