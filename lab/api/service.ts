@@ -18,7 +18,7 @@ import { LabError } from '../docker/errors.js';
 import { runChecks } from '../doctor/checks.js';
 import type { LabEngine } from '../engine/lab-engine.js';
 import { FaultService } from '../faults/fault-service.js';
-import { findScenario, ScenarioRunner, SCENARIOS } from '../scenarios/index.js';
+import { SCENARIOS } from '../scenarios/index.js';
 import { compareGateways } from '../settings/compare.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { saveSettingsFile } from '../settings/io.js';
@@ -51,6 +51,7 @@ import { CustomerDesk, CustomerMethods } from './customer.js';
 import { toErrorInfo } from './errors.js';
 import { Follower, forgetEarlierLab, labStateStamp } from './follow.js';
 import { LogBatcher } from './log-batcher.js';
+import { ScenarioSession } from './scenario-session.js';
 import { settingsInfo } from './settings-info.js';
 import { captureInfo, faultCatalogueInfo, scenarioInfos, validateRunInfo } from './to-info.js';
 
@@ -355,45 +356,17 @@ export class LabService extends CustomerMethods implements LabApi {
 
   // ------------------------------------------------------------ scenarios
 
-  private scenario: { id: string; runner: ScenarioRunner; next: number } | undefined;
+  private readonly scenarios = new ScenarioSession(this);
 
   async scenariosList(): Promise<ScenarioInfo[]> {
     return scenarioInfos(SCENARIOS);
   }
 
   async scenarioStep(id: string, index: number): Promise<ScenarioStepInfo> {
-    const scenario = findScenario(id);
-    if (!scenario)
-      throw new LabError(
-        'unknown-scenario',
-        `unknown scenario "${id}"; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`,
-      );
-    if (index >= scenario.steps.length)
-      throw new LabError(
-        'invalid-request',
-        `scenario "${id}" has ${scenario.steps.length} steps; there is no step ${index + 1}`,
-      );
-    if (index === 0 || this.scenario?.id !== id) {
-      if (index !== 0) throw new LabError('not-running', `scenario "${id}" is not running: start it at step 1`);
-      this.scenario?.runner.close().catch(ignoreRejection('a scenario lab being replaced may already be gone'));
-      this.scenario = {
-        id,
-        runner: new ScenarioRunner(this.engine, { hostWatch: () => this.startWatching() }),
-        next: 0,
-      };
-    }
-    if (index !== this.scenario!.next)
-      throw new LabError(
-        'invalid-request',
-        `scenario "${id}": step ${this.scenario!.next + 1} comes next, not step ${index + 1}`,
-      );
-    // The app's own start: the lab is created as the app's, and the UI hears that it is up.
-    if (index === 0 && !(await this.engine.find())) await this.labUp();
-    const action = scenario.steps[index].action?.kind;
-    const r = await this.scenario!.runner.runStep(scenario, index);
-    this.scenario!.next = r.ok ? index + 1 : index;
-    if (action === 'break' || action === 'fix' || action === 'start') this.emit('changed', { what: 'faults' });
-    return r;
+    const { report, action } = await this.scenarios.step(id, index);
+    if (action?.kind === 'break' || action?.kind === 'fix' || action?.kind === 'start')
+      this.emit('changed', { what: 'faults' });
+    return report;
   }
 
   // ------------------------------------------------------------ watching
@@ -403,7 +376,8 @@ export class LabService extends CustomerMethods implements LabApi {
       throw new LabError('lab-not-found', `lab "${this.engine.name}" is not running`, 'start it first');
   }
 
-  private startWatching(): Promise<void> {
+  /** Follows the lab (its logs, SAs and health) if not already; scenarios use it too. */
+  startWatching(): Promise<void> {
     if (this.stopWatch || this.disposed) return Promise.resolve();
     this.watchStarting ??= this.engine.watch().then(
       (stop) => {
