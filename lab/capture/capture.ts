@@ -6,11 +6,11 @@ import tar from 'tar-stream';
 import { LabError } from '../docker/errors.js';
 import { execIn } from '../docker/exec.js';
 import type { LabEngine } from '../engine/lab-engine.js';
+/** The router's WAN interfaces: `left` faces gw-left, `right` faces gw-right; `any` is both. */
+import { CAPTURE_INTERFACES, type CaptureInterface } from './interfaces.js';
 import { type CapturedPacket, type CaptureSummary, decodePcap, summarize } from './pcap.js';
 
-/** The router's WAN interfaces: `left` faces gw-left, `right` faces gw-right; `any` is both. */
-export type CaptureInterface = 'left' | 'right' | 'any';
-export const CAPTURE_INTERFACES: readonly CaptureInterface[] = ['left', 'right', 'any'];
+export { CAPTURE_INTERFACES, type CaptureInterface };
 
 /** IKE, NAT-T and ESP: what passes between the gateways. */
 export const DEFAULT_FILTER = 'udp port 500 or udp port 4500 or ip proto 50';

@@ -2,14 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 import { type Command } from 'commander';
 
-import {
-  CAPTURE_INTERFACES,
-  type CaptureInterface,
-  captureToFile,
-  decodePcap,
-  formatSummary,
-  summarize,
-} from '../capture/index.js';
+import { CAPTURE_INTERFACES, type CaptureInterface } from '../capture/interfaces.js';
 import { engineFor } from './lazy.js';
 
 export function registerCaptureCommand(program: Command): void {
@@ -25,6 +18,7 @@ export function registerCaptureCommand(program: Command): void {
     .option('--read <file>', 'only read an existing pcap and list its IKE/ESP packets')
     .action(async (opts, cmd: Command) => {
       if (opts.read) {
+        const { decodePcap, formatSummary, summarize } = await import('../capture/index.js');
         const packets = decodePcap(await readFile(opts.read));
         for (const l of formatSummary(summarize(packets))) console.log(l);
         return;
@@ -44,6 +38,7 @@ export function registerCaptureCommand(program: Command): void {
       }
       const engine = await engineFor(cmd);
       try {
+        const { captureToFile, formatSummary } = await import('../capture/index.js');
         const r = await captureToFile(engine, opts.out, {
           seconds,
           interface: opts.interface as CaptureInterface,

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 
-import { compareGateways } from '../settings/compare.js';
-import { loadSettingsFile } from '../settings/io.js';
-import { diagnoseCommand, human, toJson } from './diagnose-command.js';
 import { compareConfigFiles, pairText, registerImportExportCommands } from './import-export.js';
-import { engineFor } from './lazy.js';
+import { engineFor, loadSettingsFile } from './lazy.js';
 
 export function registerConfigCommands(program: Command): void {
   program
@@ -14,6 +11,8 @@ export function registerConfigCommands(program: Command): void {
     .helpOption(false)
     .argument('[args...]')
     .action(async (args: string[], _opts, cmd: Command) => {
+      // The diagnosis engine loads only for the commands that diagnose.
+      const { diagnoseCommand } = await import('./diagnose-command.js');
       process.exitCode = await diagnoseCommand(args, { lab: cmd.optsWithGlobals().lab as string });
     });
 
@@ -30,6 +29,7 @@ export function registerConfigCommands(program: Command): void {
       try {
         await engine.ping();
         const { diagnoseLab } = await import('../engine/lab-diagnosis.js');
+        const { human, toJson } = await import('./diagnose-command.js');
         const r = await diagnoseLab(engine, {
           sinceS: opts.since !== undefined ? Number(opts.since) : undefined,
           traffic: opts.traffic,
@@ -59,6 +59,7 @@ export function registerConfigCommands(program: Command): void {
         return compareConfigFiles(opts);
       }
       const settings = opts.settings ? await loadSettingsFile(opts.settings) : await (await engineFor(cmd)).settings();
+      const { compareGateways } = await import('../settings/compare.js');
       const pairs = compareGateways(settings);
       if (opts.json) console.log(JSON.stringify(pairs, null, 2));
       else for (const p of pairs) console.log(pairText(p));

@@ -2,14 +2,7 @@ import { createInterface } from 'node:readline';
 
 import { type Command } from 'commander';
 
-import {
-  describeExpectation,
-  findScenario,
-  type ScenarioEvent,
-  ScenarioRunner,
-  SCENARIOS,
-  type ScenarioStep,
-} from '../scenarios/index.js';
+import type { ScenarioEvent, ScenarioStep } from '../scenarios/index.js';
 import { engineFor } from './lazy.js';
 
 /** Lines typed by the presenter, one per step; when stdin ends the rest runs unattended. */
@@ -37,7 +30,10 @@ function enterGate(): { wait: (i: number, step: ScenarioStep) => Promise<void>; 
   };
 }
 
-function printEvent(e: ScenarioEvent): void {
+/** The scenarios (and with them the fault service) load only when a scenario command runs. */
+const scenarios = () => import('../scenarios/index.js');
+
+function printEvent(e: ScenarioEvent, describeExpectation: (x: ScenarioStep['expect'][number]) => string): void {
   if (e.type === 'step-start') {
     console.log(`\n── step ${e.index + 1}: ${e.step.title}`);
     for (const n of e.step.narration) console.log(`   » ${n}`);
@@ -58,7 +54,8 @@ export function registerScenarioCommand(program: Command): void {
     .command('list')
     .description('the scenarios, with their steps')
     .option('--json', 'print as JSON')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { SCENARIOS } = await scenarios();
       if (opts.json) {
         console.log(JSON.stringify(SCENARIOS, null, 2));
         return;
@@ -80,6 +77,7 @@ export function registerScenarioCommand(program: Command): void {
     .option('--keep', 'keep a lab the scenario started (by default it is removed at the end)')
     .option('--json', 'print the report as JSON instead of the narration')
     .action(async (id: string, opts, cmd: Command) => {
+      const { describeExpectation, findScenario, ScenarioRunner, SCENARIOS } = await scenarios();
       const s = findScenario(id);
       if (!s) {
         console.error(`ipsec-lab: unknown scenario "${id}"; one of: ${SCENARIOS.map((x) => x.id).join(', ')}`);
@@ -87,7 +85,9 @@ export function registerScenarioCommand(program: Command): void {
         return;
       }
       const engine = await engineFor(cmd);
-      const runner = new ScenarioRunner(engine, { onEvent: opts.json ? undefined : printEvent });
+      const runner = new ScenarioRunner(engine, {
+        onEvent: opts.json ? undefined : (e) => printEvent(e, describeExpectation),
+      });
       const gate = opts.step ? enterGate() : undefined;
       const interrupt = () => void runner.close({ removeLab: !opts.keep }).finally(() => process.exit(130));
       process.once('SIGINT', interrupt);
