@@ -2,6 +2,7 @@ import { useState } from 'react';
 
 import type { DiagnosisResult, Finding } from '../../../lab/api/contract';
 import { store, useApp } from '../state/store';
+import { RichText } from './RichText';
 
 type Vendor = 'strongswan' | 'asa' | 'paloAlto';
 
@@ -40,12 +41,6 @@ const CAUSE_TITLES: Record<string, string> = {
 };
 
 export const causeTitle = (c: string) => CAUSE_TITLES[c] ?? c;
-
-/** Text with `code` spans, as the diagnosis writes commands and log excerpts. */
-function Rich({ text }: { text: string }) {
-  const parts = text.split(/`([^`]+)`/);
-  return <>{parts.map((p, i) => (i % 2 ? <code key={i}>{p}</code> : p))}</>;
-}
 
 /** Below this confidence a finding is a hint to check, not a conclusion. */
 const WEAK = 0.5;
@@ -88,7 +83,7 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
         <code>{f.cause}</code>
       </div>
       <p className="summary">
-        <Rich text={f.summary} />
+        <RichText text={f.summary} />
       </p>
       {open && (
         <>
@@ -129,7 +124,7 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
                 <ol>
                   {f.fix.map((x, i) => (
                     <li key={i}>
-                      <Rich text={x} />
+                      <RichText text={x} />
                     </li>
                   ))}
                 </ol>
@@ -140,7 +135,11 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
               <div className="label">{vendor === 'asa' ? 'On a Cisco ASA' : 'On a Palo Alto'}</div>
               {/* One line per topic (states, logs, check, fix): keep the line breaks the note carries. */}
               <p data-testid={`vendor-${vendor}`} style={{ whiteSpace: 'pre-line' }}>
-                {vendorNote ? <Rich text={vendorNote} /> : <span className="muted">no vendor note for this cause</span>}
+                {vendorNote ? (
+                  <RichText text={vendorNote} />
+                ) : (
+                  <span className="muted">no vendor note for this cause</span>
+                )}
               </p>
             </div>
           )}
@@ -150,7 +149,7 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
               <ul>
                 {f.checked.map((c, i) => (
                   <li key={i} data-testid="lab-check">
-                    <Rich text={c.ran} /> → <b>{c.saw}</b>
+                    <RichText text={c.ran} /> → <b>{c.saw}</b>
                   </li>
                 ))}
               </ul>
@@ -161,7 +160,7 @@ function FindingCard({ f, rank, vendor }: { f: Finding; rank: number; vendor: Ve
               Cannot rule out: {f.alternatives.map(causeTitle).join(', ')}
               {f.decidingCheck && (
                 <div>
-                  Deciding check: <Rich text={f.decidingCheck} />
+                  Deciding check: <RichText text={f.decidingCheck} />
                 </div>
               )}
             </div>

@@ -7,6 +7,7 @@ import { customer, type CustomerText, useCustomer } from '../state/customer';
 import { store, useApp } from '../state/store';
 import { CustomerTextView } from './CustomerTextView';
 import { causeTitle } from './DiagnosisPanel';
+import { RichText } from './RichText';
 import { formatSize, TextDrop } from './TextDrop';
 
 const SIDES: CustomerSide[] = ['unknown', 'left', 'right'];
@@ -132,7 +133,11 @@ function Verdict({ d }: { d: CustomerDiagnosisInfo }) {
           {Math.round(top.confidence * 100)}% · phase {top.phase} · side {top.side}
         </span>
       )}
-      {top && <div>{top.summary}</div>}
+      {top && (
+        <div>
+          <RichText text={top.summary} />
+        </div>
+      )}
     </div>
   );
 }
@@ -143,7 +148,9 @@ function FindingItem({ f, rank }: { f: Finding; rank: number }) {
       <summary>
         <b>{causeTitle(f.cause)}</b> <span className="muted">{Math.round(f.confidence * 100)}%</span>
       </summary>
-      <div>{f.summary}</div>
+      <div>
+        <RichText text={f.summary} />
+      </div>
       {f.evidence.length > 0 && (
         <ul className="cites">
           {f.evidence.map((e, i) => (
@@ -151,11 +158,17 @@ function FindingItem({ f, rank }: { f: Finding; rank: number }) {
           ))}
         </ul>
       )}
-      {f.decidingCheck && <div className="muted">Deciding check: {f.decidingCheck}</div>}
+      {f.decidingCheck && (
+        <div className="muted">
+          Deciding check: <RichText text={f.decidingCheck} />
+        </div>
+      )}
       {f.fix.length > 0 && (
         <ul className="fix">
           {f.fix.map((x, i) => (
-            <li key={i}>{x}</li>
+            <li key={i}>
+              <RichText text={x} />
+            </li>
           ))}
         </ul>
       )}
