@@ -175,8 +175,10 @@ export class LiveDiagnosis {
     }
     all = [...best.values()];
     if (!all.some(isFault)) {
+      // Still one finding per cause: the established tunnel's healthy replaces a weaker "so far so good".
       const h = this.healthy(ctx);
-      if (h) all.push(h);
+      const weaker = all.find((f) => f.cause === 'healthy');
+      if (h && (!weaker || h.confidence > weaker.confidence)) all = [...all.filter((f) => f !== weaker), h];
     } else all = all.filter((f) => f.cause !== 'healthy');
     withVendorViews(all, this.log, this.snapshots);
     return rankFindings(all);

@@ -67,6 +67,10 @@ const fileLines = new Map<string, string[]>();
  * listings, or its logs (the rewritten ones for a shape). Only settings-derived evidence has no line.
  */
 function expectEvidenceInInput(r: DiagnosisResult, shape?: Shape): void {
+  // One finding per cause: a second "healthy" (or any repeat) is noise beside the first.
+  expect(new Set(r.findings.map((f) => f.cause)).size, r.findings.map((f) => f.cause).join(', ')).toBe(
+    r.findings.length,
+  );
   for (const f of r.findings) {
     expect(f.evidence.length, `${f.cause} has evidence`).toBeGreaterThan(0);
     for (const e of f.evidence) {
