@@ -215,7 +215,7 @@ export function readIpsecConf(text: string, options: IpsecConfImportOptions = {}
   if (!name) throw new ImportError(0, `no conn ${options.entry}; the configuration has ${candidates.join(', ')}`);
   const conn = conns.get(name)!;
   const eff = effective(conn, conns);
-  ledger.use(...conn.lines);
+  ledger.useAll(conn.lines);
   for (const s of eff.values()) ledger.use(s.line);
   for (const v of conn.settings.values()) ledger.use(v.line);
   for (const c of conns.values()) {

@@ -1,4 +1,4 @@
-import { ImportError } from './types.js';
+import { append, ImportError } from './types.js';
 
 /**
  * strongSwan's settings syntax (swanctl.conf, strongswan.conf): `name { ... }` sections,
@@ -36,6 +36,14 @@ function newSection(name: string, line: number): ConfSection {
 }
 
 const NAME = /[^\s{}=#:,"]/;
+
+/**
+ * Deeper than any strongSwan file is (swanctl.conf uses 5 levels): past it the input is refused on
+ * its line, before anything recurses over the tree.
+ */
+const MAX_NESTING = 64;
+/** References followed from one section, one through the next (a: b, b: c, ...). */
+const MAX_REFERENCE_CHAIN = 64;
 
 export function parseSettingsSyntax(text: string): ConfDocument {
   const root = newSection('', 0);
@@ -156,13 +164,18 @@ export function parseSettingsSyntax(text: string): ConfDocument {
     skipSpace(true);
     if (peek() !== '{') throw new ImportError(here, `expected "=" or "{" after "${name}"`);
     advance();
+    if (stack.length > MAX_NESTING)
+      throw new ImportError(
+        here,
+        `sections nested too deep: "${name}" would open level ${stack.length} (at most ${MAX_NESTING}; swanctl.conf needs 5)`,
+      );
     let section = parent.sections.get(name);
     if (section) section.extraLines.push(here);
     else {
       section = newSection(name, here);
       parent.sections.set(name, section);
     }
-    section.refs.push(...refs);
+    append(section.refs, refs);
     stack.push(section);
     openedAt.push(here);
   }
@@ -188,33 +201,69 @@ function findSection(root: ConfSection, path: string): ConfSection | undefined {
   return s;
 }
 
-/** `b : a { }` makes b inherit whatever of a it does not set itself. */
-function resolveReferences(section: ConfSection, root: ConfSection, referenced: Set<string>, depth = 0): void {
-  if (depth > 32) throw new ImportError(section.line, 'section references loop');
+interface Resolving {
+  root: ConfSection;
+  referenced: Set<string>;
+  /** Sections being resolved now (an ancestor, or a section further up a reference chain), by path. */
+  active: Map<ConfSection, string>;
+  done: Set<ConfSection>;
+}
+
+/**
+ * `b : a { }` makes b inherit whatever of a it does not set itself. A reference back to a section
+ * being resolved (itself, an ancestor, or one earlier in the chain) is a loop; a long chain without
+ * one is only nested too deep: each has its own message, naming the line of the reference.
+ */
+function resolveReferences(section: ConfSection, root: ConfSection, referenced: Set<string>): void {
+  resolveSection(section, '', [], { root, referenced, active: new Map(), done: new Set() });
+}
+
+function resolveSection(section: ConfSection, path: string, chain: string[], ctx: Resolving): void {
+  if (ctx.done.has(section)) return;
+  ctx.active.set(section, path);
   for (const ref of section.refs) {
-    const target = findSection(root, ref.path);
+    const target = findSection(ctx.root, ref.path);
     if (!target)
       throw new ImportError(
         ref.line,
         `section "${ref.path}" referenced by "${section.name}" does not exist (references use the full path, e.g. connections.base)`,
       );
-    referenced.add(ref.path);
-    resolveReferences(target, root, referenced, depth + 1);
+    const busy = ctx.active.get(target);
+    if (busy !== undefined) {
+      const how =
+        busy !== '' && path.startsWith(`${busy}.`)
+          ? `"${path}" references "${ref.path}", which contains it`
+          : `${[...chain, path].join(' -> ')} -> ${ref.path}`;
+      throw new ImportError(ref.line, `section references loop: ${how}`);
+    }
+    if (chain.length >= MAX_REFERENCE_CHAIN)
+      throw new ImportError(
+        ref.line,
+        `section references nested too deep: "${path}" is reached through more than ${MAX_REFERENCE_CHAIN} references in a chain`,
+      );
+    ctx.referenced.add(ref.path);
+    resolveSection(target, ref.path, [...chain, path], ctx);
     for (const [k, v] of target.keys) if (!section.keys.has(k)) section.keys.set(k, v);
     for (const [k, v] of target.sections) {
       const own = section.sections.get(k);
       if (!own) section.sections.set(k, v);
-      else own.refs.push({ path: `${ref.path}.${k}`, line: ref.line });
+      else {
+        own.refs.push({ path: `${ref.path}.${k}`, line: ref.line });
+        // Resolved already through another reference: resolve it again with what it inherits now.
+        ctx.done.delete(own);
+      }
     }
   }
   section.refs = [];
-  for (const s of section.sections.values()) resolveReferences(s, root, referenced, depth + 1);
+  for (const [name, s] of section.sections) resolveSection(s, path ? `${path}.${name}` : name, chain, ctx);
+  ctx.active.delete(section);
+  ctx.done.add(section);
 }
 
 /** Every line a section and its content occupy (headers, keys, overridden keys). */
 export function sectionLines(section: ConfSection): number[] {
   const out = [section.line, ...section.extraLines, ...section.overridden.map((o) => o.key.line)];
   for (const k of section.keys.values()) out.push(k.line);
-  for (const s of section.sections.values()) out.push(...sectionLines(s));
+  for (const s of section.sections.values()) append(out, sectionLines(s));
   return out;
 }

@@ -110,7 +110,7 @@ export function readSwanctl(text: string, options: SwanctlImportOptions = {}): I
     }
   }
   const connections = root.sections.get('connections');
-  if (connections) ledger.use(connections.line, ...connections.extraLines);
+  if (connections) ledger.useAll([connections.line, ...connections.extraLines]);
   for (const k of connections?.keys.values() ?? [])
     ledger.unsupported(k.line, 'a setting directly under connections is not understood');
   const candidates = [...(connections?.sections.values() ?? [])].filter(
@@ -130,7 +130,7 @@ export function readSwanctl(text: string, options: SwanctlImportOptions = {}): I
     if (c === conn) continue;
     const template = doc.referenced.has(`connections.${c.name}`);
     // A template whose settings the connection inherited is in use, header included.
-    if (template && sectionLines(c).some((l) => ledger.isUsed(l))) ledger.use(c.line, ...c.extraLines);
+    if (template && sectionLines(c).some((l) => ledger.isUsed(l))) ledger.useAll([c.line, ...c.extraLines]);
     const reason = template
       ? `template connection ${c.name} is not used by ${conn.name}`
       : `connection ${c.name} is not imported (import it with entry ${c.name})`;
@@ -166,7 +166,7 @@ function firstAddress(key: ConfKey | undefined, ledger: LineLedger, warnings: Im
 
 function mapConnection(conn: ConfSection, ledger: LineLedger, warnings: ImportWarning[], side: 'left' | 'right') {
   const base = defaultSettings()[side].gateway;
-  ledger.use(conn.line, ...conn.extraLines);
+  ledger.useAll([conn.line, ...conn.extraLines]);
   for (const o of conn.overridden) ledger.unsupported(o.key.line, `overridden by line ${o.by}`);
   const k = conn.keys;
   const used = (key: ConfKey | undefined) => key && ledger.use(key.line);
@@ -278,7 +278,7 @@ function mapConnection(conn: ConfSection, ledger: LineLedger, warnings: ImportWa
       conn.line,
       `connection ${conn.name} has no child (expected "children { NAME { local_ts = ... } }")`,
     );
-  ledger.use(...children.flatMap((c) => [c.line, ...c.extraLines]));
+  ledger.useAll(children.flatMap((c) => [c.line, ...c.extraLines]));
   mapChild(childList[0], gateway, ledger, warnings);
   for (const c of childList.slice(1)) {
     const reason = `child ${c.name} is not imported (the lab tunnel has one child)`;
@@ -300,7 +300,7 @@ function authRound(
   const [round, ...more] = rounds;
   for (const r of more)
     for (const l of sectionLines(r)) ledger.unsupported(l, 'multiple authentication rounds are not modelled');
-  ledger.use(round.line, ...round.extraLines);
+  ledger.useAll([round.line, ...round.extraLines]);
   let id: string | undefined;
   for (const key of round.keys.values()) {
     if (key.name === 'auth') {
@@ -344,7 +344,7 @@ function selectors(key: ConfKey | undefined, ledger: LineLedger): string[] {
 }
 
 function mapChild(child: ConfSection, gw: GatewaySettings, ledger: LineLedger, warnings: ImportWarning[]): void {
-  ledger.use(child.line, ...child.extraLines);
+  ledger.useAll([child.line, ...child.extraLines]);
   for (const o of child.overridden) ledger.unsupported(o.key.line, `overridden by line ${o.by}`);
   const k = child.keys;
   gw.localTs = selectors(k.get('local_ts'), ledger);
@@ -412,7 +412,7 @@ function secretFor(
     warnings.push({ line: connLine, message: 'no secrets section; the lab uses its default pre-shared key' });
     return fallback;
   }
-  ledger.use(secrets.line, ...secrets.extraLines);
+  ledger.useAll([secrets.line, ...secrets.extraLines]);
   for (const k of secrets.keys.values())
     ledger.unsupported(k.line, 'a setting directly under secrets is not understood');
   // Every key is masked wherever a line is quoted back, not only the imported one.
@@ -455,7 +455,7 @@ function secretFor(
     });
     return fallback;
   }
-  ledger.use(best.section.line, ...best.section.extraLines);
+  ledger.useAll([best.section.line, ...best.section.extraLines]);
   let secret: string | undefined;
   for (const k of best.section.keys.values()) {
     if (k.name === 'secret') {

@@ -102,6 +102,12 @@ export class ImportError extends Error {
   }
 }
 
+/** Appends a list of any length (`push(...items)` overflows the stack past ~100k items). */
+export function append<T>(into: T[], items: Iterable<T>): T[] {
+  for (const x of items) into.push(x);
+  return into;
+}
+
 /** What a pre-shared key looks like wherever an import quotes its line. */
 export const SECRET_MASK = '********';
 
@@ -162,6 +168,11 @@ export class LineLedger {
   }
 
   use(...lines: number[]): void {
+    for (const l of lines) this.used.add(l);
+  }
+
+  /** Like `use`, for a list of any length (a spread of a huge list into a call overflows the stack). */
+  useAll(lines: Iterable<number>): void {
     for (const l of lines) this.used.add(l);
   }
 

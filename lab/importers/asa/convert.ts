@@ -2,7 +2,14 @@ import { normalizeCidr } from '../../settings/addresses.js';
 import { defaultSettings } from '../../settings/defaults.js';
 import type { GatewaySettings } from '../../settings/types.js';
 import { clampSeconds, type FoundPlaceholder, type Imported } from '../build.js';
-import { ImportError, type ImportOptions, type ImportResult, type ImportWarning, type LineLedger } from '../types.js';
+import {
+  append,
+  ImportError,
+  type ImportOptions,
+  type ImportResult,
+  type ImportWarning,
+  type LineLedger,
+} from '../types.js';
 import { v1Esp, v1Ike, v2Esp, v2Ike } from './crypto.js';
 import { localEnd, localIdentity, presharedKey, tunnelGroupOf } from './identity.js';
 import {
@@ -113,7 +120,7 @@ function convertTunnel(
   if (c.kind === 'map') {
     phase2 = c.entry;
     label = `crypto map ${c.name}`;
-    ledger.use(...c.entry.lines);
+    ledger.useAll(c.entry.lines);
     const bound = cfg.mapInterfaces.get(c.entry.map);
     if (!bound)
       warnings.push({
@@ -124,7 +131,7 @@ function convertTunnel(
     ifname = bound?.value;
   } else {
     label = `interface ${c.iface.hw}`;
-    ledger.use(...c.iface.lines);
+    ledger.useAll(c.iface.lines);
     if (c.iface.address)
       ledger.unsupported(
         c.iface.address.line,
@@ -139,7 +146,7 @@ function convertTunnel(
         ref.line,
         `ipsec profile ${ref.value} is not defined (expected "crypto ipsec profile ${ref.value}")`,
       );
-    ledger.use(...profile.lines);
+    ledger.useAll(profile.lines);
     phase2 = profile;
     ifname = c.iface.tunnelSource?.value;
     if (!c.iface.tunnelSource)
@@ -197,7 +204,7 @@ function convertTunnel(
     if (!c.entry.acl)
       throw new ImportError(first, `${label} has no access list (expected "${label} match address ACL")`);
     const sel = selectors(cfg, ledger, c.entry.acl.value, warnings);
-    placeholders.push(...sel.placeholders);
+    append(placeholders, sel.placeholders);
     ts = { local: sel.local, remote: sel.remote };
     prov.set('gateway.localTs', [c.entry.acl.line, ...sel.lines]);
     prov.set('gateway.remoteTs', [c.entry.acl.line, ...sel.lines]);
@@ -205,7 +212,7 @@ function convertTunnel(
     ts = { local: ['0.0.0.0/0'], remote: ['0.0.0.0/0'] };
     const routed = routedNetworks(cfg, ledger, c.iface, warnings);
     peerLan = routed.lan;
-    placeholders.push(...routed.placeholders);
+    append(placeholders, routed.placeholders);
     prov.set('gateway.localTs', [c.iface.tunnelProfile!.line]);
     prov.set('gateway.remoteTs', [c.iface.tunnelProfile!.line]);
     if (routed.lines.length) prov.set('peerLan', routed.lines);
@@ -232,7 +239,7 @@ function convertTunnel(
   const { iface, end } = localEnd(cfg, ifname);
   if (ifname && !iface)
     warnings.push({ line: first, message: `no interface has nameif ${ifname}; the lab gateway uses its own address` });
-  ledger.use(...end.lines);
+  ledger.useAll(end.lines);
   if (end.placeholder) placeholders.push(end.placeholder);
   else if (iface && !end.address)
     warnings.push({
@@ -241,7 +248,7 @@ function convertTunnel(
     });
   if (ifname) {
     const enable = cfg.enables.filter((e) => sameIfname(e.ifname, ifname) && e.version === ikeVersion);
-    if (enable.length) ledger.use(...enable.map((e) => e.line));
+    if (enable.length) ledger.useAll(enable.map((e) => e.line));
     else
       warnings.push({
         line: first,
@@ -257,7 +264,7 @@ function convertTunnel(
   const insideHost = inside && resolveHost(cfg, inside.address!.value.word).address;
   if (inside && insideHost) {
     lan = normalizeCidr(`${insideHost}/${inside.address!.value.prefix}`);
-    ledger.use(...inside.lines);
+    ledger.useAll(inside.lines);
     prov.set('lan', [inside.address!.line]);
   }
 

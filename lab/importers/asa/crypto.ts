@@ -12,7 +12,7 @@ import {
   isAead,
 } from '../../vendors/asa/algorithms.js';
 import { checkProposal } from '../build.js';
-import { ImportError, type ImportWarning, type LineLedger } from '../types.js';
+import { append, ImportError, type ImportWarning, type LineLedger } from '../types.js';
 import type { AsaConfig, Phase2 } from './model.js';
 
 /** A referenced item the configuration states but that cannot be read: the tunnel needs it, so it is an error. */
@@ -39,8 +39,8 @@ export function v1Esp(cfg: AsaConfig, ledger: LineLedger, p: Phase2): Esp {
   const out = p.v1Sets!.value.map((name) => {
     const ts = cfg.transformSets.get(name)!;
     usable(`transform set ${name}`, ts);
-    ledger.use(...ts.lines);
-    lines.push(...ts.lines);
+    ledger.useAll(ts.lines);
+    append(lines, ts.lines);
     const integ = ESP_V1_INTEGRITY[ts.integ];
     return [ESP_V1_ENCRYPTION[ts.enc], integ].filter(Boolean).join('-');
   });
@@ -55,8 +55,8 @@ export function v2Esp(cfg: AsaConfig, ledger: LineLedger, phase2: Phase2): Esp {
   for (const name of phase2.v2Proposals!.value) {
     const p = cfg.proposals.get(name)!;
     usable(`ipsec-proposal ${name}`, p);
-    ledger.use(...p.lines);
-    lines.push(...p.lines);
+    ledger.useAll(p.lines);
+    append(lines, p.lines);
     if (!p.enc.length)
       throw new ImportError(
         p.header,
@@ -77,7 +77,10 @@ export function v2Esp(cfg: AsaConfig, ledger: LineLedger, phase2: Phase2): Esp {
       parts.push([...classic, ...integ]);
     }
     if (classic.length && aead.length && isAead(enc[0]) === false) parts.reverse();
-    out.push(...parts.map((x) => x.join('-')));
+    append(
+      out,
+      parts.map((x) => x.join('-')),
+    );
   }
   const proposals = withPfs(out, phase2, ledger, lines).map((x) => checkProposal(x, 'esp', phase2.v2Proposals!.line));
   return { proposals, lines };
@@ -128,7 +131,7 @@ export function v1Ike(cfg: AsaConfig, ledger: LineLedger, warnings: ImportWarnin
     );
   return policiesResult(
     pre.map((p) => {
-      ledger.use(...p.lines);
+      ledger.useAll(p.lines);
       const proposal = `${IKEV1_ENCRYPTION[p.enc]}-${IKEV1_HASH[p.hash]}-${ASA_DH_GROUPS[p.group]}`;
       return {
         proposal: checkProposal(proposal, 'ike', p.lines[0]),
@@ -148,7 +151,7 @@ export function v2Ike(cfg: AsaConfig, ledger: LineLedger, warnings: ImportWarnin
     throw new ImportError(0, 'no IKEv2 policy (expected "crypto ikev2 policy N" with encryption, integrity, group)');
   const items: PolicyItem[] = [];
   for (const p of policies) {
-    ledger.use(...p.lines);
+    ledger.useAll(p.lines);
     const enc = p.enc.map((e) => IKEV2_ENCRYPTION[e]);
     const integ = p.integ.map((i) => IKEV2_INTEGRITY[i]).filter(Boolean);
     const prf = p.prf.map((f) => IKEV2_PRF[f]);

@@ -63,7 +63,7 @@ export function presharedKey(
     return { psk: fallback };
   }
   const [name, tg] = found;
-  ledger.use(...tg.lines.filter((l) => l !== tg.psk1?.line && l !== tg.pskLocal?.line && l !== tg.pskRemote?.line));
+  ledger.useAll(tg.lines.filter((l) => l !== tg.psk1?.line && l !== tg.pskLocal?.line && l !== tg.pskRemote?.line));
   let key: Ref<string> | undefined;
   if (version === 1) key = tg.psk1;
   else {

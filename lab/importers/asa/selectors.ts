@@ -1,7 +1,7 @@
 import { isIPv4, normalizeCidr } from '../../settings/addresses.js';
 import { maskToPrefix } from '../../vendors/netmask.js';
 import { canonicalTs, type FoundPlaceholder } from '../build.js';
-import { ImportError, type ImportWarning, type LineLedger } from '../types.js';
+import { append, ImportError, type ImportWarning, type LineLedger } from '../types.js';
 import type { AddrSpec, AsaConfig, Phase2 } from './model.js';
 
 export interface Resolved {
@@ -21,9 +21,16 @@ export function resolveHost(cfg: AsaConfig, word: string): { address?: string; l
 }
 
 /** Addresses of an ACL operand, and the lines that define them (marked used only if the caller keeps them). */
-export function resolve(cfg: AsaConfig, spec: AddrSpec, line: number, depth = 0): Resolved {
+export function resolve(cfg: AsaConfig, spec: AddrSpec, line: number, within: string[] = []): Resolved {
   const none: Resolved = { cidrs: [], lines: [], placeholders: [] };
-  if (depth > 16) throw new ImportError(line, 'object-groups nest too deeply (a loop?)');
+  // A group that holds itself (through others) is a loop; a long chain of distinct groups is only deep.
+  if ((spec.kind === 'object' || spec.kind === 'group') && within.includes(spec.name))
+    throw new ImportError(line, `object-group loop: ${[...within, spec.name].join(' -> ')}`);
+  if (within.length > 16)
+    throw new ImportError(
+      line,
+      `object-groups nested too deep: ${within.length} levels (${within.join(' -> ')}); at most 16`,
+    );
   if (spec.kind === 'cidr') return { ...none, cidrs: [spec.cidr] };
   if (spec.kind === 'bad') return { ...none, bad: spec.reason };
   if (spec.kind === 'word') {
@@ -40,7 +47,7 @@ export function resolve(cfg: AsaConfig, spec: AddrSpec, line: number, depth = 0)
     if (!obj.bad && !obj.specs.length)
       throw new ImportError(obj.lines[0], `object ${spec.name} has no address (expected "subnet A MASK" or "host A")`);
     const out: Resolved = { ...none, lines: [...obj.lines], bad: obj.bad };
-    for (const s of obj.specs) merge(out, resolve(cfg, s.spec, s.line, depth + 1));
+    for (const s of obj.specs) merge(out, resolve(cfg, s.spec, s.line, [...within, spec.name]));
     return out;
   }
   const group = cfg.groups.get(spec.name);
@@ -50,14 +57,14 @@ export function resolve(cfg: AsaConfig, spec: AddrSpec, line: number, depth = 0)
       `object-group ${spec.name} is not defined (expected "object-group network ${spec.name}")`,
     );
   const out: Resolved = { ...none, lines: [...group.lines] };
-  for (const m of group.members) merge(out, resolve(cfg, m.spec, m.line, depth + 1));
+  for (const m of group.members) merge(out, resolve(cfg, m.spec, m.line, [...within, spec.name]));
   return out;
 }
 
 function merge(into: Resolved, r: Resolved): void {
-  into.cidrs.push(...r.cidrs);
-  into.lines.push(...r.lines);
-  into.placeholders.push(...r.placeholders);
+  append(into.cidrs, r.cidrs);
+  append(into.lines, r.lines);
+  append(into.placeholders, r.placeholders);
   into.bad ??= r.bad;
 }
 
@@ -101,6 +108,9 @@ export function selectors(cfg: AsaConfig, ledger: LineLedger, aclName: string, w
   const pairs = new Set<string>();
   let localCount = 0;
   let remoteCount = 0;
+  // Sets beside the lists: a group of a million hosts must not be searched once per host.
+  const seenLocal = new Set<string>();
+  const seenRemote = new Set<string>();
   for (const l of acl.lines) if (!ledger.isUsed(l)) ledger.use(l);
   for (const e of acl.entries) {
     const src = resolve(cfg, e.src, e.line);
@@ -109,15 +119,23 @@ export function selectors(cfg: AsaConfig, ledger: LineLedger, aclName: string, w
       ledger.unsupported(e.line, (src.bad ?? dst.bad)!);
       continue;
     }
-    ledger.use(...src.lines, ...dst.lines);
+    ledger.useAll([...src.lines, ...dst.lines]);
     out.lines.push(e.line);
     for (const p of src.placeholders) out.placeholders.push({ ...p, field: 'localTs' });
     for (const p of dst.placeholders) out.placeholders.push({ ...p, field: 'remoteTs' });
     localCount += src.cidrs.length + src.placeholders.length;
     remoteCount += dst.cidrs.length + dst.placeholders.length;
     for (const s of src.cidrs) for (const d of dst.cidrs) pairs.add(`${s} ${d}`);
-    for (const s of src.cidrs) if (!out.local.includes(s)) out.local.push(s);
-    for (const d of dst.cidrs) if (!out.remote.includes(d)) out.remote.push(d);
+    for (const s of src.cidrs) {
+      if (seenLocal.has(s)) continue;
+      seenLocal.add(s);
+      out.local.push(s);
+    }
+    for (const d of dst.cidrs) {
+      if (seenRemote.has(d)) continue;
+      seenRemote.add(d);
+      out.remote.push(d);
+    }
   }
   if (!localCount || !remoteCount) {
     const why = acl.problems[0];
@@ -159,6 +177,6 @@ export function checkNatExemption(cfg: AsaConfig, ledger: LineLedger, ts: { loca
     const r = operand(r1);
     if (!l || !r || l.bad || r.bad) continue;
     const within = (cidrs: string[], domain: string[]) => cidrs.every((c) => domain.includes(canonicalTs(c) ?? c));
-    if (within(l.cidrs, ts.local) && within(r.cidrs, ts.remote)) ledger.use(nat.line, ...l.lines, ...r.lines);
+    if (within(l.cidrs, ts.local) && within(r.cidrs, ts.remote)) ledger.useAll([nat.line, ...l.lines, ...r.lines]);
   }
 }

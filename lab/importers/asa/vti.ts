@@ -1,6 +1,6 @@
 import { parseCidr } from '../../settings/addresses.js';
 import type { FoundPlaceholder } from '../build.js';
-import type { ImportWarning, LineLedger } from '../types.js';
+import { append, type ImportWarning, type LineLedger } from '../types.js';
 import { type AsaConfig, type Iface, sameIfname } from './model.js';
 import { resolve } from './selectors.js';
 
@@ -31,10 +31,13 @@ export function routedNetworks(
       ledger.unsupported(r.line, res.bad);
       continue;
     }
-    ledger.use(r.line, ...res.lines);
+    ledger.useAll([r.line, ...res.lines]);
     lines.push(r.line);
-    networks.push(...res.cidrs);
-    placeholders.push(...res.placeholders.map((p) => ({ ...p, field: 'peerLan' })));
+    append(networks, res.cidrs);
+    append(
+      placeholders,
+      res.placeholders.map((p) => ({ ...p, field: 'peerLan' })),
+    );
   }
   const lan = networks.find(usableLan);
   const where = iface.tunnelProfile?.line ?? iface.lines[0];

@@ -3,7 +3,7 @@ import type { GatewaySettings, Side } from '../../settings/types.js';
 import { PAN_DPD_DEFAULTS } from '../../vendors/paloalto/algorithms.js';
 import { clampSeconds, type FoundPlaceholder, type Imported, isLabIdentity } from '../build.js';
 import { isMaskedKey, isPlaceholder } from '../tokens.js';
-import { ImportError, type ImportWarning, type LineLedger, type TunnelSummary } from '../types.js';
+import { append, ImportError, type ImportWarning, type LineLedger, type TunnelSummary } from '../types.js';
 import { espProposals, ikeProposals } from './crypto.js';
 import { interfaceAddresses, interfaceNode, type PanScope, type PanTunnel, resolveAddress } from './objects.js';
 import { selectorsOf } from './selectors.js';
@@ -141,7 +141,7 @@ export function convertTunnel(
   }
 
   const sel = selectorsOf(scope, t, ends.localInterface, warnings);
-  placeholders.push(...sel.placeholders);
+  append(placeholders, sel.placeholders);
   for (const [k, lines] of sel.provenance) prov.set(k, lines);
 
   // When PAN-OS starts the tunnel: on matching traffic, at once when a tunnel monitor pings

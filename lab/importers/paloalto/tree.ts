@@ -1,3 +1,5 @@
+import { append } from '../types.js';
+
 /**
  * The PAN-OS configuration tree, whichever form it came in: set commands and the XML
  * configuration describe the same tree (an element or keyword per node, named `entry` lists,
@@ -89,7 +91,7 @@ export class PanNode {
 
 /** Copies everything of `from` into `into` (fragments of one configuration loaded at the same place). */
 export function mergeInto(into: PanNode, from: PanNode): void {
-  into.values.push(...from.values);
+  append(into.values, from.values);
   for (const [k, c] of from.children) mergeInto(into.child(k, c.line), c);
   for (const [k, e] of from.entries) mergeInto(into.entry(k, e.line), e);
 }
@@ -101,7 +103,7 @@ export function findAll(root: PanNode, name: string): PanNode[] {
   while (queue.length) {
     const n = queue.shift()!;
     if (n.name === name && !n.isEntry) out.push(n);
-    queue.push(...n.children.values(), ...n.entries.values());
+    append(append(queue, n.children.values()), n.entries.values());
   }
   return out;
 }
