@@ -184,6 +184,12 @@ export class DiagnosisFeed implements ChangeFeed {
    * from 1 again, and nothing of the previous lab counts, not even a change in progress.
    */
   restart(): void {
+    this.forgetLab();
+    this.schedule();
+  }
+
+  /** Nothing of the lab followed so far counts: its window, line counts, change and last verdict. */
+  private forgetLab(): void {
     this.endChange();
     this.newWindow();
     this.floor = { left: 0, right: 0 };
@@ -191,7 +197,6 @@ export class DiagnosisFeed implements ChangeFeed {
     this.unmarked.clear();
     this.latest = {};
     this.last = '';
-    this.schedule();
   }
 
   // ------------------------------------------------------------ changes the lab makes
@@ -468,12 +473,6 @@ export class DiagnosisFeed implements ChangeFeed {
   dispose(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.endChange();
-    this.newWindow();
-    this.floor = { left: 0, right: 0 };
-    this.seen = { left: 0, right: 0 };
-    this.unmarked.clear();
-    this.latest = {};
-    this.last = '';
+    this.forgetLab();
   }
 }
