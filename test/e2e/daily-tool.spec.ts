@@ -251,7 +251,8 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       expect(await page.inputValue('[data-field="right.gateway.dpd.delay"] input')).toBe('23');
       await page.waitForSelector('[data-testid=saved-edits]');
       await page.click('[data-testid=load-saved-edits]');
-      expect(await page.inputValue('[data-field="right.gateway.dpd.delay"] input')).toBe('31');
+      // The field shows the loaded value on React's next render, not within the click.
+      await expect.poll(() => page.inputValue('[data-field="right.gateway.dpd.delay"] input')).toBe('31');
       await shot('46-settings-after-restart');
     });
 
