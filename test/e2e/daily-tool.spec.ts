@@ -65,6 +65,17 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
     const shot = (file: string) => page.screenshot({ path: path.join(SHOTS, `${file}.png`) });
     const tab = (id: string) => page.click(`[data-tab=${id}]`);
     const savedFile = path.join(configDir, 'labs', `${name}.json`);
+    /** Generous: the host, the browser and the lab share a loaded CI machine. */
+    const SLOW = { timeout: 20_000 };
+    // Waited for by its start: `:has-text()` matches any case and substring, so it would also take
+    // 'Reading the settings lab "x" runs…', shown while the Settings tab still holds the older draft.
+    const labSettingsShown = () =>
+      expect
+        .poll(() => page.textContent('[data-testid=settings-source]'), SLOW)
+        .toMatch(new RegExp(`^Settings lab "${name}" runs`));
+    // A field shows a value that came from elsewhere on React's next render (it syncs in an effect).
+    const fieldShows = (field: string, value: string) =>
+      expect.poll(() => page.inputValue(`[data-field="${field}"] input`), SLOW).toBe(value);
 
     /** A host as the app starts one: the service (following the lab under its name) and the headless server. */
     async function openApp(): Promise<void> {
@@ -139,7 +150,8 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       writeFileSync(file, JSON.stringify(s));
       await cli('up', '--settings', file, '--timeout', '40');
       // No reload: the open page follows the lab the engine's labels show.
-      await page.waitForSelector('[data-testid=tunnel-state]:has-text("tunnel up")', { timeout: 30_000 });
+      // The host finds the lab at its next poll and then starts following it: slower on a loaded machine.
+      await page.waitForSelector('[data-testid=tunnel-state]:has-text("tunnel up")', { timeout: 60_000 });
       await page.waitForSelector('[data-testid=traffic-hint]');
       await shot('40-attached-cli-lab');
       // Line 1 of gw-left's charon log is in the view (scrolled to the top).
@@ -154,9 +166,9 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       await page.waitForSelector('[data-testid=sas-left] .state.ok');
       expect(await page.textContent('[data-testid=sas-left]')).toContain('192.168.10.0/24');
       await tab('settings');
-      await page.waitForSelector(`[data-testid=settings-source]:has-text('Settings lab "${name}" runs')`);
-      expect(await page.inputValue('[data-field="left.lan"] input')).toBe('192.168.10.0/24');
-      expect(await page.inputValue('[data-field="left.gateway.psk"] input')).toBe('typed-in-a-terminal');
+      await labSettingsShown();
+      await fieldShows('left.lan', '192.168.10.0/24');
+      await fieldShows('left.gateway.psk', 'typed-in-a-terminal');
       // The catalogue speaks the lab's subnets, not the default lab's.
       await tab('faults');
       const overlap = await page.textContent('[data-fault=overlapping-subnets]');
@@ -189,7 +201,8 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
     it('keeps the settings edited in the app through a stop and a start, owner-only, and to and from a file', async () => {
       await tab('settings');
       await page.fill('[data-field="right.gateway.dpd.delay"] input', '23');
-      // Saved for the lab name as it was typed: an owner-only file in the config directory.
+      // Saved for the lab name as it was typed (a pause in typing, then a validation and a save over
+      // the host): an owner-only file in the config directory.
       await expect
         .poll(() => {
           try {
@@ -197,7 +210,7 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
           } catch {
             return undefined;
           }
-        })
+        }, SLOW)
         .toBe(23);
       expect(statSync(savedFile).mode & 0o777).toBe(0o600);
       await shot('43-settings-edited');
@@ -213,8 +226,8 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       await page.waitForSelector('[data-testid=tunnel-state]:has-text("not running")', { timeout: 60_000 });
       await tab('settings');
       await page.waitForSelector(`[data-testid=settings-source]:has-text('Your settings for lab "${name}"')`);
-      expect(await page.inputValue('[data-field="right.gateway.dpd.delay"] input')).toBe('23');
-      expect(await page.inputValue('[data-field="left.lan"] input')).toBe('192.168.10.0/24');
+      await fieldShows('right.gateway.dpd.delay', '23');
+      await fieldShows('left.lan', '192.168.10.0/24');
       await page.evaluate(() => void (document.querySelector('.tab-body')!.scrollTop = 0));
       await shot('45-settings-after-stop');
 
@@ -240,19 +253,21 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
             ?.value === '31',
       );
       expect(await page.textContent('[data-testid=settings-source]')).toContain('edited');
-      await expect.poll(() => JSON.parse(readFileSync(savedFile, 'utf8')).settings.right.gateway.dpd.delay).toBe(31);
+      await expect
+        .poll(() => JSON.parse(readFileSync(savedFile, 'utf8')).settings.right.gateway.dpd.delay, SLOW)
+        .toBe(31);
     });
 
     it('keeps them through a restart of the app: edits the running lab does not use are offered back', async () => {
       await closeApp();
       await openApp();
       await tab('settings');
-      await page.waitForSelector(`[data-testid=settings-source]:has-text('Settings lab "${name}" runs')`);
-      expect(await page.inputValue('[data-field="right.gateway.dpd.delay"] input')).toBe('23');
+      await labSettingsShown();
+      await fieldShows('right.gateway.dpd.delay', '23');
       await page.waitForSelector('[data-testid=saved-edits]');
       await page.click('[data-testid=load-saved-edits]');
       // The field shows the loaded value on React's next render, not within the click.
-      await expect.poll(() => page.inputValue('[data-field="right.gateway.dpd.delay"] input')).toBe('31');
+      await fieldShows('right.gateway.dpd.delay', '31');
       await shot('46-settings-after-restart');
     });
 
