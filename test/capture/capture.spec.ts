@@ -24,9 +24,11 @@ describe.skipIf(skipWithoutDocker('capture on a real lab'))('ipsec-lab capture (
 
   beforeAll(async () => {
     expect((await engine.up(defaultSettings(), { timeoutMs: 45_000 })).status.up).toBe(true);
+    // Long enough for a renegotiation and the pings below on a loaded machine (each a few docker
+    // execs); the capture ends by itself after it, so anything later would be missing from it.
     const cli = spawn(
       process.execPath,
-      ['bin/ipsec-lab.js', '--lab', lab, 'capture', '--seconds', '8', '--out', pcap],
+      ['bin/ipsec-lab.js', '--lab', lab, 'capture', '--seconds', '20', '--out', pcap],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     cli.stdout.on('data', (d) => (out += d));
@@ -38,7 +40,7 @@ describe.skipIf(skipWithoutDocker('capture on a real lab'))('ipsec-lab capture (
     while (!/capturing on the router/.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1000));
     await engine.renegotiate();
-    for (let i = 0; i < 40 && !(await engine.status()).up; i++) await new Promise((r) => setTimeout(r, 250));
+    if (!(await engine.waitForTunnel(15_000)).up) throw new Error('the tunnel did not come back after renegotiate');
     await engine.traffic({ count: 5, intervalMs: 100 });
     await exited;
     if (status !== 0) throw new Error(`capture failed (${status}): ${err}`);
@@ -86,7 +88,8 @@ describe.skipIf(skipWithoutDocker('capture on a real lab'))('ipsec-lab capture (
       await service.captureStart();
       await expect(service.captureStart()).rejects.toThrow(/already running/);
       await engine.renegotiate();
-      for (let i = 0; i < 40 && !(await engine.status()).up; i++) await new Promise((r) => setTimeout(r, 250));
+      // renegotiate() only starts it: the capture must hold the whole exchange before it stops.
+      expect((await engine.waitForTunnel(45_000)).up, 'the tunnel back after the renegotiation').toBe(true);
       await engine.traffic({ count: 4, intervalMs: 100 });
       const r = await service.captureStop();
       const init = r.exchanges.find((e) => e.exchange === 'IKE_SA_INIT');

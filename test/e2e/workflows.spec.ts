@@ -68,7 +68,8 @@ describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))(
       await page.click('[data-testid=capture-start]');
       await page.waitForSelector('[data-testid=capture-stop]');
       await engine.renegotiate();
-      for (let i = 0; i < 40 && !(await engine.status()).up; i++) await new Promise((r) => setTimeout(r, 250));
+      // renegotiate() only starts it: the capture must hold the whole exchange before it stops.
+      expect((await engine.waitForTunnel(45_000)).up, 'the tunnel back after the renegotiation').toBe(true);
       await page.click('[data-testid=capture-stop]');
       await page.waitForSelector('[data-testid=capture-exchange]', { timeout: 30_000 });
       const rows = await page.locator('[data-testid=capture-exchange]').allTextContents();
