@@ -29,13 +29,14 @@ describe.skipIf(skipWithoutDocker('reliability (gateway death)'))('a gateway tha
   it('is detected within seconds, and after a restart its logs and SAs are followed again', async () => {
     const killedAt = Date.now();
     await engine.docker.getContainer(engine.container('gw-right')).kill();
+    // Docker's event stream is late on a busy engine: still seconds, not a poll's minutes.
     await waitFor(
       () => health.some((e) => e.type === 'box' && e.role === 'gw-right' && e.action === 'die'),
-      5000,
+      15_000,
       'a die event for gw-right',
     );
     const died = health.find((e) => e.type === 'box' && e.role === 'gw-right' && e.action === 'die')!;
-    expect(died.at - killedAt).toBeLessThan(5000);
+    expect(died.at - killedAt).toBeLessThan(15_000);
     const s = await engine.status();
     expect(s.boxes.find((b) => b.role === 'gw-right')?.state).toBe('exited');
 
@@ -43,7 +44,7 @@ describe.skipIf(skipWithoutDocker('reliability (gateway death)'))('a gateway tha
     await engine.docker.getContainer(engine.container('gw-right')).start();
     await waitFor(
       () => health.some((e) => e.type === 'box' && e.role === 'gw-right' && e.action === 'start'),
-      5000,
+      15_000,
       'a start event',
     );
     // The log stream resumes with the new charon's lines, without repeating the old ones.
@@ -53,7 +54,7 @@ describe.skipIf(skipWithoutDocker('reliability (gateway death)'))('a gateway tha
           .filter((r) => r.side === 'right')
           .slice(before)
           .some((r) => /Starting charon-systemd IKE daemon/.test(r.message)),
-      15_000,
+      30_000,
       "the restarted charon's log",
     );
     const seqs = records.filter((r) => r.side === 'right').map((r) => r.seq);
@@ -61,5 +62,5 @@ describe.skipIf(skipWithoutDocker('reliability (gateway death)'))('a gateway tha
     // The restarted charon reloads its config by itself; a fresh negotiation brings the tunnel back.
     await engine.renegotiate();
     await waitStatus(engine, (x) => x.up, 30_000, 'the tunnel back');
-  }, 90_000);
+  }, 150_000);
 });
