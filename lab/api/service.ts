@@ -22,6 +22,7 @@ import { SCENARIOS } from '../scenarios/index.js';
 import { compareGateways } from '../settings/compare.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { saveSettingsFile } from '../settings/io.js';
+import { checkLiveUnderlay, runningUnderlay } from '../settings/live-underlay.js';
 import { SettingsKeeper } from '../settings/persist.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
@@ -290,6 +291,8 @@ export class LabService extends CustomerMethods implements LabApi {
 
   async applySettings(settings: LabSettings) {
     await this.requireLab();
+    // The lab keeps the Docker network up chose for it: a change that would overlap it is refused here, before anything changes.
+    checkLiveUnderlay(validateSettings(settings), await runningUnderlay(this.engine.docker, await this.engine.find()));
     const r = await this.engine.applySettings(settings);
     await this.keeper
       .save(this.engine.name, settings)

@@ -1,9 +1,15 @@
 import { type Command, Option } from 'commander';
 
+import { localizeAddresses } from '../api/localize.js';
+import { ignoreRejection } from '../common/ignore.js';
+import { terminalSafe } from '../common/terminal.js';
 import type { LabEngine } from '../engine/lab-engine.js';
 import { FAULTS, IMPOSSIBLE_CAUSES } from '../faults/catalogue.js';
 import type { FaultService } from '../faults/fault-service.js';
 import { type Direction, DIRECTIONS } from '../faults/impairment.js';
+import type { FaultDefinition } from '../faults/types.js';
+import { defaultSettings } from '../settings/defaults.js';
+import type { LabSettings } from '../settings/types.js';
 import { engineFor } from './lazy.js';
 
 async function withFaults<T>(cmd: Command, run: (f: FaultService, e: LabEngine) => Promise<T>): Promise<T> {
@@ -30,28 +36,124 @@ const num = (name: string) => (v: string) => {
   return n;
 };
 
-/** The catalogue itself needs no lab and no engine: which faults apply depends on a lab (`--here`). */
-function printCatalogue(json: boolean): void {
-  const faults = FAULTS.map(({ settings: _s, boxes: _b, unavailable: _u, evidence: _e, ...fault }) => fault);
+/** How long `faults` waits for an engine to answer before it uses the default addressing (ms). */
+const ENGINE_ANSWER_MS = 3000;
+/** How long an engine that answered may take to say which lab runs and its settings (ms). */
+const LAB_READ_MS = 15_000;
+
+/** Whose addressing the catalogue's texts are in: the running lab's, or the default lab's and why. */
+interface Addressing {
+  lab: string;
+  running: boolean;
+  settings: LabSettings;
+  /** Why the default addressing is used (no engine, no lab). */
+  why?: string;
+}
+
+/** `p`, or `late()` once `ms` have passed without it. */
+async function within<T>(p: Promise<T>, ms: number, late: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The running lab's settings when an engine answers and the lab runs, so the texts name its
+ * subnets as the app does; otherwise the defaults, and why. Never waits long for an engine that
+ * does not answer, and needs none at all.
+ */
+async function addressing(cmd: Command): Promise<Addressing> {
+  const lab = cmd.optsWithGlobals().lab as string;
+  const fallback = (why: string): Addressing => ({ lab, running: false, settings: defaultSettings(), why });
+  const engine = await engineFor(cmd);
+  try {
+    const answered = await within(
+      engine.ping().then(
+        () => undefined,
+        (e: unknown) => firstLine(e),
+      ),
+      ENGINE_ANSWER_MS,
+      () => `no Docker engine answered within ${ENGINE_ANSWER_MS / 1000} s`,
+    );
+    if (answered) return fallback(answered);
+    const read = async (): Promise<Addressing> =>
+      (await engine.find())
+        ? { lab, running: true, settings: await engine.settings() }
+        : fallback(`no lab "${lab}" is running`);
+    return await within(
+      read().catch((e: unknown) => fallback(`the running lab's settings could not be read (${firstLine(e)})`)),
+      LAB_READ_MS,
+      () => fallback(`the running lab did not say its settings within ${LAB_READ_MS / 1000} s`),
+    );
+  } finally {
+    // An engine still connecting is closed without waiting for it.
+    void engine.close().catch(ignoreRejection('the catalogue is printed either way'));
+  }
+}
+
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
+
+/** The subnets the texts use, said once above the catalogue. */
+function addressingText(a: Addressing): string {
+  const s = a.settings;
+  const nets = `LANs ${s.left.lan} (left) and ${s.right.lan} (right), WANs ${s.left.wan} and ${s.right.wan}`;
+  return a.running
+    ? `Addresses: lab "${a.lab}" as it runs: ${nets}.`
+    : `Addresses: the default lab's: ${nets} (${a.why}).`;
+}
+
+/** A fault's texts in the lab's addressing (written for the default lab; lab/api/localize.ts moves them). */
+function inAddressing(f: FaultDefinition, settings: LabSettings) {
+  const { settings: _s, boxes: _b, unavailable: _u, evidence: _e, ...fault } = f;
+  const local = (t: string) => localizeAddresses(t, settings);
+  return {
+    ...fault,
+    change: local(fault.change),
+    revert: local(fault.revert),
+    symptoms: fault.symptoms.map(local),
+    ...(fault.note ? { note: local(fault.note) } : {}),
+  };
+}
+
+/** The catalogue needs no lab and no engine; with a running lab its texts name that lab's subnets. */
+async function printCatalogue(json: boolean, cmd: Command): Promise<void> {
+  const where = await addressing(cmd);
+  const faults = FAULTS.map((f) => inAddressing(f, where.settings));
   if (json) {
+    const { lab, running, why, settings } = where;
     console.log(
       JSON.stringify(
-        { faults, impossible: IMPOSSIBLE_CAUSES, appliesHere: 'run with --here on a running lab' },
+        {
+          faults,
+          impossible: IMPOSSIBLE_CAUSES,
+          appliesHere: 'run with --here on a running lab',
+          addressing: {
+            lab,
+            running,
+            ...(why ? { why } : {}),
+            lans: { left: settings.left.lan, right: settings.right.lan },
+            wans: { left: settings.left.wan, right: settings.right.wan },
+          },
+        },
         null,
         2,
       ),
     );
     return;
   }
+  console.log(terminalSafe(addressingText(where)));
   console.log(
-    `${'fault'.padEnd(28)}${'family'.padEnd(11)}${'IKE'.padEnd(6)}${'applies here'.padEnd(14)}what it breaks`,
+    `\n${'fault'.padEnd(28)}${'family'.padEnd(11)}${'IKE'.padEnd(6)}${'applies here'.padEnd(14)}what it breaks`,
   );
   for (const f of faults)
     console.log(
       `  ${f.id.padEnd(26)}${f.family.padEnd(11)}${f.ikeVersions
         .map((v) => `v${v}`)
         .join(',')
-        .padEnd(6)}${'needs a lab'.padEnd(14)}${f.title}`,
+        .padEnd(6)}${'needs a lab'.padEnd(14)}${f.title}\n${' '.repeat(59)}${f.change}`,
     );
   console.log('\n"applies here" depends on the running lab (its settings and kernel): `ipsec-lab faults --here`.');
   console.log('\nCauses a strongSwan lab cannot produce:');
@@ -65,7 +167,7 @@ export function registerFaultCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .option('--here', 'ask the running lab which faults apply to it and which are active (needs the lab)')
     .action(async (opts, cmd: Command) => {
-      if (!opts.here) return printCatalogue(!!opts.json);
+      if (!opts.here) return printCatalogue(!!opts.json, cmd);
       return withFaults(cmd, async (f) => {
         const entries = await f.catalogue();
         if (opts.json) {
