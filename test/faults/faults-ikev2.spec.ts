@@ -88,7 +88,13 @@ describe.skipIf(skipWithoutDocker('fault integration (IKEv2)'))('faults on a liv
     }
     const r = await engine.applySettings(s);
     expect(r.changed).toEqual(['left', 'right']);
-    const st = await waitStatus(engine, (x) => x.up, 20_000, 'the tunnel with the new algorithms');
+    // The SAs negotiated with the new proposals (not a listing of the old ones read before they went).
+    const st = await waitStatus(
+      engine,
+      (x) => x.up && installedChild(x, 'right')?.encrAlg === 'AES_GCM_16',
+      30_000,
+      'the tunnel with the new algorithms',
+    );
     const ike = st.sas.left!.ikeSas.find((i) => i.state === 'ESTABLISHED')!;
     expect(ike.encrAlg).toBe('AES_GCM_16');
     expect(ike.dhGroup).toBe('ECP_256');

@@ -170,7 +170,7 @@ export function useFaultLab(purpose: string, settings: () => LabSettings) {
      * The live diagnosis (fed by the watched lab, never told the fault) names the cause within
      * seconds; `expected` lists more than one cause only where the evidence cannot tell them apart.
      */
-    async diagnosed(expected: string | string[], timeoutMs = 10_000) {
+    async diagnosed(expected: string | string[], timeoutMs = 20_000) {
       const want = Array.isArray(expected) ? expected : [expected];
       let last = engine.diagnosis.current();
       try {
