@@ -416,6 +416,7 @@ export function toJson(r: DiagnosisResult): unknown {
       };
       if (f.alternatives) o.alternatives = f.alternatives;
       if (f.decidingCheck) o.decidingCheck = f.decidingCheck;
+      if (f.checked) o.checked = f.checked;
       return o;
     }),
     stats: r.stats,
@@ -471,6 +472,11 @@ export function human(r: DiagnosisResult): string {
     }
     if (f.alternatives?.length) lines.push(`   Cannot rule out: ${f.alternatives.join(', ')}`);
     if (f.decidingCheck) lines.push(`   Deciding check: ${f.decidingCheck}`);
+    // The checks the lab ran itself (explain): each command with what it showed.
+    if (f.checked?.length) {
+      lines.push('   The lab checked:');
+      for (const c of f.checked) lines.push(`     - ${c.ran}: ${c.saw}`);
+    }
     if (f.fix.length) {
       lines.push('   Fix:');
       for (const x of f.fix) lines.push(`     - ${x}`);

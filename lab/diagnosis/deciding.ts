@@ -6,8 +6,9 @@
  * (lab/engine/deciding-checks.ts) and its outcome, a Decision, rewrites the findings here: the
  * decided cause with what was run and what it showed, the causes it ruled out gone.
  */
-import type { CauseId, Finding, FindingSide, LabCheck } from './findings.js';
+import type { CauseId, DiagnosisResult, Finding, FindingSide, LabCheck } from './findings.js';
 import { KNOWLEDGE } from './knowledge.js';
+import { isFault } from './live.js';
 import { finding } from './rules/common.js';
 
 export type Question = 'silent-peer' | 'no-decaps' | 'dpd-dead';
@@ -74,4 +75,51 @@ function evidenceLead(q: Question, base: Finding): string {
   if (q === 'silent-peer') return 'The IKE requests went unanswered.';
   if (q === 'no-decaps') return 'Traffic entered the tunnel and nothing came back.';
   return `${base.summary.split(/(?<=\.)\s/)[0]}`;
+}
+
+/** Runs the check that decides a question on a lab (lab/engine/deciding-checks.ts). */
+export type Decider = (q: Question, f: Finding) => Promise<Decision>;
+
+/** What each question's check gave so far: 'running' while it runs. */
+export type Decisions = ReadonlyMap<Question, Decision | 'running'>;
+
+/**
+ * One judgement step, the same for the live view and `explain`: the findings with every decision
+ * made so far applied (the verdict following the top fault), and the question the top fault still
+ * leaves open, when its check has not run yet.
+ */
+export function decideStep(
+  r: DiagnosisResult,
+  decisions: Decisions,
+): { result: DiagnosisResult; open?: { question: Question; finding: Finding } } {
+  let findings = r.findings;
+  for (const d of decisions.values()) if (d !== 'running') findings = applyDecision(findings, d);
+  const top = findings.find(isFault);
+  const q = questionOf(top);
+  const open = q && !decisions.has(q) ? { question: q, finding: top! } : undefined;
+  if (findings === r.findings) return { result: r, open };
+  const verdict = findings.find(isFault);
+  return { result: { ...r, findings, verdict: verdict ? verdict.cause : r.verdict }, open };
+}
+
+/** A check that threw: reported as such, deciding nothing. */
+export function checkFailed(question: Question, e: unknown): Decision {
+  return { question, conclusion: `the deciding check could not run (${(e as Error).message}).`, checks: [] };
+}
+
+/**
+ * Runs the lab's deciding checks on a finished result until none is left open (one per question at
+ * most: a decided cause can leave another question, e.g. a silent peer that turns out down), as
+ * the live feed does while the evidence arrives.
+ */
+export async function decideAll(r: DiagnosisResult, decider: Decider): Promise<DiagnosisResult> {
+  const decisions = new Map<Question, Decision | 'running'>();
+  for (;;) {
+    const { result, open } = decideStep(r, decisions);
+    if (!open) return result;
+    decisions.set(
+      open.question,
+      await decider(open.question, open.finding).catch((e) => checkFailed(open.question, e)),
+    );
+  }
 }

@@ -80,28 +80,56 @@ async function routeTo(lab: LabHandle, role: Role, to: string): Promise<{ check:
   };
 }
 
-/** A capture on a box for `seconds`: the first matching packet, or none. */
-async function capture(
+/**
+ * A capture on a box around `during`: tcpdump is listening before `during` starts (a box slow to
+ * exec under load must not miss the packets), and waits up to `seconds` after it for the first
+ * matching packet.
+ */
+async function captureAround<T>(
   lab: LabHandle,
   role: Role,
   filter: string,
   seconds: number,
-): Promise<{ check: LabCheck; seen?: string }> {
-  const r = await run(
-    lab,
-    role,
-    ['sh', '-c', `timeout ${seconds} tcpdump -ni any -c 1 -q '${filter}' 2>/dev/null`],
-    (seconds + 3) * 1000,
-  );
+  during: () => Promise<T>,
+): Promise<{ check: LabCheck; started: boolean; seen?: string; result: T }> {
+  const started = await run(lab, role, [
+    'sh',
+    '-c',
+    // -Z root: the boxes have no CAP_SETUID, so tcpdump's default switch to its own user fails at once.
+    `d=$(mktemp -d) && (setsid timeout ${seconds + 10} tcpdump -Z root -lni any -c 1 -q '${filter}' >$d/out 2>$d/err & echo $! >$d/pid) && ` +
+      `i=0; while [ $i -lt 60 ] && ! grep -q listening $d/err; do sleep 0.05; i=$((i+1)); done; ` +
+      `if grep -q listening $d/err; then echo $d; else grep -v WARNING $d/err | tail -1; rm -rf $d; exit 1; fi`,
+  ]);
+  const dir = started.ok ? /\/tmp\/\S+/.exec(started.out)?.[0] : undefined;
+  const result = await during();
+  const r = dir
+    ? await run(
+        lab,
+        role,
+        [
+          'sh',
+          '-c',
+          `i=0; while [ $i -lt ${seconds * 10} ] && [ ! -s ${dir}/out ]; do sleep 0.1; i=$((i+1)); done; ` +
+            `cat ${dir}/out; kill $(cat ${dir}/pid) 2>/dev/null; rm -rf ${dir}`,
+        ],
+        (seconds + 4) * 1000,
+      )
+    : started;
   const seen = r.out
     .split('\n')
     .map((l) => l.trim())
     .find((l) => / IP6? /.test(l));
   return {
     seen,
+    result,
+    started: dir !== undefined,
     check: {
-      ran: `\`tcpdump '${filter}'\` on ${role} for ${seconds} s`,
-      saw: seen ? `a packet arrived: ${seen.replace(/^\S+\s+\S+\s+/, '')}` : 'nothing arrived',
+      ran: `\`tcpdump '${filter}'\` on ${role} while the pings ran, then ${seconds} s`,
+      saw: seen
+        ? `a packet arrived: ${seen.replace(/^\S+\s+\S+\s+/, '')}`
+        : dir
+          ? 'nothing arrived'
+          : `the capture could not start (${firstLine(started.out) || 'no answer'})`,
     },
   };
 }
@@ -146,10 +174,9 @@ async function silentPeer(lab: LabHandle, settings: LabSettings, f: Finding): Pr
       side: from,
       conclusion: `${gatewayRole(from)} has no usable route to ${to} (${local.bad}).`,
     };
-  const [ping, cap] = await Promise.all([
+  const { result: ping, ...cap } = await captureAround(lab, peerGw, 'udp port 500 or udp port 4500', 1, () =>
     pingFrom(lab, gatewayRole(from), to),
-    capture(lab, peerGw, 'udp port 500 or udp port 4500', 1.2),
-  ]);
+  );
   const base = { question: 'silent-peer' as const, checks: [...routes, ping.check, cap.check] };
   if (ping.got > 0)
     return {
@@ -173,18 +200,16 @@ async function noDecaps(lab: LabHandle, settings: LabSettings, f: Finding): Prom
   const near = other(far);
   const farGw = gatewayRole(far);
   const nearHost = siteAddresses(settings, near).host;
-  // The capture must be listening before the pings leave.
-  const cap = capture(lab, farGw, 'esp or (udp port 4500 and udp[8:4] != 0)', 3);
-  await new Promise((r) => setTimeout(r, 700));
-  const pinged = await lab
-    .traffic({ from: near, count: 2, intervalMs: 300 })
-    .then((p) => ({
-      ran: `2 pings from ${hostRole(near)} to ${hostRole(far)} through the tunnel`,
-      saw: `${p.received} of 2 answered`,
-    }))
-    .catch((e: Error) => ({ ran: `2 pings from ${hostRole(near)}`, saw: e.message }));
-  const [c, route, fw] = await Promise.all([
-    cap,
+  const { result: pinged, ...c } = await captureAround(lab, farGw, 'esp or (udp port 4500 and udp[8:4] != 0)', 2, () =>
+    lab
+      .traffic({ from: near, count: 2, intervalMs: 300 })
+      .then((p) => ({
+        ran: `2 pings from ${hostRole(near)} to ${hostRole(far)} through the tunnel`,
+        saw: `${p.received} of 2 answered`,
+      }))
+      .catch((e: Error) => ({ ran: `2 pings from ${hostRole(near)}`, saw: e.message })),
+  );
+  const [route, fw] = await Promise.all([
     run(lab, hostRole(far), ['ip', 'route', 'get', nearHost]),
     run(lab, hostRole(far), ['sh', '-c', 'nft list ruleset 2>/dev/null | grep -c " drop" || true']),
   ]);
@@ -195,6 +220,8 @@ async function noDecaps(lab: LabHandle, settings: LabSettings, f: Finding): Prom
     saw: drops ? `${drops} drop rule(s)` : 'no drop rule',
   };
   const checks = [pinged, c.check];
+  // Without a capture nothing says where the packets went: the check decides nothing.
+  if (!c.started) return { question: 'no-decaps', checks, conclusion: `the capture on ${farGw} could not start.` };
   if (!c.seen)
     return {
       question: 'no-decaps',

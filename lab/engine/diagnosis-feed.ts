@@ -1,5 +1,12 @@
 import { Emitter } from '../common/event.js';
-import { applyDecision, type Decision, type Question, questionOf } from '../diagnosis/deciding.js';
+import {
+  checkFailed,
+  type Decider,
+  decideStep,
+  type Decision,
+  type Question,
+  questionOf,
+} from '../diagnosis/deciding.js';
 import type { EventKind } from '../diagnosis/events.js';
 import type { DiagnosisResult, Finding } from '../diagnosis/findings.js';
 import { isFault, LiveDiagnosis } from '../diagnosis/live.js';
@@ -81,7 +88,7 @@ const MAX_CHANGE_MS = 60_000;
 const FLOW_DUE_S = 2;
 
 /** Runs the deciding check for a question on the lab (lab/engine/deciding-checks.ts). */
-export type Decider = (question: Question, finding: Finding) => Promise<Decision>;
+export type { Decider };
 
 interface Change {
   id: string;
@@ -416,14 +423,10 @@ export class DiagnosisFeed implements ChangeFeed {
 
   /** The window's findings with the lab's deciding checks applied; a due check is started once settled. */
   private judged(r: DiagnosisResult, settled: boolean): DiagnosisResult {
-    let findings = r.findings;
-    for (const d of this.decisions.values()) if (d !== 'running') findings = applyDecision(findings, d);
-    const top = findings.find(isFault);
-    const q = questionOf(top);
-    if (q && settled && this.decider && !this.decisions.has(q)) this.decide(q, top!);
-    if (findings === r.findings) return r;
-    const verdictFinding = findings.find(isFault);
-    return { ...r, findings, verdict: verdictFinding ? verdictFinding.cause : r.verdict };
+    // The same step `explain` takes (decideAll), here one check at a time as the evidence arrives.
+    const { result, open } = decideStep(r, this.decisions);
+    if (open && settled && this.decider) this.decide(open.question, open.finding);
+    return result;
   }
 
   private decide(q: Question, f: Finding): void {
@@ -437,11 +440,7 @@ export class DiagnosisFeed implements ChangeFeed {
       },
       (e: unknown) => {
         if (window !== this.windowId) return;
-        this.decisions.set(q, {
-          question: q,
-          conclusion: `the deciding check could not run (${(e as Error).message}).`,
-          checks: [],
-        });
+        this.decisions.set(q, checkFailed(q, e));
         this.schedule();
       },
     );

@@ -1,13 +1,16 @@
 import { ignoreRejection } from '../common/ignore.js';
+import { decideAll } from '../diagnosis/deciding.js';
 import type { DiagnosisResult } from '../diagnosis/findings.js';
 import { LiveDiagnosis } from '../diagnosis/live.js';
 import { preflight } from '../diagnosis/preflight.js';
+import { LISTING_LAG_S } from '../diagnosis/rules/datapath.js';
 import { execIn } from '../docker/exec.js';
 import { FAULTS_PATH, SETTINGS_PATH } from '../lifecycle/state-paths.js';
 import { type Side, SIDES } from '../settings/types.js';
 import { parseCharonLine } from '../streams/log-record.js';
 import { gatewayRole } from '../topology/plan.js';
 import { parseMark } from './change-marks.js';
+import { runDecidingCheck } from './deciding-checks.js';
 import { toDiagnosisSnapshot } from './diagnosis-feed.js';
 import type { LabHandle } from './lab-handle.js';
 
@@ -91,7 +94,9 @@ export async function followFromLastChange(
  * Diagnoses a running lab from another process (the CLI): both gateways' logs since the lab last
  * changed (its last change mark), two SA snapshots around a short ping (so datapath faults show in
  * the counters, as growth between the two), and both gateways' settings for the pre-flight
- * comparison. Without the ping, flat counters are an idle tunnel, not a fault.
+ * comparison. Without the ping, flat counters are an idle tunnel, not a fault. Where the evidence
+ * leaves two causes, the lab runs the deciding check the live view runs (deciding-checks.ts, through
+ * the same step, decideAll) and the finding says what ran and what it saw.
  */
 export async function diagnoseLab(
   engine: LabHandle,
@@ -118,9 +123,13 @@ export async function diagnoseLab(
       .catch(ignoreRejection('no traffic is evidence too: the counters say it'));
     // The ping is over: nothing is in flight, and the offered packets must show in the next listings.
     live.trafficSentBy = live.trafficDueBy = Date.now() / 1000;
+    // The counter rules read a listing as the effect of traffic sent at least LISTING_LAG_S before it
+    // (datapath.ts); listings read at once would be judged against the ones before the ping.
+    await new Promise((r) => setTimeout(r, LISTING_LAG_S * 1000 + 100));
   }
   const after = await Promise.all(SIDES.map((s) => engine.snapshot(s)));
   for (const s of [...before, ...after]) if (!s.error) live.pushSnapshot(toDiagnosisSnapshot(s));
   live.addFindings(preflight(await engine.settings()));
-  return { ...live.result(), since: since ?? (await lastChange(engine).catch(ignoreRejection('informational only'))) };
+  const decided = await decideAll(live.result(), (q, f) => runDecidingCheck(engine, q, f));
+  return { ...decided, since: since ?? (await lastChange(engine).catch(ignoreRejection('informational only'))) };
 }
