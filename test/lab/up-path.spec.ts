@@ -54,9 +54,11 @@ describe.skipIf(skipWithoutDocker('lab integration (up path)'))('up: everything 
     const logs = (
       await engine.docker.getContainer(engine.container('gw-right')).logs({ stdout: true, stderr: true })
     ).toString('utf8');
-    expect(logs).toMatch(/executing start script 'arm'/);
-    // The first start loaded nothing by itself: the engine loaded the config over VICI, after.
-    expect(logs.indexOf('loaded IKE shared key')).toBeGreaterThan(logs.indexOf("executing start script 'arm'"));
+    expect(logs).toMatch(/executing start script 'autoload'[\s\S]*executing start script 'arm'/);
+    // The first start loaded nothing by itself: the key was loaded once, by the engine over VICI.
+    // (Not necessarily after the 'arm' line: charon answers VICI while its start scripts still run,
+    // and a busy machine may take a while to spawn them: seen failing as `expected 3105 > 3219`.)
+    expect(logs.split('loaded IKE shared key').length - 1).toBe(1);
 
     const box = engine.docker.getContainer(engine.container('gw-right'));
     await box.kill();
