@@ -129,7 +129,7 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
       }
       await shot('04-logs-filtered');
       await page.fill('[data-testid=log-filter-text]', '');
-    });
+    }, 180_000);
 
     it('draws the IKE exchanges between the gateways as a ladder', async () => {
       await tab('ladder');
@@ -162,7 +162,7 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
       expect(await page.getAttribute('[data-series=left-Out]', 'points')).not.toBe(pointsBefore);
       await page.waitForSelector('[data-testid=traffic-run]:has-text("10/10")');
       await shot('06-sas-counters');
-    });
+    }, 120_000);
 
     it("shows both gateways' settings side by side, a validation error next to the field, and a mismatch before anything runs", async () => {
       await tab('settings');
@@ -244,7 +244,7 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
       });
       expect(await page.getAttribute('[data-testid=verdict]', 'data-verdict')).not.toBe('psk-mismatch');
       await shot('14-fixed');
-    });
+    }, 300_000);
 
     it('impairs the link from the link controls and shows it on the topology', async () => {
       await tab('link');
@@ -256,7 +256,7 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
       await page.locator('.topology').screenshot({ path: path.join(SHOTS, '16-topology-impaired.png') });
       await page.click('text=Clear both directions');
       await page.waitForSelector('[data-testid=node-link] .badge', { state: 'detached', timeout: 30_000 });
-    });
+    }, 120_000);
 
     it('keeps its layout at 1280x800', async () => {
       await page.setViewportSize({ width: 1280, height: 800 });

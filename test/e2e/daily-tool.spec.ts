@@ -174,7 +174,7 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       const overlap = await page.textContent('[data-fault=overlapping-subnets]');
       expect(overlap).toContain('192.168.10.0/24');
       expect(overlap).not.toContain('10.1.0.0/24');
-    });
+    }, 240_000);
 
     it('keeps a traffic history, axes with sane ticks, and the hint to send traffic until some crossed', async () => {
       await page.click('[data-testid=traffic-hint-send]');
@@ -186,7 +186,7 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       expect(ticks[0]).toBe('0 B');
       expect(await page.textContent('[data-testid=last-traffic]')).toContain('10/10');
       await shot('41-traffic-history');
-    });
+    }, 120_000);
 
     it('disables link fields the kernel cannot do before anything is typed, with the reason', async () => {
       const features = await engine.kernelFeatures();
@@ -256,7 +256,7 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       await expect
         .poll(() => JSON.parse(readFileSync(savedFile, 'utf8')).settings.right.gateway.dpd.delay, SLOW)
         .toBe(31);
-    });
+    }, 300_000);
 
     it('keeps them through a restart of the app: edits the running lab does not use are offered back', async () => {
       await closeApp();
@@ -269,7 +269,7 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       // The field shows the loaded value on React's next render, not within the click.
       await fieldShows('right.gateway.dpd.delay', '31');
       await shot('46-settings-after-restart');
-    });
+    }, 120_000);
 
     it('moves between the tabs with the arrow keys (WAI-ARIA tabs), each tab labelling its panel', async () => {
       await page.focus('[data-tab=settings]');
@@ -301,6 +301,6 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       }
       expect(found).toEqual([]);
       expect(pageErrors).toEqual([]);
-    });
+    }, 120_000);
   },
 );

@@ -78,6 +78,6 @@ describe.skipIf(skipWithoutDocker('lab integration (route-based tunnels)'))('rou
       const lanRoute = await execIn(engine.docker, gw, ['ip', 'route', 'get', lanHost]);
       expect(lanRoute.stdout).toContain('dev lan');
       expect(lanRoute.stdout).not.toContain('ipsec0');
-    });
+    }, 180_000);
   }
 });

@@ -147,5 +147,5 @@ describe.skipIf(skipWithoutDocker('security (isolation and secrets)'))('isolatio
       expect(r.stdout + r.stderr, args.join(' ')).not.toContain(PSK);
     }
     expect(cli('export', '--side', 'left', '--reveal-secrets').stdout).toContain(PSK);
-  }, 60_000);
+  }, 120_000);
 });
