@@ -75,7 +75,7 @@ describe.skipIf(skipWithoutDocker('lab integration (customer configs from the CL
       const verdict = JSON.parse(explain.stdout) as { verdict: string; findings: { cause: string }[] };
       expect(verdict.verdict).toBe('esp-proposal-mismatch');
       expect(verdict.findings[0].cause).toBe('esp-proposal-mismatch');
-    });
+    }, 240_000);
   });
 
   describe('healthy templates validated from the CLI', () => {
@@ -153,6 +153,6 @@ describe.skipIf(skipWithoutDocker('lab integration (customer configs from the CL
       for (const key of KEYS[ASA]) expect(revealed.stdout + revealed.stderr).toContain(key);
       const both = cli('import', PAN_TEMPLATE, '--reveal-secrets');
       for (const key of KEYS[PAN_TEMPLATE]) expect(both.stdout + both.stderr).toContain(key);
-    });
+    }, 180_000);
   });
 });

@@ -37,5 +37,5 @@ describe.skipIf(skipWithoutDocker('lab integration (leftovers)'))('leftovers of 
     expect(result.removedLeftovers).toContain(crashed);
     expect((await findLabs(next.docker)).find((l) => l.name === crashed)).toBeUndefined();
     expect(await next.docker.listNetworks({ filters: { label: [`ipsec-lab.lab=${crashed}`] } })).toEqual([]);
-  });
+  }, 180_000);
 });
