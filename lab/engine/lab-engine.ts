@@ -14,7 +14,7 @@ import { writeGatewayFiles } from '../gateway/files.js';
 import { dryRunLoad, loadGatewayConfig } from '../gateway/load-config.js';
 import { ensureImage, imageTag } from '../image/image.js';
 import { createLab } from '../lifecycle/create.js';
-import { containerName, LAB_NAME_RE, type LabMode } from '../lifecycle/labels.js';
+import { checkLabName, containerName, type LabMode } from '../lifecycle/labels.js';
 import { findLabs, type FoundLab, removeLab } from '../lifecycle/registry.js';
 import { putSettings } from '../lifecycle/settings-file.js';
 import { OWNER_PATH, SETTINGS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
@@ -81,11 +81,7 @@ export class LabEngine implements LabHandle {
     readonly endpoint: EngineEndpoint,
   ) {
     this.vici = new ViciSessions(docker, (side) => this.container(gatewayRole(side)));
-    if (!LAB_NAME_RE.test(name))
-      throw new LabError(
-        'invalid-settings',
-        `lab name "${name}": expected lowercase letters, digits and "-", at most 24 characters`,
-      );
+    checkLabName(name);
     this.onLog((r) => {
       this.logStore.add(r);
       this.diagnosis.pushLog(r);
@@ -116,7 +112,7 @@ export class LabEngine implements LabHandle {
   }
 
   async find(): Promise<FoundLab | undefined> {
-    return (await findLabs(this.docker)).find((l) => l.name === this.name);
+    return (await findLabs(this.docker, this.name)).find((l) => l.name === this.name);
   }
 
   private step(step: Extract<LabEvent, { type: 'step' }>['step'], message: string) {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 
+import { LabError } from '../docker/errors.js';
 import type { Role } from '../topology/plan.js';
 
 /** Every container and network of a lab carries these labels; they are how a lab is found again. */
@@ -28,6 +29,15 @@ export function labLabels(lab: string, mode: LabMode, extra: Record<string, stri
 }
 
 export const LAB_NAME_RE = /^[a-z0-9][a-z0-9-]{0,23}$/;
+
+/** Refuses a lab name Docker's object names (and the lab's labels) cannot carry. */
+export function checkLabName(name: string): void {
+  if (!LAB_NAME_RE.test(name))
+    throw new LabError(
+      'invalid-settings',
+      `lab name "${name}": expected lowercase letters, digits and "-", at most 24 characters`,
+    );
+}
 
 export const networkName = (lab: string) => `ipsec-lab-${lab}`;
 export const containerName = (lab: string, role: Role) => `ipsec-lab-${lab}-${role}`;

@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 
 import { type Role, ROLES } from '../topology/plan.js';
 import { LABEL, type LabMode } from './labels.js';
+import { dockerodeCalls, labFilter, removeAll } from './removal.js';
 import { OWNER_PATH } from './state-paths.js';
 
 /** A lab as found on the engine, from its labels alone. */
@@ -32,11 +33,15 @@ function ownerAlive(pid: number, host: string): boolean {
   }
 }
 
-/** Every lab on the engine, grouped by name. */
-export async function findLabs(docker: Docker): Promise<FoundLab[]> {
+/**
+ * Every lab on the engine, grouped by name; with `only`, that one lab (Docker filters by its label,
+ * and no other lab's owner is looked into).
+ */
+export async function findLabs(docker: Docker, only?: string): Promise<FoundLab[]> {
+  const filters = only === undefined ? { label: [LABEL.lab] } : labFilter(only);
   const [containers, networks] = await Promise.all([
-    docker.listContainers({ all: true, filters: { label: [LABEL.lab] } }),
-    docker.listNetworks({ filters: { label: [LABEL.lab] } }),
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
   ]);
   const labs = new Map<string, FoundLab>();
   const get = (labels: Record<string, string>): FoundLab => {
@@ -105,45 +110,13 @@ async function applyAdoption(docker: Docker, lab: FoundLab): Promise<void> {
   }
 }
 
-/**
- * Removes one container. Someone else removing it at the same moment (a second `down`, the app's
- * watcher and the CLI) is not a failure: Docker answers 409 "removal ... already in progress", and
- * the container is gone once that removal ends, which is waited for (the network needs it gone).
- */
-async function removeContainer(docker: Docker, id: string): Promise<void> {
-  try {
-    await docker.getContainer(id).remove({ force: true, v: true });
-  } catch (e) {
-    const err = e as { statusCode?: number; message?: string };
-    if (err.statusCode === 404) return;
-    if (err.statusCode !== 409 || !/already in progress/i.test(err.message ?? '')) throw e;
-    for (let i = 0; i < 100; i++) {
-      try {
-        await docker.getContainer(id).inspect();
-      } catch (gone) {
-        if ((gone as { statusCode?: number }).statusCode === 404) return;
-        throw gone;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw e;
-  }
-}
-
 /** Removes every container and network of a lab; returns what was removed. */
-export async function removeLab(docker: Docker, lab: FoundLab): Promise<{ containers: number; networks: number }> {
-  await Promise.all(lab.containers.map((c) => removeContainer(docker, c.id)));
-  await Promise.all(
-    lab.networks.map((n) =>
-      docker
-        .getNetwork(n.id)
-        .remove()
-        .catch((e: { statusCode?: number }) => {
-          if (e.statusCode !== 404) throw e;
-        }),
-    ),
+export function removeLab(docker: Docker, lab: FoundLab): Promise<{ containers: number; networks: number }> {
+  return removeAll(
+    dockerodeCalls(docker),
+    lab.containers.map((c) => c.id),
+    lab.networks.map((n) => n.id),
   );
-  return { containers: lab.containers.length, networks: lab.networks.length };
 }
 
 /** Removes the labs of crashed runs; returns their names. */
