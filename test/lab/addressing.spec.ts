@@ -80,10 +80,15 @@ describe.skipIf(skipWithoutDocker('lab addressing (LANs inside Docker pools)'))(
     });
 
     it('passes traffic both ways through the tunnel', async () => {
-      const there = await engine.traffic({ from: 'left', count: 5, intervalMs: 100 });
-      expect(there.received).toBe(5);
-      const back = await engine.traffic({ from: 'right', count: 5, intervalMs: 100 });
-      expect(back.received).toBe(5);
+      // ping stops waiting two round trips after its last request: on a loaded machine a late reply
+      // counts as lost (seen here: 4 of 5). Replies that go astray, the bug this guards, never come:
+      // a second series that gets them all shows the way back works.
+      const series = async (from: 'left' | 'right') => {
+        const r = await engine.traffic({ from, count: 5, intervalMs: 100 });
+        return r.received === 5 ? r : engine.traffic({ from, count: 5, intervalMs: 100 });
+      };
+      expect((await series('left')).received).toBe(5);
+      expect((await series('right')).received).toBe(5);
     });
   },
 );
