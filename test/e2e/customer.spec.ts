@@ -128,6 +128,77 @@ describe.skipIf(skipWithoutDocker('the customer screens in Chromium'))(
       await shot('01-evidence-psk');
     });
 
+    it('wraps long forum-pasted lines: no sideways scroll, numbers aligned, the cited line in view', async () => {
+      await tab('evidence');
+      await clearEvidence();
+      const dir = path.join(PUBLIC, 'sw-psk-mismatch-vyos-syslog-1');
+      // A forum post: long quoted prose and an unbroken blob before the log lines the verdict cites.
+      const prose = `> Posted by a user: ${'the tunnel comes up on the ASA side but strongSwan keeps saying '.repeat(8)}`;
+      const blob = `Attached: ${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo'.repeat(20)}`;
+      const longLines = Array.from({ length: 12 }, (_, i) => (i % 2 ? blob : prose));
+      const left = [...longLines, readFileSync(path.join(dir, 'left.txt'), 'utf8')].join('\n');
+      await page.setInputFiles('[data-testid=evidence-drop-file]', [
+        file('left.txt', left),
+        file('right.txt', readFileSync(path.join(dir, 'right.txt'), 'utf8')),
+      ]);
+      await page.waitForSelector('[data-testid=evidence-verdict][data-verdict=psk-mismatch]');
+      const cite = page.locator('[data-testid=evidence-cite]', { hasText: 'AUTHENTICATION_FAILED notify' }).first();
+      const cited = Number(await cite.getAttribute('data-line'));
+      expect(cited).toBeGreaterThan(12);
+      await cite.click();
+      await page.waitForSelector(`[data-testid=evidence-view] .ctext-row.target.cited[data-line="${cited}"]`);
+      // Measured in the page: rows, their numbers and the lines of each wrapped text.
+      const layout = (await page.evaluate(`(() => {
+        const view = document.querySelector('[data-testid=evidence-view] .ctext-scroll');
+        const box = view.getBoundingClientRect();
+        const rows = [...view.querySelectorAll('.ctext-row')].map((row) => {
+          const r = row.getBoundingClientRect();
+          const ln = row.querySelector('.ln').getBoundingClientRect();
+          const range = document.createRange();
+          range.selectNodeContents(row.querySelector('.ctext-line'));
+          const lefts = [...range.getClientRects()].filter((x) => x.width > 20).map((x) => Math.round(x.left));
+          return { line: Number(row.dataset.line), top: r.top, bottom: r.bottom, height: r.height,
+            lnTop: ln.top, lnLeft: Math.round(ln.left), lnRight: Math.round(ln.right), lefts,
+            target: row.classList.contains('target') };
+        });
+        return { sideways: view.scrollWidth - view.clientWidth, top: box.top, bottom: box.bottom, rows };
+      })()`)) as {
+        sideways: number;
+        top: number;
+        bottom: number;
+        rows: {
+          line: number;
+          top: number;
+          bottom: number;
+          height: number;
+          lnTop: number;
+          lnLeft: number;
+          lnRight: number;
+          lefts: number[];
+          target: boolean;
+        }[];
+      };
+      // Nothing to scroll sideways: every line is readable where it is.
+      expect(layout.sideways).toBeLessThanOrEqual(1);
+      const long = layout.rows.filter((r) => r.line <= 12);
+      expect(long.length).toBeGreaterThan(0);
+      for (const r of long) {
+        // Wrapped over several rows, each continuation under the text (not under the number).
+        expect(r.height, `line ${r.line} wraps`).toBeGreaterThanOrEqual(3 * 18);
+        expect(new Set(r.lefts).size, `line ${r.line}: its rows start at one x (${r.lefts.join(', ')})`).toBe(1);
+        expect(r.lefts[0]).toBeGreaterThanOrEqual(r.lnRight);
+      }
+      // Every number in one column, beside the first row of its line.
+      expect(new Set(layout.rows.map((r) => r.lnLeft)).size).toBe(1);
+      for (const r of layout.rows) expect(Math.abs(r.lnTop - r.top)).toBeLessThanOrEqual(1);
+      // The cited line, below tall wrapped lines, is in view.
+      const target = layout.rows.find((r) => r.target)!;
+      expect(target.line).toBe(cited);
+      expect(target.top).toBeGreaterThanOrEqual(layout.top);
+      expect(target.bottom).toBeLessThanOrEqual(layout.bottom);
+      await shot('01b-evidence-wrapped');
+    });
+
     it('says what it could not read, and does not pass that off as an analysis', async () => {
       await clearEvidence();
       const cfg = readFileSync(path.join(CONFIGS, 'pan-cloudflare-magicwan-ikev2-set/config.set'), 'utf8');
