@@ -81,11 +81,15 @@ function useServiceLab(purpose: string, settings: () => LabSettings) {
     const pings = evidenceFor(fault.evidence, ike).filter((r): r is PingEvidence => 'pings' in r);
     if (pings.length) {
       // Datapath faults show in the counters: the lab offers the traffic once the change has settled.
-      await waitVerdict(['healthy', ...want], 0, 30_000, `${id}: settle before the pings`);
+      // Settled is a verdict after the change's transition: a healthy sent just before the change
+      // began (SA listings moved the healthy finding) says nothing about the change.
+      const changing = seen.findIndex((x) => x.verdict === 're-negotiating');
+      await waitVerdict(['healthy', ...want], changing + 1, 30_000, `${id}: settle before the pings`);
       for (const p of pings)
         await svc.traffic({ from: p.side, count: p.pings, intervalMs: p.intervalMs ?? 100 }).catch(() => undefined);
     }
-    const slow = fault.docker || fault.note ? 45_000 : 20_000;
+    // Generous: the verdict comes within seconds of its evidence, but a loaded machine delays both.
+    const slow = fault.docker || fault.note ? 45_000 : 30_000;
     await waitVerdict(want, 0, slow, `${id}: the verdict`);
     const fixAt = seen.length;
     await svc.faultRevert();
