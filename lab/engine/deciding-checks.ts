@@ -96,7 +96,7 @@ async function captureAround<T>(
     'sh',
     '-c',
     // -Z root: the boxes have no CAP_SETUID, so tcpdump's default switch to its own user fails at once.
-    `d=$(mktemp -d) && (setsid timeout ${seconds + 10} tcpdump -Z root -lni any -c 1 -q '${filter}' >$d/out 2>$d/err & echo $! >$d/pid) && ` +
+    `d=$(mktemp -d) && (setsid timeout ${Math.ceil(seconds) + 10} tcpdump -Z root -lni any -c 1 -q '${filter}' >$d/out 2>$d/err & echo $! >$d/pid) && ` +
       `i=0; while [ $i -lt 60 ] && ! grep -q listening $d/err; do sleep 0.05; i=$((i+1)); done; ` +
       `if grep -q listening $d/err; then echo $d; else grep -v WARNING $d/err | tail -1; rm -rf $d; exit 1; fi`,
   ]);
@@ -109,10 +109,10 @@ async function captureAround<T>(
         [
           'sh',
           '-c',
-          `i=0; while [ $i -lt ${seconds * 10} ] && [ ! -s ${dir}/out ]; do sleep 0.1; i=$((i+1)); done; ` +
+          `i=0; while [ $i -lt ${Math.round(seconds * 10)} ] && [ ! -s ${dir}/out ]; do sleep 0.1; i=$((i+1)); done; ` +
             `cat ${dir}/out; kill $(cat ${dir}/pid) 2>/dev/null; rm -rf ${dir}`,
         ],
-        (seconds + 4) * 1000,
+        (Math.ceil(seconds) + 4) * 1000,
       )
     : started;
   const seen = r.out
@@ -174,7 +174,7 @@ async function silentPeer(lab: LabHandle, settings: LabSettings, f: Finding): Pr
       side: from,
       conclusion: `${gatewayRole(from)} has no usable route to ${to} (${local.bad}).`,
     };
-  const { result: ping, ...cap } = await captureAround(lab, peerGw, 'udp port 500 or udp port 4500', 1, () =>
+  const { result: ping, ...cap } = await captureAround(lab, peerGw, 'udp port 500 or udp port 4500', 0.3, () =>
     pingFrom(lab, gatewayRole(from), to),
   );
   const base = { question: 'silent-peer' as const, checks: [...routes, ping.check, cap.check] };
@@ -200,14 +200,19 @@ async function noDecaps(lab: LabHandle, settings: LabSettings, f: Finding): Prom
   const near = other(far);
   const farGw = gatewayRole(far);
   const nearHost = siteAddresses(settings, near).host;
-  const { result: pinged, ...c } = await captureAround(lab, farGw, 'esp or (udp port 4500 and udp[8:4] != 0)', 2, () =>
-    lab
-      .traffic({ from: near, count: 2, intervalMs: 300 })
-      .then((p) => ({
-        ran: `2 pings from ${hostRole(near)} to ${hostRole(far)} through the tunnel`,
-        saw: `${p.received} of 2 answered`,
-      }))
-      .catch((e: Error) => ({ ran: `2 pings from ${hostRole(near)}`, saw: e.message })),
+  const { result: pinged, ...c } = await captureAround(
+    lab,
+    farGw,
+    'esp or (udp port 4500 and udp[8:4] != 0)',
+    0.5,
+    () =>
+      lab
+        .traffic({ from: near, count: 2, intervalMs: 300 })
+        .then((p) => ({
+          ran: `2 pings from ${hostRole(near)} to ${hostRole(far)} through the tunnel`,
+          saw: `${p.received} of 2 answered`,
+        }))
+        .catch((e: Error) => ({ ran: `2 pings from ${hostRole(near)}`, saw: e.message })),
   );
   const [route, fw] = await Promise.all([
     run(lab, hostRole(far), ['ip', 'route', 'get', nearHost]),
