@@ -13,7 +13,7 @@ import { execIn, execOk } from '../docker/exec.js';
 import { writeGatewayFiles } from '../gateway/files.js';
 import { dryRunLoad, loadGatewayConfig } from '../gateway/load-config.js';
 import { ensureImage, imageTag } from '../image/image.js';
-import { createLab } from '../lifecycle/create.js';
+import { createLab, takenSubnets } from '../lifecycle/create.js';
 import { checkLabName, containerName, type LabMode } from '../lifecycle/labels.js';
 import { findLabs, type FoundLab, removeLab } from '../lifecycle/registry.js';
 import { putSettings } from '../lifecycle/settings-file.js';
@@ -150,6 +150,8 @@ export class LabEngine implements LabHandle {
       features: await probeKernel(this.docker, images.trixie),
     }));
     ready.catch(ignoreRejection('awaited below, after the leftovers are gone'));
+    const taken = takenSubnets(this.docker);
+    taken.catch(ignoreRejection('createLab awaits it, or lists again'));
     const labs = await findLabs(this.docker);
     const removedLeftovers: string[] = [];
     for (const lab of labs.filter((l) => l.orphaned)) {
@@ -176,8 +178,20 @@ export class LabEngine implements LabHandle {
         : 'datapath: strongSwan userspace ESP (kernel-libipsec over TUN): this kernel has no ESP',
     );
     this.step('create', 'creating the lab network and five boxes');
-    // The settings (router) and both charons' configs go in with the boxes, before they start.
-    await createLab(this.docker, settings, { name: this.name, mode: opts.mode ?? 'attached', datapath, images });
+    // The settings (router) and both charons' configs go in with the boxes, before they start. Each
+    // gateway's VICI session is opened as soon as its box has started, and connects once its charon
+    // listens, while the other boxes still start.
+    await createLab(this.docker, settings, {
+      name: this.name,
+      mode: opts.mode ?? 'attached',
+      datapath,
+      images,
+      taken,
+      onStarted: (role) => {
+        const side = SIDES.find((s) => gatewayRole(s) === role);
+        if (side) this.viciOf(side).catch(ignoreRejection('awaited again below, which opens a new session'));
+      },
+    });
     const tCreate = Date.now();
     this.step('configure', 'loading configs and keys into both charons over VICI');
     // Both sessions at once; then the responder first, so the initiator's first IKE_SA_INIT finds
@@ -363,7 +377,8 @@ export class LabEngine implements LabHandle {
     }
   }
 
-  async status(): Promise<LabStatus> {
+  /** The boxes and both gateways' SAs; `known` gives SAs just read (by the tunnel wait), not read again. */
+  async status(known: Partial<Record<Side, SaSnapshot>> = {}): Promise<LabStatus> {
     const lab = await this.find();
     const boxes = ROLES.map((role) => {
       const c = lab?.containers.find((x) => x.role === role);
@@ -373,7 +388,7 @@ export class LabEngine implements LabHandle {
     const sas: LabStatus['sas'] = {};
     await Promise.all(
       SIDES.map(async (side) => {
-        if (running(side)) sas[side] = await this.snapshot(side);
+        if (running(side)) sas[side] = known[side] ?? (await this.snapshot(side));
       }),
     );
     const tunnel = { left: tunnelState(sas.left?.ikeSas), right: tunnelState(sas.right?.ikeSas) };

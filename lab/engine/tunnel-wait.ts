@@ -9,12 +9,17 @@ import type { LabStatus, SaSnapshot } from './types.js';
 export interface TunnelWaitHost {
   viciOf(side: Side): Promise<ViciClient>;
   snapshot(side: Side): Promise<SaSnapshot>;
-  status(): Promise<LabStatus>;
+  status(known?: Partial<Record<Side, SaSnapshot>>): Promise<LabStatus>;
   traffic(opts: { from?: Side; count?: number; intervalMs?: number }): Promise<PingResult>;
 }
 
 /** charon's events for an IKE or CHILD SA coming up, going down or being replaced. */
 const SA_EVENTS = ['ike-updown', 'child-updown', 'ike-rekey', 'child-rekey'] as const;
+/**
+ * The event list-sas streams its answer in. Held for the whole wait (nothing listens to it), so
+ * each read of the SAs is one request, not a register, the request and an unregister.
+ */
+const LIST_EVENT = 'list-sa';
 /** A check this often even without an event (a session that could not be opened, a restarting charon). */
 const SAFETY_TICK_MS = 500;
 /** How often an on-demand (trap) gateway's LAN sends its packet while nothing is up. */
@@ -38,14 +43,15 @@ export async function waitForTunnel(host: TunnelWaitHost, timeoutMs: number, tra
     if (had && !had.client.endedBy) return;
     try {
       const client = await host.viciOf(side);
-      const off = await Promise.all(
-        SA_EVENTS.map((e) =>
+      const off = await Promise.all([
+        ...SA_EVENTS.map((e) =>
           client.subscribe(e, () => {
             events++;
             wake();
           }),
         ),
-      );
+        client.subscribe(LIST_EVENT, () => {}),
+      ]);
       subscribed.set(side, { client, off });
     } catch {
       subscribed.delete(side); // charon not answering yet: the safety tick reads the SAs meanwhile
@@ -53,12 +59,14 @@ export async function waitForTunnel(host: TunnelWaitHost, timeoutMs: number, tra
   };
   let pinging: Promise<unknown> | undefined;
   let nextPacket = 0;
+  let last: Partial<Record<Side, SaSnapshot>> | undefined;
   try {
     for (;;) {
       await Promise.all(SIDES.map(subscribe));
       // Read after subscribing: an SA that came up in between is in this read, later ones wake us.
       const seen = events;
       const snaps = await Promise.all(SIDES.map((side) => host.snapshot(side)));
+      last = { left: snaps[0], right: snaps[1] };
       if (snaps.every((s) => isUp(s.tunnel)) || Date.now() > deadline) break;
       if (trafficFrom && !pinging && Date.now() >= nextPacket) {
         nextPacket = Date.now() + PACKET_EVERY_MS;
@@ -78,14 +86,22 @@ export async function waitForTunnel(host: TunnelWaitHost, timeoutMs: number, tra
       });
       wake = () => {};
     }
+  } catch (e) {
+    await unsubscribe(subscribed);
+    throw e;
   } finally {
     wake = () => {};
-    await Promise.all(
-      [...subscribed.values()].flatMap((s) =>
-        s.off.map((off) => off().catch(ignoreRejection('the session may have closed meanwhile'))),
-      ),
-    );
     await pinging;
   }
-  return host.status();
+  // The lab's status with the SAs just read (the boxes looked up once more), beside the unsubscribing.
+  const [status] = await Promise.all([host.status(last), unsubscribe(subscribed)]);
+  return status;
+}
+
+function unsubscribe(subscribed: Map<Side, { off: Array<() => Promise<void>> }>): Promise<unknown> {
+  return Promise.all(
+    [...subscribed.values()].flatMap((s) =>
+      s.off.map((off) => off().catch(ignoreRejection('the session may have closed meanwhile'))),
+    ),
+  );
 }

@@ -4,7 +4,7 @@ import { ignoreRejection } from '../common/ignore.js';
 import type { Datapath } from '../config/strongswan-conf.js';
 import { writeGatewayFiles } from '../gateway/files.js';
 import type { LabSettings, Release, Side } from '../settings/types.js';
-import { boxEnv, type BoxPlan, planTopology, ROLE_CAPABILITIES } from '../topology/plan.js';
+import { boxEnv, type BoxPlan, planTopology, type Role, ROLE_CAPABILITIES } from '../topology/plan.js';
 import { chooseUnderlay, underlayGateway } from '../topology/underlay.js';
 import { containerName, LABEL, labLabels, type LabMode, networkName } from './labels.js';
 import { findLabs, removeLab } from './registry.js';
@@ -15,6 +15,10 @@ export interface CreateOptions {
   mode: LabMode;
   datapath: Datapath;
   images: Record<Release, string>;
+  /** The subnets other Docker networks hold, when the caller listed them already (see takenSubnets). */
+  taken?: Promise<string[]>;
+  /** Called as each box has started (the others may still be starting). */
+  onStarted?: (role: Role) => void;
 }
 
 const BOX_MEMORY = 256 * 1024 * 1024;
@@ -63,7 +67,7 @@ function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Dock
 }
 
 /** Subnets the engine's other networks hold (Docker refuses a new network that overlaps one). */
-async function takenSubnets(docker: Docker): Promise<string[]> {
+export async function takenSubnets(docker: Docker): Promise<string[]> {
   const nets = await docker.listNetworks();
   return nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')).filter((c) => c.includes('.'));
 }
@@ -78,10 +82,13 @@ async function createUnderlay(
   settings: LabSettings,
   network: string,
   labels: Record<string, string>,
+  listed?: Promise<string[]>,
 ): Promise<string> {
   const refused: string[] = [];
   for (let attempt = 0; ; attempt++) {
-    const subnet = chooseUnderlay(settings, [...(await takenSubnets(docker)), ...refused]);
+    // A list made before this call may miss a network made since: the engine refuses the overlap, and the next try lists again.
+    const taken = attempt === 0 && listed ? await listed : await takenSubnets(docker);
+    const subnet = chooseUnderlay(settings, [...taken, ...refused]);
     try {
       await docker.createNetwork({
         Name: network,
@@ -107,7 +114,7 @@ async function createUnderlay(
 export async function createLab(docker: Docker, settings: LabSettings, opts: CreateOptions): Promise<void> {
   const network = networkName(opts.name);
   try {
-    await createUnderlay(docker, settings, network, labLabels(opts.name, opts.mode));
+    await createUnderlay(docker, settings, network, labLabels(opts.name, opts.mode), opts.taken);
     const boxes = planTopology(settings);
     // Each box on its own: created, its files put in (a plain copy into the new box's filesystem,
     // before anything runs: the charons' configs, the settings in the router, see settings-file.ts),
@@ -122,6 +129,7 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
           await writeGatewayFiles(container, settings, side, { datapath: opts.datapath, autoload: false });
         }
         await container.start();
+        opts.onStarted?.(box.role);
       }),
     );
     const failed = made.find((r): r is PromiseRejectedResult => r.status === 'rejected');
