@@ -24,16 +24,7 @@
  * DIAG_BENCH_RUNS=3).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -231,13 +222,13 @@ export interface ParseRun {
 }
 
 /**
- * The measured child. `parse`: exactly what `ipsec-lab diagnose FILE` runs on a log (the CLI opens
- * it with createReadStream's defaults), timed from the first read to the ranked findings. `floor`:
- * the same read and line split with nothing done per line: what Node costs before any parsing.
+ * The measured child. `parse`: exactly what `ipsec-lab diagnose FILE` runs on a log (the CLI reads
+ * a file with FileChunks), timed from the first read to the ranked findings. `floor`: the same read
+ * and line split with nothing done per line: what Node costs before any parsing.
  */
 async function child(mode: string, file: string): Promise<void> {
   const { feedLog, LiveDiagnosis } = await import('../lab/diagnosis/diagnose.js');
-  const { forEachLineRange } = await import('../lab/diagnosis/stream.js');
+  const { FileChunks, forEachLineRange } = await import('../lab/diagnosis/stream.js');
   let peakHeap = 0;
   const sample = () => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
@@ -251,12 +242,12 @@ async function child(mode: string, file: string): Promise<void> {
   if (mode === 'parse') {
     // diagnose()'s own steps, so the diagnosis can be kept to weigh what it holds afterwards.
     live = new LiveDiagnosis();
-    await feedLog(live, { source: file, side: 'unknown', lines: createReadStream(file) });
+    await feedLog(live, { source: file, side: 'unknown', lines: new FileChunks(file) });
     const result = live.result();
     lines = result.stats.lines;
     verdict = result.verdict;
   } else {
-    await forEachLineRange(createReadStream(file), () => void lines++);
+    await forEachLineRange(new FileChunks(file), () => void lines++);
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const used = process.cpuUsage(cpu);

@@ -9,7 +9,7 @@
  * gives up when nothing arrives in time. Exit 0 when the diagnosis ran, 2 for usage errors, 1 for
  * unreadable input.
  */
-import { constants, createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { access, open, readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
@@ -17,6 +17,7 @@ import { ignoreRejection } from '../common/ignore.js';
 import { terminalSafe } from '../common/terminal.js';
 import { diagnose, type LogInput, type SasTextInput } from '../diagnosis/diagnose.js';
 import type { DiagnosisResult, Finding } from '../diagnosis/findings.js';
+import { FileChunks } from '../diagnosis/stream.js';
 import { importSwanctl } from '../importers/swanctl.js';
 import { trafficSelectors } from '../settings/addresses.js';
 import { loadSettingsFile } from '../settings/io.js';
@@ -106,7 +107,7 @@ const STDIN = '-';
  * An input stream, once it has something to read (or has ended). Standard input and named pipes
  * may make the user wait: say so after a second, and give up after `timeout` seconds if given.
  */
-async function openInput(file: string, timeout: number | undefined): Promise<Readable> {
+async function openInput(file: string, timeout: number | undefined): Promise<Readable | FileChunks> {
   const label = file === STDIN ? 'standard input' : `the named pipe ${file}`;
   const waiting = (what: string) =>
     process.stderr.write(
@@ -118,7 +119,8 @@ async function openInput(file: string, timeout: number | undefined): Promise<Rea
     if (process.stdin.isTTY) process.stderr.write('ipsec-lab diagnose: reading standard input, end it with Ctrl-D\n');
     return untilReadable(process.stdin, timeout, () => waiting('input'), label);
   }
-  if (!(await stat(file)).isFIFO()) return createReadStream(file);
+  // A file is read into reused buffers: a stream's fresh buffer per chunk costs more than the parsing.
+  if (!(await stat(file)).isFIFO()) return new FileChunks(file);
   // Opening a named pipe blocks until a writer opens it: that wait is the one to report and bound.
   const notice = setTimeout(() => waiting('a writer'), 1000);
   try {

@@ -61,8 +61,9 @@ export async function feedLog(live: LiveDiagnosis, log: LogInput): Promise<void>
   }
   const filter = new LineFilter();
   const count = live.lineCounter(log.source, log.side);
-  // The last skipped line, while it may still be continued by a hard wrap (kept as a range, no copy).
-  let heldText = '';
+  // The last skipped line, while it may still be continued by a hard wrap (kept as a range, no copy:
+  // the next line decides, at the latest in the next chunk, before this chunk's bytes can be reused).
+  let heldText: string | Buffer = '';
   let heldStart = -1;
   let heldEnd = 0;
   let heldN = 0;
@@ -92,11 +93,12 @@ export async function feedLog(live: LiveDiagnosis, log: LogInput): Promise<void>
 }
 
 /**
- * text[start, end) as a string of its own: a plain slice would keep the whole chunk alive for as
- * long as an event cites the line. (Concatenation then slicing makes V8 copy the characters.)
+ * text[start, end) as a string of its own: a plain slice would keep the whole piece alive for as
+ * long as an event cites the line (concatenation then slicing makes V8 copy the characters), and
+ * a chunk's bytes are reused for a later chunk.
  */
-function detach(text: string, start: number, end: number): string {
-  return (' ' + text.slice(start, end)).slice(1);
+function detach(text: string | Buffer, start: number, end: number): string {
+  return typeof text === 'string' ? (' ' + text.slice(start, end)).slice(1) : text.toString('latin1', start, end);
 }
 
 export type { CauseId, DiagnosisResult, Evidence, Finding } from './findings.js';

@@ -74,7 +74,7 @@ const newNode = (run: number[]): Node => ({ run, tails: [], next: new Array(128)
  * into a node whose tail it satisfies. That is the union of every pattern's necessary literals,
  * a superset of what classify() tries for the message's first word, hence conservative.
  */
-function buildTable(): { root: Node; needles: string[]; needleBytes: number[][] } {
+function buildTable(): { root: Node; needles: Buffer[]; needleBytes: number[][] } {
   const needles: string[] = [];
   const root = newNode([]);
   const add = (prefix: string, tail: Tail) => {
@@ -101,7 +101,7 @@ function buildTable(): { root: Node; needles: string[]; needleBytes: number[][] 
     }
   }
   compress(root);
-  return { root, needles, needleBytes: needles.map(codes) };
+  return { root, needles: needles.map((n) => Buffer.from(n, 'latin1')), needleBytes: needles.map(codes) };
 }
 
 /** Merges chains of single-child nodes without tails into one node with a longer run. */
@@ -190,20 +190,18 @@ function bytesAt(b: Uint8Array, at: number, end: number, lit: number[], from: nu
 }
 
 export class LineFilter {
-  private text = '';
-  private bytes: Uint8Array | null = null;
-  /** Per needle: its next position in `text` at or after the last search's start, -1: none, -2: not searched. */
+  private bytes: Buffer | null = null;
+  /** Per needle: its next position in `bytes` at or after the last search's start, -1: none, -2: not searched. */
   private readonly pos: number[] = TABLE.needles.map(() => -2);
-  /** Per needle: how many lines of the current text asked for it. */
+  /** Per needle: how many lines of the current bytes asked for it. */
   private readonly asked: number[] = TABLE.needles.map(() => 0);
 
   /**
-   * The string the following ranges are of, and its bytes when every byte is the character at the
-   * same index (an all-ASCII chunk), else null: then every line goes to the parser. Needle
-   * positions are cached per string, so each needle is searched for once per chunk.
+   * The piece (a chunk, a line) the following ranges are of, and its bytes when every byte is the
+   * character at the same index (an all-ASCII chunk), else null: then every line goes to the
+   * parser. Needle positions are cached per piece, so each needle is searched for once per chunk.
    */
-  setText(text: string, bytes: Uint8Array | null): void {
-    this.text = text;
+  setText(_text: string | Buffer, bytes: Buffer | null): void {
     this.bytes = bytes;
     this.pos.fill(-2);
     this.asked.fill(0);
@@ -236,7 +234,7 @@ export class LineFilter {
   }
 
   /** Whether the message, its prefix matched up to `rest`, has the rest of one of `tails`. */
-  private anyTail(tails: Tail[], b: Uint8Array, rest: number, end: number): boolean {
+  private anyTail(tails: Tail[], b: Buffer, rest: number, end: number): boolean {
     let space = -1; // the first space after the prefix, found once when a tail needs it
     for (const t of tails) {
       if (t.after !== null) {
@@ -258,12 +256,12 @@ export class LineFilter {
    * search their own bytes; after that the chunk is searched ahead once and the position kept, so a
    * needle many lines ask about costs one native scan of the chunk, and a rare one costs no scan.
    */
-  private contains(n: number, b: Uint8Array, from: number, end: number): boolean {
+  private contains(n: number, b: Buffer, from: number, end: number): boolean {
     const needle = TABLE.needles[n];
     let p = this.pos[n];
     if (p === -1 || p >= from) return p >= 0 && p + needle.length <= end;
     if (++this.asked[n] <= SEARCH_CHUNK_AFTER) return bytesWithin(b, from, end, TABLE.needleBytes[n]);
-    p = this.text.indexOf(needle, from);
+    p = b.indexOf(needle, from);
     this.pos[n] = p;
     return p >= 0 && p + needle.length <= end;
   }

@@ -4,8 +4,10 @@
  */
 import { isAscii } from 'node:buffer';
 import { ReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 
+import { ignoreRejection } from '../common/ignore.js';
 import { MAX_LINE } from './log-line.js';
 
 export type LineInput = AsyncIterable<string | Buffer | Uint8Array> | Iterable<string>;
@@ -53,30 +55,82 @@ export async function forEachLine(input: LineInput, onLine: (line: string) => vo
     for await (const line of toLines(input)) onLine(line);
     return;
   }
-  await forEachLineRange(input, (text, start, end) => onLine(text.slice(start, end)));
+  await forEachLineRange(input, (text, start, end) => onLine(lineOf(text, start, end)));
 }
 
 /** Bytes asked of a file per read: with the 64 KiB default, reading alone costs as much as grep's whole search. */
 const FILE_CHUNK = 1 << 20;
 
 /**
+ * A regular file's bytes in FILE_CHUNK pieces, read into three buffers used in turn, the next piece
+ * read while the caller works on this one. A stream's fresh buffer per chunk costs more than the
+ * read itself (the kernel zero-fills new pages). So a chunk stays valid only while the caller works
+ * on it and on the next one: until the chunk after the next is asked for. Every chunk but the last
+ * is FILE_CHUNK bytes, more than forEachLineRange carries without ending a line, so a range it hands
+ * out is decided on before its chunk is reused (feedLog holds a skipped line until the next one).
+ */
+export class FileChunks implements AsyncIterable<Buffer> {
+  constructor(readonly path: string) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    const fh = await open(this.path, 'r');
+    const buffers = [0, 1, 2].map(() => Buffer.allocUnsafeSlow(FILE_CHUNK));
+    /** Fills a buffer, or up to the end of the file (a read may return less than asked). */
+    const fill = async (buf: Buffer): Promise<Buffer> => {
+      let n = 0;
+      for (let r = -1; n < buf.length && r !== 0; n += r) r = (await fh.read(buf, n, buf.length - n, null)).bytesRead;
+      return buf.subarray(0, n);
+    };
+    let turn = 0;
+    let next: Promise<Buffer> | undefined = fill(buffers[0]);
+    try {
+      for (;;) {
+        const chunk = await next;
+        next = undefined;
+        if (chunk.length === 0) return;
+        turn = (turn + 1) % buffers.length;
+        next = fill(buffers[turn]);
+        yield chunk;
+      }
+    } finally {
+      // A consumer that stops early (an error) leaves a read in flight: it must end before the close.
+      if (next) await next.catch(ignoreRejection('the file is being closed after an earlier error'));
+      await fh.close();
+    }
+  }
+}
+
+/** A line of a chunk (text, or the chunk's all-ASCII bytes) as a string of its own. */
+export function lineOf(text: string | Buffer, start: number, end: number): string {
+  return typeof text === 'string' ? text.slice(start, end) : text.toString('latin1', start, end);
+}
+
+/** The next newline in a piece at or after `from`, or -1. */
+function newline(text: string | Buffer, from: number): number {
+  return typeof text === 'string' ? text.indexOf('\n', from) : text.indexOf(10, from);
+}
+
+/**
  * The line splitter under forEachLine, without cutting the lines out: `onRange(text, start, end)`
- * gets each line as a range of a larger string (the decoded chunk), so a caller that skips most
- * lines never allocates them. Lines are exactly forEachLine's. A kept range must be copied out of
- * `text` (a slice would pin the whole chunk in memory).
+ * gets each line as a range of a larger piece, so a caller that skips most lines never allocates
+ * them. The piece is a string (a decoded chunk, a joined or cut line) or, for a chunk that is all
+ * ASCII, the chunk's bytes themselves (byte i is character i: decoding it would cost more than the
+ * search for its lines). Lines are exactly forEachLine's. A kept range must be copied out (a slice
+ * of a string pins the whole chunk in memory) before the chunk after the next is read (a chunk's
+ * bytes may be reused then, see FileChunks).
  */
 export async function forEachLineRange(
   input: AsyncIterable<string | Buffer | Uint8Array>,
-  onRange: (text: string, start: number, end: number) => void,
+  onRange: (text: string | Buffer, start: number, end: number) => void,
   /**
-   * Called before the first range of each new string (chunk text, joined or cut line), with the
-   * chunk's bytes when they are that string character for character (all ASCII), else null.
+   * Called before the first range of each new piece (chunk, joined or cut line), with the piece's
+   * bytes when it is the bytes of an all-ASCII chunk, else null.
    */
-  onText: (text: string, bytes: Uint8Array | null) => void = () => {},
+  onText: (text: string | Buffer, bytes: Buffer | null) => void = () => {},
 ): Promise<void> {
   const decoder = new StringDecoder('utf8');
   // The decoder holds the first bytes of a character split across chunks; until it has seen a
-  // byte >= 0x80 it holds nothing, and an all-ASCII chunk decodes the same as Latin-1 (a copy).
+  // byte >= 0x80 it holds nothing, and an all-ASCII chunk's bytes are its characters.
   let pending = false;
   const limit = MAX_LINE * 4;
   let rest = '';
@@ -86,13 +140,13 @@ export async function forEachLineRange(
     if (first !== null) input.unshift(first);
   }
   for await (const chunk of input) {
-    let text: string;
-    let bytes: Uint8Array | null = null;
+    let text: string | Buffer;
+    let bytes: Buffer | null = null;
     if (typeof chunk === 'string') text = chunk;
     else {
       const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
       if (!pending && isAscii(buf)) {
-        text = buf.toString('latin1');
+        text = buf;
         bytes = buf;
       } else {
         text = decoder.write(buf);
@@ -100,22 +154,23 @@ export async function forEachLineRange(
       }
     }
     let start = 0;
-    let nl = text.indexOf('\n');
+    let nl = newline(text, 0);
     if (nl >= 0 && rest) {
-      const line = rest + text.slice(0, nl);
+      const line = rest + lineOf(text, 0, nl);
       onText(line, null);
       onRange(line, 0, line.length);
       rest = '';
       start = nl + 1;
-      nl = text.indexOf('\n', start);
+      nl = newline(text, start);
     }
     if (nl >= 0) onText(text, bytes);
     while (nl >= 0) {
       onRange(text, start, nl);
       start = nl + 1;
-      nl = text.indexOf('\n', start);
+      nl = newline(text, start);
     }
-    rest = rest ? rest + text.slice(start) : text.slice(start);
+    const tail = lineOf(text, start, text.length);
+    rest = rest ? rest + tail : tail;
     while (rest.length > limit) {
       onText(rest, null);
       onRange(rest, 0, limit);
@@ -129,8 +184,9 @@ export async function forEachLineRange(
   }
 }
 
-/** A Node Readable (or anything stream-like): its chunks are not aligned to lines. */
+/** A Node Readable (or anything stream-like, or FileChunks): its chunks are not aligned to lines. */
 export function isReadable(input: unknown): input is AsyncIterable<string | Buffer | Uint8Array> {
+  if (input instanceof FileChunks) return true;
   const r = input as { pipe?: unknown; on?: unknown };
   return typeof r?.pipe === 'function' && typeof r?.on === 'function';
 }
