@@ -82,6 +82,11 @@ export function charonSettingsTree(options: CharonOptions): ConfTree {
       // lab never uses (keys in an ssh-agent, XAuth against PAM): they would only log refusals.
       agent: { load: 'no' },
       'xauth-pam': { load: 'no' },
+      // Fetchers of CRLs, OCSP and certificates over HTTP and LDAP: lab gateways authenticate with
+      // pre-shared keys and fetch nothing, and initialising libcurl and libldap was the largest part
+      // of charon's start (which every `up` waits for).
+      curl: { load: 'no' },
+      ldap: { load: 'no' },
     },
   };
   if (options.routed) Object.assign(charon, routedTunnelSettings(options.datapath, charon.plugins as ConfTree));
