@@ -130,6 +130,9 @@ export class DiagnosisFeed implements ChangeFeed {
   private diag = this.freshDiagnosis();
   private windowId = 0;
   private last = '';
+  /** The result last sent out, and when each running check began: a check's guess is never shown. */
+  private shown: DiagnosisResult | undefined;
+  private checkSince = new Map<Question, number>();
   private timer: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
   /** Records up to this sequence number per side belong to an earlier window. */
@@ -204,6 +207,7 @@ export class DiagnosisFeed implements ChangeFeed {
     this.unmarked.clear();
     this.latest = {};
     this.last = '';
+    this.shown = undefined;
   }
 
   // ------------------------------------------------------------ changes the lab makes
@@ -418,6 +422,17 @@ export class DiagnosisFeed implements ChangeFeed {
       // Whoever asked first (a poll, the ticker), the verdict that ends the change goes out as an event.
       this.schedule();
     }
+    // Outside a change too, a question the evidence has just opened is not shown as its guess: what
+    // was shown stands while the check runs (bounded), then the decided cause goes out.
+    const q = questionOf(judged.findings.find(isFault));
+    if (
+      q !== undefined &&
+      this.shown &&
+      this.decisions.get(q) === 'running' &&
+      now - (this.checkSince.get(q) ?? 0) < CHECK_HOLD_MS &&
+      questionOf(this.shown.findings.find(isFault)) !== q
+    )
+      return this.shown;
     return judged;
   }
 
@@ -432,6 +447,7 @@ export class DiagnosisFeed implements ChangeFeed {
   private decide(q: Question, f: Finding): void {
     const window = this.windowId;
     this.decisions.set(q, 'running');
+    this.checkSince.set(q, Date.now());
     this.decider!(q, f).then(
       (d) => {
         if (window !== this.windowId) return;
@@ -459,6 +475,7 @@ export class DiagnosisFeed implements ChangeFeed {
       ]);
       if (key !== this.last) {
         this.last = key;
+        this.shown = result;
         this._onResult.fire(result);
       }
     }, 150);

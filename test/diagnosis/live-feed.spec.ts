@@ -184,6 +184,32 @@ describe('live feed: windows, changes and deciding checks', () => {
     expect(verdicts()).toEqual(['re-negotiating', 'ike-port-blocked']);
   });
 
+  it('outside a change too, a question the evidence opens is shown only once its check has answered', async () => {
+    let answer: (d: Decision) => void = () => {};
+    feed.decider = () => new Promise<Decision>((r) => (answer = r));
+    const log = lines('peer-unreachable-v2', 'left');
+    s.push('left', log.slice(0, 1));
+    vi.advanceTimersByTime(300);
+    const before = seen.length;
+    expect(before).toBeGreaterThan(0);
+    s.push('left', log.slice(1));
+    vi.advanceTimersByTime(600);
+    // The check runs: what was shown stands, no undecided guess goes out.
+    expect(seen.length).toBe(before);
+    answer({
+      question: 'silent-peer',
+      cause: 'ike-port-blocked',
+      side: 'right',
+      conclusion: 'gw-right answers ping, but no IKE packet reached it: UDP 500 is dropped on the way.',
+      checks: [{ ran: '`ping -c 2 203.0.113.10` on gw-left', saw: '2 of 2 answered' }],
+    });
+    await vi.advanceTimersByTimeAsync(300);
+    const last = seen[seen.length - 1];
+    expect(last.verdict).toBe('ike-port-blocked');
+    expect(last.findings[0].checked).toHaveLength(1);
+    expect(seen.slice(before).every((r) => !r.findings.some((f) => f.alternatives?.length))).toBe(true);
+  });
+
   it('another lab under the same name starts from nothing: its lines count from 1 again', () => {
     s.push('left', lines('psk-mismatch-v2', 'left'));
     s.push('right', lines('psk-mismatch-v2', 'right'));
