@@ -33,7 +33,8 @@ export async function buildCli() {
   const tmp = `${OUT_DIR}.tmp-${process.pid}`;
   await build({
     absWorkingDir: ROOT,
-    entryPoints: ['lab/cli/main.ts'],
+    // down-command: `down` of one lab, run by bin/ipsec-lab.js without main (see there).
+    entryPoints: ['lab/cli/main.ts', 'lab/cli/down-command.ts'],
     outdir: tmp,
     bundle: true,
     splitting: true,

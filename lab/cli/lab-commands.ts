@@ -84,19 +84,9 @@ export function registerLabCommands(program: Command): void {
     .description('remove the lab: every container and network it made')
     .option('--all', 'remove every ipsec-lab lab on this engine')
     .action(async (opts, cmd: Command) => {
-      const removed = (name: string, r: { containers: number; networks: number }) =>
-        console.log(
-          `removed lab "${name}": ${r.containers} containers, ${r.networks} network${r.networks === 1 ? '' : 's'}`,
-        );
-      if (!opts.all) {
-        // One lab: a few Docker calls, without loading the engine (see lifecycle/down.ts).
-        const name = cmd.optsWithGlobals().lab as string;
-        const { downLab } = await import('../lifecycle/down.js');
-        const r = await downLab(name);
-        if (r.containers || r.networks) removed(name, r);
-        else console.log(`no lab "${name}" is running`);
-        return;
-      }
+      const { downCommand, printRemoved } = await import('./down-command.js');
+      // One lab: a few Docker calls, without loading the engine (see lifecycle/down.ts).
+      if (!opts.all) return downCommand(cmd.optsWithGlobals().lab as string);
       const engine = await engineFor(cmd);
       await engine.ping();
       const { findLabs, removeLab } = await import('../lifecycle/registry.js');
@@ -105,7 +95,7 @@ export function registerLabCommands(program: Command): void {
         console.log(`no lab "${engine.name}" is running`);
         return;
       }
-      for (const lab of labs) removed(lab.name, await removeLab(engine.docker, lab));
+      for (const lab of labs) printRemoved(lab.name, await removeLab(engine.docker, lab));
     });
 
   program

@@ -39,7 +39,10 @@ describe('down without an engine or with a bad name', () => {
   }, 60_000);
 
   it('says the engine is unavailable, naming where it looked', async () => {
-    const r = await cli(['--lab', 'nobody', 'down'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    const env = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+    const r = await cli(['--lab', 'nobody', 'down'], env);
+    // The plain form runs without commander (bin/ipsec-lab.js); any other goes through it, alike.
+    expect(await cli(['--lab=nobody', 'down'], env)).toEqual(r);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /Docker engine unavailable at unix:\/\/\/nonexistent\/docker\.sock: no Docker engine answers/,
