@@ -1,10 +1,9 @@
 import { type Command, Option } from 'commander';
 
 import { localizeAddresses } from '../api/localize.js';
-import { ignoreRejection } from '../common/ignore.js';
 import { terminalSafe } from '../common/terminal.js';
 import type { LabEngine } from '../engine/lab-engine.js';
-import { FAULTS, IMPOSSIBLE_CAUSES } from '../faults/catalogue.js';
+import { FAULTS, findFault, IMPOSSIBLE_CAUSES } from '../faults/catalogue.js';
 import type { FaultService } from '../faults/fault-service.js';
 import { type Direction, DIRECTIONS } from '../faults/impairment.js';
 import type { FaultDefinition } from '../faults/types.js';
@@ -36,65 +35,14 @@ const num = (name: string) => (v: string) => {
   return n;
 };
 
-/** How long `faults` waits for an engine to answer before it uses the default addressing (ms). */
-const ENGINE_ANSWER_MS = 3000;
-/** How long an engine that answered may take to say which lab runs and its settings (ms). */
-const LAB_READ_MS = 15_000;
-
-/** Whose addressing the catalogue's texts are in: the running lab's, or the default lab's and why. */
+/** Whose addressing the catalogue's texts are in: the running lab's (`--here`), or the default lab's and why. */
 interface Addressing {
   lab: string;
   running: boolean;
   settings: LabSettings;
-  /** Why the default addressing is used (no engine, no lab). */
+  /** Why the default addressing is used. */
   why?: string;
 }
-
-/** `p`, or `late()` once `ms` have passed without it. */
-async function within<T>(p: Promise<T>, ms: number, late: () => T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * The running lab's settings when an engine answers and the lab runs, so the texts name its
- * subnets as the app does; otherwise the defaults, and why. Never waits long for an engine that
- * does not answer, and needs none at all.
- */
-async function addressing(cmd: Command): Promise<Addressing> {
-  const lab = cmd.optsWithGlobals().lab as string;
-  const fallback = (why: string): Addressing => ({ lab, running: false, settings: defaultSettings(), why });
-  const engine = await engineFor(cmd);
-  try {
-    const answered = await within(
-      engine.ping().then(
-        () => undefined,
-        (e: unknown) => firstLine(e),
-      ),
-      ENGINE_ANSWER_MS,
-      () => `no Docker engine answered within ${ENGINE_ANSWER_MS / 1000} s`,
-    );
-    if (answered) return fallback(answered);
-    const read = async (): Promise<Addressing> =>
-      (await engine.find())
-        ? { lab, running: true, settings: await engine.settings() }
-        : fallback(`no lab "${lab}" is running`);
-    return await within(
-      read().catch((e: unknown) => fallback(`the running lab's settings could not be read (${firstLine(e)})`)),
-      LAB_READ_MS,
-      () => fallback(`the running lab did not say its settings within ${LAB_READ_MS / 1000} s`),
-    );
-  } finally {
-    // An engine still connecting is closed without waiting for it.
-    void engine.close().catch(ignoreRejection('the catalogue is printed either way'));
-  }
-}
-
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
 
 /** The subnets the texts use, said once above the catalogue. */
 function addressingText(a: Addressing): string {
@@ -118,25 +66,34 @@ function inAddressing(f: FaultDefinition, settings: LabSettings) {
   };
 }
 
-/** The catalogue needs no lab and no engine; with a running lab its texts name that lab's subnets. */
-async function printCatalogue(json: boolean, cmd: Command): Promise<void> {
-  const where = await addressing(cmd);
+const addressingJson = ({ lab, running, why, settings }: Addressing) => ({
+  lab,
+  running,
+  ...(why ? { why } : {}),
+  lans: { left: settings.left.lan, right: settings.right.lan },
+  wans: { left: settings.left.wan, right: settings.right.wan },
+});
+
+/**
+ * The catalogue needs no lab and no engine (issue 12: it never connects to Docker), so its texts are
+ * in the default lab's subnets; `--here` asks the running lab and writes them in its subnets.
+ */
+function printCatalogue(json: boolean, cmd: Command): void {
+  const where: Addressing = {
+    lab: cmd.optsWithGlobals().lab as string,
+    running: false,
+    settings: defaultSettings(),
+    why: "`ipsec-lab faults --here` writes them in the running lab's subnets",
+  };
   const faults = FAULTS.map((f) => inAddressing(f, where.settings));
   if (json) {
-    const { lab, running, why, settings } = where;
     console.log(
       JSON.stringify(
         {
           faults,
           impossible: IMPOSSIBLE_CAUSES,
           appliesHere: 'run with --here on a running lab',
-          addressing: {
-            lab,
-            running,
-            ...(why ? { why } : {}),
-            lans: { left: settings.left.lan, right: settings.right.lan },
-            wans: { left: settings.left.wan, right: settings.right.wan },
-          },
+          addressing: addressingJson(where),
         },
         null,
         2,
@@ -168,16 +125,27 @@ export function registerFaultCommands(program: Command): void {
     .option('--here', 'ask the running lab which faults apply to it and which are active (needs the lab)')
     .action(async (opts, cmd: Command) => {
       if (!opts.here) return printCatalogue(!!opts.json, cmd);
-      return withFaults(cmd, async (f) => {
-        const entries = await f.catalogue();
+      return withFaults(cmd, async (f, engine) => {
+        const [entries, settings] = await Promise.all([f.catalogue(), engine.settings()]);
+        const where: Addressing = { lab: engine.name, running: true, settings };
+        // The texts in this lab's subnets, as the app shows them.
+        const local = entries.map((e) => ({ ...e, fault: inAddressing(findFault(e.fault.id)!, settings) }));
         if (opts.json) {
-          console.log(JSON.stringify({ faults: entries, impossible: f.impossibleCauses() }, null, 2));
+          console.log(
+            JSON.stringify(
+              { faults: local, impossible: f.impossibleCauses(), addressing: addressingJson(where) },
+              null,
+              2,
+            ),
+          );
           return;
         }
-        for (const e of entries) {
+        console.log(terminalSafe(addressingText(where)));
+        for (const e of local) {
           console.log(
             `${e.active ? '●' : ' '} ${e.fault.id.padEnd(26)} ${e.fault.family.padEnd(10)} ${e.fault.title}${e.unavailable ? `  [unavailable: ${e.unavailable}]` : ''}`,
           );
+          console.log(`${' '.repeat(39)}${e.fault.change}`);
         }
         console.log('\nCauses a strongSwan lab cannot produce:');
         for (const c of f.impossibleCauses()) console.log(`  ${c.cause}: ${c.why}`);

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -59,6 +61,29 @@ describe('the built CLI starts without the engine', () => {
       faults: { id: string }[];
     };
     expect(json.faults.map((f) => f.id)).toContain('esp-blocked');
+  });
+
+  it('commands that need no engine never connect to one, even when one is listening', async () => {
+    // A socket standing in for an engine: it only counts who connects (issue 12).
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-noengine-'));
+    const sock = path.join(dir, 'docker.sock');
+    let connections = 0;
+    const server = net.createServer((c) => {
+      connections++;
+      c.destroy();
+    });
+    await new Promise<void>((r) => server.listen(sock, r));
+    try {
+      const env = { DOCKER_HOST: `unix://${sock}` };
+      expect((await cli(['faults'], env)).stdout).toMatch(/psk-mismatch\s+phase1/);
+      expect(JSON.parse((await cli(['faults', '--json'], env)).stdout).faults.length).toBeGreaterThan(10);
+      expect(JSON.parse((await cli(['settings'], env)).stdout)).toHaveProperty('left.gateway');
+      expect((await cli(['--version'], env)).stdout).toMatch(/\d+\.\d+\.\d+/);
+      expect(connections).toBe(0);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('settings and help need no engine either', async () => {
