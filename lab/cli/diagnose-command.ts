@@ -371,7 +371,9 @@ async function reproduceOnLab(
   const say = (l: string) => talk && process.stdout.write(terminalSafe(`${l}\n`));
   try {
     say(`\nReproducing "${result.verdict}" on lab "${engine.name}":`);
-    const r = await reproduce(engine, result, { settings, onProgress: (l) => say(`  ${l}`) });
+    // Detached as after `up`: the CLI exits and the user goes on with the lab (an attached lab would be
+    // an orphan that the next `up` on this engine removes).
+    const r = await reproduce(engine, result, { settings, mode: 'detached', onProgress: (l) => say(`  ${l}`) });
     if (r.matched)
       say(
         `  ✔ the lab's own diagnosis reaches ${r.labVerdict}: the same symptoms are on the lab now.\n  Try the fix, or revert the fault: ${r.fixCommand}`,

@@ -10,6 +10,7 @@ import type { LabEngine } from '../engine/lab-engine.js';
 import { FAULTS } from '../faults/catalogue.js';
 import { FaultService } from '../faults/fault-service.js';
 import type { FaultDefinition } from '../faults/types.js';
+import type { LabMode } from '../lifecycle/labels.js';
 import { defaultSettings } from '../settings/defaults.js';
 import type { LabSettings } from '../settings/types.js';
 
@@ -45,6 +46,11 @@ export async function reproduce(
     onProgress?: (line: string) => void;
     /** The caller's own watch of the lab (the app already follows it); returns its stop. */
     watch?: () => Promise<() => void>;
+    /**
+     * Who owns a lab started here: the app keeps it attached to itself; the CLI leaves it detached,
+     * as `up` does, because it exits while the user goes on with the lab (`ipsec-lab fix`).
+     */
+    mode?: LabMode;
   } = {},
 ): Promise<Reproduction> {
   const cause = diagnosis.verdict;
@@ -64,7 +70,7 @@ export async function reproduce(
     await faults.revert();
   } else {
     say(`starting lab "${engine.name}"${opts.settings ? ' with the given settings' : ' with default settings'}...`);
-    const up = await engine.up(settings, { timeoutMs: 45_000 });
+    const up = await engine.up(settings, { timeoutMs: 45_000, mode: opts.mode });
     if (!up.status.up)
       throw new ReproduceError(
         `the lab did not come up healthy, so the fault cannot be shown on its own: ${up.reason ?? 'tunnel not up'}`,

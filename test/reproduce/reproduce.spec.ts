@@ -46,13 +46,23 @@ describe.skipIf(skipWithoutDocker('reproduce on a real lab'))('ipsec-lab diagnos
       timeout: 180_000,
     });
 
-  it("a customer's PSK mismatch, from their logs, reappears on the lab and the lab diagnoses it the same", () => {
+  it("a customer's PSK mismatch, from their logs, reappears on the lab and the lab diagnoses it the same", async () => {
     const r = run('--left', `${F}/psk-mismatch-v2-trixie/left.log`, '--right', `${F}/psk-mismatch-v2-trixie/right.log`);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.verdict).toBe('psk-mismatch');
     expect(out.reproduction).toMatchObject({ fault: 'psk-mismatch', labVerdict: 'psk-mismatch', matched: true, lab });
     expect(out.reproduction.fix).toBe(`ipsec-lab --lab ${lab} fix psk-mismatch`);
+    // The CLI started that lab and exited: like after `up`, the lab is the user's (detached), not an
+    // orphan that the next `up` on this engine would remove.
+    const engine = LabEngine.connect(lab);
+    try {
+      const found = await engine.find();
+      expect(found?.mode).toBe('detached');
+      expect(found?.orphaned).toBe(false);
+    } finally {
+      await engine.close();
+    }
   }, 200_000);
 
   it('a datapath cause (ESP dropped) is reproduced on the running lab, with traffic to show it', () => {
