@@ -249,6 +249,11 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
     it('impairs the link from the link controls and shows it on the topology', async () => {
       await tab('link');
       await page.click('[data-testid=preset-lossy-internet]');
+      await expect.poll(() => page.inputValue('[data-testid=imp-left-to-right-lossPercent]')).toBe('5');
+      // The fault catalogue reloads on lab events and the app's 3 s follow poll; a preset not yet
+      // applied must survive them (it was reset to the lab's impairments before).
+      await page.waitForTimeout(7000);
+      expect(await page.inputValue('[data-testid=imp-left-to-right-lossPercent]')).toBe('5');
       await page.click('[data-testid=apply-impairments]');
       await page.waitForSelector('[data-testid=node-link] .badge:has-text("loss 5%")', { timeout: 30_000 });
       expect(await page.locator('[data-testid=node-link] .badge:has-text("loss 5%")').count()).toBe(2);

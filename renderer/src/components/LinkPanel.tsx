@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 import type { Direction, Impairment } from '../../../lab/api/contract';
 import { store, useApp } from '../state/store';
@@ -62,9 +62,17 @@ export function LinkPanel() {
   const cat = useApp((s) => s.faults);
   const exists = useApp((s) => s.status?.exists ?? false);
   const busy = useApp((s) => s.busy);
-  const [draft, setDraft] = useState<Record<Direction, Impairment> | null>(cat?.impairments ?? null);
+  const base = cat?.impairments ?? null;
+  const [draft, setDraft] = useState<Record<Direction, Impairment> | null>(base);
+  // The catalogue reloads on every lab event and poll: only a change of the lab's impairments
+  // themselves moves the form, and only when the user has not edited it (a preset or typed values
+  // must survive until Apply).
+  const [seen, setSeen] = useState(base);
+  if (!same(seen, base)) {
+    setSeen(base);
+    if (draft === null || same(draft, seen)) setDraft(base);
+  }
   const s = store();
-  useEffect(() => setDraft(cat?.impairments ?? null), [cat]);
   if (!exists) return <p className="muted pad">Start the lab to impair its link.</p>;
   if (!draft) return <p className="muted pad">Loading…</p>;
   const set = (d: Direction, key: keyof Impairment, v: number | boolean | undefined) =>
