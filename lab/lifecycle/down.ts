@@ -9,7 +9,7 @@ import { type DirectDockerApi, directDockerApi } from '../docker/direct-api.js';
 import { scopedEngine } from '../docker/engine-scope.js';
 import { dockerUnavailable } from '../docker/errors.js';
 import { checkLabName } from './labels.js';
-import { dockerodeCalls, labFilter, type RemovalCalls,removeAll } from './removal.js';
+import { dockerodeCalls, labFilter, type RemovalCalls, removeAll } from './removal.js';
 
 function directCalls(api: DirectDockerApi): RemovalCalls {
   const filters = (lab: string) => encodeURIComponent(JSON.stringify(labFilter(lab)));
