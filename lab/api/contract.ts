@@ -196,6 +196,8 @@ export type ApiErrorCode =
   | 'reproduce-failed'
   /** charon refused a VICI command (ViciCommandError). */
   | 'gateway-refused'
+  /** The Docker engine answered a request with an error (DockerApiError: a conflict, its own failure). */
+  | 'engine-refused'
   /** A capture file cannot be read (PcapError). */
   | 'invalid-capture'
   /** Asked to stop or continue something that is not running (a capture, a scenario). */

@@ -4,6 +4,7 @@
  * WebSocket) and the CLI all use this one mapping.
  */
 import { PcapError } from '../capture/pcap.js';
+import { DockerApiError } from '../docker/direct-api.js';
 import { LabError } from '../docker/errors.js';
 import { ExportError } from '../exporters/types.js';
 import { FaultError } from '../faults/fault-service.js';
@@ -28,6 +29,7 @@ const BY_CLASS: Array<[abstract new (...args: never[]) => Error, ApiErrorCode]> 
   [ViciConnectionError, 'gateway-unreachable'],
   [ViciProtocolError, 'gateway-unreachable'],
   [PcapError, 'invalid-capture'],
+  [DockerApiError, 'engine-refused'],
 ];
 
 /** Any error as the envelope's error. Unknown errors are `internal`: a bug, never a user mistake. */
