@@ -80,6 +80,9 @@ async function routeTo(lab: LabHandle, role: Role, to: string): Promise<{ check:
   };
 }
 
+/** How long the ESP check waits, listening, before its own pings through the tunnel (ms). */
+const OWN_TRAFFIC_AFTER_MS = 1000;
+
 /**
  * A capture on a box around `during`: tcpdump is listening before `during` starts (a box slow to
  * exec under load must not miss the packets), and waits up to `seconds` after it for the first
@@ -91,6 +94,7 @@ async function captureAround<T>(
   filter: string,
   seconds: number,
   during: () => Promise<T>,
+  quietMs = 0,
 ): Promise<{ check: LabCheck; started: boolean; seen?: string; result: T }> {
   const started = await run(lab, role, [
     'sh',
@@ -101,6 +105,7 @@ async function captureAround<T>(
       `if grep -q listening $d/err; then echo $d; else grep -v WARNING $d/err | tail -1; rm -rf $d; exit 1; fi`,
   ]);
   const dir = started.ok ? /\/tmp\/\S+/.exec(started.out)?.[0] : undefined;
+  if (quietMs) await new Promise((r) => setTimeout(r, quietMs));
   const result = await during();
   const r = dir
     ? await run(
@@ -213,6 +218,10 @@ async function noDecaps(lab: LabHandle, settings: LabSettings, f: Finding): Prom
           saw: `${p.received} of 2 answered`,
         }))
         .catch((e: Error) => ({ ran: `2 pings from ${hostRole(near)}`, saw: e.message })),
+    // The traffic that opened the question (the user's ping series, explain's) ends first: the
+    // check's own pings through the tunnel must not fall between the SA listings read around it,
+    // where they would look like packets of that series (one more out than sent, or not yet back).
+    OWN_TRAFFIC_AFTER_MS,
   );
   const [route, fw] = await Promise.all([
     run(lab, hostRole(far), ['ip', 'route', 'get', nearHost]),
