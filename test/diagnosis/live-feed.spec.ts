@@ -66,6 +66,15 @@ function listings(feed: DiagnosisFeed, up: boolean): void {
   for (const side of ['left', 'right'] as const) feed.pushSnapshot(saSnapshot(side, ikeSas));
 }
 
+/** The lab's answer to "silent peer?" when the peer answers ping: UDP 500 is dropped on the way. */
+const PORT_BLOCKED: Decision = {
+  question: 'silent-peer',
+  cause: 'ike-port-blocked',
+  side: 'right',
+  conclusion: 'gw-right answers ping, but no IKE packet reached it: UDP 500 is dropped on the way.',
+  checks: [{ ran: '`ping -c 2 203.0.113.10` on gw-left', saw: '2 of 2 answered' }],
+};
+
 describe('live feed: windows, changes and deciding checks', () => {
   let feed: DiagnosisFeed;
   let s: Streams;
@@ -167,13 +176,7 @@ describe('live feed: windows, changes and deciding checks', () => {
     vi.advanceTimersByTime(600);
     expect(asked).toEqual(['silent-peer']);
     expect(feed.current().verdict).toBe('re-negotiating');
-    answer({
-      question: 'silent-peer',
-      cause: 'ike-port-blocked',
-      side: 'right',
-      conclusion: 'gw-right answers ping, but no IKE packet reached it: UDP 500 is dropped on the way.',
-      checks: [{ ran: '`ping -c 2 203.0.113.10` on gw-left', saw: '2 of 2 answered' }],
-    });
+    answer(PORT_BLOCKED);
     await vi.advanceTimersByTimeAsync(300);
     const r = feed.current();
     expect(r.verdict).toBe('ike-port-blocked');
@@ -196,13 +199,7 @@ describe('live feed: windows, changes and deciding checks', () => {
     vi.advanceTimersByTime(600);
     // The check runs: what was shown stands, no undecided guess goes out.
     expect(seen.length).toBe(before);
-    answer({
-      question: 'silent-peer',
-      cause: 'ike-port-blocked',
-      side: 'right',
-      conclusion: 'gw-right answers ping, but no IKE packet reached it: UDP 500 is dropped on the way.',
-      checks: [{ ran: '`ping -c 2 203.0.113.10` on gw-left', saw: '2 of 2 answered' }],
-    });
+    answer(PORT_BLOCKED);
     await vi.advanceTimersByTimeAsync(300);
     const last = seen[seen.length - 1];
     expect(last.verdict).toBe('ike-port-blocked');
