@@ -221,7 +221,10 @@ const generated = fc
     side: fc.constantFrom<Side>('left', 'right'),
     start: fc.constantFrom('initiate', 'wait', 'trap') as fc.Arbitrary<'initiate' | 'wait' | 'trap'>,
   })
-  .filter((g) => normalizeCidr(g.wans[0]) !== normalizeCidr(g.wans[1]));
+  .filter((g) => normalizeCidr(g.wans[0]) !== normalizeCidr(g.wans[1]))
+  // `pre-shared-key *****` (or `XXXX`) is how a device or a publisher shows a hidden key; the import
+  // reads it as masked by design, so such a key cannot survive the round trip (CI found `***`).
+  .filter((g) => !/^(\*{3,}|[xX]{4,})$/.test(g.psk));
 
 describe('ASA round trip (property)', () => {
   it('export -> import keeps everything an ASA carries, and the import is always valid', () => {
