@@ -25,7 +25,7 @@ import { type LabSettings, type Release, type Side, SIDES } from '../settings/ty
 import { validateSettings } from '../settings/validate.js';
 import type { LogRecord } from '../streams/log-record.js';
 import { LogStore } from '../streams/log-store.js';
-import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
+import { gatewayRole, hostRole, type Role, ROLES } from '../topology/plan.js';
 import { type FlowSample, type FlowTotals, startFlow } from '../traffic/flow.js';
 import { ping, type PingResult } from '../traffic/ping.js';
 import { parseListSas, type ViciClient } from '../vici/index.js';
@@ -42,6 +42,9 @@ import { waitForTunnel } from './tunnel-wait.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from './types.js';
 import { ViciSessions } from './vici-sessions.js';
 import { watchLab, type WatchOptions } from './watch.js';
+
+/** The boxes IKE needs: the tunnel is negotiated while the LAN hosts still start. */
+const IKE_PATH: readonly Role[] = ['gw-left', 'router', 'gw-right'];
 
 export interface UpOptions {
   mode?: LabMode;
@@ -180,8 +183,12 @@ export class LabEngine implements LabHandle {
     this.step('create', 'creating the lab network and five boxes');
     // The settings (router) and both charons' configs go in with the boxes, before they start. Each
     // gateway's VICI session is opened as soon as its box has started, and connects once its charon
-    // listens, while the other boxes still start.
-    await createLab(this.docker, settings, {
+    // listens, while the other boxes still start. The IKE path (both gateways and the router) starts
+    // first; the charons load their configs and negotiate while the LAN hosts start.
+    const started = new Set<Role>();
+    let coreStarted!: () => void;
+    const core = new Promise<void>((resolve) => (coreStarted = resolve));
+    const created = createLab(this.docker, settings, {
       name: this.name,
       mode: opts.mode ?? 'attached',
       datapath,
@@ -190,26 +197,28 @@ export class LabEngine implements LabHandle {
       onStarted: (role) => {
         const side = SIDES.find((s) => gatewayRole(s) === role);
         if (side) this.viciOf(side).catch(ignoreRejection('awaited again below, which opens a new session'));
+        started.add(role);
+        if (IKE_PATH.every((r) => started.has(r))) coreStarted();
       },
     });
+    await Promise.race([core, created]);
     const tCreate = Date.now();
-    this.step('configure', 'loading configs and keys into both charons over VICI');
-    // Both sessions at once; then the responder first, so the initiator's first IKE_SA_INIT finds
-    // its peer ready. A restarted charon reloads its config by itself (strongswan.conf start-scripts).
-    await Promise.all(SIDES.map((side) => this.viciOf(side)));
-    const order: Side[] = settings.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
-    for (const side of order) await loadGatewayConfig(await this.viciOf(side), settings, side, datapath);
-    // As on the devices: an initiator starts at once, a trap (on-demand) gateway on its LAN's first
-    // matching packet, which the lab sends; where nothing would ever start, say so now, not after the timeout.
-    const plan = startPlan(settings);
-    if (plan.starter?.how === 'traffic') this.step('negotiate', plan.starter.says);
-    if (plan.starter) this.step('negotiate', 'waiting for IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways');
-    const status = plan.starter
-      ? await this.waitForTunnel(
-          opts.timeoutMs ?? 20_000,
-          plan.starter.how === 'traffic' ? plan.starter.side : undefined,
-        )
-      : await this.status();
+    const negotiated = this.configureAndNegotiate(settings, datapath, created, opts.timeoutMs);
+    // A box that fails to start after the IKE path did is the error to report (the lab is removed
+    // then, and the negotiation would only time out); the negotiation is not awaited after that.
+    negotiated.catch(ignoreRejection('awaited below, or the create failure is reported instead'));
+    let outcome: Awaited<typeof negotiated>;
+    try {
+      outcome = await Promise.race([negotiated, created.then(() => negotiated)]);
+    } catch (e) {
+      await created; // the clean-up of a failed create breaks the negotiation: the create's error is the cause
+      throw e;
+    }
+    await created;
+    const { plan } = outcome;
+    let { status } = outcome;
+    // Taken before the LAN hosts were running: the boxes' states are read again.
+    if (status.boxes.some((b) => b.state !== 'running')) status = { ...status, boxes: (await this.status()).boxes };
     const tEnd = Date.now();
     let reason: string | undefined;
     if (!status.up) {
@@ -225,6 +234,34 @@ export class LabEngine implements LabHandle {
       reason,
       ms: { images: tImages - t0, create: tCreate - tImages, negotiate: tEnd - tCreate, total: tEnd - t0 },
     };
+  }
+
+  /** Loads both charons' configs over VICI, then starts the tunnel as the settings say and waits for it. */
+  private async configureAndNegotiate(
+    settings: LabSettings,
+    datapath: Datapath,
+    created: Promise<void>,
+    timeoutMs = 20_000,
+  ): Promise<{ plan: ReturnType<typeof startPlan>; status: LabStatus }> {
+    this.step('configure', 'loading configs and keys into both charons over VICI');
+    // Both sessions at once; then the responder first, so the initiator's first IKE_SA_INIT finds
+    // its peer ready. A restarted charon reloads its config by itself (strongswan.conf start-scripts).
+    await Promise.all(SIDES.map((side) => this.viciOf(side)));
+    const order: Side[] = settings.left.gateway.startAction === 'initiate' ? ['right', 'left'] : ['left', 'right'];
+    for (const side of order) await loadGatewayConfig(await this.viciOf(side), settings, side, datapath);
+    // As on the devices: an initiator starts at once, a trap (on-demand) gateway on its LAN's first
+    // matching packet, which the lab sends (from a LAN host: all boxes must be running); where nothing
+    // would ever start, say so now, not after the timeout.
+    const plan = startPlan(settings);
+    if (plan.starter?.how === 'traffic') {
+      this.step('negotiate', plan.starter.says);
+      await created;
+    }
+    if (plan.starter) this.step('negotiate', 'waiting for IKE_SA ESTABLISHED and CHILD_SA INSTALLED on both gateways');
+    const status = plan.starter
+      ? await this.waitForTunnel(timeoutMs, plan.starter.how === 'traffic' ? plan.starter.side : undefined)
+      : await this.status();
+    return { plan, status };
   }
 
   /**

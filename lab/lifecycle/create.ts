@@ -5,7 +5,7 @@ import type { Datapath } from '../config/strongswan-conf.js';
 import { writeGatewayFiles } from '../gateway/files.js';
 import type { LabSettings, Release, Side } from '../settings/types.js';
 import { boxEnv, type BoxPlan, planTopology, type Role, ROLE_CAPABILITIES } from '../topology/plan.js';
-import { chooseUnderlay, underlayGateway } from '../topology/underlay.js';
+import { boxUnderlayAddress, chooseUnderlay, underlayDynamicRange, underlayGateway } from '../topology/underlay.js';
 import { containerName, LABEL, labLabels, type LabMode, networkName } from './labels.js';
 import { findLabs, removeLab } from './registry.js';
 import { putSettings } from './settings-file.js';
@@ -23,7 +23,12 @@ export interface CreateOptions {
 
 const BOX_MEMORY = 256 * 1024 * 1024;
 
-function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Docker.ContainerCreateOptions {
+function containerSpec(
+  box: BoxPlan,
+  opts: CreateOptions,
+  network: string,
+  underlay: string,
+): Docker.ContainerCreateOptions {
   const isGateway = box.role.startsWith('gw-');
   const sysctls: Record<string, string> = {
     'net.ipv4.conf.all.rp_filter': '0',
@@ -35,7 +40,7 @@ function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Dock
     Hostname: box.role,
     Image: opts.images[box.release],
     Cmd: box.command,
-    Env: boxEnv(box),
+    Env: boxEnv(box, (peer) => boxUnderlayAddress(underlay, peer)),
     Labels: labLabels(opts.name, opts.mode, { [LABEL.role]: box.role, [LABEL.datapath]: opts.datapath }),
     StopSignal: 'SIGTERM',
     HostConfig: {
@@ -62,7 +67,11 @@ function containerSpec(box: BoxPlan, opts: CreateOptions, network: string): Dock
       RestartPolicy: { Name: 'no' },
       Init: false,
     },
-    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [box.role] } } },
+    NetworkingConfig: {
+      EndpointsConfig: {
+        [network]: { Aliases: [box.role], IPAMConfig: { IPv4Address: boxUnderlayAddress(underlay, box.role) } },
+      },
+    },
   };
 }
 
@@ -96,7 +105,11 @@ async function createUnderlay(
         // Internal: nothing of the lab reaches beyond the engine's machine.
         Internal: true,
         CheckDuplicate: true,
-        IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: underlayGateway(subnet) }] },
+        IPAM: {
+          Driver: 'default',
+          // A given address must lie outside the range Docker hands out itself (see boxUnderlayAddress).
+          Config: [{ Subnet: subnet, Gateway: underlayGateway(subnet), IPRange: underlayDynamicRange(subnet) }],
+        },
         Labels: labels,
       });
       return subnet;
@@ -114,24 +127,28 @@ async function createUnderlay(
 export async function createLab(docker: Docker, settings: LabSettings, opts: CreateOptions): Promise<void> {
   const network = networkName(opts.name);
   try {
-    await createUnderlay(docker, settings, network, labLabels(opts.name, opts.mode), opts.taken);
+    const underlay = await createUnderlay(docker, settings, network, labLabels(opts.name, opts.mode), opts.taken);
     const boxes = planTopology(settings);
     // Each box on its own: created, its files put in (a plain copy into the new box's filesystem,
     // before anything runs: the charons' configs, the settings in the router, see settings-file.ts),
-    // started; no box waits for the others' creates. Every box settles before a failure is
-    // reported, so the clean-up below finds all that was made.
-    const made = await Promise.allSettled(
-      boxes.map(async (box) => {
-        const container = await docker.createContainer(containerSpec(box, opts, network));
-        if (box.role === 'router') await putSettings(container, settings);
-        else if (box.role === 'gw-left' || box.role === 'gw-right') {
-          const side: Side = box.role === 'gw-left' ? 'left' : 'right';
-          await writeGatewayFiles(container, settings, side, { datapath: opts.datapath, autoload: false });
-        }
-        await container.start();
-        opts.onStarted?.(box.role);
-      }),
-    );
+    // started. The engine starts one box at a time whatever the caller does, so the gateways and the
+    // router (all the IKE path needs) start first, the LAN hosts after them. Every box settles before
+    // a failure is reported, so the clean-up below finds all that was made.
+    const startBox = async (box: BoxPlan, after?: Promise<unknown>): Promise<void> => {
+      const container = await docker.createContainer(containerSpec(box, opts, network, underlay));
+      if (box.role === 'router') await putSettings(container, settings);
+      else if (box.role === 'gw-left' || box.role === 'gw-right') {
+        const side: Side = box.role === 'gw-left' ? 'left' : 'right';
+        await writeGatewayFiles(container, settings, side, { datapath: opts.datapath, autoload: false });
+      }
+      await after;
+      await container.start();
+      opts.onStarted?.(box.role);
+    };
+    const isHost = (box: BoxPlan) => box.role === 'host-left' || box.role === 'host-right';
+    const core = Promise.allSettled(boxes.filter((b) => !isHost(b)).map((b) => startBox(b)));
+    const hosts = boxes.filter(isHost).map((b) => startBox(b, core));
+    const made = [...(await core), ...(await Promise.allSettled(hosts))];
     const failed = made.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   } catch (e) {

@@ -10,6 +10,7 @@
 import { LabError } from '../docker/errors.js';
 import { cidrsOverlap, formatIPv4, normalizeCidr, parseCidr } from '../settings/addresses.js';
 import { type LabSettings, SIDES } from '../settings/types.js';
+import { type Role, ROLES } from './plan.js';
 
 /** One subnet the lab's settings use, with the field that names it (for the refusal message). */
 export interface UsedSubnet {
@@ -88,4 +89,23 @@ export function underlayOverlaps(settings: LabSettings, underlay: string): UsedS
 export function underlayGateway(underlay: string): string {
   const c = parseCidr(underlay)!;
   return formatIPv4((c.network + 1) >>> 0);
+}
+
+/** Where the boxes' fixed addresses start in the underlay (.10 up, in ROLES order). */
+const FIRST_BOX = 10;
+
+/**
+ * A box's fixed address on the underlay. Each box names its link peers by address, not by Docker
+ * DNS name, so a box wires its links the moment it starts instead of waiting for its peers to start
+ * (the lab can start the gateways first), and a restarted box keeps its address.
+ */
+export function boxUnderlayAddress(underlay: string, role: Role): string {
+  const c = parseCidr(underlay)!;
+  return formatIPv4((c.network + FIRST_BOX + ROLES.indexOf(role)) >>> 0);
+}
+
+/** The range Docker allocates from when an address is not given: the upper half, clear of the boxes' addresses. */
+export function underlayDynamicRange(underlay: string): string {
+  const c = parseCidr(underlay)!;
+  return `${formatIPv4((c.network + 2 ** (31 - c.prefix)) >>> 0)}/${c.prefix + 1}`;
 }

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 
 import { cidrsOverlap } from '../../lab/settings/addresses.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
-import { chooseUnderlay, underlayOverlaps, usedSubnets } from '../../lab/topology/underlay.js';
+import { boxEnv, planTopology, ROLES } from '../../lab/topology/plan.js';
+import {
+  boxUnderlayAddress,
+  chooseUnderlay,
+  underlayDynamicRange,
+  underlayGateway,
+  underlayOverlaps,
+  usedSubnets,
+} from '../../lab/topology/underlay.js';
 
 describe("the lab's own Docker network subnet", () => {
   it('names every subnet the settings use, with its field', () => {
@@ -58,5 +66,29 @@ describe("the lab's own Docker network subnet", () => {
     } catch (e) {
       expect((e as { code?: string }).code).toBe('invalid-settings');
     }
+  });
+});
+
+describe("the boxes' fixed underlay addresses", () => {
+  const underlay = '198.19.7.0/24';
+
+  it('are five distinct addresses in the subnet, clear of the bridge and of the range Docker allocates from', () => {
+    const addresses = ROLES.map((r) => boxUnderlayAddress(underlay, r));
+    expect(new Set(addresses).size).toBe(5);
+    const dynamic = underlayDynamicRange(underlay);
+    expect(dynamic).toBe('198.19.7.128/25');
+    for (const a of addresses) {
+      expect(cidrsOverlap(`${a}/32`, underlay)).toBe(true);
+      expect(cidrsOverlap(`${a}/32`, dynamic)).toBe(false);
+      expect(a).not.toBe(underlayGateway(underlay));
+    }
+  });
+
+  it("name each link's far end in the box's environment, so no box waits for a peer's DNS name", () => {
+    const gwLeft = planTopology(defaultSettings()).find((b) => b.role === 'gw-left')!;
+    const links = boxEnv(gwLeft, (peer) => boxUnderlayAddress(underlay, peer))[0];
+    expect(links).toContain(`:${boxUnderlayAddress(underlay, 'host-left')}:`);
+    expect(links).toContain(`:${boxUnderlayAddress(underlay, 'router')}:`);
+    expect(links).not.toMatch(/:(host-left|router):/);
   });
 });
