@@ -18,10 +18,8 @@ import { terminalSafe } from '../common/terminal.js';
 import { diagnose, type LogInput, type SasTextInput } from '../diagnosis/diagnose.js';
 import type { DiagnosisResult, Finding } from '../diagnosis/findings.js';
 import { FileChunks } from '../diagnosis/stream.js';
-import { importSwanctl } from '../importers/swanctl.js';
-import { trafficSelectors } from '../settings/addresses.js';
-import { loadSettingsFile } from '../settings/io.js';
 import type { LabSettings } from '../settings/types.js';
+import { loadSettingsFile } from './lazy.js';
 
 const USAGE =
   'usage: ipsec-lab diagnose [--json] [--left FILE] [--right FILE] [--left-sas FILE] [--right-sas FILE] [--left-conf FILE] [--right-conf FILE] [--settings FILE] [--timeout S] [--reproduce] [FILE...]\n  FILE: a strongSwan log (any shape), an SA listing (swanctl --list-sas, ipsec statusall), Cisco ASA or Palo Alto output; - for standard input\n  --timeout S: give up when an input (standard input, a named pipe) has sent nothing for S seconds\n  --reproduce: then apply the catalogue fault that gives the same cause to the lab (--lab NAME) and show the lab reaching the same diagnosis';
@@ -228,6 +226,9 @@ async function importConf(files: Args['conf'], notes: string[]): Promise<{ setti
     notes.push('Only one swanctl.conf given: the pre-flight comparison needs both --left-conf and --right-conf.');
     return { extra: [] };
   }
+  // Loaded only for configs: the importers validate settings with zod, a good part of the start-up.
+  const { importSwanctl } = await import('../importers/swanctl.js');
+  const { trafficSelectors } = await import('../settings/addresses.js');
   const L = importSwanctl(await readFile(left.file, 'utf8'), { side: 'left' });
   const R = importSwanctl(await readFile(right.file, 'utf8'), { side: 'right' });
   for (const [f, r] of [

@@ -67,7 +67,12 @@ function bestNeedle(runs: string[]): string | null {
 
 const codes = (s: string): number[] => Array.from(s, (c) => c.charCodeAt(0));
 const isAsciiText = (s: string) => /^[\x00-\x7f]*$/.test(s);
-const newNode = (run: number[]): Node => ({ run, tails: [], next: new Array(128).fill(undefined) });
+
+/** A trie node while the table is built: children in a Map, one character per edge. */
+interface Draft {
+  tails: Tail[];
+  kids: Map<number, Draft>;
+}
 
 /**
  * The trie of every classifier pattern's prefixes. A line is a candidate when its message walks
@@ -76,10 +81,15 @@ const newNode = (run: number[]): Node => ({ run, tails: [], next: new Array(128)
  */
 function buildTable(): { root: Node; needles: Buffer[]; needleBytes: number[][] } {
   const needles: string[] = [];
-  const root = newNode([]);
+  const root: Draft = { tails: [], kids: new Map() };
   const add = (prefix: string, tail: Tail) => {
     let node = root;
-    for (const c of codes(prefix)) node = node.next[c] ??= newNode([c]);
+    for (let i = 0; i < prefix.length; i++) {
+      const c = prefix.charCodeAt(i);
+      let kid = node.kids.get(c);
+      if (!kid) node.kids.set(c, (kid = { tails: [], kids: new Map() }));
+      node = kid;
+    }
     node.tails.push(tail);
   };
   for (const [word, patterns] of CLASSIFIER_PATTERNS) {
@@ -100,23 +110,28 @@ function buildTable(): { root: Node; needles: Buffer[]; needleBytes: number[][] 
       for (const prefix of lit.prefixes) if (isAsciiText(prefix)) add(prefix, tail);
     }
   }
-  compress(root);
-  return { root, needles: needles.map((n) => Buffer.from(n, 'latin1')), needleBytes: needles.map(codes) };
+  return {
+    root: compress([], root),
+    needles: needles.map((n) => Buffer.from(n, 'latin1')),
+    needleBytes: needles.map(codes),
+  };
 }
 
-/** Merges chains of single-child nodes without tails into one node with a longer run. */
-function compress(node: Node): void {
-  for (let c = 0; c < node.next.length; c++) {
-    let child = node.next[c];
-    if (!child) continue;
-    for (;;) {
-      const kids: Node[] = child.next.filter((n): n is Node => n !== undefined);
-      if (child.tails.length || kids.length !== 1) break;
-      child = { run: [...child.run, ...kids[0].run], tails: kids[0].tails, next: kids[0].next };
-    }
-    node.next[c] = child;
-    compress(child);
+/**
+ * The node reached by `run` into `draft`, chains of single-child nodes without tails merged into
+ * one edge. Only these nodes get a 128-slot table (one per character of every prefix was most of
+ * the start-up time of `diagnose`).
+ */
+function compress(run: number[], draft: Draft): Node {
+  // The root (empty run) stays where every message starts.
+  while (run.length && !draft.tails.length && draft.kids.size === 1) {
+    const [[c, kid]] = draft.kids;
+    run.push(c);
+    draft = kid;
   }
+  const next: (Node | undefined)[] = new Array(128).fill(undefined);
+  for (const [c, kid] of draft.kids) next[c] = compress([c], kid);
+  return { run, tails: draft.tails, next };
 }
 
 const TABLE = buildTable();

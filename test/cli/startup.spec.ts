@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,10 @@ const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     env: { ...process.env, ...env },
   });
 
-/** Every package the bundle's entry loads before any command runs (its static import graph). */
+/**
+ * Every package the bundle loads before any command runs: the static import graph of its entry and
+ * of the commander program (main loads it for every command but a plain `diagnose FILE`).
+ */
 function staticPackages(): Set<string> {
   const seen = new Set<string>();
   const packages = new Set<string>();
@@ -31,6 +34,9 @@ function staticPackages(): Set<string> {
     }
   };
   walk('main.js');
+  const program = readdirSync(OUT_DIR).find((f) => /^program-\w+\.js$/.test(f));
+  expect(program).toBeDefined();
+  walk(program!);
   return packages;
 }
 

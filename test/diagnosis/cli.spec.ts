@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { diagnoseCommand } from '../../lab/cli/diagnose-command.js';
+import { main } from '../../lab/cli/main.js';
 import { FIXTURES } from './helpers.js';
 
 function capture(): { out: () => string; err: () => string } {
@@ -103,5 +104,26 @@ describe('ipsec-lab diagnose', () => {
   it('rejects unknown options', async () => {
     capture();
     expect(await diagnoseCommand(['--bogus'])).toBe(2);
+  });
+
+  it('answers the same through main with or without commander (global options anywhere)', async () => {
+    const file = fx('psk-mismatch-v1-bookworm', 'right.log');
+    const outputs: string[] = [];
+    for (const argv of [
+      ['diagnose', '--json', file],
+      ['--lab', 'x', 'diagnose', '--json', file],
+      ['diagnose', '--lab', 'x', '--json', file],
+      ['diagnose', '--', '--json', file],
+    ]) {
+      const io = capture();
+      expect(await main(argv)).toBe(0);
+      outputs.push(io.out());
+      vi.restoreAllMocks();
+    }
+    expect(JSON.parse(outputs[0]).verdict).toBe('psk-mismatch');
+    expect(new Set(outputs).size).toBe(1);
+    const io = capture();
+    expect(await main(['diagnose', '--bogus'])).toBe(2);
+    expect(io.err()).toMatch(/unknown option --bogus/);
   });
 });
