@@ -7,9 +7,16 @@
 # normal case on Linux hosts; VXLAN keeps the underlay addresses Docker's own, so routed lab
 # traffic passes everywhere, and two labs with the same addresses never meet.
 #
-#   LAB_LINKS   "name:vni:peer-alias:address/prefix:mac ..."  one per link (mac with dashes)
+#   LAB_LINKS   "name:vni:peer:address/prefix:mac ..."  one per link (mac with dashes; peer an
+#               underlay address, or a Docker DNS name resolved here)
 #   LAB_ROUTES  "destination:via ..."                     static routes
+#
+# Every box starts with this, the gateways on the critical path of `ipsec-lab up`, on machines where
+# a process start is costly: the links and routes go to one `ip -batch`, and the rest is shell
+# builtins (no getent, tr or hostname per link).
 set -eu
+set -f
+IFS_DEFAULT=$IFS
 
 resolve() {
   # The peer may still be starting: its name appears in Docker's DNS once its endpoint exists.
@@ -23,27 +30,52 @@ resolve() {
   return 1
 }
 
-for link in ${LAB_LINKS:-}; do
-  IFS=: read -r name vni peer addr mac <<LINK
-$link
-LINK
-  remote=$(resolve "$peer")
-  ip link del "$name" 2>/dev/null || true
-  # A fixed MAC, so neighbours' ARP caches stay right when this box restarts.
-  ip link add "$name" address "$(echo "$mac" | tr - :)" type vxlan id "$vni" remote "$remote" dstport 4789 dev eth0
-  ip addr add "$addr" dev "$name"
-  ip link set "$name" up
-done
+cmds=''
+remotes=''
+add() { cmds="$cmds$*
+"; }
+
+link() {
+  IFS=:
+  # shellcheck disable=SC2086 # split on IFS on purpose
+  set -- $1
+  name=$1 vni=$2 peer=$3 addr=$4
+  IFS=-
+  # shellcheck disable=SC2086
+  set -- $5
+  mac="$1:$2:$3:$4:$5:$6"
+  IFS=$IFS_DEFAULT
+  case $peer in
+    *[!0-9.]*) remote=$(resolve "$peer") ;;
+    *) remote=$peer ;;
+  esac
+  # A restarted box still has the link: made anew. A fixed MAC, so neighbours' ARP caches stay right.
+  if [ -e "/sys/class/net/$name" ]; then add link del "$name"; fi
+  add link add "$name" address "$mac" type vxlan id "$vni" remote "$remote" dstport 4789 dev eth0
+  add addr add "$addr" dev "$name"
+  add link set "$name" up
+  remotes="$remotes $remote"
+}
+
+for l in ${LAB_LINKS:-}; do link "$l"; done
 
 # Docker's default route points at the engine host's bridge: lab traffic has no business there.
-ip route del default dev eth0 2>/dev/null || true
+while read -r iface dest _; do
+  if [ "$iface" = eth0 ] && [ "$dest" = 00000000 ]; then add route del default dev eth0; fi
+done </proc/net/route
 
-for route in ${LAB_ROUTES:-}; do
-  IFS=: read -r dest via <<ROUTE
-$route
-ROUTE
-  ip route replace "$dest" via "$via"
+for r in ${LAB_ROUTES:-}; do
+  dest=${r%%:*}
+  add route replace "$dest" via "${r#*:}"
 done
 
-echo "lab-init: $(hostname) links up: ${LAB_LINKS:-none}"
+if [ -n "$cmds" ]; then printf '%s' "$cmds" | ip -batch -; fi
+
+# A peer that started before this box may have marked this box's underlay address unreachable (it
+# sent on its link while nothing answered ARP here) and would then lose the first packets it sends
+# here. A ping from this side refreshes the peer's ARP entry. In the background (a peer not started
+# yet never answers), and handed to init so it never lingers in the program's process tree.
+for r in $remotes; do (ping -c 1 -W 1 "$r" >/dev/null 2>&1 &); done
+
+echo "lab-init: ${HOSTNAME:-box} links up: ${LAB_LINKS:-none}"
 exec "$@"

@@ -9,6 +9,7 @@ import { boxUnderlayAddress, chooseUnderlay, underlayDynamicRange, underlayGatew
 import { containerName, LABEL, labLabels, type LabMode, networkName } from './labels.js';
 import { findLabs, removeLab } from './registry.js';
 import { putSettings } from './settings-file.js';
+import { waitForWiring } from './wiring.js';
 
 export interface CreateOptions {
   name: string;
@@ -17,7 +18,7 @@ export interface CreateOptions {
   images: Record<Release, string>;
   /** The subnets other Docker networks hold, when the caller listed them already (see takenSubnets). */
   taken?: Promise<string[]>;
-  /** Called as each box has started (the others may still be starting). */
+  /** Called as each box has started and wired its links (the others may still be starting). */
   onStarted?: (role: Role) => void;
 }
 
@@ -143,6 +144,7 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
       }
       await after;
       await container.start();
+      await waitForWiring(container, box.role);
       opts.onStarted?.(box.role);
     };
     const isHost = (box: BoxPlan) => box.role === 'host-left' || box.role === 'host-right';
