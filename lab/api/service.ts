@@ -22,7 +22,6 @@ import { SCENARIOS } from '../scenarios/index.js';
 import { compareGateways } from '../settings/compare.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { saveSettingsFile } from '../settings/io.js';
-import { checkLiveUnderlay, runningUnderlay } from '../settings/live-underlay.js';
 import { SettingsKeeper } from '../settings/persist.js';
 import type { LabSettings, Side } from '../settings/types.js';
 import { SettingsError, validateSettings } from '../settings/validate.js';
@@ -291,8 +290,7 @@ export class LabService extends CustomerMethods implements LabApi {
 
   async applySettings(settings: LabSettings) {
     await this.requireLab();
-    // The lab keeps the Docker network up chose for it: a change that would overlap it is refused here, before anything changes.
-    checkLiveUnderlay(validateSettings(settings), await runningUnderlay(this.engine.docker, await this.engine.find()));
+    // A change the running lab cannot take (its subnets, its own Docker network) is refused by the engine before anything changes, and nothing is kept.
     const r = await this.engine.applySettings(settings);
     await this.keeper
       .save(this.engine.name, settings)

@@ -20,6 +20,7 @@ import { putSettings } from '../lifecycle/settings-file.js';
 import { OWNER_PATH, SETTINGS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
 import { type KernelFeatures, probeKernel } from '../probe/kernel-features.js';
 import { normalizeCidr, siteAddresses } from '../settings/addresses.js';
+import { checkLiveUnderlay, runningUnderlay } from '../settings/live-underlay.js';
 import { startPlan } from '../settings/start-plan.js';
 import { type LabSettings, type Release, type Side, SIDES } from '../settings/types.js';
 import { validateSettings } from '../settings/validate.js';
@@ -310,6 +311,9 @@ export class LabEngine implements LabHandle {
     }
     const lab = await this.find();
     if (!lab) throw new LabError('lab-not-found', `lab "${this.name}" is not running`);
+    // The lab keeps the Docker network up chose for it: a change that would overlap it is refused
+    // here, before anything changes, whoever applies it (the app, a fault, validate).
+    checkLiveUnderlay(next, await runningUnderlay(this.docker, lab));
     const datapath = (lab.datapath || 'libipsec') as Datapath;
     const routing = (s: LabSettings) => SIDES.map((side) => isRoutedTunnel(s, side)).join();
     if (prev.realisticTimers !== next.realisticTimers || routing(prev) !== routing(next)) {

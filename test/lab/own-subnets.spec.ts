@@ -71,6 +71,11 @@ describe.skipIf(skipWithoutDocker('a running lab on its own subnets'))('a runnin
     expect(r.error.message).toMatch(/own Docker network/);
     expect(r.error.message).toMatch(/stop the lab \(down\) and start it with these settings/);
     expect(r.error.issues?.map((i) => i.field)).toEqual(['left.gateway.remoteTs[1]']);
+    // The engine itself refuses it, for every caller (faults and validate apply settings too).
+    await expect(engine.applySettings(bad)).rejects.toMatchObject({
+      code: 'invalid-settings',
+      message: expect.stringContaining(`${wide} overlaps ${underlay}`),
+    });
     // Nothing changed: the lab's settings, its SAs (no re-negotiation) and the saved settings.
     expect(await engine.settings()).toEqual(good);
     expect(await ikeSaIds()).toEqual(before);
