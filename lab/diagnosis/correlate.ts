@@ -44,9 +44,6 @@ export class Correlator {
   readonly sources = new Map<string, Side>();
   /** `sas` by source and IKE_SA id: finding an event's SA without building its key string. */
   private readonly bySource = new Map<string, Map<number, SaTrack>>();
-  /** `sas` in insertion order from `head` on (with forgotten ones among them): see forgetOldest. */
-  private order: SaTrack[] = [];
-  private head = 0;
   /** Message-only logs: the IKE_SA the lines of a source belong to now (see guessIkeId). */
   private readonly anonymous = new Map<string, number>();
   private anonymousCount = 0;
@@ -92,20 +89,9 @@ export class Correlator {
   private forgetOldest(): void {
     let victim: SaTrack | undefined;
     let looked = 0;
-    // The queue from its first IKE_SA still tracked: a Map iterated from its start after many
-    // deletions walks over every deleted entry first (V8 keeps them until the table is rebuilt).
-    while (this.order[this.head] !== undefined && this.sas.get(this.order[this.head].key) !== this.order[this.head])
-      this.head++;
-    // Forgotten ones behind a kept one (a silent peer's) are dropped now and then: memory stays bounded.
-    if (this.order.length - this.head > 2 * MAX_SAS) {
-      this.order = this.order.slice(this.head).filter((sa) => this.sas.get(sa.key) === sa);
-      this.head = 0;
-    }
-    for (let i = this.head; i < this.order.length; i++) {
-      const sa = this.order[i];
-      if (this.sas.get(sa.key) !== sa) continue;
+    for (const sa of this.sas.values()) {
       victim ??= sa;
-      if (!silentEvidence(sa)) {
+      if (![...sa.requests.values()].some((r) => !r.answered && r.retransmits.length)) {
         victim = sa;
         break;
       }
@@ -157,7 +143,6 @@ export class Correlator {
       };
       if (this.sas.size >= MAX_SAS) this.forgetOldest();
       this.sas.set(key, sa);
-      this.order.push(sa);
       ids.set(id, sa);
     }
     return sa;
@@ -242,12 +227,6 @@ export class Correlator {
         break;
     }
   }
-}
-
-/** Whether an IKE_SA has an unanswered request that was retransmitted (a loop: this runs per new IKE_SA). */
-function silentEvidence(sa: SaTrack): boolean {
-  for (const r of sa.requests.values()) if (!r.answered && r.retransmits.length) return true;
-  return false;
 }
 
 export function keyOf(e: DiagEvent): string {

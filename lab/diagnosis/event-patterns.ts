@@ -17,20 +17,11 @@ export const NOOP: Builder = () => {};
 const MSG: Builder = (m, e) => {
   e.exchange = m[1];
   e.role = m[2] as 'request' | 'response';
-  // "xxxx": an ID someone masked before publishing the log (the pattern takes digits or x's).
-  e.mid = m[3].charCodeAt(0) === 120 /* x */ ? -1 : Number(m[3]);
-  e.payloads = words(m[4].trim());
+  // "xxxx": an ID someone masked before publishing the log.
+  e.mid = /^\d+$/.test(m[3]) ? Number(m[3]) : -1;
+  const payloads = m[4].trim();
+  e.payloads = payloads ? payloads.split(/\s+/) : [];
 };
-
-/** s.split(/\s+/) of a trimmed string ([] for ''), without the regex for the usual single spaces. */
-function words(s: string): string[] {
-  if (!s) return [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32 ? s.charCodeAt(i + 1) === 32 : c <= 32 || c > 126) return s.split(/\s+/);
-  }
-  return s.split(' ');
-}
 const PACKET: Builder = (m, e) => {
   e.from = m[1];
   e.fromPort = Number(m[2]);
