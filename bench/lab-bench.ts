@@ -83,6 +83,10 @@ async function floor(docker: Docker, image: string, tag: string): Promise<{ up: 
     }),
   );
   const up = Number(process.hrtime.bigint() - t0) / 1e9;
+  // A box that exited at once (its lab-init failing without the lab's capabilities) is removed in a
+  // few ms and would make a floor no lab can reach.
+  for (const c of boxes)
+    if (!(await c.inspect()).State.Running) throw new Error(`floor box ${c.id.slice(0, 12)} is not running`);
   const t1 = process.hrtime.bigint();
   await Promise.all(boxes.map((c) => c.remove({ force: true })));
   await net.remove();

@@ -60,8 +60,9 @@ link() {
 for l in ${LAB_LINKS:-}; do link "$l"; done
 
 # Docker's default route points at the engine host's bridge: lab traffic has no business there.
+# Removed on its own, and a box that may not remove it (no NET_ADMIN: the bench's floor boxes) still runs.
 while read -r iface dest _; do
-  if [ "$iface" = eth0 ] && [ "$dest" = 00000000 ]; then add route del default dev eth0; fi
+  if [ "$iface" = eth0 ] && [ "$dest" = 00000000 ]; then ip route del default dev eth0 2>/dev/null || true; fi
 done </proc/net/route
 
 for r in ${LAB_ROUTES:-}; do
