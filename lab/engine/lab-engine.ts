@@ -26,7 +26,7 @@ import { type LabSettings, type Release, type Side, SIDES } from '../settings/ty
 import { validateSettings } from '../settings/validate.js';
 import type { LogRecord } from '../streams/log-record.js';
 import { LogStore } from '../streams/log-store.js';
-import { gatewayRole, hostRole, type Role, ROLES } from '../topology/plan.js';
+import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
 import { type FlowSample, type FlowTotals, startFlow } from '../traffic/flow.js';
 import { ping, type PingResult } from '../traffic/ping.js';
 import { parseListSas, type ViciClient } from '../vici/index.js';
@@ -43,9 +43,6 @@ import { waitForTunnel } from './tunnel-wait.js';
 import type { LabEvent, LabStatus, SaSnapshot, UpResult } from './types.js';
 import { ViciSessions } from './vici-sessions.js';
 import { watchLab, type WatchOptions } from './watch.js';
-
-/** The boxes IKE needs: the tunnel is negotiated while the LAN hosts still start. */
-const IKE_PATH: readonly Role[] = ['gw-left', 'router', 'gw-right'];
 
 export interface UpOptions {
   mode?: LabMode;
@@ -186,9 +183,8 @@ export class LabEngine implements LabHandle {
     // gateway's VICI session is opened as soon as its box has started, and connects once its charon
     // listens, while the other boxes still start. The IKE path (both gateways and the router) starts
     // first; the charons load their configs and negotiate while the LAN hosts start.
-    const started = new Set<Role>();
-    let coreStarted!: () => void;
-    const core = new Promise<void>((resolve) => (coreStarted = resolve));
+    let ikePathStarted!: () => void;
+    const ikePath = new Promise<void>((resolve) => (ikePathStarted = resolve));
     const created = createLab(this.docker, settings, {
       name: this.name,
       mode: opts.mode ?? 'attached',
@@ -198,11 +194,10 @@ export class LabEngine implements LabHandle {
       onStarted: (role) => {
         const side = SIDES.find((s) => gatewayRole(s) === role);
         if (side) this.viciOf(side).catch(ignoreRejection('awaited again below, which opens a new session'));
-        started.add(role);
-        if (IKE_PATH.every((r) => started.has(r))) coreStarted();
       },
+      onIkePathStarted: ikePathStarted,
     });
-    await Promise.race([core, created]);
+    await Promise.race([ikePath, created]);
     const tCreate = Date.now();
     const negotiated = this.configureAndNegotiate(settings, datapath, created, opts.timeoutMs);
     // A box that fails to start after the IKE path did is the error to report (the lab is removed
@@ -218,8 +213,8 @@ export class LabEngine implements LabHandle {
     await created;
     const { plan } = outcome;
     let { status } = outcome;
-    // Taken before the LAN hosts were running: the boxes' states are read again.
-    if (status.boxes.some((b) => b.state !== 'running')) status = { ...status, boxes: (await this.status()).boxes };
+    // Taken before the LAN hosts were running: the boxes are looked up again, with the SAs just read.
+    if (status.boxes.some((b) => b.state !== 'running')) status = await this.status(status.sas);
     const tEnd = Date.now();
     let reason: string | undefined;
     if (!status.up) {

@@ -7,28 +7,16 @@
 # normal case on Linux hosts; VXLAN keeps the underlay addresses Docker's own, so routed lab
 # traffic passes everywhere, and two labs with the same addresses never meet.
 #
-#   LAB_LINKS   "name:vni:peer:address/prefix:mac ..."  one per link (mac with dashes; peer an
-#               underlay address, or a Docker DNS name resolved here)
+#   LAB_LINKS   "name:vni:peer:address/prefix:mac ..."  one per link (mac with dashes; peer the far
+#               end's underlay address)
 #   LAB_ROUTES  "destination:via ..."                     static routes
 #
 # Every box starts with this, the gateways on the critical path of `ipsec-lab up`, on machines where
 # a process start is costly: the links and routes go to one `ip -batch`, and the rest is shell
-# builtins (no getent, tr or hostname per link).
+# builtins (no tr or hostname per link).
 set -eu
 set -f
 IFS_DEFAULT=$IFS
-
-resolve() {
-  # The peer may still be starting: its name appears in Docker's DNS once its endpoint exists.
-  i=0
-  while [ $i -lt 200 ]; do
-    ip=$(getent ahostsv4 "$1" 2>/dev/null | awk 'NR==1 {print $1}')
-    if [ -n "$ip" ]; then echo "$ip"; return 0; fi
-    i=$((i + 1)); sleep 0.05
-  done
-  echo "lab-init: cannot resolve link peer $1" >&2
-  return 1
-}
 
 cmds=''
 remotes=''
@@ -45,16 +33,12 @@ link() {
   set -- $5
   mac="$1:$2:$3:$4:$5:$6"
   IFS=$IFS_DEFAULT
-  case $peer in
-    *[!0-9.]*) remote=$(resolve "$peer") ;;
-    *) remote=$peer ;;
-  esac
   # A restarted box still has the link: made anew. A fixed MAC, so neighbours' ARP caches stay right.
   if [ -e "/sys/class/net/$name" ]; then add link del "$name"; fi
-  add link add "$name" address "$mac" type vxlan id "$vni" remote "$remote" dstport 4789 dev eth0
+  add link add "$name" address "$mac" type vxlan id "$vni" remote "$peer" dstport 4789 dev eth0
   add addr add "$addr" dev "$name"
   add link set "$name" up
-  remotes="$remotes $remote"
+  remotes="$remotes $peer"
 }
 
 for l in ${LAB_LINKS:-}; do link "$l"; done

@@ -20,6 +20,8 @@ export interface CreateOptions {
   taken?: Promise<string[]>;
   /** Called as each box has started and wired its links (the others may still be starting). */
   onStarted?: (role: Role) => void;
+  /** Called once the gateways and the router (all IKE needs) have started; the LAN hosts start then. */
+  onIkePathStarted?: () => void;
 }
 
 const BOX_MEMORY = 256 * 1024 * 1024;
@@ -149,6 +151,7 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
     };
     const isHost = (box: BoxPlan) => box.role === 'host-left' || box.role === 'host-right';
     const core = Promise.allSettled(boxes.filter((b) => !isHost(b)).map((b) => startBox(b)));
+    void core.then((r) => r.every((x) => x.status === 'fulfilled') && opts.onIkePathStarted?.());
     const hosts = boxes.filter(isHost).map((b) => startBox(b, core));
     const made = [...(await core), ...(await Promise.allSettled(hosts))];
     const failed = made.find((r): r is PromiseRejectedResult => r.status === 'rejected');

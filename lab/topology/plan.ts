@@ -133,10 +133,10 @@ export const ROLE_CAPABILITIES: Readonly<Record<Role, readonly string[]>> = {
 };
 
 /**
- * The environment lab-init reads (see lab/image/lab-init.sh). `peerAt` names a link's far end as
- * lab-init finds it: the peer's underlay address (create.ts), or by default its Docker DNS alias.
+ * The environment lab-init reads (see lab/image/lab-init.sh). `peerAt` gives a link's far end as
+ * lab-init reaches it: the peer's underlay address (create.ts).
  */
-export function boxEnv(box: BoxPlan, peerAt: (role: Role) => string = (role) => role): string[] {
+export function boxEnv(box: BoxPlan, peerAt: (role: Role) => string): string[] {
   return [
     `LAB_LINKS=${box.links.map((l) => `${l.iface}:${l.vni}:${peerAt(l.peer)}:${l.address}:${linkMac(box.role, l.vni)}`).join(' ')}`,
     `LAB_ROUTES=${box.routes.map((r) => `${r.dest}:${r.via}`).join(' ')}`,

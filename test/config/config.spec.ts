@@ -82,7 +82,7 @@ describe('topology plan', () => {
         ).toBe(true);
       }
     }
-    expect(boxEnv(plan[1])).toEqual([
+    expect(boxEnv(plan[1], (peer) => peer)).toEqual([
       'LAB_LINKS=lan:11:host-left:10.1.0.1/24:02-1a-b0-0b-00-02 wan:12:router:198.51.100.10/24:02-1a-b0-0c-00-02',
       'LAB_ROUTES=default:198.51.100.1',
     ]);
