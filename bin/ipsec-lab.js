@@ -46,16 +46,18 @@ async function builtMain() {
 }
 
 /**
- * The lab name of a plain `down` (`down`, `--lab NAME down`, `down --lab NAME`), else undefined.
+ * A plain `down` (`down`, `--lab NAME down`, `down --lab NAME`): { lab } (undefined for the default
+ * lab, which down-command resolves), else undefined.
  * Those run lab/cli/down-command.js alone: removing a lab is a few Docker calls, and loading
  * commander with every other command would be a good part of its time. Any other form, help
  * included, goes through main as usual.
  */
 function plainDownLab() {
   const named = (name) => (name && !name.startsWith('-') ? name : undefined);
-  if (argv.length === 1 && argv[0] === 'down') return process.env.IPSEC_LAB_NAME ?? 'lab';
-  if (argv.length === 3 && argv[0] === '--lab' && argv[2] === 'down') return named(argv[1]);
-  if (argv.length === 3 && argv[0] === 'down' && argv[1] === '--lab') return named(argv[2]);
+  const some = (lab) => (lab === undefined ? undefined : { lab });
+  if (argv.length === 1 && argv[0] === 'down') return { lab: undefined };
+  if (argv.length === 3 && argv[0] === '--lab' && argv[2] === 'down') return some(named(argv[1]));
+  if (argv.length === 3 && argv[0] === 'down' && argv[1] === '--lab') return some(named(argv[2]));
   return undefined;
 }
 
@@ -64,7 +66,7 @@ const downOf = entry ? plainDownLab() : undefined;
 if (downOf !== undefined) {
   const { downCommand } = await import(pathToFileURL(path.join(path.dirname(entry), 'down-command.js')).href);
   try {
-    await downCommand(downOf);
+    await downCommand(downOf.lab);
   } catch (e) {
     // Reported as every command reports its errors (main's mapping, loaded only now).
     process.exitCode = await (await import(pathToFileURL(entry).href)).reportError(e);

@@ -1,3 +1,4 @@
+import { defaultLabName } from '../lifecycle/labels.js';
 import { reportError } from './report-error.js';
 
 export { reportError };
@@ -10,7 +11,7 @@ export async function main(argv: string[]): Promise<number> {
   // the time to diagnose a short log.
   try {
     const { diagnoseCommand } = await import('./diagnose-command.js');
-    return await diagnoseCommand(diagnoseArgs, { lab: process.env.IPSEC_LAB_NAME ?? 'lab' });
+    return await diagnoseCommand(diagnoseArgs, { lab: defaultLabName() });
   } catch (e) {
     return await reportError(e);
   }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 
 import { packageVersion } from '../common/package-root.js';
+import { DEFAULT_LAB_NAME } from '../lifecycle/labels.js';
 import { registerCaptureCommand } from './capture-command.js';
 import { registerLabCommands } from './lab-commands.js';
 import { reportError } from './report-error.js';
@@ -14,7 +15,9 @@ export async function runProgram(argv: string[]): Promise<number> {
       'A lab pair of real strongSwan gateways in Docker: break the tunnel, watch real IKE logs and SA counters, get the cause diagnosed.',
     )
     .addOption(
-      new Option('--lab <name>', 'lab name (several labs can run side by side)').env('IPSEC_LAB_NAME').default('lab'),
+      new Option('--lab <name>', 'lab name (several labs can run side by side)')
+        .env('IPSEC_LAB_NAME')
+        .default(DEFAULT_LAB_NAME),
     )
     .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(add --help for usage)')

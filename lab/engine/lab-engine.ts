@@ -14,7 +14,7 @@ import { writeGatewayFiles } from '../gateway/files.js';
 import { dryRunLoad, loadGatewayConfig } from '../gateway/load-config.js';
 import { ensureImage, imageTag } from '../image/image.js';
 import { createLab, takenSubnets } from '../lifecycle/create.js';
-import { checkLabName, containerName, type LabMode } from '../lifecycle/labels.js';
+import { checkLabName, containerName, defaultLabName, type LabMode } from '../lifecycle/labels.js';
 import { findLabs, type FoundLab, removeLab } from '../lifecycle/registry.js';
 import { putSettings } from '../lifecycle/settings-file.js';
 import { OWNER_PATH, SETTINGS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
@@ -94,7 +94,7 @@ export class LabEngine implements LabHandle {
     this.diagnosis.decider = (q, f) => runDecidingCheck(this, q, f);
   }
 
-  static connect(name = process.env.IPSEC_LAB_NAME || 'lab'): LabEngine {
+  static connect(name = defaultLabName()): LabEngine {
     const { docker, endpoint } = connectDocker();
     return new LabEngine(name, docker, endpoint);
   }

@@ -28,6 +28,16 @@ export function labLabels(lab: string, mode: LabMode, extra: Record<string, stri
   };
 }
 
+/**
+ * The lab a command works on when none is named: IPSEC_LAB_NAME, else "lab". Set but empty is not
+ * "unset" (as for `--lab`, whose default this is too): `down` of `IPSEC_LAB_NAME=$UNSET_VAR` must
+ * not remove the default lab, it is refused as a bad name.
+ */
+export const DEFAULT_LAB_NAME = 'lab';
+export function defaultLabName(): string {
+  return process.env.IPSEC_LAB_NAME ?? DEFAULT_LAB_NAME;
+}
+
 export const LAB_NAME_RE = /^[a-z0-9][a-z0-9-]{0,23}$/;
 
 /** Refuses a lab name Docker's object names (and the lab's labels) cannot carry. */

@@ -92,6 +92,19 @@ describe('the built CLI starts without the engine', () => {
     }
   });
 
+  it('an empty IPSEC_LAB_NAME is a bad lab name, never the default lab, for down as for any command', async () => {
+    // `IPSEC_LAB_NAME=$TYPO ipsec-lab down` must not remove the lab called "lab".
+    const env = { IPSEC_LAB_NAME: '', DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+    for (const args of [['down'], ['status'], ['down', '--lab', '']]) {
+      const failed = await cli(args, env).then(
+        () => undefined,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(failed, args.join(' ')).toBeDefined();
+      expect(failed!.stderr, args.join(' ')).toMatch(/lab name "": expected lowercase letters/);
+    }
+  });
+
   it('settings and help need no engine either', async () => {
     const env = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
     expect(JSON.parse((await cli(['settings'], env)).stdout)).toHaveProperty('left.gateway');
