@@ -79,10 +79,12 @@ export async function execStream(
   docker: Docker,
   container: string,
   cmd: string[],
+  /** The command's own environment ("NAME=value"): unlike the box's, `docker inspect` never shows it. */
+  env: string[] = [],
 ): Promise<{ stream: Duplex; stderr: PassThrough }> {
   const exec = await docker
     .getContainer(container)
-    .exec({ Cmd: cmd, AttachStdin: true, AttachStdout: true, AttachStderr: true });
+    .exec({ Cmd: cmd, Env: env, AttachStdin: true, AttachStdout: true, AttachStderr: true });
   const socket = await exec.start({ hijack: true, stdin: true });
   const stdout = new PassThrough();
   const stderr = new PassThrough();

@@ -10,7 +10,7 @@ import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
 import { connectDocker, type EngineEndpoint, isLocalEngine } from '../docker/connection.js';
 import { dockerUnavailable, LabError } from '../docker/errors.js';
 import { execIn, execOk } from '../docker/exec.js';
-import { writeGatewayFiles } from '../gateway/files.js';
+import { gatewayKeyFiles, writeGatewayFiles } from '../gateway/files.js';
 import { dryRunLoad, loadGatewayConfig } from '../gateway/load-config.js';
 import { ensureImage, imageTag } from '../image/image.js';
 import { createLab, takenSubnets } from '../lifecycle/create.js';
@@ -179,10 +179,12 @@ export class LabEngine implements LabHandle {
         : 'datapath: strongSwan userspace ESP (kernel-libipsec over TUN): this kernel has no ESP',
     );
     this.step('create', 'creating the lab network and five boxes');
-    // The settings (router) and both charons' configs go in with the boxes, before they start. Each
-    // gateway's VICI session is opened as soon as its box has started, and connects once its charon
-    // listens, while the other boxes still start. The IKE path (both gateways and the router) starts
-    // first; the charons load their configs and negotiate while the LAN hosts start.
+    // The settings (router) and the charons' strongswan.conf go in with the boxes, before they start.
+    // Each gateway's VICI session is opened as soon as its box has started, and connects once its
+    // charon listens, while the other boxes still start; the same exec first writes the gateway's
+    // swanctl.conf (the key) into the box. The IKE path (both gateways and the router) starts first;
+    // the charons load their configs and negotiate while the LAN hosts start.
+    const keyFiles = new Map<Side, Promise<unknown>>();
     let ikePathStarted!: () => void;
     const ikePath = new Promise<void>((resolve) => (ikePathStarted = resolve));
     const created = createLab(this.docker, settings, {
@@ -193,7 +195,10 @@ export class LabEngine implements LabHandle {
       taken,
       onStarted: (role) => {
         const side = SIDES.find((s) => gatewayRole(s) === role);
-        if (side) this.viciOf(side).catch(ignoreRejection('awaited again below, which opens a new session'));
+        if (!side) return;
+        const session = this.vici.openWriting(side, gatewayKeyFiles(settings, side, datapath));
+        session.catch(ignoreRejection('checked once the lab is up; the files are copied in instead then'));
+        keyFiles.set(side, session);
       },
       onIkePathStarted: ikePathStarted,
     });
@@ -211,6 +216,23 @@ export class LabEngine implements LabHandle {
       throw e;
     }
     await created;
+    // A gateway whose first session did not write its swanctl.conf (that session failed, and a plain
+    // one was opened) gets it copied in, so a restart of its charon still finds its config.
+    const written = async (session?: Promise<unknown>) =>
+      session !== undefined &&
+      (await session.then(
+        () => true,
+        () => false,
+      ));
+    await Promise.all(
+      SIDES.map(async (side) => {
+        if (await written(keyFiles.get(side))) return;
+        await writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), settings, side, {
+          datapath,
+          autoload: false,
+        });
+      }),
+    );
     const { plan } = outcome;
     let { status } = outcome;
     // Taken before the LAN hosts were running: the boxes are looked up again, with the SAs just read.

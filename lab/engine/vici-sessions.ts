@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 
 import { ignoreRejection } from '../common/ignore.js';
+import type { GatewayFile } from '../gateway/files.js';
 import { connectVici } from '../gateway/vici-link.js';
 import type { Side } from '../settings/types.js';
 import type { ViciClient } from '../vici/index.js';
@@ -18,15 +19,25 @@ export class ViciSessions {
   ) {}
 
   of(side: Side): Promise<ViciClient> {
-    let client = this.sessions.get(side);
-    if (!client) {
-      client = connectVici(this.docker, this.containerOf(side));
-      this.sessions.set(side, client);
-      client.then(
-        (c) => c.closed.finally(() => this.sessions.get(side) === client && this.sessions.delete(side)),
-        () => this.sessions.delete(side),
-      );
-    }
+    return this.sessions.get(side) ?? this.open(side, []);
+  }
+
+  /**
+   * A new session with one gateway that first writes `files` into its box (see connectVici); it
+   * replaces the gateway's session if there was one. Rejects if the files could not be written.
+   */
+  openWriting(side: Side, files: GatewayFile[]): Promise<ViciClient> {
+    this.forget(side);
+    return this.open(side, files);
+  }
+
+  private open(side: Side, files: GatewayFile[]): Promise<ViciClient> {
+    const client = connectVici(this.docker, this.containerOf(side), files);
+    this.sessions.set(side, client);
+    client.then(
+      (c) => c.closed.finally(() => this.sessions.get(side) === client && this.sessions.delete(side)),
+      () => this.sessions.get(side) === client && this.sessions.delete(side),
+    );
     return client;
   }
 

@@ -10,6 +10,7 @@
 #   LAB_LINKS   "name:vni:peer:address/prefix:mac ..."  one per link (mac with dashes; peer the far
 #               end's underlay address)
 #   LAB_ROUTES  "destination:via ..."                     static routes
+#   LAB_STRONGSWAN_CONF  a gateway's strongswan.conf (no secret in it), from the create call
 #
 # Every box starts with this, the gateways on the critical path of `ipsec-lab up`, on machines where
 # a process start is costly: the links and routes go to one `ip -batch`, and the rest is shell
@@ -42,6 +43,14 @@ link() {
 }
 
 for l in ${LAB_LINKS:-}; do link "$l"; done
+
+# A gateway's strongswan.conf comes with the box, so charon starts without a copy into the box
+# first. Only at the box's first start: after a restart the file is the engine's newer one (new
+# timers are written, then the gateway restarts).
+if [ -n "${LAB_STRONGSWAN_CONF:-}" ] && [ ! -e /etc/strongswan.conf.lab-init ]; then
+  printf '%s\n' "$LAB_STRONGSWAN_CONF" >/etc/strongswan.conf
+  : >/etc/strongswan.conf.lab-init
+fi
 
 # Docker's default route points at the engine host's bridge: lab traffic has no business there.
 # Removed on its own, and a box that may not remove it (no NET_ADMIN: the bench's floor boxes) still runs.

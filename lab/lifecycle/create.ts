@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 
 import { ignoreRejection } from '../common/ignore.js';
 import type { Datapath } from '../config/strongswan-conf.js';
-import { writeGatewayFiles } from '../gateway/files.js';
+import { gatewayStartEnv } from '../gateway/files.js';
 import type { LabSettings, Release, Side } from '../settings/types.js';
 import { boxEnv, type BoxPlan, planTopology, type Role, ROLE_CAPABILITIES } from '../topology/plan.js';
 import { boxUnderlayAddress, chooseUnderlay, underlayDynamicRange, underlayGateway } from '../topology/underlay.js';
@@ -18,7 +18,10 @@ export interface CreateOptions {
   images: Record<Release, string>;
   /** The subnets other Docker networks hold, when the caller listed them already (see takenSubnets). */
   taken?: Promise<string[]>;
-  /** Called as each box has started and wired its links (the others may still be starting). */
+  /**
+   * Called as each box has started and wired its links (the others may still be starting). A
+   * gateway's swanctl.conf is the caller's to write from then on (see createLab).
+   */
   onStarted?: (role: Role) => void;
   /** Called once the gateways and the router (all IKE needs) have started; the LAN hosts start then. */
   onIkePathStarted?: () => void;
@@ -31,6 +34,7 @@ function containerSpec(
   opts: CreateOptions,
   network: string,
   underlay: string,
+  extraEnv: string[],
 ): Docker.ContainerCreateOptions {
   const isGateway = box.role.startsWith('gw-');
   const sysctls: Record<string, string> = {
@@ -43,7 +47,7 @@ function containerSpec(
     Hostname: box.role,
     Image: opts.images[box.release],
     Cmd: box.command,
-    Env: boxEnv(box, (peer) => boxUnderlayAddress(underlay, peer)),
+    Env: [...boxEnv(box, (peer) => boxUnderlayAddress(underlay, peer)), ...extraEnv],
     Labels: labLabels(opts.name, opts.mode, { [LABEL.role]: box.role, [LABEL.datapath]: opts.datapath }),
     StopSignal: 'SIGTERM',
     HostConfig: {
@@ -132,18 +136,20 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
   try {
     const underlay = await createUnderlay(docker, settings, network, labLabels(opts.name, opts.mode), opts.taken);
     const boxes = planTopology(settings);
-    // Each box on its own: created, its files put in (a plain copy into the new box's filesystem,
-    // before anything runs: the charons' configs, the settings in the router, see settings-file.ts),
-    // started. The engine starts one box at a time whatever the caller does, so the gateways and the
+    // Each box on its own: created (a gateway with its strongswan.conf in the create call: it holds
+    // no secret, and charon reads it at start), its files put in (a plain copy into the new box's
+    // filesystem before anything runs: the settings in the router, see settings-file.ts), started.
+    // A gateway's swanctl.conf, which holds the key, is the caller's to write once the box runs (the
+    // engine sends it with its first VICI session): in the create call the key would show in every
+    // `docker inspect`, and a copy of its own costs the engine an archive unpacked by a process of
+    // its own per box, on a start that is bound by the machine's CPU. The engine starts one box at a time whatever the caller does, so the gateways and the
     // router (all the IKE path needs) start first, the LAN hosts after them. Every box settles before
     // a failure is reported, so the clean-up below finds all that was made.
     const startBox = async (box: BoxPlan, after?: Promise<unknown>): Promise<void> => {
-      const container = await docker.createContainer(containerSpec(box, opts, network, underlay));
+      const side: Side | undefined = box.role === 'gw-left' ? 'left' : box.role === 'gw-right' ? 'right' : undefined;
+      const env = side ? gatewayStartEnv(settings, side, opts.datapath) : [];
+      const container = await docker.createContainer(containerSpec(box, opts, network, underlay, env));
       if (box.role === 'router') await putSettings(container, settings);
-      else if (box.role === 'gw-left' || box.role === 'gw-right') {
-        const side: Side = box.role === 'gw-left' ? 'left' : 'right';
-        await writeGatewayFiles(container, settings, side, { datapath: opts.datapath, autoload: false });
-      }
       await after;
       await container.start();
       await waitForWiring(container, box.role);
