@@ -26,7 +26,7 @@ import { type LabSettings, type Release, type Side, SIDES } from '../settings/ty
 import { validateSettings } from '../settings/validate.js';
 import type { LogRecord } from '../streams/log-record.js';
 import { LogStore } from '../streams/log-store.js';
-import { gatewayRole, hostRole, ROLES } from '../topology/plan.js';
+import { gatewayRole, gatewaySide, hostRole, ROLES } from '../topology/plan.js';
 import { type FlowSample, type FlowTotals, startFlow } from '../traffic/flow.js';
 import { ping, type PingResult } from '../traffic/ping.js';
 import { parseListSas, type ViciClient } from '../vici/index.js';
@@ -184,7 +184,8 @@ export class LabEngine implements LabHandle {
     // charon listens, while the other boxes still start; the same exec first writes the gateway's
     // swanctl.conf (the key) into the box. The IKE path (both gateways and the router) starts first;
     // the charons load their configs and negotiate while the LAN hosts start.
-    const keyFiles = new Map<Side, Promise<unknown>>();
+    /** Per gateway: whether its first session wrote its swanctl.conf. */
+    const keyFiles = new Map<Side, Promise<boolean>>();
     let ikePathStarted!: () => void;
     const ikePath = new Promise<void>((resolve) => (ikePathStarted = resolve));
     const created = createLab(this.docker, settings, {
@@ -194,11 +195,16 @@ export class LabEngine implements LabHandle {
       images,
       taken,
       onStarted: (role) => {
-        const side = SIDES.find((s) => gatewayRole(s) === role);
+        const side = gatewaySide(role);
         if (!side) return;
         const session = this.vici.openWriting(side, gatewayKeyFiles(settings, side, datapath));
-        session.catch(ignoreRejection('checked once the lab is up; the files are copied in instead then'));
-        keyFiles.set(side, session);
+        keyFiles.set(
+          side,
+          session.then(
+            () => true,
+            () => false,
+          ),
+        );
       },
       onIkePathStarted: ikePathStarted,
     });
@@ -218,15 +224,9 @@ export class LabEngine implements LabHandle {
     await created;
     // A gateway whose first session did not write its swanctl.conf (that session failed, and a plain
     // one was opened) gets it copied in, so a restart of its charon still finds its config.
-    const written = async (session?: Promise<unknown>) =>
-      session !== undefined &&
-      (await session.then(
-        () => true,
-        () => false,
-      ));
     await Promise.all(
       SIDES.map(async (side) => {
-        if (await written(keyFiles.get(side))) return;
+        if (await keyFiles.get(side)) return;
         await writeGatewayFiles(this.docker.getContainer(this.container(gatewayRole(side))), settings, side, {
           datapath,
           autoload: false,

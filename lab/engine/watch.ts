@@ -2,7 +2,7 @@ import { ignoreRejection } from '../common/ignore.js';
 import { type Side, SIDES } from '../settings/types.js';
 import type { LogRecord } from '../streams/log-record.js';
 import { streamGatewayLog } from '../streams/log-stream.js';
-import { gatewayRole, ROLES } from '../topology/plan.js';
+import { gatewayRole, gatewaySide, ROLES } from '../topology/plan.js';
 import type { HealthEvent } from './health-monitor.js';
 import { HealthMonitor } from './health-monitor.js';
 import type { LabHandle } from './lab-handle.js';
@@ -76,8 +76,7 @@ export async function watchLab(lab: LabHandle, opts: WatchOptions, sink: WatchSi
   let engineWasDown = false;
   const monitor = new HealthMonitor(lab.docker, lab.name, (e) => {
     sink.health(e);
-    const side: Side | undefined =
-      e.type === 'box' ? (e.role === 'gw-left' ? 'left' : e.role === 'gw-right' ? 'right' : undefined) : undefined;
+    const side: Side | undefined = e.type === 'box' ? gatewaySide(e.role) : undefined;
     if (e.type === 'box' && side && e.action === 'start') {
       // A restarted charon is a new VICI peer and a new log stream.
       lab.forgetViciOf(side);

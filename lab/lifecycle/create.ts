@@ -3,8 +3,8 @@ import type Docker from 'dockerode';
 import { ignoreRejection } from '../common/ignore.js';
 import type { Datapath } from '../config/strongswan-conf.js';
 import { gatewayStartEnv } from '../gateway/files.js';
-import type { LabSettings, Release, Side } from '../settings/types.js';
-import { boxEnv, type BoxPlan, planTopology, type Role, ROLE_CAPABILITIES } from '../topology/plan.js';
+import type { LabSettings, Release } from '../settings/types.js';
+import { boxEnv, type BoxPlan, gatewaySide, planTopology, type Role, ROLE_CAPABILITIES } from '../topology/plan.js';
 import { boxUnderlayAddress, chooseUnderlay, underlayDynamicRange, underlayGateway } from '../topology/underlay.js';
 import { containerName, LABEL, labLabels, type LabMode, networkName } from './labels.js';
 import { findLabs, removeLab } from './registry.js';
@@ -142,11 +142,12 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
     // A gateway's swanctl.conf, which holds the key, is the caller's to write once the box runs (the
     // engine sends it with its first VICI session): in the create call the key would show in every
     // `docker inspect`, and a copy of its own costs the engine an archive unpacked by a process of
-    // its own per box, on a start that is bound by the machine's CPU. The engine starts one box at a time whatever the caller does, so the gateways and the
-    // router (all the IKE path needs) start first, the LAN hosts after them. Every box settles before
-    // a failure is reported, so the clean-up below finds all that was made.
+    // its own per box, on a start that is bound by the machine's CPU.
+    // The engine starts one box at a time whatever the caller does, so the gateways and the router
+    // (all the IKE path needs) start first, the LAN hosts after them. Every box settles before a
+    // failure is reported, so the clean-up below finds all that was made.
     const startBox = async (box: BoxPlan, after?: Promise<unknown>): Promise<void> => {
-      const side: Side | undefined = box.role === 'gw-left' ? 'left' : box.role === 'gw-right' ? 'right' : undefined;
+      const side = gatewaySide(box.role);
       const env = side ? gatewayStartEnv(settings, side, opts.datapath) : [];
       const container = await docker.createContainer(containerSpec(box, opts, network, underlay, env));
       if (box.role === 'router') await putSettings(container, settings);

@@ -7,6 +7,9 @@ export const ROLES: readonly Role[] = ['host-left', 'gw-left', 'router', 'gw-rig
 
 export const gatewayRole = (side: Side): Role => (side === 'left' ? 'gw-left' : 'gw-right');
 export const hostRole = (side: Side): Role => (side === 'left' ? 'host-left' : 'host-right');
+/** The side whose gateway this role is; undefined for the router and the LAN hosts. */
+export const gatewaySide = (role: Role): Side | undefined =>
+  role === 'gw-left' ? 'left' : role === 'gw-right' ? 'right' : undefined;
 
 /** One point-to-point link end inside a box: interface name, VXLAN id, the box at the other end. */
 export interface LinkEnd {
