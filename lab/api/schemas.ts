@@ -4,7 +4,7 @@
  * documents are only checked to be objects here; the service validates them field by field
  * (validateSettings), so the UI gets the same field-level issues as the CLI.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { IMPAIRMENT_KEYS } from '../faults/impairment.js';
 import type { ApiMethod } from './contract.js';

@@ -143,17 +143,22 @@ export class LabEngine implements LabHandle {
   async up(input: LabSettings, opts: UpOptions = {}): Promise<UpResult> {
     const settings = validateSettings(input);
     const t0 = Date.now();
-    await this.ping();
-    this.step('leftovers', 'looking for leftovers of crashed runs');
-    // The engine's labs, the images and the kernel probe at once: none of them needs another.
-    const ready = this.ensureImages(settings).then(async (images) => ({
-      images,
-      features: await probeKernel(this.docker, images.trixie),
-    }));
-    ready.catch(ignoreRejection('awaited below, after the leftovers are gone'));
+    // Everything before the create at once: none of it needs another, and the engine's answer to
+    // the ping is only awaited first so that a missing engine is reported as such. The kernel probe
+    // starts with the engine's id (its cached result), before the image lookup has answered.
+    const pinged = this.ping();
+    const imagesReady = this.ensureImages(settings);
+    const probed = probeKernel(
+      this.docker,
+      imagesReady.then((i) => i.trixie),
+    );
     const taken = takenSubnets(this.docker);
-    taken.catch(ignoreRejection('createLab awaits it, or lists again'));
-    const labs = await findLabs(this.docker);
+    const listed = findLabs(this.docker);
+    for (const p of [imagesReady, probed, taken, listed])
+      p.catch(ignoreRejection('awaited below, after the ping; createLab awaits taken, or lists again'));
+    await pinged;
+    this.step('leftovers', 'looking for leftovers of crashed runs');
+    const labs = await listed;
     const removedLeftovers: string[] = [];
     for (const lab of labs.filter((l) => l.orphaned)) {
       await removeLab(this.docker, lab);
@@ -168,7 +173,8 @@ export class LabEngine implements LabHandle {
         `lab "${this.name}" is already running (created ${existing.created})`,
         'stop it with `ipsec-lab down`, or pick another name with --lab',
       );
-    const { images, features } = await ready;
+    const images = await imagesReady;
+    const features = await probed;
     const tImages = Date.now();
     this.step('probe', 'probing the kernel for ESP, netem and TUN');
     const datapath = chooseDatapath(features);
@@ -179,8 +185,8 @@ export class LabEngine implements LabHandle {
         : 'datapath: strongSwan userspace ESP (kernel-libipsec over TUN): this kernel has no ESP',
     );
     this.step('create', 'creating the lab network and five boxes');
-    // The settings (router) and the charons' strongswan.conf go in with the boxes, before they start.
-    // Each gateway's VICI session is opened as soon as its box has started, and connects once its
+    // The charons' strongswan.conf goes in with the boxes; the settings go into the router once it
+    // runs, while the LAN hosts start (createLab). Each gateway's VICI session is opened as soon as its box has started, and connects once its
     // charon listens, while the other boxes still start; the same exec first writes the gateway's
     // swanctl.conf (the key) into the box. The IKE path (both gateways and the router) starts first;
     // the charons load their configs and negotiate while the LAN hosts start.
@@ -292,7 +298,7 @@ export class LabEngine implements LabHandle {
   }
 
   async storeSettings(settings: LabSettings): Promise<void> {
-    await putSettings(this.docker.getContainer(this.container('router')), settings);
+    await putSettings(this.docker, this.container('router'), settings);
   }
 
   /** This engine's kernel features (probed once per engine, cached). */

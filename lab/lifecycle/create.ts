@@ -137,20 +137,20 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
     const underlay = await createUnderlay(docker, settings, network, labLabels(opts.name, opts.mode), opts.taken);
     const boxes = planTopology(settings);
     // Each box on its own: created (a gateway with its strongswan.conf in the create call: it holds
-    // no secret, and charon reads it at start), its files put in (a plain copy into the new box's
-    // filesystem before anything runs: the settings in the router, see settings-file.ts), started.
-    // A gateway's swanctl.conf, which holds the key, is the caller's to write once the box runs (the
-    // engine sends it with its first VICI session): in the create call the key would show in every
-    // `docker inspect`, and a copy of its own costs the engine an archive unpacked by a process of
-    // its own per box, on a start that is bound by the machine's CPU.
+    // no secret, and charon reads it at start), started, its links wired. Nothing is copied in
+    // before start: a copy costs the engine an archive unpacked by a process of its own, on a start
+    // that is bound by the machine's CPU. What holds a key is written into the running box by an
+    // exec, never put in the create call (it would show in every `docker inspect`): a gateway's
+    // swanctl.conf by the caller (the engine sends it with its first VICI session), the lab's
+    // settings into the router by an exec of their own (settings-file.ts) while the LAN hosts start.
     // The engine starts one box at a time whatever the caller does, so the gateways and the router
-    // (all the IKE path needs) start first, the LAN hosts after them. Every box settles before a
-    // failure is reported, so the clean-up below finds all that was made.
+    // (all the IKE path needs) start first, the LAN hosts after them (not at all when one of those
+    // failed). Every box settles before a failure is reported, so the clean-up below finds all that
+    // was made.
     const startBox = async (box: BoxPlan, after?: Promise<unknown>): Promise<void> => {
       const side = gatewaySide(box.role);
       const env = side ? gatewayStartEnv(settings, side, opts.datapath) : [];
       const container = await docker.createContainer(containerSpec(box, opts, network, underlay, env));
-      if (box.role === 'router') await putSettings(container, settings);
       await after;
       await container.start();
       await waitForWiring(container, box.role);
@@ -158,9 +158,17 @@ export async function createLab(docker: Docker, settings: LabSettings, opts: Cre
     };
     const isHost = (box: BoxPlan) => box.role === 'host-left' || box.role === 'host-right';
     const core = Promise.allSettled(boxes.filter((b) => !isHost(b)).map((b) => startBox(b)));
-    void core.then((r) => r.every((x) => x.status === 'fulfilled') && opts.onIkePathStarted?.());
-    const hosts = boxes.filter(isHost).map((b) => startBox(b, core));
-    const made = [...(await core), ...(await Promise.allSettled(hosts))];
+    const ikePath = core.then((r) => {
+      const failed = r.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+      if (failed) throw failed.reason;
+      opts.onIkePathStarted?.();
+    });
+    // Settled at once (not awaited until the hosts are): a failed core must not go unhandled meanwhile.
+    const stored = Promise.allSettled([
+      ikePath.then(() => putSettings(docker, containerName(opts.name, 'router'), settings)),
+    ]);
+    const hosts = boxes.filter(isHost).map((b) => startBox(b, ikePath));
+    const made = [...(await core), ...(await Promise.allSettled(hosts)), ...(await stored)];
     const failed = made.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   } catch (e) {

@@ -46,10 +46,13 @@ function cacheFile(engineId: string): string {
 
 const memo = new Map<string, KernelFeatures>();
 
-/** Probes once per engine (the result is cached on disk per engine id and kernel version). */
+/**
+ * Probes once per engine (the result is cached on disk per engine id and kernel version). The image
+ * may still be on its way (`up` looks it up meanwhile): only a probe that runs waits for it.
+ */
 export async function probeKernel(
   docker: Docker,
-  image: string,
+  image: string | Promise<string>,
   opts: { fresh?: boolean } = {},
 ): Promise<KernelFeatures> {
   const info = await docker.info();
@@ -65,9 +68,10 @@ export async function probeKernel(
       /* not probed yet */
     }
   }
+  const probeImage = await image;
   const container = await docker
     .createContainer({
-      Image: image,
+      Image: probeImage,
       Entrypoint: ['/bin/sh', '-c'],
       Cmd: [PROBE_SCRIPT],
       Labels: { 'ipsec-lab.probe': '1' },
@@ -82,7 +86,7 @@ export async function probeKernel(
       // An engine without /dev/net/tun refuses the device mapping itself.
       if (!/tun/.test(e.message)) throw e;
       return docker.createContainer({
-        Image: image,
+        Image: probeImage,
         Entrypoint: ['/bin/sh', '-c'],
         Cmd: [PROBE_SCRIPT],
         Labels: { 'ipsec-lab.probe': '1' },

@@ -3,7 +3,7 @@
  * observe, diagnose, fix), each with what to say and point at, an action on the lab, and what the
  * real lab must then show. The same script runs unattended as a test.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { KNOWLEDGE } from '../diagnosis/knowledge.js';
 import { FAULTS } from '../faults/catalogue.js';

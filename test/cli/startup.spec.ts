@@ -58,6 +58,18 @@ describe('the built CLI starts without the engine', () => {
     expect(pkgs.has('dockerode')).toBe(false);
   });
 
+  it('bundles only the parts of zod the schemas use, not its every locale (what `up` loads with the engine)', () => {
+    // `import { z } from 'zod'` keeps zod's whole namespace (some 60 locales among it) in the
+    // bundle; `import * as z` lets esbuild drop what is unused. esbuild names each source it bundles.
+    const locales = new Set<string>();
+    for (const f of readdirSync(OUT_DIR).filter((n) => n.endsWith('.js')))
+      for (const m of readFileSync(path.join(OUT_DIR, f), 'utf8').matchAll(
+        /^\/\/ node_modules\/zod\/v4\/locales\/(\S+)$/gm,
+      ))
+        locales.add(m[1]);
+    expect([...locales]).toEqual(['en.js']);
+  });
+
   it('faults lists the catalogue with no Docker engine at all, and says "applies here" needs a lab', async () => {
     const { stdout } = await cli(['faults'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(stdout).toMatch(/psk-mismatch\s+phase1/);

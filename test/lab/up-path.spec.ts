@@ -1,9 +1,9 @@
 /**
- * How `up` gets the lab's files into the boxes without copies of their own, and what must still
- * hold: the settings are in the router before it starts, each charon's strongswan.conf comes in the
- * create call (no key in any box's environment), its swanctl.conf with the key is written by the
- * engine's first VICI session before the key is loaded, and a gateway that restarts still reloads
- * its config by itself (the start-scripts mark the first start).
+ * How `up` gets the lab's files into the boxes without archive copies, and what must still hold:
+ * each charon's strongswan.conf comes in the create call (no key in any box's environment), its
+ * swanctl.conf with the key is written by the engine's first VICI session before the key is loaded,
+ * the settings are written into the running router by an exec (root only), and a gateway that
+ * restarts still reloads its config by itself (the start-scripts mark the first start).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,7 +16,7 @@ import type { Role } from '../../lab/topology/plan.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
-describe.skipIf(skipWithoutDocker('lab integration (up path)'))('up: everything before start, nothing after', () => {
+describe.skipIf(skipWithoutDocker('lab integration (up path)'))('up: files in without archive copies', () => {
   const engine = LabEngine.connect(testLabName('uppath'));
   const settings = defaultSettings();
 
@@ -37,12 +37,16 @@ describe.skipIf(skipWithoutDocker('lab integration (up path)'))('up: everything 
     return { ms: Number(seconds) * 1000, mode };
   };
 
-  it('puts the settings into the router before it starts', async () => {
+  it('puts the settings into the running router, root only, whole', async () => {
     const info = await engine.docker.getContainer(engine.container('router')).inspect();
-    // Written by the engine before `start` (tar mtimes are the write time, to the second).
-    const { ms } = await mtimeMs('router', '/run/ipsec-lab/settings.json');
-    expect(ms).toBeLessThanOrEqual(Date.parse(info.State.StartedAt) + 1);
+    // Written by an exec once the router runs (a copy before start would cost the engine more).
+    const { ms, mode } = await mtimeMs('router', '/run/ipsec-lab/settings.json');
+    expect(ms).toBeGreaterThanOrEqual(Date.parse(info.State.StartedAt) - 1);
+    expect(mode).toBe('600');
     expect(await engine.settings()).toEqual(settings);
+    // Swapped in whole: the file it was written to first is gone.
+    const dir = await execIn(engine.docker, engine.container('router'), ['ls', '-a', '/run/ipsec-lab']);
+    expect(dir.stdout.split('\n')).not.toContain('settings.json.new');
   });
 
   it("brings each charon's strongswan.conf in the create call, and no key in any box's environment", async () => {
