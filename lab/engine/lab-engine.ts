@@ -186,10 +186,11 @@ export class LabEngine implements LabHandle {
     );
     this.step('create', 'creating the lab network and five boxes');
     // The charons' strongswan.conf goes in with the boxes; the settings go into the router once it
-    // runs, while the LAN hosts start (createLab). Each gateway's VICI session is opened as soon as its box has started, and connects once its
-    // charon listens, while the other boxes still start; the same exec first writes the gateway's
-    // swanctl.conf (the key) into the box. The IKE path (both gateways and the router) starts first;
-    // the charons load their configs and negotiate while the LAN hosts start.
+    // runs, while the LAN hosts start (createLab). Each gateway's VICI session is opened as soon as
+    // its box has started, and connects once its charon listens, while the other boxes still start;
+    // the same exec first writes the gateway's swanctl.conf (the key) into the box. The IKE path
+    // (both gateways and the router) starts first; the charons load their configs and negotiate
+    // while the LAN hosts start.
     /** Per gateway: whether its first session wrote its swanctl.conf. */
     const keyFiles = new Map<Side, Promise<boolean>>();
     let ikePathStarted!: () => void;
