@@ -7,6 +7,7 @@ import { FAULTS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
 import type { KernelFeatures } from '../probe/kernel-features.js';
 import type { LabSettings } from '../settings/types.js';
 import { validateSettings } from '../settings/validate.js';
+import { gatewaySide } from '../topology/plan.js';
 import { FAULTS, faultUnavailable, findFault, IMPOSSIBLE_CAUSES } from './catalogue.js';
 import {
   type Direction,
@@ -237,9 +238,10 @@ export class FaultService {
     if (action !== 'pause') await this.waitForConfig(role);
   }
 
-  /** A restarted gateway loads its config by itself; wait until charon has it. */
+  /** A restarted gateway loads its config by itself; wait until charon has it (other boxes have none). */
   private async waitForConfig(role: Parameters<LabEngine['container']>[0]): Promise<void> {
-    const side = role === 'gw-left' ? 'left' : 'right';
+    const side = gatewaySide(role);
+    if (!side) return;
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       try {
