@@ -9,15 +9,15 @@ import type { Datapath } from '../config/strongswan-conf.js';
 import { CHILD_NAME, CONNECTION_NAME } from '../config/swanctl-conf.js';
 import { connectDocker, type EngineEndpoint, isLocalEngine } from '../docker/connection.js';
 import { dockerUnavailable, LabError } from '../docker/errors.js';
-import { execIn, execOk } from '../docker/exec.js';
+import { execIn } from '../docker/exec.js';
 import { gatewayKeyFiles, writeGatewayFiles } from '../gateway/files.js';
 import { dryRunLoad, loadGatewayConfig } from '../gateway/load-config.js';
 import { ensureImage, imageTag } from '../image/image.js';
 import { createLab, takenSubnets } from '../lifecycle/create.js';
 import { checkLabName, containerName, defaultLabName, type LabMode } from '../lifecycle/labels.js';
 import { findLabs, type FoundLab, removeLab } from '../lifecycle/registry.js';
-import { putSettings } from '../lifecycle/settings-file.js';
-import { OWNER_PATH, SETTINGS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
+import { putSettings, putStateFile } from '../lifecycle/settings-file.js';
+import { OWNER_PATH, SETTINGS_PATH } from '../lifecycle/state-paths.js';
 import { type KernelFeatures, probeKernel } from '../probe/kernel-features.js';
 import { normalizeCidr, siteAddresses } from '../settings/addresses.js';
 import { checkLiveUnderlay, runningUnderlay } from '../settings/live-underlay.js';
@@ -511,9 +511,7 @@ export class LabEngine implements LabHandle {
         `lab "${this.name}" is incomplete (its start never finished): remove it with \`ipsec-lab down\``,
       );
     const owner = { pid: process.pid, host: os.hostname(), mode };
-    await execOk(this.docker, this.container('router'), ['sh', '-c', `mkdir -p ${STATE_DIR} && cat > ${OWNER_PATH}`], {
-      stdin: JSON.stringify(owner),
-    });
+    await putStateFile(this.docker, this.container('router'), OWNER_PATH, JSON.stringify(owner));
     return (await this.find())!;
   }
 

@@ -3,7 +3,8 @@ import { LabError } from '../docker/errors.js';
 import { execIn, execOk } from '../docker/exec.js';
 import { asChange, markWindow } from '../engine/change-marks.js';
 import type { LabEngine } from '../engine/lab-engine.js';
-import { FAULTS_PATH, STATE_DIR } from '../lifecycle/state-paths.js';
+import { putStateFile } from '../lifecycle/settings-file.js';
+import { FAULTS_PATH } from '../lifecycle/state-paths.js';
 import type { KernelFeatures } from '../probe/kernel-features.js';
 import type { LabSettings } from '../settings/types.js';
 import { validateSettings } from '../settings/validate.js';
@@ -63,12 +64,7 @@ export class FaultService {
   }
 
   private async saveState(state: FaultState): Promise<void> {
-    await execOk(
-      this.lab.docker,
-      this.lab.container('router'),
-      ['sh', '-c', `mkdir -p ${STATE_DIR} && umask 077 && cat > ${FAULTS_PATH}`],
-      { stdin: JSON.stringify(state) },
-    );
+    await putStateFile(this.lab.docker, this.lab.container('router'), FAULTS_PATH, JSON.stringify(state));
   }
 
   async catalogue(): Promise<CatalogueEntry[]> {
