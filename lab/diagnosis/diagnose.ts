@@ -72,10 +72,11 @@ export async function feedLog(live: LiveDiagnosis, log: LogInput): Promise<void>
     (text, start, end) => {
       n++;
       // A skipped line that may have been cut by a hard wrap is only pushed (as the reference path
-      // would) when the next line is one the filter keeps, i.e. possibly its continuation.
+      // would) when the next line may be its continuation: one the filter keeps that is not itself
+      // a line of the lab's shape (that ends the held line before any join, as a count does).
       const keep = filter.mayMatter(start, end);
       if (heldStart >= 0) {
-        if (keep) live.pushLine(log.side, log.source, detach(heldText, heldStart, heldEnd), heldN);
+        if (keep && !filter.labShaped) live.pushLine(log.side, log.source, detach(heldText, heldStart, heldEnd), heldN);
         else count();
         heldStart = -1;
       }

@@ -210,6 +210,11 @@ export class LineFilter {
   private readonly pos: number[] = TABLE.needles.map(() => -2);
   /** Per needle: how many lines of the current bytes asked for it. */
   private readonly asked: number[] = TABLE.needles.map(() => 0);
+  /**
+   * Whether the line mayMatter last looked at is in the lab's file-log shape: such a line cannot
+   * continue a line cut by a hard wrap (the reader ends a held line at any line with a thread).
+   */
+  labShaped = false;
 
   /**
    * The piece (a chunk, a line) the following ranges are of, and its bytes when every byte is the
@@ -229,9 +234,11 @@ export class LineFilter {
    */
   mayMatter(start: number, end: number): boolean {
     const b = this.bytes;
+    this.labShaped = false;
     if (b === null) return true;
     const at = labMessageStart(b, start, end);
     if (at < 0) return true;
+    this.labShaped = true;
     let node = TABLE.root;
     if (node.tails.length && this.anyTail(node.tails, b, at, end)) return true;
     let i = at;
