@@ -25,6 +25,15 @@ export interface SaTrack {
   first: DiagEvent;
 }
 
+/**
+ * Whether a request of this IKE_SA went unanswered after retransmits. A loop that stops at the first
+ * one: a long-lived IKE_SA holds thousands of DPD requests and is looked at for every new IKE_SA.
+ */
+function hasSilentRequest(sa: SaTrack): boolean {
+  for (const r of sa.requests.values()) if (!r.answered && r.retransmits.length) return true;
+  return false;
+}
+
 /** Stored events per kind are capped: evidence needs the first few, counters keep the rest. */
 const MAX_PER_KIND = 200;
 /**
@@ -91,7 +100,7 @@ export class Correlator {
     let looked = 0;
     for (const sa of this.sas.values()) {
       victim ??= sa;
-      if (![...sa.requests.values()].some((r) => !r.answered && r.retransmits.length)) {
+      if (!hasSilentRequest(sa)) {
         victim = sa;
         break;
       }
