@@ -29,7 +29,7 @@ export interface SaTrack {
  * Whether a request of this IKE_SA went unanswered after retransmits. A loop that stops at the first
  * one: a long-lived IKE_SA holds thousands of DPD requests and is looked at for every new IKE_SA.
  */
-function hasSilentRequest(sa: SaTrack): boolean {
+export function hasSilentRequest(sa: SaTrack): boolean {
   for (const r of sa.requests.values()) if (!r.answered && r.retransmits.length) return true;
   return false;
 }

@@ -2,7 +2,7 @@
  * Rules for requests nobody answered. They fire from the first retransmit (a live view must not
  * wait ~165 s for "giving up") and grow more certain with more retransmits and the give-up.
  */
-import type { SaTrack } from '../correlate.js';
+import { hasSilentRequest, type SaTrack } from '../correlate.js';
 import { type DiagEvent, SETUP_EXCHANGES } from '../events.js';
 import type { Finding } from '../findings.js';
 import { eventTime, evidence, finding, otherSide, type Rule, type RuleContext } from './common.js';
@@ -53,7 +53,7 @@ function peerSaw(
 function diedBefore(ctx: RuleContext, sa: SaTrack): boolean {
   for (const o of ctx.log.sas.values()) {
     if (o === sa || o.source !== sa.source || !o.established || o.first.rec.line >= sa.first.rec.line) continue;
-    if (unanswered(o).some((r) => r.retransmits.length > 0)) return true;
+    if (hasSilentRequest(o)) return true;
   }
   return ctx.log.events('dpd-timeout').some((t) => t.rec.source === sa.source && t.rec.line < sa.first.rec.line);
 }
