@@ -4,18 +4,15 @@
 // to the cited log line, fix it and see the tunnel return. Screenshots of every screen go to
 // test-output/screenshots/app/ (1500x920, and the main screens again at 1280x800).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
 import { ensureRendererBuilt } from '../../lab/api/headless/ui-build.js';
-import { LabService } from '../../lab/api/service.js';
-import { LabEngine } from '../../lab/engine/lab-engine.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { type AppHost, startAppHost } from '../support/app-host.js';
+import { collectPageErrors, type OpenChromium, openChromium } from '../support/chromium.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
@@ -30,12 +27,9 @@ declare const document: {
 describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
   'the app end to end (Chromium, headless host, real lab)',
   () => {
-    let engine: LabEngine;
-    let service: LabService;
-    let server: HeadlessServer;
-    let context: BrowserContext;
+    let host: AppHost;
+    let browser: OpenChromium;
     let page: Page;
-    let profile: string;
     const pageErrors: string[] = [];
 
     const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
@@ -61,34 +55,19 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
       rmSync(SHOTS, { recursive: true, force: true }); // this spec's own folder only
       mkdirSync(SHOTS, { recursive: true });
       await ensureRendererBuilt(() => {}, { force: true });
-      engine = LabEngine.connect(testLabName('e2e'));
-      service = new LabService(engine);
-      await service.start();
-      server = await startHeadlessServer({ host: service });
-      profile = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-chromium-'));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        viewport: { width: 1500, height: 920 },
-      });
-      page = await context.newPage();
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-      });
+      host = await startAppHost(testLabName('e2e'));
+      browser = await openChromium();
+      page = await browser.context.newPage();
+      collectPageErrors(page, pageErrors, { console: true });
     });
 
     afterAll(async () => {
-      await context?.close().catch(() => {});
-      await server?.close();
-      await service?.dispose();
-      await engine?.down();
-      if (profile) rmSync(profile, { recursive: true, force: true });
+      await browser?.close();
+      await host?.close();
     });
 
     it('opens on the start screen with the lab not running', async () => {
-      await page.goto(server.url);
+      await page.goto(host.server.url);
       await page.waitForSelector('[data-testid=start-lab]:not([disabled])');
       expect(await page.textContent('[data-testid=tunnel-state]')).toBe('not running');
       expect(await page.textContent('[data-testid=ike-left]')).toBe('not running');
@@ -216,7 +195,7 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
       await shot('10-evidence-line');
 
       // The same symptom as a Cisco ASA and a Palo Alto would show it, from the engine's finding.
-      const finding = (await service.diagnosis()).findings.find((f) => f.cause === 'psk-mismatch')!;
+      const finding = (await host.service.diagnosis()).findings.find((f) => f.cause === 'psk-mismatch')!;
       await page.click('[data-vendor=asa]');
       expect(await page.textContent('[data-testid=finding][data-cause=psk-mismatch] [data-testid=vendor-asa]')).toBe(
         finding.vendor.asa!.replace(/`/g, ''),
@@ -288,13 +267,11 @@ describe.skipIf(skipWithoutDocker('the app end to end in Chromium'))(
 
 describe('the app without a Docker engine (ipsec-lab serve)', () => {
   let proc: ChildProcess | undefined;
-  let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: OpenChromium | undefined;
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
+    await browser?.close();
     if (proc?.pid) proc.kill('SIGTERM');
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("shows the Docker-unavailable screen with the doctor's findings and fixes", async () => {
@@ -320,14 +297,8 @@ describe('the app without a Docker engine (ipsec-lab serve)', () => {
       proc!.stderr!.on('data', read);
       proc!.once('exit', (code) => reject(new Error(`serve exited (${code}): ${out}`)));
     });
-    profile = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1500, height: 920 },
-    });
-    const page = await context.newPage();
+    browser = await openChromium();
+    const page = await browser.context.newPage();
     await page.goto(url);
     await page.waitForSelector('[data-testid=docker-unavailable]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid=docker-unavailable] table.grid td.status.fail', { timeout: 60_000 });

@@ -6,32 +6,22 @@
 // mismatches before anything runs, the peer's config exported, and the imported config validated.
 // Screenshots go to test-output/screenshots/customer/.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
 import { ensureRendererBuilt } from '../../lab/api/headless/ui-build.js';
-import { LabService } from '../../lab/api/service.js';
-import { LabEngine } from '../../lab/engine/lab-engine.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { type AppHost, startAppHost } from '../support/app-host.js';
+import { seriousViolations } from '../support/axe.js';
+import { collectPageErrors, type OpenChromium, openChromium } from '../support/chromium.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
 const SHOTS = path.resolve('test-output/screenshots/customer');
 const PUBLIC = path.resolve('test/fixtures/diagnosis/public');
 const CONFIGS = path.resolve('test/fixtures/configs/public');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-declare const axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
 
 // The page's DOM, as far as the functions run inside Chromium use it (this file compiles for Node).
 declare const document: {
@@ -45,10 +35,8 @@ declare function requestAnimationFrame(cb: (t: number) => void): number;
 describe.skipIf(skipWithoutDocker('the customer screens in Chromium'))(
   'customer evidence and customer config in the app (Chromium, headless host, real lab)',
   () => {
-    let engine: LabEngine;
-    let service: LabService;
-    let server: HeadlessServer;
-    let context: BrowserContext;
+    let host: AppHost;
+    let browser: OpenChromium;
     let page: Page;
     let tmp: string;
     const pageErrors: string[] = [];
@@ -62,30 +50,17 @@ describe.skipIf(skipWithoutDocker('the customer screens in Chromium'))(
       tmp = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-e2e-customer-'));
       // A build of its own: other test runs may rebuild out/renderer meanwhile.
       const rendererDir = await ensureRendererBuilt(() => {}, { force: true, outDir: path.join(tmp, 'renderer') });
-      engine = LabEngine.connect(testLabName('e2e-cust'));
-      service = new LabService(engine);
-      await service.start();
-      server = await startHeadlessServer({ host: service, rendererDir });
-      context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        viewport: { width: 1500, height: 920 },
-      });
-      page = await context.newPage();
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-      });
-      await page.goto(server.url);
+      host = await startAppHost(testLabName('e2e-cust'), { rendererDir });
+      browser = await openChromium();
+      page = await browser.context.newPage();
+      collectPageErrors(page, pageErrors, { console: true });
+      await page.goto(host.server.url);
       await page.waitForSelector('[data-tab=evidence]');
     }, 120_000);
 
     afterAll(async () => {
-      await context?.close().catch(() => {});
-      await server?.close();
-      await service?.dispose();
-      await engine?.down();
+      await browser?.close();
+      await host?.close();
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     }, 120_000);
 
@@ -376,16 +351,10 @@ describe.skipIf(skipWithoutDocker('the customer screens in Chromium'))(
 
     it('passes an axe-core scan on both customer tabs with material in them: no serious or critical violation', async () => {
       // A page of its own that may bypass the CSP, only so axe-core can be injected; the page above keeps the real CSP.
-      const ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile-axe'), {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        viewport: { width: 1500, height: 920 },
-        bypassCSP: true,
-      });
+      const axeBrowser = await openChromium({ bypassCSP: true });
       try {
-        const p = await ctx.newPage();
-        await p.goto(server.url);
+        const p = await axeBrowser.context.newPage();
+        await p.goto(host.server.url);
         await p.click('[data-tab=evidence]');
         const dir = path.join(PUBLIC, 'sw-psk-mismatch-vyos-syslog-1');
         await p.setInputFiles('[data-testid=evidence-drop-file]', [
@@ -393,21 +362,10 @@ describe.skipIf(skipWithoutDocker('the customer screens in Chromium'))(
           file('right.txt', readFileSync(path.join(dir, 'right.txt'), 'utf8')),
         ]);
         await p.waitForSelector('[data-testid=evidence-verdict][data-verdict=psk-mismatch]');
-        await p.addScriptTag({ path: AXE });
         const found: string[] = [];
         // The customer panels themselves (the rest of the app has its own scan in daily-tool.spec.ts).
-        const scan = async (where: string) => {
-          const { violations } = await p.evaluate(
-            (sel) =>
-              axe.run(sel, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } }),
-            `[data-testid=${where}]`,
-          );
-          for (const v of violations)
-            if (v.impact === 'serious' || v.impact === 'critical')
-              found.push(
-                `${where}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-              );
-        };
+        const scan = async (where: string) =>
+          found.push(...(await seriousViolations(p, `[data-testid=${where}]`, where)));
         await scan('evidence');
         await p.click('[data-tab=config]');
         const asa = readFileSync(path.join(CONFIGS, 'asa-azure-docs-ikev2-crypto-map/config.txt'), 'utf8');
@@ -416,7 +374,7 @@ describe.skipIf(skipWithoutDocker('the customer screens in Chromium'))(
         await scan('config');
         expect(found).toEqual([]);
       } finally {
-        await ctx.close();
+        await axeBrowser.close();
       }
     });
   },

@@ -8,12 +8,11 @@
 // Screenshots of the changed screens go to test-output/screenshots/daily-tool/ (40-*).
 import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
@@ -21,12 +20,12 @@ import { ensureRendererBuilt } from '../../lab/api/headless/ui-build.js';
 import { LabService } from '../../lab/api/service.js';
 import { LabEngine } from '../../lab/engine/lab-engine.js';
 import { defaultSettings } from '../../lab/settings/defaults.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { seriousViolations } from '../support/axe.js';
+import { type OpenChromium, openChromium } from '../support/chromium.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
 const SHOTS = path.resolve('test-output/screenshots/daily-tool');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const run = promisify(execFile);
 
 // The page's globals, as far as the functions run inside Chromium use them (this file compiles for Node).
@@ -35,13 +34,6 @@ declare const document: {
   querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }>;
   activeElement: { getAttribute(name: string): string | null } | null;
 };
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-declare const axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
 
 describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'))(
   'the app as a daily tool (Chromium, headless host, CLI-started lab)',
@@ -54,9 +46,8 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
     const engine = LabEngine.connect(name);
     let service: LabService;
     let server: HeadlessServer;
-    let context: BrowserContext;
+    let browser: OpenChromium;
     let page: Page;
-    let profile: string;
     const consoleLines: string[] = [];
     const pageErrors: string[] = [];
     const requested: string[] = [];
@@ -82,7 +73,7 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
       service = new LabService(engine, { pollMs: 500, configDir });
       await service.start();
       server = await startHeadlessServer({ host: service });
-      page = await context.newPage();
+      page = await browser.context.newPage();
       page.on('pageerror', (e) => pageErrors.push(e.message));
       page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
       page.on('request', (r) => requested.push(r.url()));
@@ -98,11 +89,7 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
     beforeAll(async () => {
       mkdirSync(SHOTS, { recursive: true });
       await ensureRendererBuilt(() => {}, { force: true });
-      profile = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-chromium-'));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
+      browser = await openChromium({
         viewport: { width: 1440, height: 900 },
         acceptDownloads: true,
         // Only so addScriptTag can inject axe-core into the page (its CSP allows no inline script);
@@ -114,11 +101,10 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
 
     afterAll(async () => {
       for (const c of children) c.kill();
-      await context?.close().catch(() => {});
+      await browser?.close();
       await server?.close();
       await service?.dispose();
       await engine.down();
-      rmSync(profile, { recursive: true, force: true });
       rmSync(configDir, { recursive: true, force: true });
     });
 
@@ -287,17 +273,11 @@ describe.skipIf(skipWithoutDocker('the app as a daily tool (Chromium, real lab)'
     });
 
     it('passes an axe-core scan on every tab: no serious or critical violation', async () => {
-      await page.addScriptTag({ path: AXE });
       const found: string[] = [];
       for (const id of ['logs', 'ladder', 'sas', 'settings', 'faults', 'link', 'scenarios', 'validate']) {
         await tab(id);
         await page.waitForTimeout(400);
-        const { violations } = await page.evaluate(() =>
-          axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } }),
-        );
-        for (const v of violations)
-          if (v.impact === 'serious' || v.impact === 'critical')
-            found.push(`${id}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        found.push(...(await seriousViolations(page, undefined, id)));
       }
       expect(found).toEqual([]);
       expect(pageErrors).toEqual([]);

@@ -1,18 +1,16 @@
 // The Scenarios tab end to end: a presenter starts a guided scenario from the real UI in Chromium,
 // steps through it on a real lab, and every step shows what the lab really did.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
 import { ensureRendererBuilt } from '../../lab/api/headless/ui-build.js';
-import { LabService } from '../../lab/api/service.js';
-import { LabEngine } from '../../lab/engine/lab-engine.js';
+import type { LabEngine } from '../../lab/engine/lab-engine.js';
 import { SCENARIOS } from '../../lab/scenarios/index.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { type AppHost, startAppHost } from '../support/app-host.js';
+import { collectPageErrors, type OpenChromium, openChromium } from '../support/chromium.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
@@ -21,44 +19,31 @@ const SHOTS = path.resolve('test-output/screenshots/scenarios');
 describe.skipIf(skipWithoutDocker('the Scenarios tab in Chromium'))(
   'guided scenarios in the app (Chromium, real lab)',
   () => {
+    let host: AppHost;
     let engine: LabEngine;
-    let service: LabService;
-    let server: HeadlessServer;
-    let context: BrowserContext;
+    let browser: OpenChromium;
     let page: Page;
-    let profile: string;
     const pageErrors: string[] = [];
 
     beforeAll(async () => {
       rmSync(SHOTS, { recursive: true, force: true });
       mkdirSync(SHOTS, { recursive: true });
       await ensureRendererBuilt(() => {});
-      engine = LabEngine.connect(testLabName('e2e-sc'));
-      service = new LabService(engine);
-      await service.start();
-      server = await startHeadlessServer({ host: service });
-      profile = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-chromium-'));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        viewport: { width: 1500, height: 920 },
-      });
-      page = await context.newPage();
-      page.on('pageerror', (e) => pageErrors.push(e.message));
+      host = await startAppHost(testLabName('e2e-sc'));
+      engine = host.engine;
+      browser = await openChromium();
+      page = await browser.context.newPage();
+      collectPageErrors(page, pageErrors);
     });
 
     afterAll(async () => {
-      await context?.close().catch(() => {});
-      await server?.close();
-      await service?.dispose();
-      await engine?.down();
-      if (profile) rmSync(profile, { recursive: true, force: true });
+      await browser?.close();
+      await host?.close();
     });
 
     it('steps through phase1-psk: starts the lab, breaks the key, shows the cited log line and the verdict, fixes it', async () => {
       const sc = SCENARIOS.find((s) => s.id === 'phase1-psk')!;
-      await page.goto(server.url);
+      await page.goto(host.server.url);
       await page.click('[data-tab=scenarios]');
       await page.waitForSelector('[data-testid=scenario-phase1-psk]');
       for (const s of SCENARIOS) expect(await page.textContent(`[data-testid=scenario-${s.id}]`)).toContain(s.title);

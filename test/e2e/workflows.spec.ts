@@ -1,18 +1,16 @@
 // The workflow tabs end to end in Chromium on a real lab: a packet capture next to the exchange
 // ladder, and validating the lab's settings as a template from the Validate tab.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
 import { ensureRendererBuilt } from '../../lab/api/headless/ui-build.js';
-import { LabService } from '../../lab/api/service.js';
-import { LabEngine } from '../../lab/engine/lab-engine.js';
+import type { LabEngine } from '../../lab/engine/lab-engine.js';
 import { CHECK_IDS } from '../../lab/validate/index.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { type AppHost, startAppHost } from '../support/app-host.js';
+import { collectPageErrors, type OpenChromium, openChromium } from '../support/chromium.js';
 import { skipWithoutDocker } from '../support/docker-available.js';
 import { testLabName } from '../support/lab-names.js';
 
@@ -24,43 +22,29 @@ declare const document: { querySelector(selector: string): { textContent: string
 describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))(
   'capture and validate in the app (Chromium, real lab)',
   () => {
+    let host: AppHost;
     let engine: LabEngine;
-    let service: LabService;
-    let server: HeadlessServer;
-    let context: BrowserContext;
+    let browser: OpenChromium;
     let page: Page;
-    let profile: string;
     const pageErrors: string[] = [];
 
     beforeAll(async () => {
       rmSync(SHOTS, { recursive: true, force: true });
       mkdirSync(SHOTS, { recursive: true });
       await ensureRendererBuilt(() => {});
-      engine = LabEngine.connect(testLabName('e2e-wf'));
-      service = new LabService(engine);
-      await service.start();
-      server = await startHeadlessServer({ host: service });
-      profile = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-chromium-'));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        viewport: { width: 1500, height: 920 },
-        acceptDownloads: true,
-      });
-      page = await context.newPage();
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      await page.goto(server.url);
+      host = await startAppHost(testLabName('e2e-wf'));
+      engine = host.engine;
+      browser = await openChromium({ acceptDownloads: true });
+      page = await browser.context.newPage();
+      collectPageErrors(page, pageErrors);
+      await page.goto(host.server.url);
       await page.click('[data-testid=start-lab]');
       await page.waitForSelector('[data-testid=tunnel-state]:has-text("tunnel up")', { timeout: 120_000 });
     }, 180_000);
 
     afterAll(async () => {
-      await context?.close().catch(() => {});
-      await server?.close();
-      await service?.dispose();
-      await engine?.down();
-      if (profile) rmSync(profile, { recursive: true, force: true });
+      await browser?.close();
+      await host?.close();
     });
 
     it('captures in the router while the tunnel renegotiates and lists the exchanges next to the ladder, with the pcap to save', async () => {
@@ -87,10 +71,10 @@ describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))(
     it("pages a gateway's whole log in the History view, oldest line first", async () => {
       await page.click('[data-tab=logs]');
       // The lab keeps logging: the view's total is the log's length when it opened, between these two.
-      const before = (await service.logsPage('left', 0, 1)).total;
+      const before = (await host.service.logsPage('left', 0, 1)).total;
       await page.click('[data-testid=log-history-open]');
       await page.waitForSelector('[data-testid=history-range]');
-      const after = (await service.logsPage('left', 0, 1)).total;
+      const after = (await host.service.logsPage('left', 0, 1)).total;
       const m = /^lines (\d+)–(\d+) of (\d+)$/.exec((await page.textContent('[data-testid=history-range]')) ?? '');
       expect(m, 'the History view names its range and the total').not.toBeNull();
       const [, , last, total] = m!.map(Number);

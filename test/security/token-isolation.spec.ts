@@ -12,13 +12,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ApiHost } from '../../lab/api/contract.js';
 import { type HeadlessServer, startHeadlessServer } from '../../lab/api/headless/server.js';
 import { ensureRendererBuilt } from '../../lab/api/headless/ui-build.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { type OpenChromium, openChromium } from '../support/chromium.js';
 
 interface Seen {
   url: string;
@@ -38,8 +37,7 @@ describe('the token reaches no other local origin (Chromium, the real UI)', () =
   let other: http.Server;
   let otherPort = 0;
   const seen: Seen[] = [];
-  let context: BrowserContext;
-  let profile: string;
+  let browser: OpenChromium;
   let uiDir: string;
 
   beforeAll(async () => {
@@ -54,37 +52,31 @@ describe('the token reaches no other local origin (Chromium, the real UI)', () =
     });
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     otherPort = (other.address() as AddressInfo).port;
-    profile = mkdtempSync(path.join(os.tmpdir(), 'ipsec-lab-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await openChromium();
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
     await new Promise((r) => other?.close(r));
-    rmSync(profile, { recursive: true, force: true });
     rmSync(uiDir, { recursive: true, force: true });
   });
 
   it('the app loads with its token, and another local server then sees no trace of it', async () => {
-    const app = await context.newPage();
+    const app = await browser.context.newPage();
     await app.goto(server.url);
     // The page really ran: its scripts loaded (without any cookie) and it opened the API socket.
     await expect.poll(() => server.clients(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await app.title()).toBe('IPsec Lab');
 
     // The browser keeps nothing for 127.0.0.1 that it would send to another port.
-    const cookies = await context.cookies();
+    const cookies = await browser.context.cookies();
     expect(cookies.filter((c) => c.value.includes(server.token) || /127\.0\.0\.1|localhost/.test(c.domain))).toEqual(
       [],
     );
 
     // The user visits another local web app in the same browser...
-    const visit = await context.newPage();
+    const visit = await browser.context.newPage();
     await visit.goto(`http://127.0.0.1:${otherPort}/direct`);
     await visit.goto(`http://localhost:${otherPort}/direct-localhost`);
     // ...and leaves the app for it (a link or a typed URL): no Referer with the app's URL.
