@@ -14,6 +14,13 @@ export interface Pattern {
 }
 
 export const NOOP: Builder = () => {};
+/** "CHILD_SA x{n} established with SPIs a_i b_o and TS l === r": the selectors and SPIs. */
+const CHILD_UP: Builder = (m, e) => {
+  e.value = m[5];
+  e.value2 = m[6];
+  e.spis = [m[3].replace(/_i$/, ''), m[4].replace(/_o$/, '')];
+};
+
 const MSG: Builder = (m, e) => {
   e.exchange = m[1];
   e.role = m[2] as 'request' | 'response';
@@ -334,11 +341,7 @@ export const PATTERNS: Record<string, Pattern[]> = {
     {
       re: /^CHILD_SA (\S+?)\{(\d+)\} established with SPIs (\S+) (\S+) and TS (.*?) === (.*)/,
       kind: 'child-established',
-      build: (m, e) => {
-        e.value = m[5];
-        e.value2 = m[6];
-        e.spis = [m[3].replace(/_i$/, ''), m[4].replace(/_o$/, '')];
-      },
+      build: CHILD_UP,
     },
     { re: /^CHILD_SA rekeying failed/, kind: 'child-rekey-failed' },
     { re: /^CHILD_SA rekey collision/, kind: 'rekey-collision' },
@@ -370,6 +373,14 @@ export const PATTERNS: Record<string, Pattern[]> = {
   error: [
     { re: /^error writing to socket/, kind: 'socket-error' },
     { re: /^error installing route/, kind: 'kernel-failure' },
+  ],
+  // A rekeyed CHILD_SA whose outbound SA is installed once the peer deleted the old one (5.9.x and later).
+  outbound: [
+    {
+      re: /^outbound CHILD_SA (\S+?)\{(\d+)\} established with SPIs (\S+) (\S+) and TS (.*?) === (.*)/,
+      kind: 'child-established',
+      build: CHILD_UP,
+    },
   ],
   restarting: [{ re: /^restarting CHILD_SA/, kind: 'restarting-child' }],
 };

@@ -147,6 +147,44 @@ describe('one-sided excerpts give their cause alone', () => {
       expect((await one([`15[IKE] giving up after ${n} retransmits`])).verdict, `${n}`).toBe('peer-unreachable');
   });
 
+  it('a give-up on an IKE_SA whose own state change says it was ESTABLISHED is a peer that died, not one never reached', async () => {
+    const r = await one([
+      '09[IKE] giving up after 5 retransmits',
+      '09[IKE] IKE_SA CONFIG[1] state change: ESTABLISHED => DESTROYING',
+    ]);
+    expect(r.verdict).toBe('dpd-peer-dead');
+    expect(r.findings[0].evidence.map((e) => e.line)).toEqual([1, 2]);
+    // Still connecting when it gave up: never reached.
+    const setup = await one([
+      '09[IKE] giving up after 5 retransmits',
+      '09[IKE] IKE_SA CONFIG[1] state change: CONNECTING => DESTROYING',
+    ]);
+    expect(setup.verdict).toBe('peer-unreachable');
+  });
+
+  it('"establishing IKE_SA failed, peer not responding" alone is a silent peer', async () => {
+    const r = await one(['> establishing IKE_SA failed, peer not responding']);
+    expect(r.verdict).toBe('peer-unreachable');
+    expect(r.findings[0].alternatives).toContain('ike-port-blocked');
+  });
+
+  it('a CHILD_SA coming up without the IKE_SA setup in the excerpt (a rekey) is a working tunnel', async () => {
+    for (const l of [
+      '07[IKE] <ikev2|64> outbound CHILD_SA host-host{751} established with SPIs c2690528_i 04882f59_o and TS 192.168.0.0/16 === 10.129.0.0/16',
+      '07[IKE] <ikev2|64> CHILD_SA host-host{751} established with SPIs c2690528_i 04882f59_o and TS 192.168.0.0/16 === 10.129.0.0/16',
+    ]) {
+      const r = await one([l]);
+      expect(r.verdict, l).toBe('healthy');
+      expect(r.findings[0].evidence[0].line).toBe(1);
+    }
+    // A failure beside it still wins.
+    const failed = await one([
+      '07[IKE] <ikev2|64> CHILD_SA host-host{751} established with SPIs c2690528_i 04882f59_o and TS 192.168.0.0/16 === 10.129.0.0/16',
+      "12[CFG] <ikev2|64> no shared key found for 'moon.strongswan.org' - 'carol@strongswan.org'",
+    ]);
+    expect(failed.verdict).toBe('psk-mismatch');
+  });
+
   it('"no shared key found for" is psk-mismatch with the identities', async () => {
     const r = await one(["12[CFG] no shared key found for 'moon.strongswan.org' - 'carol@strongswan.org'"]);
     expect(r.verdict).toBe('psk-mismatch');

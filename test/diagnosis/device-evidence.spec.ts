@@ -53,6 +53,34 @@ describe('ASA show crypto isakmp sa: the state read by role', () => {
     });
   }
 
+  // The main mode states of IOS routers (and some ASA releases), the same for either role.
+  for (const [state, role, alternative] of [
+    ['MM_SA_SETUP', 'initiator', 'peer-address-mismatch'],
+    ['MM_KEY_EXCH', 'responder', 'natt-port-blocked'],
+  ] as const) {
+    it(`${role} in ${state} (a router's state name): psk-mismatch, with ${alternative} as the alternative`, async () => {
+      const r = await run(isakmp(role, state));
+      expect(r.verdict).toBe('psk-mismatch');
+      expect(r.findings[0].summary).toContain(`the ${role} in ${state}`);
+      expect(r.findings[0].alternatives).toContain(alternative);
+      expect(r.findings[0].evidence.some((e) => e.text.includes(state))).toBe(true);
+    });
+  }
+
+  it('a peer stuck in MM_KEY_EXCH beside a healthy one is the fault, not healthy', async () => {
+    const text = isakmp('initiator', 'MM_ACTIVE').replace(
+      'There are no IKEv2 SAs',
+      [
+        '2   IKE Peer: 192.0.2.7',
+        '    Type    : L2L             Role    : initiator',
+        '    Rekey   : no              State   : MM_KEY_EXCH',
+      ].join('\n'),
+    );
+    const r = await run(text);
+    expect(r.verdict).toBe('psk-mismatch');
+    expect(r.findings[0].summary).toContain('192.0.2.7');
+  });
+
   it('a state that role never waits in (an initiator in MSG5) is not read as a cause', async () => {
     const r = await run(isakmp('initiator', 'MM_WAIT_MSG5'));
     expect(r.findings.filter((f) => f.cause !== 'healthy')).toEqual([]);
@@ -206,6 +234,16 @@ describe('ASA syslog and debug messages, each to its cause', () => {
       'esp-proposal-mismatch',
     ],
     [
+      'proxy ID / crypto ACL (the addresses removed before posting)',
+      [
+        asa(
+          '3-713061',
+          'Group = , IP = , Rejecting IPSec tunnel: no matching crypto map entry for remote proxy local proxy on interface outside',
+        ),
+      ],
+      'ts-mismatch',
+    ],
+    [
       'proxy ID / crypto ACL (the peer refuses our proxy identities)',
       [
         asa('5-713119', 'Group = 203.0.113.10, IP = 203.0.113.10, PHASE 1 COMPLETED'),
@@ -293,6 +331,11 @@ describe('Palo Alto show commands, system log and ikemgr.log, each to its cause'
       'no gateway for the peer address',
       "2024/01/10 10:00:00 info     vpn           ike-nego-p1-fail 0  IKE phase 1 negotiation is failed. Couldn't find configuration for IKE phase-1 request for peer IP 203.0.113.10[500].",
       'peer-address-mismatch',
+    ],
+    [
+      'peer ID (IKEv2 system log)',
+      '2024/01/10 10:00:00 info     vpn    GW-1   ike-nego-p1-fail 0  IKEv2 IKE SA negotiation is failed as responder, non-rekey. Failed SA: 198.51.100.1[4500]-203.0.113.10[4500] SPI:0239b91635ed0e98:426762ab448185a9. received ID_I (type fqdn [branch.example]) does not match peers id.',
+      'id-mismatch',
     ],
     [
       'DPD dead peer',

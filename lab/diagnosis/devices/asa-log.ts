@@ -10,7 +10,8 @@ import type { DeviceLine } from './device-line.js';
 
 const HEAD_RE = /%(?:ASA|FTD|PIX)-(\d)-(\d{6}): ?/;
 const DEBUG_RE = /\[IKEv[12](?: DEBUG)?\]:? ?|IKEv2-(?:PROTO|PLAT|SA)-\d+: ?/;
-const GROUP_RE = /^(?:Group = ([^,]*), )?(?:Username = [^,]*, )?(?:IP = ([^,]+), )?/;
+// A field may be empty ("Group = , IP = ,"): a user who removes the addresses before posting keeps the message.
+const GROUP_RE = /^(?:Group ?= ?([^,]*), ?)?(?:Username ?= ?[^,]*, ?)?(?:IP ?= ?([^,]*), ?)?/;
 const V2_PEER_RE = /^Local:(\S+) Remote:(\S+)(?: Username:\S*)? ?/;
 
 interface Pattern {
@@ -72,7 +73,8 @@ const PATTERNS: Pattern[] = [
     build: (_m, e) => (e.notify = e.value = 'NO_PROPOSAL_CHOSEN'),
   },
   {
-    re: /^Rejecting IPSec tunnel: no matching crypto map entry for remote proxy (\S+) local proxy (\S+)/,
+    // The proxies ("10.1.0.0/255.255.255.0/0/0") may have been removed from a posted copy.
+    re: /^Rejecting IPSec tunnel: no matching crypto map entry for remote proxy (?:(\d\S*) )?local proxy(?: (\d\S*))?/,
     kind: 'dev-proxy-mismatch',
     build: (m, e) => {
       e.value = m[2];
@@ -150,7 +152,7 @@ export function readAsaLine(raw: string, clean: string, line: number, source: st
     body = body.slice(v2[0].length);
   } else {
     const g = GROUP_RE.exec(body)!;
-    peer = g[2]?.trim() ?? g[1]?.trim() ?? undefined;
+    peer = g[2]?.trim() || g[1]?.trim() || undefined;
     body = body.slice(g[0].length);
   }
   body = body.replace(/^\(\d+\): ?/, '');

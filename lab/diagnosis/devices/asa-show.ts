@@ -11,6 +11,8 @@ import { type IkeSaSnapshot, type ListingPart, maskBits, newChild, type SaSnapsh
 
 const MAP_RE = /^Crypto map tag: ([^,]+), seq num: (\d+)/;
 const INTERFACE_RE = /^interface: \S+$/;
+/** The crypto ACL line of a block ("access-list outside_1_cryptomap extended permit ip ..."). */
+const ACL_RE = /^access-list (\S+) (?:extended )?permit /;
 const PEER_RE = /^(?:current_peer|peer address): (\S+)/;
 const IDENT_RE =
   /^(local|remote) ident \(addr\/mask\/prot\/port\): \((\d+\.\d+\.\d+\.\d+)\/(\d+\.\d+\.\d+\.\d+)\/\d+\/\d+\)/;
@@ -47,22 +49,19 @@ export class AsaIpsecSa implements ListingPart {
   private child: ReturnType<typeof newChild> | undefined;
   private dir: 'in' | 'out' | undefined;
 
+  /** A new block, its header the line just read. */
+  private open(name: string, ev: () => Evidence, snap: SaSnapshot): void {
+    const header = ev();
+    this.child = newChild(name, 'INSTALLED', header);
+    snap.ikeSas.push({ name, state: 'ESTABLISHED', version: 0, children: [this.child], header, device: 'asa' });
+    snap.childrenListed ??= header;
+    this.dir = undefined;
+  }
+
   push(line: string, ev: () => Evidence, snap: SaSnapshot): string | null {
     const m = MAP_RE.exec(line);
     if (m) {
-      const header = ev();
-      this.child = newChild(`${m[1]} ${m[2]}`, 'INSTALLED', header);
-      const ike: IkeSaSnapshot = {
-        name: `${m[1]} ${m[2]}`,
-        state: 'ESTABLISHED',
-        version: 0,
-        children: [this.child],
-        header,
-        device: 'asa',
-      };
-      snap.ikeSas.push(ike);
-      snap.childrenListed ??= header;
-      this.dir = undefined;
+      this.open(`${m[1]} ${m[2]}`, ev, snap);
       return 'asa-show-crypto-ipsec-sa';
     }
     if (INTERFACE_RE.test(line) || /^peer address: /.test(line)) return 'asa-show-crypto-ipsec-sa';
@@ -70,11 +69,18 @@ export class AsaIpsecSa implements ListingPart {
       snap.childrenListed ??= ev();
       return 'asa-show-crypto-ipsec-sa';
     }
+    let k = IDENT_RE.exec(line);
+    // A block pasted without its "Crypto map tag:" line starts at its crypto ACL line or its local
+    // ident: one of them after the block's own local ident (or with no block open) is the next block.
+    const acl = ACL_RE.exec(line);
+    if ((acl || k?.[1] === 'local') && (!this.child || this.child.localTs.length)) {
+      this.open(acl ? acl[1] : `proxy ${k![2]}`, ev, snap);
+      if (acl) return 'asa-show-crypto-ipsec-sa';
+    }
     const child = this.child;
     if (!child) return null;
     const ike = snap.ikeSas[snap.ikeSas.length - 1];
-    let k: RegExpExecArray | null;
-    if ((k = IDENT_RE.exec(line))) {
+    if (k) {
       (k[1] === 'local' ? child.localTs : child.remoteTs).push(`${k[2]}/${maskBits(k[3])}`);
       return 'asa-show-crypto-ipsec-sa';
     }

@@ -10,6 +10,7 @@ export type DeviceEventKind =
   | 'dev-proposal' // no proposal in common; exchange = p1|p2, value = the attribute class when named
   | 'dev-dh-mismatch' // phase 1 DH group differs (ASA "Mismatched attribute types for class Group Description")
   | 'dev-auth-failed' // pre-shared key / authentication failed
+  | 'dev-id-mismatch' // the peer's IKE identity is not the one configured for it (PAN "received ID_I ... does not match peers id")
   | 'dev-proxy-mismatch' // proxy IDs / crypto ACL / traffic selectors not mirrored
   | 'dev-no-peer-config' // no gateway/tunnel-group for the peer's address (PAN "Couldn't find configuration")
   | 'dev-dpd-dead' // DPD / keepalive declared the peer dead (ASA 713123, PAN DPD)

@@ -8,7 +8,8 @@ import type { DiagEvent, EventKind, Side } from '../events.js';
 import type { LogRecord } from '../log-line.js';
 import type { DeviceLine } from './device-line.js';
 
-const IKEMGR_RE = /\[(?:PNTF|PERR|PWRN|INFO|DEBG|PDBG|CONF|PTHR|NOTE)\]:|====>.*<====/;
+// Tagged lines, the phase banners, and the IKEv2 debug lines ("debug: pan_ikev2_debug(protocols/ikev2/...)").
+const IKEMGR_RE = /\[(?:PNTF|PERR|PWRN|INFO|DEBG|PDBG|CONF|PTHR|NOTE)\]:|====>.*<====|\bdebug: pan_ikev2_\w+\(/;
 const SYSTEM_RE =
   /\b(?:ike-nego-p[12]-\w+|ike-dpd-\S+|ike-(?:recv|send)-notify|ike-generic-event|ike-config-\S+|ikev2-\S+|ipsec-key-\S+|tunnel-status-\S+)\b|\bIKEv?2? (?:phase[- ]?[12]|IKE SA|child SA) (?:SA )?negotiation (?:is |has )?(?:failed|succeeded|started)|\bIKE phase[- ][12] (?:SA )?(?:negotiation|is deleted)|\bIKE protocol notification message|Couldn.t find configuration for IKE phase-1/i;
 
@@ -31,6 +32,12 @@ const PATTERNS: Pattern[] = [
   {
     re: /proxy[- ]?id|INVALID[-_]ID[-_]INFORMATION|TS[-_]UNACCEPTABLE|traffic selectors? .*(?:unacceptable|mismatch|not match)/i,
     kind: 'dev-proxy-mismatch',
+  },
+  // Before authentication: the same line often ends in AUTHENTICATION_FAILED, and the ID is why.
+  // Spaces optional: a copy from a web page may have lost them ("ID_I(type ipaddr[...])doesnotmatch").
+  {
+    re: /\bID_[IR] ?\(.*?does ?not ?match ?peers? ?id|\bpeer(?:'s)? ?ID ?mismatch/i,
+    kind: 'dev-id-mismatch',
   },
   {
     re: /authentication failure|authentication result: failure|AUTHENTICATION[-_]FAILED|PAYLOAD[-_]MALFORMED|pre-?shared key .*mismatch|failed to decrypt/i,

@@ -54,6 +54,20 @@ export const deviceRule: Rule = (ctx) => {
       },
     );
 
+  const id = first(ctx, 'dev-id-mismatch', (e) => !resolved(ctx, e, 'dev-p1-up'));
+  if (id)
+    add(
+      'id-mismatch',
+      0.85,
+      `${who(id)} logged ${quote(id)}${peerOf(id)}: the identity the peer sent is not the one configured for it, so authentication fails whatever the key.`,
+      [id],
+      {
+        alternatives: ['psk-mismatch'],
+        decidingCheck:
+          "Set the peer identification in the IKE gateway (PAN-OS: IKE Gateways > General > Peer Identification; ASA: `crypto isakmp identity` / the tunnel-group's peer-id-validate) to what the peer sends, or make the peer send its configured ID; behind NAT a peer sends its private address unless told otherwise.",
+      },
+    );
+
   const dh = first(ctx, 'dev-dh-mismatch', (e) => !resolved(ctx, e, 'dev-p1-up'));
   if (dh)
     add(

@@ -23,13 +23,19 @@ const sameSa = (a: DiagEvent, b: DiagEvent) =>
 /**
  * "giving up after N retransmits" (any N: Android stops at 3) and retransmits of a request the
  * excerpt does not contain. charon restarts the CHILD_SAs of an IKE_SA that was established when it
- * gives up on it (dpd_action/close_action restart): then the peer died on a working tunnel.
+ * gives up on it (dpd_action/close_action restart), and logs its state change from ESTABLISHED:
+ * then the peer died on a working tunnel.
  */
 export const silentExcerptRule: Rule = (ctx) => {
   const log = ctx.log;
   const out: Finding[] = [];
   const seen = new Set<string>();
-  const lone = [...log.events('giveup'), ...log.events('retransmit').filter((r) => r.exchange === undefined)];
+  const lone = [
+    ...log.events('giveup'),
+    ...log.events('retransmit').filter((r) => r.exchange === undefined),
+    // charon's (and the Android client's) own summary of a setup that was never answered.
+    ...log.events('peer-not-responding'),
+  ];
   for (const e of lone) {
     const sa = log.saOf(e.rec.source, e.rec.ikeId);
     if (tracked(sa) || seen.has(`${e.rec.source}#${e.rec.ikeId ?? 0}`)) continue;
@@ -40,10 +46,12 @@ export const silentExcerptRule: Rule = (ctx) => {
     const retransmits = same('retransmit');
     const giveup = same('giveup')[0];
     const restart = same('restarting-child')[0];
-    const wasUp = sa?.established || e.state === 'established' || !!restart || same('dpd-out').length > 0;
+    // Its own state change also says so ("IKE_SA x[1] state change: ESTABLISHED => DESTROYING" after giving up).
+    const up = same('state-change').find((s) => s.value === 'ESTABLISHED' || s.state === 'ESTABLISHED');
+    const wasUp = sa?.established || e.state === 'established' || !!restart || same('dpd-out').length > 0 || !!up;
     const n = giveup?.count ?? retransmits.length;
     const peer = otherSide(e.side);
-    const ev = evidence([...retransmits.slice(0, 3), giveup, same('peer-not-responding')[0], restart]);
+    const ev = evidence([...retransmits.slice(0, 3), giveup, same('peer-not-responding')[0], restart, up]);
     if (wasUp) {
       out.push(
         finding(
@@ -61,7 +69,7 @@ export const silentExcerptRule: Rule = (ctx) => {
       continue;
     }
     // Message ID 0 is the first exchange (IKE_SA_INIT, or main mode in IKEv1): nothing ever came back.
-    const setup = e.mid === 0 || (giveup !== undefined && !sa?.answered);
+    const setup = e.mid === 0 || (giveup !== undefined && !sa?.answered) || e.kind === 'peer-not-responding';
     if (!setup) continue;
     out.push(
       finding(
@@ -70,7 +78,9 @@ export const silentExcerptRule: Rule = (ctx) => {
         Math.min(0.75, 0.45 + 0.05 * n + (giveup ? 0.15 : 0)),
         giveup
           ? `The ${e.side} gateway gave up after ${n} retransmits: its IKE request was never answered, so the peer is down, unreachable, or UDP 500/4500 is blocked on the way.`
-          : `The ${e.side} gateway retransmitted its first IKE request (message ID 0) without an answer: the peer has not answered so far.`,
+          : e.kind === 'peer-not-responding'
+            ? `The ${e.side} gateway says establishing the IKE_SA failed because the peer did not respond: it is down, unreachable, or UDP 500/4500 is blocked on the way.`
+            : `The ${e.side} gateway retransmitted its first IKE request (message ID 0) without an answer: the peer has not answered so far.`,
         ev,
         { alternatives: ['ike-port-blocked', 'peer-address-mismatch'], decidingCheck: SILENT_CHECK },
       ),

@@ -52,6 +52,20 @@ export const healthSignsRule: Rule = (ctx) => {
       ),
     );
   }
+  // A CHILD_SA coming up (a rekey, a second CHILD_SA) needs an established IKE_SA: the excerpt shows
+  // a working tunnel even when the IKE_SA's own setup is not in it.
+  const child = log.events('child-established');
+  if (child.length && !log.count('ike-established')) {
+    out.push(
+      finding(
+        'healthy',
+        'both',
+        0.6,
+        'A CHILD_SA is established here (which needs an established IKE_SA), and nothing in this excerpt fails; the IKE_SA’s own setup is not in it.',
+        evidence(child.slice(0, 2)),
+      ),
+    );
+  }
   const progress = [
     ...log.events('selected-proposal'),
     ...log.events('auth-ok'),

@@ -87,6 +87,31 @@ export const STUCK: Record<string, StuckState> = {
   },
 };
 
+/**
+ * The main mode states Cisco IOS routers (and some ASA releases) show instead of MM_WAIT_MSGn,
+ * the same for either role: MM_SA_SETUP has agreed on a proposal (MM1-2) without the key exchange
+ * (MM3-4) done, MM_KEY_EXCH has done the Diffie-Hellman exchange and computed the keys but not
+ * authenticated (MM5-6). Stuck there, they mean what MM_WAIT_MSG4 and MM_WAIT_MSG5/6 mean.
+ */
+const ROUTER_STATES: Record<string, StuckState> = {
+  MM_SA_SETUP: {
+    cause: 'psk-mismatch',
+    confidence: 0.5,
+    reason:
+      'the peers agreed on a proposal, and the key exchange (main mode messages 3 and 4) never completed: the other end has no pre-shared key for this address (it needs one to compute the keys), or its answers do not come back',
+    alternatives: ['peer-address-mismatch', 'ike-port-blocked'],
+    check:
+      "On the other end: a pre-shared key (ASA tunnel-group, IOS crypto isakmp key) for this gateway's address; then a capture of UDP 500 on both ends for messages 3 and 4.",
+  },
+  MM_KEY_EXCH: {
+    cause: 'psk-mismatch',
+    confidence: 0.75,
+    reason:
+      'the Diffie-Hellman exchange is done and the keys are computed, and authentication (main mode messages 5 and 6, encrypted with keys derived from the pre-shared key) never completed: the pre-shared keys differ (or NAT-T on UDP 4500 is blocked)',
+    alternatives: ['natt-port-blocked', 'id-mismatch'],
+    check: PSK_CHECK,
+  },
+};
 function latest(series: SaSnapshot[]): SaSnapshot | undefined {
   return series[series.length - 1];
 }
@@ -107,7 +132,7 @@ export const listingRule: Rule = (ctx) => {
   for (const { side, snap } of snapshots(ctx)) {
     for (const ike of snap.ikeSas) {
       const state = ike.deviceState ?? '';
-      const stuck = ike.role && STUCK[`${ike.role} ${state}`];
+      const stuck = (ike.role && STUCK[`${ike.role} ${state}`]) || ROUTER_STATES[state];
       const ev = [ike.header, ike.stateLine].filter((e): e is Evidence => !!e);
       if (stuck) {
         out.push(
@@ -115,7 +140,7 @@ export const listingRule: Rule = (ctx) => {
             stuck.cause,
             'both',
             stuck.confidence,
-            `${capital(where(side))} gateway's IKEv1 SA with ${ike.peer ?? ike.name} is the ${ike.role} in ${state}: ${stuck.reason}.`,
+            `${capital(where(side))} gateway's IKEv1 SA with ${ike.peer ?? ike.name} is ${ike.role ? `the ${ike.role} ` : ''}in ${state}: ${stuck.reason}.`,
             dedupe(ev),
             { alternatives: stuck.alternatives, decidingCheck: stuck.check },
           ),
