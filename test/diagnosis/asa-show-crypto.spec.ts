@@ -29,6 +29,30 @@ describe('Cisco ASA show crypto ipsec sa', () => {
     expect(c.lines?.in?.line).toBe(11);
   });
 
+  it('pasted without its "Crypto map tag" lines: a block per local ident (or per crypto ACL line after one), the counters of each', async () => {
+    // Two blocks as they stand in the fixture, each cut above its access-list line, then the second
+    // cut above its local ident: the first block starts at its local ident, the second at its ACL line.
+    const all = lines('show-crypto-ipsec-sa-no-decaps.txt').map((l) => l.trim());
+    const body = all.slice(all.findIndex((l) => l.startsWith('local ident')));
+    const acl = all.find((l) => l.startsWith('access-list'))!;
+    const snap = await parseSasText([...body, acl, ...body], 'right', 'asa.txt');
+    expect(snap.ikeSas.map((i) => i.name)).toEqual(['proxy 10.2.0.0', 'LAB_VPN']);
+    for (const i of snap.ikeSas) expect(i.children[0]).toMatchObject({ packetsOut: 1520, packetsIn: 0 });
+  });
+
+  it("a running-config's crypto ACL lines are no SAs", async () => {
+    const snap = await parseSasText(
+      [
+        'access-list LAB_VPN extended permit ip 10.2.0.0 255.255.255.0 10.1.0.0 255.255.255.0',
+        'access-list LAB_VPN extended permit ip 10.3.0.0 255.255.255.0 10.1.0.0 255.255.255.0',
+        'crypto map outside_map 10 match address LAB_VPN',
+      ],
+      'right',
+      'running-config.txt',
+    );
+    expect(snap.ikeSas).toEqual([]);
+  });
+
   it('diagnose: counters moving both ways are healthy; encaps without decaps is ESP lost or no return traffic, with the deciding check', () => {
     const run = (file: string) =>
       JSON.parse(

@@ -70,10 +70,10 @@ export class AsaIpsecSa implements ListingPart {
       return 'asa-show-crypto-ipsec-sa';
     }
     let k = IDENT_RE.exec(line);
-    // A block pasted without its "Crypto map tag:" line starts at its crypto ACL line or its local
-    // ident: one of them after the block's own local ident (or with no block open) is the next block.
-    const acl = ACL_RE.exec(line);
-    if ((acl || k?.[1] === 'local') && (!this.child || this.child.localTs.length)) {
+    // A block pasted without its "Crypto map tag:" line starts at its local ident, or at its crypto
+    // ACL line once a block was read (alone, that line is configuration: a running-config has many).
+    const acl = this.child?.localTs.length ? ACL_RE.exec(line) : null;
+    if (acl || (k?.[1] === 'local' && (!this.child || this.child.localTs.length))) {
       this.open(acl ? acl[1] : `proxy ${k![2]}`, ev, snap);
       if (acl) return 'asa-show-crypto-ipsec-sa';
     }
