@@ -7,7 +7,6 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ensureRendererBuilt } from '../../lab/api/headless/ui-build.js';
-import type { LabEngine } from '../../lab/engine/lab-engine.js';
 import { SCENARIOS } from '../../lab/scenarios/index.js';
 import { type AppHost, startAppHost } from '../support/app-host.js';
 import { collectPageErrors, type OpenChromium, openChromium } from '../support/chromium.js';
@@ -20,7 +19,6 @@ describe.skipIf(skipWithoutDocker('the Scenarios tab in Chromium'))(
   'guided scenarios in the app (Chromium, real lab)',
   () => {
     let host: AppHost;
-    let engine: LabEngine;
     let browser: OpenChromium;
     let page: Page;
     const pageErrors: string[] = [];
@@ -30,7 +28,6 @@ describe.skipIf(skipWithoutDocker('the Scenarios tab in Chromium'))(
       mkdirSync(SHOTS, { recursive: true });
       await ensureRendererBuilt(() => {});
       host = await startAppHost(testLabName('e2e-sc'));
-      engine = host.engine;
       browser = await openChromium();
       page = await browser.context.newPage();
       collectPageErrors(page, pageErrors);
@@ -73,7 +70,7 @@ describe.skipIf(skipWithoutDocker('the Scenarios tab in Chromium'))(
       expect(await page.textContent(`[data-testid=scenario-step-2]`)).toContain('diagnosis verdict psk-mismatch');
       expect(await page.locator('[data-testid^=scenario-step-][data-state=ok]').count()).toBe(sc.steps.length);
       await page.screenshot({ path: path.join(SHOTS, '03-scenario-done.png'), fullPage: true });
-      expect((await engine.status()).up).toBe(true);
+      expect((await host.engine.status()).up).toBe(true);
       expect(pageErrors).toEqual([]);
     }, 300_000);
   },

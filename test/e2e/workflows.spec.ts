@@ -7,7 +7,6 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ensureRendererBuilt } from '../../lab/api/headless/ui-build.js';
-import type { LabEngine } from '../../lab/engine/lab-engine.js';
 import { CHECK_IDS } from '../../lab/validate/index.js';
 import { type AppHost, startAppHost } from '../support/app-host.js';
 import { collectPageErrors, type OpenChromium, openChromium } from '../support/chromium.js';
@@ -23,7 +22,6 @@ describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))(
   'capture and validate in the app (Chromium, real lab)',
   () => {
     let host: AppHost;
-    let engine: LabEngine;
     let browser: OpenChromium;
     let page: Page;
     const pageErrors: string[] = [];
@@ -33,7 +31,6 @@ describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))(
       mkdirSync(SHOTS, { recursive: true });
       await ensureRendererBuilt(() => {});
       host = await startAppHost(testLabName('e2e-wf'));
-      engine = host.engine;
       browser = await openChromium({ acceptDownloads: true });
       page = await browser.context.newPage();
       collectPageErrors(page, pageErrors);
@@ -51,9 +48,9 @@ describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))(
       await page.click('[data-tab=ladder]');
       await page.click('[data-testid=capture-start]');
       await page.waitForSelector('[data-testid=capture-stop]');
-      await engine.renegotiate();
+      await host.engine.renegotiate();
       // renegotiate() only starts it: the capture must hold the whole exchange before it stops.
-      expect((await engine.waitForTunnel(45_000)).up, 'the tunnel back after the renegotiation').toBe(true);
+      expect((await host.engine.waitForTunnel(45_000)).up, 'the tunnel back after the renegotiation').toBe(true);
       await page.click('[data-testid=capture-stop]');
       await page.waitForSelector('[data-testid=capture-exchange]', { timeout: 30_000 });
       const rows = await page.locator('[data-testid=capture-exchange]').allTextContents();
@@ -111,10 +108,10 @@ describe.skipIf(skipWithoutDocker('the workflow tabs in Chromium'))(
       const { readFileSync } = await import('node:fs');
       const text = readFileSync(html, 'utf8');
       expect(text).toContain('Tunnel establishes');
-      expect(text).not.toContain((await engine.settings()).left.gateway.psk);
+      expect(text).not.toContain((await host.engine.settings()).left.gateway.psk);
       await page.screenshot({ path: path.join(SHOTS, '02-validate.png'), fullPage: true });
       // The lab the user is working on was left alone.
-      expect((await engine.status()).up).toBe(true);
+      expect((await host.engine.status()).up).toBe(true);
       expect(pageErrors).toEqual([]);
     }, 560_000);
   },

@@ -72,8 +72,9 @@ export class AsaIpsecSa implements ListingPart {
     let k = IDENT_RE.exec(line);
     // A block pasted without its "Crypto map tag:" line starts at its local ident, or at its crypto
     // ACL line once a block was read (alone, that line is configuration: a running-config has many).
-    const acl = this.child?.localTs.length ? ACL_RE.exec(line) : null;
-    if (acl || (k?.[1] === 'local' && (!this.child || this.child.localTs.length))) {
+    const blockRead = !!this.child?.localTs.length;
+    const acl = blockRead ? ACL_RE.exec(line) : null;
+    if (acl || (k?.[1] === 'local' && (blockRead || !this.child))) {
       this.open(acl ? acl[1] : `proxy ${k![2]}`, ev, snap);
       if (acl) return 'asa-show-crypto-ipsec-sa';
     }

@@ -112,6 +112,7 @@ const ROUTER_STATES: Record<string, StuckState> = {
     check: PSK_CHECK,
   },
 };
+
 function latest(series: SaSnapshot[]): SaSnapshot | undefined {
   return series[series.length - 1];
 }
